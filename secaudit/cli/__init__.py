@@ -1,0 +1,89 @@
+"""The ``secaudit`` command line: parse options, call a service, format output — nothing more.
+
+One module per command group registers its commands on the app (``register(app)``). Errors:
+only :class:`~secaudit.errors.SecauditError` is caught; its ``diagnostics()`` is printed and its
+``exit_code`` returned (``--verbose`` adds the traceback). Anything else is an internal failure,
+exit 3, with a one-line message (traceback with ``--verbose``).
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+
+import typer
+
+from secaudit import __version__
+from secaudit.cli import agent, ledger, policy, report, scan
+from secaudit.cli.common import State
+from secaudit.errors import SecauditError
+
+app = typer.Typer(
+    name="secaudit",
+    help="secaudit — 银行网点计算机保密合规审计 (information-security compliance auditing agent).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+_state = State()
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"secaudit {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _global(
+    ctx: typer.Context,
+    home: str = typer.Option(
+        None, "--home", envvar="SECAUDIT_HOME", help="Folder for config, ledger, keys, cache, reports."
+    ),
+    config: str = typer.Option(None, "--config", help="Config file (default: the home's)."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show tracebacks of errors."),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True),
+) -> None:
+    _state.home = home
+    _state.config_path = config
+    _state.verbose = verbose
+    ctx.obj = _state
+
+
+for _module in (scan, policy, ledger, agent, report):
+    _module.register(app)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``secaudit`` script; returns the process exit status."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except SecauditError as exc:
+        typer.echo(f"secaudit: {exc.diagnostics()}", err=True)
+        if _state.verbose:
+            traceback.print_exc()
+        return exc.exit_code
+    except typer.Exit as exc:
+        return int(exc.exit_code or 0)
+    except typer.Abort:
+        typer.echo("secaudit: aborted", err=True)
+        return 130
+    except KeyboardInterrupt:
+        typer.echo("secaudit: interrupted", err=True)
+        return 130
+    except Exception as exc:  # click usage errors carry their own exit code
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            return 2
+        typer.echo(f"secaudit: internal error: {type(exc).__name__}: {exc}", err=True)
+        if _state.verbose:
+            traceback.print_exc()
+        return 3
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,272 @@
+"""Configuration: file model, embedded defaults, and where secaudit keeps its files.
+
+With no config file the embedded defaults apply. ``--home DIR`` (env ``SECAUDIT_HOME``) puts
+config, ledger, keys, cache and reports under one folder, as ``GNUPGHOME`` does for gpg::
+
+    DIR/config.toml  DIR/ledger.db  DIR/keys/  DIR/cache/  DIR/reports/  DIR/run/
+
+Without a home: as root ``/etc/secaudit/config.toml`` + ``/var/lib/secaudit/``; otherwise the XDG
+user dirs (``~/.config/secaudit``, ``~/.local/share/secaudit``).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from secaudit.errors import ConfigError
+from secaudit.extract.base import MiB, Limits
+from secaudit.model import HostRole
+
+
+@dataclass(frozen=True)
+class Home:
+    """Where secaudit keeps its files."""
+
+    config_file: Path
+    data_dir: Path
+    keys_dir: Path
+
+    @property
+    def ledger(self) -> Path:
+        return self.data_dir / "ledger.db"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.data_dir / "cache"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.data_dir / "reports"
+
+    @property
+    def run_dir(self) -> Path:
+        return self.data_dir / "run"
+
+    @classmethod
+    def resolve(cls, home: str | os.PathLike[str] | None = None) -> Home:
+        home = home or os.environ.get("SECAUDIT_HOME") or None
+        if home:
+            root = Path(home).expanduser().absolute()
+            return cls(root / "config.toml", root, root / "keys")
+        if os.geteuid() == 0:
+            return cls(
+                Path("/etc/secaudit/config.toml"),
+                Path("/var/lib/secaudit"),
+                Path("/etc/secaudit/keys"),
+            )
+        cfg = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "secaudit"
+        data = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local/share") / "secaudit"
+        return cls(cfg / "config.toml", data, data / "keys")
+
+    def ensure(self) -> None:
+        """Create the data folders with tight permissions (0700)."""
+        for d in (self.data_dir, self.keys_dir, self.cache_dir, self.reports_dir, self.run_dir):
+            d.mkdir(parents=True, exist_ok=True, mode=0o700)
+
+
+@dataclass(frozen=True)
+class HostConfig:
+    role: HostRole = HostRole.INTRANET
+    branch: str = ""
+    name: str = ""
+    """Host name shown in reports; empty: the system host name."""
+
+
+@dataclass(frozen=True)
+class ScanConfig:
+    workers: int = 0
+    """Worker processes; 0 = one per core."""
+    exclude: tuple[str, ...] = ("*/.git/*", "*/node_modules/*", "*/__pycache__/*")
+    max_file_size_mb: int = 512
+    max_container_mb: int = 1024
+    max_member_size_mb: int = 256
+    max_depth: int = 6
+    max_members: int = 20000
+    max_ratio: float = 200.0
+    file_timeout: float = 120.0
+
+    def limits(self) -> Limits:
+        return Limits(
+            max_file_size=self.max_file_size_mb * MiB,
+            max_container_bytes=self.max_container_mb * MiB,
+            max_member_size=self.max_member_size_mb * MiB,
+            max_depth=self.max_depth,
+            max_members=self.max_members,
+            max_ratio=self.max_ratio,
+            file_timeout=self.file_timeout,
+        )
+
+
+@dataclass(frozen=True)
+class PolicyConfig:
+    path: str = ""
+    """Policy file; empty = the shipped default policy."""
+
+
+@dataclass(frozen=True)
+class AgentConfig:
+    roots: tuple[str, ...] = ("~/Desktop", "~/Documents", "~/Downloads", "~/桌面", "~/文档", "~/下载")
+    """Folders scanned and watched on an internet-connected host (``~`` = every user's home)."""
+    scan_interval: float = 86400.0
+    mail_stores: tuple[str, ...] = ("~/.thunderbird", "~/.icedove")
+    removable_extra: tuple[str, ...] = ()
+    """Extra mount points (globs) or device paths treated as removable media (e.g. loop images)."""
+    media_poll_interval: float = 2.0
+    watch_polling: bool = False
+    """Force the polling observer (filesystems inotify cannot see)."""
+    workers: int = 1
+    nice: int = 10
+    queue_size: int = 10000
+    selfcheck_interval_days: float = 30.0
+
+
+@dataclass(frozen=True)
+class ConnectivityConfig:
+    probes: tuple[str, ...] = ()
+    """TCP targets ``host:port`` tried to decide connectivity; empty: routes/interfaces only."""
+    probe_timeout: float = 2.0
+    interval: float = 60.0
+
+
+@dataclass(frozen=True)
+class ReportConfig:
+    lang: str = "zh"
+    key_passphrase_env: str = "SECAUDIT_KEY_PASSPHRASE"
+    key_passphrase_file: str = ""
+
+
+_SECTIONS: dict[str, type] = {
+    "host": HostConfig,
+    "scan": ScanConfig,
+    "policy": PolicyConfig,
+    "agent": AgentConfig,
+    "connectivity": ConnectivityConfig,
+    "report": ReportConfig,
+}
+
+
+@dataclass(frozen=True)
+class Config:
+    home: Home
+    host: HostConfig = field(default_factory=HostConfig)
+    scan: ScanConfig = field(default_factory=ScanConfig)
+    policy: PolicyConfig = field(default_factory=PolicyConfig)
+    agent: AgentConfig = field(default_factory=AgentConfig)
+    connectivity: ConnectivityConfig = field(default_factory=ConnectivityConfig)
+    report: ReportConfig = field(default_factory=ReportConfig)
+    source: Path | None = None
+    """The config file read, or ``None`` when the embedded defaults apply."""
+
+    @property
+    def hostname(self) -> str:
+        import socket
+
+        return self.host.name or socket.gethostname()
+
+
+def _coerce(section: str, cls: type, raw: dict[str, Any], where: str) -> Any:
+    known = {f.name: f for f in fields(cls)}
+    kwargs: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in known:
+            raise ConfigError(f"{where}: unknown key [{section}].{key}")
+        default = getattr(cls(), key)
+        try:
+            if isinstance(default, HostRole):
+                value = HostRole(value)
+            elif isinstance(default, tuple):
+                if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                    raise TypeError("expected a list of strings")
+                value = tuple(value)
+            elif isinstance(default, bool):
+                if not isinstance(value, bool):
+                    raise TypeError("expected true or false")
+            elif isinstance(default, float):
+                if isinstance(value, bool) or not isinstance(value, int | float):
+                    raise TypeError("expected a number")
+                value = float(value)
+            elif isinstance(default, int):
+                if isinstance(value, bool) or not isinstance(value, int):
+                    raise TypeError("expected an integer")
+            elif isinstance(default, str) and not isinstance(value, str):
+                raise TypeError("expected a string")
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(f"{where}: [{section}].{key} = {value!r}: {exc}") from exc
+        kwargs[key] = value
+    return cls(**kwargs)
+
+
+def load_config(home: str | os.PathLike[str] | None = None, path: str | None = None) -> Config:
+    """Load the config of ``home`` (or an explicit file); embedded defaults when absent."""
+    h = Home.resolve(home)
+    cfg_path = Path(path) if path else h.config_file
+    if not cfg_path.exists():
+        if path:
+            raise ConfigError(f"config file not found: {cfg_path}")
+        return Config(home=h)
+    try:
+        raw = tomllib.loads(cfg_path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{cfg_path}: {exc}") from exc
+    cfg = Config(home=h, source=cfg_path)
+    for section, value in raw.items():
+        if section not in _SECTIONS:
+            raise ConfigError(f"{cfg_path}: unknown section [{section}]")
+        if not isinstance(value, dict):
+            raise ConfigError(f"{cfg_path}: [{section}] must be a table")
+        cfg = replace(cfg, **{section: _coerce(section, _SECTIONS[section], value, str(cfg_path))})
+    return cfg
+
+
+def data_path(*parts: str) -> Path:
+    """A shipped data file (``policies/…``, ``templates/…``), installed or in the source tree."""
+    pkg = resources.files("secaudit") / "_data"
+    candidate = Path(str(pkg.joinpath(*parts)))
+    if candidate.exists():
+        return candidate
+    return Path(__file__).resolve().parent.parent.joinpath(*parts)
+
+
+DEFAULT_CONFIG_TEXT = """\
+# secaudit configuration (TOML). Every key is optional: missing keys take the defaults below.
+
+[host]
+# internet | intranet | classified  (互联网计算机 / 内网计算机 / 涉密计算机)
+role = "intranet"
+branch = ""
+name = ""
+
+[scan]
+workers = 0                 # 0 = one worker process per core
+max_file_size_mb = 512
+max_container_mb = 1024
+max_member_size_mb = 256
+max_depth = 6
+max_members = 20000
+max_ratio = 200.0
+file_timeout = 120.0
+
+[policy]
+path = ""                   # empty = shipped default policy (农商银行默认保密策略)
+
+[agent]
+roots = ["~/Desktop", "~/Documents", "~/Downloads", "~/桌面", "~/文档", "~/下载"]
+scan_interval = 86400.0
+mail_stores = ["~/.thunderbird", "~/.icedove"]
+removable_extra = []
+media_poll_interval = 2.0
+selfcheck_interval_days = 30.0
+
+[connectivity]
+probes = []                 # e.g. ["proxy.example.internal:443"]; empty = routes/interfaces only
+probe_timeout = 2.0
+interval = 60.0
+
+[report]
+lang = "zh"
+"""

@@ -1,0 +1,39 @@
+"""Built-in detectors and the function that runs them over one file's chunks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from secaudit.detect.base import Detector
+from secaudit.detect.vocabulary import Vocabulary
+from secaudit.model import Finding, TextChunk
+
+
+def build_detectors(vocabulary: Vocabulary | None = None) -> tuple[Detector, ...]:
+    """The built-in detectors, configured with the policy's marking vocabulary."""
+    from secaudit.detect.infotypes import InfoTypeDetector
+    from secaudit.detect.markings import MarkingDetector
+
+    return (MarkingDetector(vocabulary or Vocabulary.default()), InfoTypeDetector())
+
+
+def detectors_version(detectors: Sequence[Detector]) -> str:
+    """Cache-key component: ids and versions of the detectors (plus the vocabulary)."""
+    parts = [f"{d.id}@{d.version}" for d in detectors]
+    for d in detectors:
+        vocab = getattr(d, "vocabulary", None)
+        if isinstance(vocab, Vocabulary):
+            parts.append(vocab.fingerprint())
+    return ";".join(parts)
+
+
+def detect(chunks: Sequence[TextChunk], detectors: Sequence[Detector]) -> list[Finding]:
+    """Run every detector over the chunks of one file; findings de-duplicated, order kept."""
+    seen: set[Finding] = set()
+    out: list[Finding] = []
+    for det in detectors:
+        for f in det.analyze(chunks):
+            if f not in seen:
+                seen.add(f)
+                out.append(f)
+    return out

@@ -1,0 +1,152 @@
+"""Extraction context, limits and the extractor contract.
+
+An extractor is a function ``extract_xxx(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]``.
+It yields chunks built with :meth:`ExtractContext.chunk` (which stamps the member path), raises an
+:class:`~secaudit.errors.ExtractionError` subclass when the data cannot be read (the chunks it
+already yielded are kept), and hands container members to :meth:`ExtractContext.recurse`, which
+sniffs, applies the limits, and records member errors without stopping the parent.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from secaudit.errors import LimitError
+from secaudit.model import ErrorReason, ExtractError, Location, TextChunk
+
+MiB = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Resource limits of one scan; each breach is an error record, never a silent pass."""
+
+    max_file_size: int = 512 * MiB
+    """Files larger than this are not read (reason ``too_large``)."""
+    max_container_bytes: int = 1024 * MiB
+    """Uncompressed bytes read out of one top-level file, all members together (``limit``)."""
+    max_member_size: int = 256 * MiB
+    """One container member larger than this is not read (``too_large``)."""
+    max_depth: int = 6
+    """Nesting depth of containers (zip in zip in mail …) (``limit``)."""
+    max_members: int = 20000
+    """Members read from one container (``limit``)."""
+    max_ratio: float = 200.0
+    """Largest uncompressed/compressed ratio of one member (zip bombs) (``limit``)."""
+    file_timeout: float = 120.0
+    """Seconds one file may take; the worker is killed after that (``timeout``)."""
+    max_text_chars: int = 64 * MiB
+    """Characters of text kept from one file; the rest is not examined (``limit``)."""
+
+
+@dataclass(slots=True)
+class _Budget:
+    """Mutable counters shared by a top-level file and all its members."""
+
+    container_bytes: int = 0
+    text_chars: int = 0
+    deadline: float | None = None
+
+
+Dispatcher = Callable[["ExtractContext", bytes, str], Iterator[TextChunk]]
+
+
+@dataclass(slots=True)
+class ExtractContext:
+    """State of one extraction: limits, member path, depth, error sink and shared budget."""
+
+    limits: Limits = field(default_factory=Limits)
+    member: str | None = None
+    """Member path of the data being extracted (``None`` for the top-level file)."""
+    depth: int = 0
+    errors: list[ExtractError] = field(default_factory=list)
+    members: list[str] = field(default_factory=list)
+    """Every member handed to :meth:`recurse` (coverage)."""
+    formats: dict[str, str] = field(default_factory=dict)
+    """Sniffed format per member path."""
+    budget: _Budget = field(default_factory=_Budget)
+    dispatch: Dispatcher | None = None
+    """Set by the registry: sniff + extract of member data."""
+
+    def chunk(
+        self,
+        text: str,
+        location: Location = Location.BODY,
+        *,
+        index: int = 0,
+        key: str | None = None,
+        standalone: bool = False,
+    ) -> TextChunk:
+        """A chunk of this context's member; counts characters against ``max_text_chars``."""
+        self.budget.text_chars += len(text)
+        if self.budget.text_chars > self.limits.max_text_chars:
+            raise LimitError(
+                f"more than {self.limits.max_text_chars} characters of text; rest not examined"
+            )
+        return TextChunk(
+            text=text,
+            location=location,
+            member=self.member,
+            index=index,
+            key=key,
+            standalone=standalone,
+        )
+
+    def member_path(self, name: str) -> str:
+        """Path of a member of the current data, nested containers joined with ``/``."""
+        name = name.replace("\\", "/").strip("/") or "(unnamed)"
+        return f"{self.member}/{name}" if self.member else name
+
+    def error(self, reason: ErrorReason | str, detail: str, member: str | None = None) -> None:
+        """Record that something could not be read; ``member`` defaults to this context's."""
+        self.errors.append(
+            ExtractError(
+                reason=ErrorReason(reason),
+                detail=detail,
+                member=member if member is not None else self.member,
+            )
+        )
+
+    def charge(self, nbytes: int) -> None:
+        """Count ``nbytes`` of uncompressed member data; raise when over budget."""
+        self.budget.container_bytes += nbytes
+        if self.budget.container_bytes > self.limits.max_container_bytes:
+            raise LimitError(
+                f"more than {self.limits.max_container_bytes} bytes unpacked from this file"
+            )
+
+    def check_time(self) -> None:
+        """Raise a ``timeout`` error when the file's deadline has passed (cooperative check)."""
+        if self.budget.deadline is not None and time.monotonic() > self.budget.deadline:
+            raise LimitError("time limit for this file reached", reason="timeout")
+
+    def recurse(self, name: str, data: bytes) -> Iterator[TextChunk]:
+        """Extract a container member: filename chunk, limits, sniff, extract, errors recorded.
+
+        Never raises :class:`ExtractionError` for the member's own problems: they become error
+        records with the member path, and the parent goes on with its next member.
+        """
+        if self.dispatch is None:  # pragma: no cover - registry always sets it
+            raise RuntimeError("ExtractContext.dispatch not set")
+        path = self.member_path(name)
+        self.members.append(path)
+        child = ExtractContext(
+            limits=self.limits,
+            member=path,
+            depth=self.depth + 1,
+            errors=self.errors,
+            members=self.members,
+            formats=self.formats,
+            budget=self.budget,
+            dispatch=self.dispatch,
+        )
+        leaf = path.rsplit("/", 1)[-1]
+        yield child.chunk(leaf, Location.FILENAME)
+        if child.depth > self.limits.max_depth:
+            self.error(
+                ErrorReason.LIMIT, f"nesting deeper than {self.limits.max_depth}", member=path
+            )
+            return
+        yield from self.dispatch(child, data, leaf)

@@ -1,0 +1,131 @@
+"""Format → extractor mapping, and the dispatcher used for files and container members.
+
+``EXTRACTORS`` maps each format id that :func:`~secaudit.extract.sniff.sniff` can return to
+``"module:function"`` inside this package (imported lazily; never from a configured path).
+"""
+
+from __future__ import annotations
+
+import importlib
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from secaudit.errors import ExtractionError, LimitError
+from secaudit.extract.base import ExtractContext, Limits
+from secaudit.extract.sniff import sniff
+from secaudit.model import ErrorReason, ExtractError, Location, TextChunk
+
+Extractor = Callable[[bytes, ExtractContext], Iterator[TextChunk]]
+
+EXTRACTORS: dict[str, str] = {
+    "text": "text:extract_text",
+    "html": "html:extract_html",
+    "rtf": "rtf:extract_rtf",
+    "docx": "ooxml:extract_ooxml",
+    "xlsx": "ooxml:extract_ooxml",
+    "pptx": "ooxml:extract_ooxml",
+    "doc": "ole:extract_doc",
+    "wps": "ole:extract_doc",
+    "xls": "ole:extract_xls",
+    "et": "ole:extract_xls",
+    "ppt": "ole:extract_ppt",
+    "dps": "ole:extract_ppt",
+    "ole": "ole:extract_ole_other",
+    "ooxml_encrypted": "ole:extract_encrypted_ooxml",
+    "pdf": "pdf:extract_pdf",
+    "ofd": "ofd:extract_ofd",
+    "eml": "mail:extract_eml",
+    "mht": "mail:extract_eml",
+    "mbox": "mail:extract_mbox",
+    "msg": "mail:extract_msg",
+    "zip": "archive:extract_zip",
+    "tar": "archive:extract_tar",
+    "gz": "archive:extract_gz",
+    "7z": "archive:extract_7z",
+    "rar": "archive:extract_rar",
+    "image": "media:extract_image",
+    "binary": "media:extract_binary",
+    "empty": "media:extract_empty",
+}
+
+_cache: dict[str, Extractor] = {}
+
+
+def extractor_for(fmt: str) -> Extractor:
+    target = EXTRACTORS[fmt]
+    fn = _cache.get(target)
+    if fn is None:
+        module, func = target.split(":")
+        fn = getattr(importlib.import_module(f"secaudit.extract.{module}"), func)
+        _cache[target] = fn
+    return fn
+
+
+def _dispatch(ctx: ExtractContext, data: bytes, name: str) -> Iterator[TextChunk]:
+    """Sniff and extract ``data``; every failure becomes an error record of ``ctx.member``."""
+    fmt = sniff(data, name)
+    ctx.formats[ctx.member or ""] = fmt
+    try:
+        ctx.check_time()
+        yield from extractor_for(fmt)(data, ctx)
+    except ExtractionError as exc:
+        ctx.error(exc.reason, str(exc))
+    except RecursionError:
+        ctx.error(ErrorReason.LIMIT, "structure nested too deeply to parse")
+    except MemoryError:
+        ctx.error(ErrorReason.TOO_LARGE, "not enough memory to parse")
+    except Exception as exc:  # noqa: BLE001 - hostile input must never stop the scan
+        ctx.error(ErrorReason.CORRUPT, f"{fmt} parser failed: {type(exc).__name__}: {exc}"[:500])
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """What was read from one file."""
+
+    format: str
+    chunks: tuple[TextChunk, ...]
+    errors: tuple[ExtractError, ...]
+    members: tuple[str, ...]
+    member_formats: dict[str, str]
+
+
+def extract_bytes(
+    data: bytes,
+    name: str,
+    *,
+    limits: Limits | None = None,
+    deadline: float | None = None,
+) -> Extraction:
+    """Extract every chunk of a file's bytes (``name`` is its base name, used as a hint)."""
+    ctx = ExtractContext(limits=limits or Limits(), dispatch=_dispatch)
+    ctx.budget.deadline = deadline
+    chunks: list[TextChunk] = [TextChunk(text=name, location=Location.FILENAME)]
+    try:
+        chunks.extend(_dispatch(ctx, data, name))
+    except LimitError as exc:  # budget errors raised outside any dispatch
+        ctx.error(exc.reason, str(exc))
+    fmt = ctx.formats.get("", "binary")
+    return Extraction(
+        format=fmt,
+        chunks=tuple(chunks),
+        errors=tuple(ctx.errors),
+        members=tuple(ctx.members),
+        member_formats=dict(ctx.formats),
+    )
+
+
+def extract_path(path: str, *, limits: Limits | None = None, timeout: float | None = None) -> Extraction:
+    """Read and extract a file on disk (size limit applied before reading)."""
+    import os
+
+    lim = limits or Limits()
+    size = os.stat(path).st_size
+    name = os.path.basename(path)
+    if size > lim.max_file_size:
+        err = ExtractError(ErrorReason.TOO_LARGE, f"{size} bytes > max_file_size {lim.max_file_size}")
+        return Extraction("unknown", (TextChunk(text=name, location=Location.FILENAME),), (err,), (), {})
+    with open(path, "rb") as fh:
+        data = fh.read()
+    deadline = time.monotonic() + timeout if timeout else None
+    return extract_bytes(data, name, limits=lim, deadline=deadline)

@@ -1,0 +1,152 @@
+"""Content sniffing: which extractor reads these bytes.
+
+Magic bytes decide; the file name only breaks ties the content cannot (Kingsoft ``.wps``/``.et``/
+``.dps`` share OLE streams with Word/Excel/PowerPoint, ``.mht`` is MIME like ``.eml``). A file
+named ``.docx`` that holds a PDF is read as a PDF.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+import olefile
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_MAIL_HEADER = re.compile(
+    rb"^(?:Received|Return-Path|From|To|Subject|Date|Message-ID|MIME-Version|Delivered-To|"
+    rb"X-[A-Za-z0-9-]+|Content-Type|Reply-To|Cc|DKIM-Signature|Authentication-Results|"
+    rb"ARC-[A-Za-z-]+|Sender|In-Reply-To|References|Thread-[A-Za-z]+):[ \t]",
+    re.IGNORECASE,
+)
+_ANY_HEADER = re.compile(rb"^[A-Za-z][A-Za-z0-9-]*:[ \t]")
+_BIFF_MAGIC = (b"\x09\x00", b"\x09\x02", b"\x09\x04", b"\x09\x08")
+_IMAGE_MAGIC = (
+    b"\x89PNG\r\n\x1a\n",
+    b"\xff\xd8\xff",
+    b"GIF87a",
+    b"GIF89a",
+    b"BM",
+    b"II*\x00",
+    b"MM\x00*",
+)
+_BINARY_MAGIC = (
+    b"\x7fELF",
+    b"MZ",
+    b"\x00\x00\x01\x00",
+    b"ID3",
+    b"fLaC",
+    b"OggS",
+    b"\x1a\x45\xdf\xa3",
+    b"SQLite format 3\x00",
+)
+
+
+def _ext(name: str) -> str:
+    dot = name.rfind(".")
+    return name[dot + 1 :].lower() if dot >= 0 else ""
+
+
+def sniff(data: bytes, name: str = "") -> str:
+    """Return the format id for ``data`` (``docx``, ``pdf``, ``text``, ``binary`` …)."""
+    head = data[:4096]
+    ext = _ext(name)
+    if not data:
+        return "empty"
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")):
+        return _sniff_zip(data, ext)
+    if head.startswith(OLE_MAGIC):
+        return _sniff_ole(data, ext)
+    if b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(b"{\\rtf"):
+        return "rtf"
+    if head.startswith(b"7z\xbc\xaf\x27\x1c"):
+        return "7z"
+    if head.startswith(b"Rar!\x1a\x07"):
+        return "rar"
+    if head.startswith(b"\x1f\x8b"):
+        return "gz"
+    if len(data) > 262 and data[257:262] == b"ustar":
+        return "tar"
+    if head.startswith(_BIFF_MAGIC) and ext in ("xls", "xlt", "et"):
+        return "xls"
+    if head.startswith(_IMAGE_MAGIC) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
+        return "image"
+    if head.startswith(_BINARY_MAGIC):
+        return "binary"
+    return _sniff_text(head, ext)
+
+
+def _sniff_zip(data: bytes, ext: str) -> str:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = set(zf.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return "zip"  # the zip extractor reports the damage
+    if "[Content_Types].xml" in names:
+        if any(n.startswith("word/") for n in names):
+            return "docx"
+        if any(n.startswith("xl/") for n in names):
+            return "xlsx"
+        if any(n.startswith("ppt/") for n in names):
+            return "pptx"
+    if "OFD.xml" in names or any(n.lower() == "ofd.xml" for n in names):
+        return "ofd"
+    return "zip"
+
+
+def _sniff_ole(data: bytes, ext: str) -> str:
+    try:
+        ole = olefile.OleFileIO(data)
+    except Exception:  # noqa: BLE001 - any parser failure means "damaged OLE"
+        return "ole"
+    try:
+        streams = {"/".join(s) for s in ole.listdir(streams=True, storages=True)}
+    finally:
+        ole.close()
+    if "EncryptedPackage" in streams or "EncryptionInfo" in streams:
+        return "ooxml_encrypted"
+    if "WordDocument" in streams:
+        return "wps" if ext in ("wps", "wpt") else "doc"
+    if "Workbook" in streams or "Book" in streams:
+        return "et" if ext in ("et", "ett") else "xls"
+    if "PowerPoint Document" in streams:
+        return "dps" if ext in ("dps", "dpt") else "ppt"
+    if any(s.startswith("__substg1.0_") for s in streams):
+        return "msg"
+    return "ole"
+
+
+def _sniff_text(head: bytes, ext: str) -> str:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(head):
+        return "html" if ext in ("html", "htm", "xhtml") else "text"
+    if b"\x00" in head and not _looks_utf16(head):
+        return "binary"
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    lower = stripped[:512].lower()
+    if stripped.startswith(b"From ") and b"\n" in stripped and ext not in ("txt",):
+        first_lines = stripped.split(b"\n", 3)[1:3]
+        if any(_MAIL_HEADER.match(line) for line in first_lines):
+            return "mbox"
+    if _ANY_HEADER.match(stripped):
+        lines = stripped.split(b"\n", 40)[:40]
+        hits = sum(1 for ln in lines if _MAIL_HEADER.match(ln))
+        if hits >= 2 or (hits and ext in ("eml", "mht", "mhtml")):
+            return "mht" if ext in ("mht", "mhtml") else "eml"
+    if lower.startswith((b"<!doctype html", b"<html", b"<?xml")) and b"<html" in head.lower():
+        return "html"
+    if ext in ("html", "htm", "xhtml") and b"<" in lower:
+        return "html"
+    return "text"
+
+
+def _looks_utf16(head: bytes) -> bool:
+    sample = head[:512]
+    if len(sample) < 4:
+        return False
+    even_zero = sample[0::2].count(0)
+    odd_zero = sample[1::2].count(0)
+    half = len(sample) // 2
+    return max(even_zero, odd_zero) > half * 0.3 and min(even_zero, odd_zero) < half * 0.05

@@ -1,0 +1,356 @@
+"""Value types shared by every pipeline stage.
+
+Everything that crosses a stage boundary is a frozen dataclass or a ``str`` enum whose values are
+the ids of the contracts in DESIGN.md (levels, channels, host roles, locations, error reasons).
+``to_json()`` methods produce exactly the contract's JSON shapes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class Level(str, Enum):
+    """Secrecy level, ordered from highest to lowest (contract ids)."""
+
+    TOP_SECRET = "top_secret"
+    SECRET = "secret"
+    CONFIDENTIAL = "confidential"
+    CORE_COMMERCIAL = "core_commercial"
+    COMMERCIAL = "commercial"
+    INTERNAL = "internal"
+    NONE = "none"
+
+    @property
+    def rank(self) -> int:
+        """Higher is more secret: top_secret = 6 … none = 0."""
+        return _LEVEL_RANK[self]
+
+    @property
+    def zh(self) -> str:
+        return _LEVEL_ZH[self]
+
+    @property
+    def is_state_secret(self) -> bool:
+        return self in (Level.TOP_SECRET, Level.SECRET, Level.CONFIDENTIAL)
+
+    @classmethod
+    def highest(cls, levels: Any) -> Level:
+        best = cls.NONE
+        for lv in levels:
+            if lv is not None and Level(lv).rank > best.rank:
+                best = Level(lv)
+        return best
+
+
+_LEVEL_ORDER = [
+    Level.NONE,
+    Level.INTERNAL,
+    Level.COMMERCIAL,
+    Level.CORE_COMMERCIAL,
+    Level.CONFIDENTIAL,
+    Level.SECRET,
+    Level.TOP_SECRET,
+]
+_LEVEL_RANK = {lv: i for i, lv in enumerate(_LEVEL_ORDER)}
+_LEVEL_ZH = {
+    Level.TOP_SECRET: "绝密",
+    Level.SECRET: "机密",
+    Level.CONFIDENTIAL: "秘密",
+    Level.CORE_COMMERCIAL: "核心商密",
+    Level.COMMERCIAL: "普通商密",
+    Level.INTERNAL: "内部",
+    Level.NONE: "无",
+}
+
+
+class Channel(str, Enum):
+    """Where a file was found (contract ids)."""
+
+    REMOVABLE_MEDIA = "removable_media"
+    INTERNET_HOST = "internet_host"
+    EMAIL = "email"
+    LOCAL = "local"
+
+
+class HostRole(str, Enum):
+    INTERNET = "internet"
+    INTRANET = "intranet"
+    CLASSIFIED = "classified"
+
+
+class Location(str, Enum):
+    """Where inside a file a finding was made (contract ids)."""
+
+    BODY = "body"
+    HEADER = "header"
+    FOOTER = "footer"
+    PROPERTY = "property"
+    FILENAME = "filename"
+    SHEET_NAME = "sheet_name"
+    SUBJECT = "subject"
+    COMMENT = "comment"
+
+
+class ErrorReason(str, Enum):
+    """Why a file or member was not (fully) read (contract ids)."""
+
+    ENCRYPTED = "encrypted"
+    CORRUPT = "corrupt"
+    TOO_LARGE = "too_large"
+    LIMIT = "limit"
+    TIMEOUT = "timeout"
+    UNSUPPORTED = "unsupported"
+    PERMISSION = "permission"
+    VANISHED = "vanished"
+
+
+class Severity(str, Enum):
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+    @property
+    def rank(self) -> int:
+        return {"low": 0, "medium": 1, "high": 2, "critical": 3}[self.value]
+
+    @property
+    def zh(self) -> str:
+        return {"low": "低", "medium": "中", "high": "高", "critical": "严重"}[self.value]
+
+
+class Confidence(str, Enum):
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+@dataclass(frozen=True, slots=True)
+class TextChunk:
+    """A piece of text an extractor read from a file or one of its members."""
+
+    text: str
+    """The text, already decoded; paragraphs/lines separated by ``\\n``."""
+    location: Location = Location.BODY
+    """Where in the document the text stands."""
+    member: str | None = None
+    """Path inside the container (``a.zip/b.docx``); ``None`` for the file itself."""
+    index: int = 0
+    """Ordinal of this chunk among the chunks of the same member and location (0 = first).
+    For a PDF/OFD it counts pages, for word processors paragraphs/blocks."""
+    key: str | None = None
+    """For properties: the property name (``密级``, ``keywords``, ``title``); for sheet cells the
+    sheet name; otherwise ``None``."""
+    standalone: bool = False
+    """True when the extractor knows the text stands on its own (a table cell, a text box, a
+    paragraph of its own); detectors may treat such a chunk as a line of its own."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractError:
+    """A file or member that could not be (fully) read, with the contract's reason."""
+
+    reason: ErrorReason
+    detail: str
+    member: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"member": self.member, "reason": self.reason.value, "detail": self.detail}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One detector result. Never holds a full sensitive value, only a masked sample."""
+
+    kind: str
+    """``marking`` or ``info_type``."""
+    location: Location
+    member: str | None
+    confidence: Confidence
+    detector: str
+    """Stable id of the detector that made the finding."""
+    level: Level | None = None
+    text: str | None = None
+    """For markings: the marking as written (``机密★10年``)."""
+    period: str | None = None
+    type: str | None = None
+    """For info types: the info-type id (``cn_resident_id`` …)."""
+    count: int = 0
+    """For info types: number of distinct valid values."""
+    sample: str | None = None
+    """For info types: one masked value."""
+    note: str | None = None
+    """Free remark, e.g. that a marking's form is non-standard."""
+
+    def to_json(self) -> dict[str, Any]:
+        if self.kind == "marking":
+            out: dict[str, Any] = {
+                "kind": "marking",
+                "level": self.level.value if self.level else None,
+                "text": self.text,
+                "period": self.period,
+                "location": self.location.value,
+                "member": self.member,
+                "confidence": self.confidence.value,
+            }
+        else:
+            out = {
+                "kind": self.kind,
+                "type": self.type,
+                "count": self.count,
+                "sample": self.sample,
+                "location": self.location.value,
+                "member": self.member,
+                "confidence": self.confidence.value,
+            }
+        if self.note:
+            out["note"] = self.note
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    """Everything the scan learned about one file (members included)."""
+
+    path: str
+    size: int
+    sha256: str
+    format: str
+    findings: tuple[Finding, ...] = ()
+    errors: tuple[ExtractError, ...] = ()
+    mtime_ns: int = 0
+    members: tuple[str, ...] = ()
+    """Container members read (for coverage); not part of the JSON contract."""
+
+    @property
+    def classification(self) -> Level:
+        return Level.highest(f.level for f in self.findings if f.kind == "marking")
+
+    def member_classification(self, member: str | None) -> Level:
+        return Level.highest(
+            f.level for f in self.findings if f.kind == "marking" and f.member == member
+        )
+
+    def info_counts(self) -> dict[str, int]:
+        """Distinct valid values per info type, summed over locations and members."""
+        counts: dict[str, int] = {}
+        for f in self.findings:
+            if f.kind == "info_type" and f.type:
+                counts[f.type] = counts.get(f.type, 0) + f.count
+        return counts
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "size": self.size,
+            "sha256": self.sha256,
+            "format": self.format,
+            "classification": self.classification.value,
+            "findings": [f.to_json() for f in self.findings],
+            "errors": [e.to_json() for e in self.errors],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """A policy rule broken by a file, a medium or the host."""
+
+    rule: str
+    severity: Severity
+    title: str
+    channel: Channel
+    basis: str
+    remedy: str
+    path: str | None = None
+    member: str | None = None
+    level: Level | None = None
+    detail: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    """Extra evidence (medium serial, recipients …); not part of the scan JSON contract."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "severity": self.severity.value,
+            "title": self.title,
+            "path": self.path,
+            "member": self.member,
+            "channel": self.channel.value,
+            "level": self.level.value if self.level else None,
+            "basis": self.basis,
+            "remedy": self.remedy,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Medium:
+    """A removable storage medium as the agent identified it."""
+
+    device: str = ""
+    mountpoint: str = ""
+    fstype: str = ""
+    vendor: str = ""
+    model: str = ""
+    serial: str = ""
+    fs_uuid: str = ""
+    label: str = ""
+    capacity: int = 0
+    registered: bool = False
+    """True when the policy's media register lists this medium (by serial or fs UUID)."""
+    registered_role: str | None = None
+    """The host role the register assigns to it (``classified`` for 涉密专用 media)."""
+    seen_roles: frozenset[str] = frozenset()
+    """Host roles this medium is known to have been used on (ledger history + register)."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "device": self.device,
+            "mountpoint": self.mountpoint,
+            "fstype": self.fstype,
+            "vendor": self.vendor,
+            "model": self.model,
+            "serial": self.serial,
+            "fs_uuid": self.fs_uuid,
+            "label": self.label,
+            "capacity": self.capacity,
+            "registered": self.registered,
+            "registered_role": self.registered_role,
+            "seen_roles": sorted(self.seen_roles),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class MailMeta:
+    """Metadata of one e-mail message kept as evidence (no body text)."""
+
+    message_id: str = ""
+    date: str = ""
+    sender: str = ""
+    recipients: tuple[str, ...] = ()
+    subject: str = ""
+    folder: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "message_id": self.message_id,
+            "date": self.date,
+            "from": self.sender,
+            "to": list(self.recipients),
+            "subject": self.subject,
+            "folder": self.folder,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ScanContext:
+    """What the policy needs to know about where a file was found."""
+
+    channel: Channel = Channel.LOCAL
+    host_role: HostRole = HostRole.INTRANET
+    hostname: str = ""
+    connected: bool | None = None
+    """Whether the host can reach the internet (None: unknown)."""
+    medium: Medium | None = None
+    mail: MailMeta | None = None
