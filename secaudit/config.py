@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from secaudit.errors import ConfigError
-from secaudit.extract.base import MiB, Limits
+from secaudit.extract.base import Limits, MiB
 from secaudit.model import HostRole
 
 
@@ -110,7 +110,14 @@ class PolicyConfig:
 
 @dataclass(frozen=True)
 class AgentConfig:
-    roots: tuple[str, ...] = ("~/Desktop", "~/Documents", "~/Downloads", "~/桌面", "~/文档", "~/下载")
+    roots: tuple[str, ...] = (
+        "~/Desktop",
+        "~/Documents",
+        "~/Downloads",
+        "~/桌面",
+        "~/文档",
+        "~/下载",
+    )
     """Folders scanned and watched on an internet-connected host (``~`` = every user's home)."""
     scan_interval: float = 86400.0
     mail_stores: tuple[str, ...] = ("~/.thunderbird", "~/.icedove")

@@ -138,7 +138,9 @@ class Ledger:
         """Append one event; returns it with its seq and hash."""
         return self.append_many([(kind, data)], ts=ts)[-1]
 
-    def append_many(self, items: Iterable[tuple[str, Any]], *, ts: str | None = None) -> list[Event]:
+    def append_many(
+        self, items: Iterable[tuple[str, Any]], *, ts: str | None = None
+    ) -> list[Event]:
         """Append several events in one transaction (all or none)."""
         stamp = ts or now_iso()
         out: list[Event] = []

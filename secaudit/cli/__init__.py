@@ -39,7 +39,10 @@ def _version(value: bool) -> None:
 def _global(
     ctx: typer.Context,
     home: str = typer.Option(
-        None, "--home", envvar="SECAUDIT_HOME", help="Folder for config, ledger, keys, cache, reports."
+        None,
+        "--home",
+        envvar="SECAUDIT_HOME",
+        help="Folder for config, ledger, keys, cache, reports.",
     ),
     config: str = typer.Option(None, "--config", help="Config file (default: the home's)."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show tracebacks of errors."),

@@ -1,9 +1,175 @@
-"""Commands of this group (registered on the app by ``register``)."""
+"""``secaudit scan`` and ``secaudit extract``."""
 
 from __future__ import annotations
 
+import json
+import sys
+import time
+from enum import Enum
+from pathlib import Path
+
 import typer
+
+from secaudit.cli.common import config_of, policy_of
+from secaudit.cli.output import clip, table
+from secaudit.errors import UsageError
+from secaudit.model import Channel, HostRole, ScanContext, Severity
+
+
+class OutputFormat(str, Enum):
+    TABLE = "table"
+    JSON = "json"
+
+
+class ChunkFormat(str, Enum):
+    TEXT = "text"
+    JSON = "json"
 
 
 def register(app: typer.Typer) -> None:
-    """Add this group's commands to ``app``."""
+    app.command("scan")(scan_command)
+    app.command("extract")(extract_command)
+
+
+def scan_command(
+    ctx: typer.Context,
+    paths: list[Path] = typer.Argument(..., help="Files and folders to scan."),
+    fmt: OutputFormat = typer.Option(OutputFormat.TABLE, "--format", "-f", help="table | json"),
+    output: Path = typer.Option(None, "--output", "-o", help="Write the result to this file."),
+    list_all: bool = typer.Option(False, "--all", help="List every file scanned, not only hits."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Read every file again."),
+    channel: Channel = typer.Option(Channel.LOCAL, "--channel", help="Where the files are."),
+    role: HostRole = typer.Option(None, "--role", help="Host role (default: from config)."),
+    fail_on: Severity = typer.Option(Severity.LOW, "--fail-on", help="Exit 1 from this severity."),
+    no_ledger: bool = typer.Option(False, "--no-ledger", help="Do not record in the ledger."),
+    workers: int = typer.Option(None, "--workers", help="Worker processes (default: cores)."),
+) -> None:
+    """扫描文件和文件夹 — scan files and folders for markings and sensitive data."""
+    from secaudit.ledger import Ledger
+    from secaudit.scan import Scanner
+
+    config = config_of(ctx)
+    policy = policy_of(config)
+    scan_ctx = ScanContext(
+        channel=channel, host_role=role or config.host.role, hostname=config.hostname
+    )
+    for p in paths:
+        if not p.exists() and not p.is_symlink():
+            raise UsageError(f"no such file or folder: {p}")
+    ledger = None if no_ledger else Ledger(config.home.ledger)
+    progress = _Progress() if sys.stderr.isatty() else None
+    try:
+        with Scanner(config, policy, ledger=ledger, workers=workers, use_cache=not no_cache) as sc:
+            run = sc.scan(paths, scan_ctx, list_all=list_all, progress=progress)
+    finally:
+        if progress:
+            progress.done()
+        if ledger:
+            ledger.close()
+    text = (
+        json.dumps(run.to_json(), ensure_ascii=False, indent=2)
+        if fmt is OutputFormat.JSON
+        else _scan_table(run)
+    )
+    if output:
+        output.write_text(text + "\n", encoding="utf-8")
+    else:
+        typer.echo(text)
+    failing = [v for v in run.violations if v.severity.rank >= fail_on.rank]
+    raise typer.Exit(1 if failing else 0)
+
+
+def _scan_table(run) -> str:  # type: ignore[no-untyped-def]
+    out: list[str] = []
+    files = run.files
+    if files:
+        rows = []
+        for r in files:
+            marks = ", ".join(sorted({f.text or "" for f in r.findings if f.kind == "marking"}))
+            infos = ", ".join(f"{t}×{n}" for t, n in sorted(r.info_counts().items()))
+            errs = ", ".join(sorted({e.reason.value for e in r.errors}))
+            rows.append([r.path, r.classification.zh, marks, infos, errs])
+        headers = ["文件 file", "密级 level", "标识 marking", "敏感信息 data", "错误 error"]
+        out.append(table(headers, rows))
+    if run.violations:
+        out.append("")
+        rows = [
+            [v.rule, v.severity.zh, v.title, clip(v.path or "", 50), v.member or ""]
+            for v in run.violations
+        ]
+        headers = ["规则 rule", "严重度", "违规 violation", "文件 file", "成员 member"]
+        out.append(table(headers, rows))
+    s = run.summary
+    out.append("")
+    out.append(
+        f"扫描文件 {s['files_scanned']} 个，{s['bytes_scanned'] / 1e6:.1f} MB；"
+        f"有发现 {s['files_with_findings']} 个；违规 {s['violations']} 项；"
+        f"未能检查 {s['errors']} 项；缓存命中 {run.cached_files} 个；用时 {run.duration_s:.1f} s"
+    )
+    if run.not_scanned:
+        reasons = "，".join(f"{k} {v}" for k, v in sorted(run.not_scanned.items()))
+        out.append(f"未能检查原因：{reasons}")
+    return "\n".join(out)
+
+
+class _Progress:
+    """One status line on the terminal: files, MB, rate, current file."""
+
+    def __init__(self) -> None:
+        self.t0 = time.monotonic()
+        self.last = 0.0
+
+    def __call__(self, files: int, nbytes: int, path: str) -> None:
+        now = time.monotonic()
+        if now - self.last < 0.1:
+            return
+        self.last = now
+        rate = files / max(now - self.t0, 1e-6)
+        line = f"\r{files} 个文件  {nbytes / 1e6:.1f} MB  {rate:.0f} 个/秒  {clip(path, 50)}"
+        sys.stderr.write(line[:120] + "\x1b[K")
+        sys.stderr.flush()
+
+    def done(self) -> None:
+        sys.stderr.write("\r\x1b[K")
+        sys.stderr.flush()
+
+
+def extract_command(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help="The file to read."),
+    fmt: ChunkFormat = typer.Option(ChunkFormat.TEXT, "--format", "-f", help="text | json"),
+) -> None:
+    """显示扫描器读到的文字 — print what the scanner reads from one file."""
+    from secaudit.extract.registry import extract_path
+
+    config = config_of(ctx)
+    if not file.is_file():
+        raise UsageError(f"not a file: {file}")
+    ext = extract_path(str(file), limits=config.scan.limits(), timeout=config.scan.file_timeout)
+    if fmt is ChunkFormat.JSON:
+        doc = {
+            "path": str(file.absolute()),
+            "format": ext.format,
+            "chunks": [
+                {
+                    "location": c.location.value,
+                    "member": c.member,
+                    "index": c.index,
+                    "key": c.key,
+                    "standalone": c.standalone,
+                    "text": c.text,
+                }
+                for c in ext.chunks
+            ],
+            "errors": [e.to_json() for e in ext.errors],
+        }
+        typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+        return
+    typer.echo(f"# {file}  format={ext.format}  chunks={len(ext.chunks)}  errors={len(ext.errors)}")
+    for c in ext.chunks:
+        where = c.location.value + (f"[{c.key}]" if c.key else "") + f"#{c.index}"
+        member = f" {c.member}" if c.member else ""
+        typer.echo(f"--- {where}{member}")
+        typer.echo(c.text)
+    for e in ext.errors:
+        typer.echo(f"!!! {e.reason.value}{' ' + e.member if e.member else ''}: {e.detail}")

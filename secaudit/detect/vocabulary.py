@@ -55,5 +55,7 @@ class Vocabulary:
         return sorted(pairs, key=lambda p: (-len(p[0]), p[0]))
 
     def fingerprint(self) -> str:
-        data = {lv.value: list(ws) for lv, ws in sorted(self.words.items(), key=lambda x: x[0].value)}
+        data = {
+            lv.value: list(ws) for lv, ws in sorted(self.words.items(), key=lambda x: x[0].value)
+        }
         return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode()).hexdigest()[:16]

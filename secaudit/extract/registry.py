@@ -115,7 +115,9 @@ def extract_bytes(
     )
 
 
-def extract_path(path: str, *, limits: Limits | None = None, timeout: float | None = None) -> Extraction:
+def extract_path(
+    path: str, *, limits: Limits | None = None, timeout: float | None = None
+) -> Extraction:
     """Read and extract a file on disk (size limit applied before reading)."""
     import os
 
@@ -123,8 +125,12 @@ def extract_path(path: str, *, limits: Limits | None = None, timeout: float | No
     size = os.stat(path).st_size
     name = os.path.basename(path)
     if size > lim.max_file_size:
-        err = ExtractError(ErrorReason.TOO_LARGE, f"{size} bytes > max_file_size {lim.max_file_size}")
-        return Extraction("unknown", (TextChunk(text=name, location=Location.FILENAME),), (err,), (), {})
+        err = ExtractError(
+            ErrorReason.TOO_LARGE, f"{size} bytes > max_file_size {lim.max_file_size}"
+        )
+        return Extraction(
+            "unknown", (TextChunk(text=name, location=Location.FILENAME),), (err,), (), {}
+        )
     with open(path, "rb") as fh:
         data = fh.read()
     deadline = time.monotonic() + timeout if timeout else None

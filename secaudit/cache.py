@@ -1,0 +1,142 @@
+"""Incremental scan cache: a file unchanged since the last scan is not read again.
+
+A cached result is reused only when path, size, mtime_ns and inode match and it was produced by
+the same extractor and detector versions (marking vocabulary included). Results whose errors may
+be transient (``timeout``, ``permission``, ``vanished``) are never cached.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from secaudit.model import (
+    Confidence,
+    ErrorReason,
+    ExtractError,
+    FileResult,
+    Finding,
+    Level,
+    Location,
+)
+
+_TRANSIENT = {ErrorReason.TIMEOUT, ErrorReason.PERMISSION, ErrorReason.VANISHED}
+
+
+def _finding_to_row(f: Finding) -> dict[str, Any]:
+    return {
+        "kind": f.kind,
+        "location": f.location.value,
+        "member": f.member,
+        "confidence": f.confidence.value,
+        "detector": f.detector,
+        "level": f.level.value if f.level else None,
+        "text": f.text,
+        "period": f.period,
+        "type": f.type,
+        "count": f.count,
+        "sample": f.sample,
+        "note": f.note,
+    }
+
+
+def _finding_from_row(d: dict[str, Any]) -> Finding:
+    return Finding(
+        kind=d["kind"],
+        location=Location(d["location"]),
+        member=d["member"],
+        confidence=Confidence(d["confidence"]),
+        detector=d["detector"],
+        level=Level(d["level"]) if d["level"] else None,
+        text=d["text"],
+        period=d["period"],
+        type=d["type"],
+        count=d["count"],
+        sample=d["sample"],
+        note=d["note"],
+    )
+
+
+def encode_result(r: FileResult) -> str:
+    return json.dumps(
+        {
+            "size": r.size,
+            "sha256": r.sha256,
+            "format": r.format,
+            "findings": [_finding_to_row(f) for f in r.findings],
+            "errors": [e.to_json() for e in r.errors],
+            "members": list(r.members),
+        },
+        ensure_ascii=False,
+    )
+
+
+def decode_result(path: str, mtime_ns: int, text: str) -> FileResult:
+    d = json.loads(text)
+    return FileResult(
+        path=path,
+        size=d["size"],
+        sha256=d["sha256"],
+        format=d["format"],
+        findings=tuple(_finding_from_row(f) for f in d["findings"]),
+        errors=tuple(
+            ExtractError(ErrorReason(e["reason"]), e["detail"], e["member"]) for e in d["errors"]
+        ),
+        mtime_ns=mtime_ns,
+        members=tuple(d.get("members", ())),
+    )
+
+
+class ScanCache:
+    def __init__(self, path: Path, version_key: str) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.version_key = version_key
+        self._db = sqlite3.connect(path, timeout=30)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, "
+            "mtime_ns INTEGER, inode INTEGER, version TEXT, result TEXT)"
+        )
+        self._pending: list[tuple[Any, ...]] = []
+
+    def get(self, path: str, size: int, mtime_ns: int, inode: int) -> FileResult | None:
+        row = self._db.execute(
+            "SELECT size, mtime_ns, inode, version, result FROM files WHERE path = ?", (path,)
+        ).fetchone()
+        if not row or tuple(row[:4]) != (size, mtime_ns, inode, self.version_key):
+            return None
+        try:
+            return decode_result(path, mtime_ns, row[4])
+        except (ValueError, KeyError):
+            return None
+
+    def put(self, result: FileResult, inode: int) -> None:
+        if any(e.reason in _TRANSIENT for e in result.errors) or not result.sha256:
+            return
+        self._pending.append(
+            (
+                result.path,
+                result.size,
+                result.mtime_ns,
+                inode,
+                self.version_key,
+                encode_result(result),
+            )
+        )
+        if len(self._pending) >= 500:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._pending:
+            with self._db:
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?)", self._pending
+                )
+            self._pending = []
+
+    def close(self) -> None:
+        self.flush()
+        self._db.close()

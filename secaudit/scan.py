@@ -1,0 +1,310 @@
+"""The scan pipeline run once: walk → (cache | workers: extract + detect) → policy → ledger.
+
+Usable without the CLI::
+
+    >>> with Scanner(load_config(home), load_policy(), ledger=Ledger(path)) as scanner:
+    ...     run = scanner.scan(["/media/usb"], ScanContext(channel=Channel.REMOVABLE_MEDIA))
+    >>> run.to_json()["summary"]
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from secaudit import __version__
+from secaudit.cache import ScanCache
+from secaudit.config import Config
+from secaudit.detect.registry import build_detectors, detect, detectors_version
+from secaudit.ledger import Ledger, now_iso
+from secaudit.model import (
+    ExtractError,
+    FileResult,
+    Location,
+    ScanContext,
+    TextChunk,
+    Violation,
+)
+from secaudit.walk import WalkEntry, WalkProblem, walk
+from secaudit.workers import Task, WorkerPool
+
+if TYPE_CHECKING:
+    from secaudit.policy import Policy
+
+SCHEMA = "secaudit.scan/1"
+EXTRACT_VERSION = "1"
+"""Bump when extraction output changes (part of the cache key)."""
+
+Progress = Callable[[int, int, str], None]
+"""progress(files_done, bytes_done, current_path)"""
+
+
+@dataclass
+class ScanRun:
+    """Result of one scan."""
+
+    scan_id: str
+    paths: list[str]
+    context: ScanContext
+    policy_identity: dict[str, str]
+    started: str
+    finished: str = ""
+    results: list[FileResult] = field(default_factory=list)
+    violations: list[Violation] = field(default_factory=list)
+    files_scanned: int = 0
+    bytes_scanned: int = 0
+    cached_files: int = 0
+    duration_s: float = 0.0
+    list_all: bool = False
+
+    @property
+    def files(self) -> list[FileResult]:
+        """Files with a finding or an error (every file with ``list_all``)."""
+        if self.list_all:
+            return self.results
+        return [r for r in self.results if r.findings or r.errors]
+
+    @property
+    def not_scanned(self) -> dict[str, int]:
+        counts: Counter[str] = Counter()
+        for r in self.results:
+            for e in r.errors:
+                counts[e.reason.value] += 1
+        return dict(counts)
+
+    @property
+    def summary(self) -> dict[str, int]:
+        return {
+            "files_scanned": self.files_scanned,
+            "bytes_scanned": self.bytes_scanned,
+            "files_with_findings": sum(1 for r in self.results if r.findings),
+            "violations": len(self.violations),
+            "errors": sum(len(r.errors) for r in self.results),
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        ctx = self.context
+        return {
+            "schema": SCHEMA,
+            "tool": {"name": "secaudit", "version": __version__},
+            "started": self.started,
+            "finished": self.finished,
+            "channel": ctx.channel.value,
+            "host": {"hostname": ctx.hostname, "role": ctx.host_role.value},
+            "policy": dict(self.policy_identity),
+            "files": [r.to_json() for r in self.files],
+            "violations": [v.to_json() for v in self.violations],
+            "summary": self.summary,
+        }
+
+
+class Scanner:
+    """Runs scans with one worker pool, one cache and (optionally) one ledger."""
+
+    def __init__(
+        self,
+        config: Config,
+        policy: Policy,
+        *,
+        ledger: Ledger | None = None,
+        workers: int | None = None,
+        use_cache: bool = True,
+        nice: int = 0,
+    ) -> None:
+        self.config = config
+        self.policy = policy
+        self.ledger = ledger
+        self.limits = config.scan.limits()
+        self.detectors = build_detectors(policy.vocabulary)
+        self.version_key = (
+            f"secaudit {__version__};extract {EXTRACT_VERSION};{detectors_version(self.detectors)}"
+        )
+        self._pool = WorkerPool(
+            self.limits,
+            policy.vocabulary,
+            workers if workers is not None else config.scan.workers,
+            nice=nice,
+        )
+        self._cache = (
+            ScanCache(config.home.cache_dir / "scan-cache.db", self.version_key)
+            if use_cache
+            else None
+        )
+
+    def close(self) -> None:
+        self._pool.close()
+        if self._cache:
+            self._cache.close()
+
+    def __enter__(self) -> Scanner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- public API -------------------------------------------------------------------------
+
+    def scan(
+        self,
+        paths: Sequence[str | Path],
+        ctx: ScanContext,
+        *,
+        trigger: str = "cli",
+        list_all: bool = False,
+        progress: Progress | None = None,
+    ) -> ScanRun:
+        """Scan files and folders; evaluate the policy; record in the ledger."""
+        run = self._start([os.path.abspath(p) for p in paths], ctx, trigger, list_all)
+        t0 = time.monotonic()
+        inodes: dict[str, int] = {}
+        for result in self._results(run, inodes):
+            self._accept(run, result, inodes.get(result.path), progress)
+        self._finish(run, t0)
+        return run
+
+    def scan_blob(
+        self,
+        name: str,
+        data: bytes,
+        ctx: ScanContext,
+        *,
+        trigger: str = "mail",
+        display_path: str | None = None,
+    ) -> ScanRun:
+        """Scan bytes that are not a file of their own (one e-mail message of a mailbox)."""
+        path = display_path or name
+        run = self._start([path], ctx, trigger, False)
+        t0 = time.monotonic()
+        task = Task(path=path, size=len(data), data=data, name=name)
+        for result in self._pool.run([task]):
+            self._accept(run, result, None, None)
+        self._finish(run, t0)
+        return run
+
+    # -- internals --------------------------------------------------------------------------
+
+    def _start(self, paths: list[str], ctx: ScanContext, trigger: str, list_all: bool) -> ScanRun:
+        if not ctx.hostname:
+            ctx = replace(ctx, hostname=self.config.hostname)
+        run = ScanRun(
+            scan_id=uuid.uuid4().hex,
+            paths=paths,
+            context=ctx,
+            policy_identity=self.policy.identity(),
+            started=now_iso(),
+            list_all=list_all,
+        )
+        if self.ledger:
+            self.ledger.append(
+                "scan_started",
+                {
+                    "scan_id": run.scan_id,
+                    "paths": paths,
+                    "channel": ctx.channel.value,
+                    "host": {"hostname": ctx.hostname, "role": ctx.host_role.value},
+                    "policy": run.policy_identity,
+                    "trigger": trigger,
+                },
+            )
+        return run
+
+    def _results(self, run: ScanRun, inodes: dict[str, int]) -> Iterator[FileResult]:
+        """Cached results first-hand, walk problems as error results, the rest via workers."""
+        to_read: list[Task] = []
+
+        def tasks() -> Iterator[Task]:
+            yield from to_read
+
+        for item in walk(run.paths, self.config.scan.exclude):
+            if isinstance(item, WalkProblem):
+                err = ExtractError(item.reason, item.detail)
+                yield FileResult(item.path, 0, "", "unknown", (), (err,))
+                continue
+            inodes[item.path] = item.inode
+            cached = None
+            if self._cache:
+                cached = self._cache.get(item.path, item.size, item.mtime_ns, item.inode)
+            if cached is not None:
+                run.cached_files += 1
+                yield cached
+            else:
+                to_read.append(_task(item))
+        yield from self._pool.run(tasks())
+
+    def _accept(
+        self, run: ScanRun, result: FileResult, inode: int | None, progress: Progress | None
+    ) -> None:
+        if not result.findings and not result.sha256:
+            # never read (too large, timeout, unreadable): its name is still checked
+            name_chunk = TextChunk(text=os.path.basename(result.path), location=Location.FILENAME)
+            result = replace(result, findings=tuple(detect([name_chunk], self.detectors)))
+        if self._cache and inode is not None:
+            self._cache.put(result, inode)
+        run.results.append(result)
+        if result.sha256 or result.format != "unknown":
+            run.files_scanned += 1
+            run.bytes_scanned += result.size
+        run.violations.extend(self.policy.evaluate_file(result, run.context))
+        if progress:
+            progress(run.files_scanned, run.bytes_scanned, result.path)
+
+    def _finish(self, run: ScanRun, t0: float) -> None:
+        run.finished = now_iso()
+        run.duration_s = round(time.monotonic() - t0, 3)
+        if self._cache:
+            self._cache.flush()
+        if self.ledger:
+            self.ledger.append_many(_ledger_events(run))
+
+
+def _task(entry: WalkEntry) -> Task:
+    return Task(path=entry.path, size=entry.size, mtime_ns=entry.mtime_ns)
+
+
+def _ledger_events(run: ScanRun) -> Iterator[tuple[str, Any]]:
+    channel = run.context.channel.value
+    for r in run.results:
+        if r.findings:
+            yield (
+                "finding",
+                {
+                    "scan_id": run.scan_id,
+                    "path": r.path,
+                    "size": r.size,
+                    "sha256": r.sha256,
+                    "format": r.format,
+                    "classification": r.classification.value,
+                    "channel": channel,
+                    "findings": [f.to_json() for f in r.findings],
+                },
+            )
+        if r.errors:
+            yield (
+                "file_error",
+                {
+                    "scan_id": run.scan_id,
+                    "path": r.path,
+                    "channel": channel,
+                    "errors": [e.to_json() for e in r.errors],
+                },
+            )
+    for v in run.violations:
+        yield "violation", {**v.to_json(), "scan_id": run.scan_id, "detail": v.detail}
+    yield (
+        "scan_finished",
+        {
+            "scan_id": run.scan_id,
+            "paths": run.paths,
+            "channel": channel,
+            "summary": run.summary,
+            "not_scanned": run.not_scanned,
+            "cached_files": run.cached_files,
+            "duration_s": run.duration_s,
+        },
+    )
