@@ -66,8 +66,8 @@ def sniff(data: bytes, name: str = "") -> str:
         return "7z"
     if head.startswith(b"Rar!\x1a\x07"):
         return "rar"
-    if head.startswith(b"\x1f\x8b"):
-        return "gz"
+    if head.startswith(b"\x1f\x8b") or _is_bzip2_or_xz(head):
+        return "gz"  # one compressed stream (gzip/bzip2/xz); archive.extract_gz reads all three
     if len(data) > 262 and data[257:262] == b"ustar":
         return "tar"
     if head.startswith(_BIFF_MAGIC) and ext in ("xls", "xlt", "et"):
@@ -150,3 +150,9 @@ def _looks_utf16(head: bytes) -> bool:
     odd_zero = sample[1::2].count(0)
     half = len(sample) // 2
     return max(even_zero, odd_zero) > half * 0.3 and min(even_zero, odd_zero) < half * 0.05
+
+
+def _is_bzip2_or_xz(head: bytes) -> bool:
+    block_magic = head[4:10] in (b"1AY&SY", b"\x17rE8P\x90")  # first block or end of stream
+    bzip2 = head[:3] == b"BZh" and head[3:4].isdigit() and block_magic
+    return bzip2 or head.startswith(b"\xfd7zXZ\x00")
