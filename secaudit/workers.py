@@ -151,6 +151,10 @@ class WorkerPool:
         """Analyze ``tasks``; yield results as they finish (order not kept)."""
         pending: deque[Task] = deque()
         source = iter(tasks)
+        first = next(source, None)
+        if first is None:
+            return  # nothing to read: no worker is started
+        pending.append(first)
         exhausted = False
         while len(self._workers) < self.size:
             self._workers.append(self._spawn())
