@@ -149,7 +149,17 @@ def _looks_utf16(head: bytes) -> bool:
     even_zero = sample[0::2].count(0)
     odd_zero = sample[1::2].count(0)
     half = len(sample) // 2
-    return max(even_zero, odd_zero) > half * 0.3 and min(even_zero, odd_zero) < half * 0.05
+    if max(even_zero, odd_zero) > half * 0.3 and min(even_zero, odd_zero) < half * 0.05:
+        return True
+    # Chinese UTF-16 without BOM: few NULs (only ASCII has them), all on one parity.
+    if min(even_zero, odd_zero) or not max(even_zero, odd_zero):
+        return False
+    text = sample[: len(sample) // 2 * 2].decode(
+        "utf-16-le" if odd_zero else "utf-16-be", errors="replace"
+    )
+    plausible = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff" or " " <= ch <= "~"
+                    or ch in "\r\n\t" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef")
+    return plausible >= len(text) * 0.9
 
 
 def _is_bzip2_or_xz(head: bytes) -> bool:
