@@ -61,18 +61,6 @@ def test_missing_path_is_vanished(tmp_path: Path) -> None:
     assert problems == {str(tmp_path / "nope"): ErrorReason.VANISHED}
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every folder; permission test needs a user")
-def test_unreadable_folder_is_permission(tmp_path: Path) -> None:  # pragma: no cover - non-root
-    locked = tmp_path / "locked"
-    locked.mkdir()
-    locked.chmod(0)
-    try:
-        _, problems = _split(list(walk([str(tmp_path)])))
-    finally:
-        locked.chmod(0o700)
-    assert problems[str(locked)] == ErrorReason.PERMISSION
-
-
 def test_unreadable_folder_reported_even_as_root(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -1,0 +1,93 @@
+"""`secaudit scan` / `secaudit extract` as a user runs them: real process, exit codes, output."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import docx
+
+
+def secaudit(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "secaudit", "--home", str(home), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def _marked_docx(path: Path) -> None:
+    d = docx.Document()
+    p = d.add_paragraph()
+    for part in ("机", "密★", "10年"):  # a marking split across three runs
+        p.add_run(part)
+    d.add_paragraph("关于调整农户小额贷款利率的请示")
+    d.save(str(path))
+
+
+def test_scan_json_exit_codes_and_no_progress_when_piped(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    _marked_docx(docs / "请示.docx")
+    (docs / "说明.txt").write_text("一般工作说明，无密级。", encoding="utf-8")
+
+    local = secaudit(home, "scan", "--format", "json", str(docs))
+    assert local.returncode == 0, local.stderr
+    assert local.stderr == ""  # no progress bar when not a terminal
+    doc = json.loads(local.stdout)
+    (f,) = doc["files"]
+    assert f["format"] == "docx" and f["classification"] == "secret"
+    assert any(x["text"] == "机密★10年" and x["period"] == "10年" for x in f["findings"])
+
+    out = tmp_path / "result.json"
+    internet = secaudit(
+        home, "scan", "--format", "json", "--channel", "internet_host", "--role", "internet",
+        "--output", str(out), str(docs),
+    )
+    assert internet.returncode == 1, internet.stderr
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert doc["channel"] == "internet_host" and doc["host"]["role"] == "internet"
+    assert doc["violations"] and doc["violations"][0]["severity"] == "critical"
+    assert doc["policy"]["sha256"] and len(doc["policy"]["sha256"]) == 64
+
+    high_only = secaudit(
+        home, "scan", "--channel", "internet_host", "--role", "internet",
+        "--fail-on", "critical", "--no-cache", str(docs),
+    )
+    assert high_only.returncode == 1
+    assert "机密" in high_only.stdout  # the zh table
+
+
+def test_scan_bad_usage_exits_2(tmp_path: Path) -> None:
+    r = secaudit(tmp_path / "home", "scan", str(tmp_path / "missing"))
+    assert r.returncode == 2
+    assert "missing" in r.stderr and "Traceback" not in r.stderr
+    r = secaudit(tmp_path / "home", "scan", "--channel", "moon", str(tmp_path))
+    assert r.returncode == 2
+
+
+def test_bad_config_exits_2_with_message(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "config.toml").write_text("[scan]\nmax_depth = 'deep'\n", encoding="utf-8")
+    r = secaudit(home, "scan", str(tmp_path))
+    assert r.returncode == 2
+    assert "max_depth" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_extract_shows_chunks_with_location(tmp_path: Path) -> None:
+    path = tmp_path / "请示.docx"
+    _marked_docx(path)
+    r = secaudit(tmp_path / "home", "extract", "--format", "json", str(path))
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    texts = [(c["location"], c["text"]) for c in doc["chunks"]]
+    assert ("body", "机密★10年") in texts
+    assert ("filename", "请示.docx") in texts
+    plain = secaudit(tmp_path / "home", "extract", str(path))
+    assert "机密★10年" in plain.stdout and "--- body" in plain.stdout
