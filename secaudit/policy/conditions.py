@@ -1,0 +1,310 @@
+"""Rule conditions: small composable objects with one method, ``check(subject) -> Hit | None``.
+
+A condition looks at a :class:`Subject` (the file result if any, the scan context, and the
+policy's thresholds and internal domains) and returns ``None`` when it does not hold, or a
+:class:`Hit` naming the members it is about (``None`` in ``members`` = the file itself; an empty
+tuple = the file as a whole, nothing in particular). ``AllOf``/``AnyOf`` combine the members of the
+children that hold; ``Not`` holds with no members. The evaluator makes one violation per member
+a rule points at (see ``evaluate.py``).
+
+To add a condition: write a frozen dataclass with ``check``, add its YAML key to
+``parse.py`` (with the scopes it is valid in) and a zh sentence to ``describe.py``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from email.utils import getaddresses
+from typing import Protocol
+
+from secaudit.model import FileResult, HostRole, Level, ScanContext
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a rule is judged on."""
+
+    ctx: ScanContext
+    result: FileResult | None = None
+    thresholds: Mapping[str, int] = field(default_factory=dict)
+    internal_domains: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A condition that holds, and the members (``None`` = the file itself) it points at."""
+
+    members: tuple[str | None, ...] = ()
+
+
+WHOLE = Hit()
+
+
+class Condition(Protocol):
+    def check(self, subject: Subject) -> Hit | None: ...
+
+
+def _hit(ok: bool) -> Hit | None:
+    return WHOLE if ok else None
+
+
+# -- combinators ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AllOf:
+    parts: tuple[Condition, ...]
+
+    def check(self, subject: Subject) -> Hit | None:
+        members: list[str | None] = []
+        for part in self.parts:
+            hit = part.check(subject)
+            if hit is None:
+                return None
+            members.extend(m for m in hit.members if m not in members)
+        return Hit(tuple(members))
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    parts: tuple[Condition, ...]
+
+    def check(self, subject: Subject) -> Hit | None:
+        hits = [h for h in (p.check(subject) for p in self.parts) if h is not None]
+        if not hits:
+            return None
+        members: list[str | None] = []
+        for hit in hits:
+            members.extend(m for m in hit.members if m not in members)
+        return Hit(tuple(members))
+
+
+@dataclass(frozen=True)
+class Not:
+    part: Condition
+
+    def check(self, subject: Subject) -> Hit | None:
+        return _hit(self.part.check(subject) is None)
+
+
+# -- context -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChannelIn:
+    channels: frozenset[str]
+
+    def check(self, subject: Subject) -> Hit | None:
+        return _hit(subject.ctx.channel.value in self.channels)
+
+
+@dataclass(frozen=True)
+class HostRoleIn:
+    roles: frozenset[str]
+
+    def check(self, subject: Subject) -> Hit | None:
+        return _hit(subject.ctx.host_role.value in self.roles)
+
+
+@dataclass(frozen=True)
+class Connected:
+    """Host connectivity; an unknown connectivity (``None``) matches neither true nor false."""
+
+    value: bool
+
+    def check(self, subject: Subject) -> Hit | None:
+        return _hit(subject.ctx.connected is self.value)
+
+
+@dataclass(frozen=True)
+class MediumRegistered:
+    """``false`` also holds when no medium is known: an unidentified medium is not registered."""
+
+    value: bool
+
+    def check(self, subject: Subject) -> Hit | None:
+        medium = subject.ctx.medium
+        return _hit(bool(medium is not None and medium.registered) is self.value)
+
+
+@dataclass(frozen=True)
+class MediumRoleIn:
+    """The medium is registered with one of these designated roles."""
+
+    roles: frozenset[str]
+
+    def check(self, subject: Subject) -> Hit | None:
+        medium = subject.ctx.medium
+        return _hit(
+            medium is not None and medium.registered and (medium.registered_role in self.roles)
+        )
+
+
+def medium_roles(subject: Subject) -> set[str]:
+    """Host roles the medium is known on: history, its designated role, and this host."""
+    medium = subject.ctx.medium
+    if medium is None:
+        return set()
+    roles = set(medium.seen_roles) | {subject.ctx.host_role.value}
+    if medium.registered and medium.registered_role:
+        roles.add(medium.registered_role)
+    return roles
+
+
+@dataclass(frozen=True)
+class MediumCrossUsed:
+    """The medium was used on a classified host and on a non-classified host."""
+
+    value: bool
+
+    def check(self, subject: Subject) -> Hit | None:
+        roles = medium_roles(subject)
+        classified = HostRole.CLASSIFIED.value
+        crossed = classified in roles and bool(roles - {classified})
+        return _hit(crossed is self.value)
+
+
+def recipient_domain(address: str) -> str:
+    return address.rpartition("@")[2].strip().strip(">").lower().rstrip(".")
+
+
+def is_internal_domain(domain: str, internal: Iterable[str]) -> bool:
+    return any(domain == d or domain.endswith("." + d) for d in internal)
+
+
+def external_recipients(subject: Subject) -> list[str]:
+    mail = subject.ctx.mail
+    if mail is None:
+        return []
+    internal = [d.lower().strip(".") for d in subject.internal_domains]
+    out = []
+    for _name, address in getaddresses(list(mail.recipients)):
+        if address and not is_internal_domain(recipient_domain(address), internal):
+            out.append(address)
+    return out
+
+
+@dataclass(frozen=True)
+class RecipientExternal:
+    """Some recipient's domain is not one of the policy's internal domains."""
+
+    value: bool
+
+    def check(self, subject: Subject) -> Hit | None:
+        return _hit(bool(external_recipients(subject)) is self.value)
+
+
+# -- file ----------------------------------------------------------------------------------
+
+
+def marked_member(result: FileResult, level: Level) -> str | None:
+    """The member carrying ``level`` (the file itself first, then the first in finding order)."""
+    carriers = [f.member for f in result.findings if f.kind == "marking" and f.level == level]
+    return None if None in carriers or not carriers else carriers[0]
+
+
+@dataclass(frozen=True)
+class Classification:
+    """The file's highest marking within ``[at_least, at_most]``; points at its carrier."""
+
+    at_least: Level | None = None
+    at_most: Level | None = None
+
+    def check(self, subject: Subject) -> Hit | None:
+        if subject.result is None:
+            return None
+        level = subject.result.classification
+        if self.at_least is not None and level.rank < self.at_least.rank:
+            return None
+        if self.at_most is not None and level.rank > self.at_most.rank:
+            return None
+        return Hit((marked_member(subject.result, level),)) if level != Level.NONE else WHOLE
+
+
+@dataclass(frozen=True)
+class InfoTypes:
+    """Every listed info type reaches its count (``None`` = the policy threshold)."""
+
+    minimums: tuple[tuple[str, int | None], ...]
+
+    def check(self, subject: Subject) -> Hit | None:
+        if subject.result is None:
+            return None
+        counts = subject.result.info_counts()
+        types = []
+        for info_type, minimum in self.minimums:
+            needed = minimum if minimum is not None else subject.thresholds.get(info_type, 1)
+            if counts.get(info_type, 0) < max(needed, 1):
+                return None
+            types.append(info_type)
+        return _info_hit(subject.result, types)
+
+
+@dataclass(frozen=True)
+class CustomerData:
+    """Some info type reaches its policy threshold (customer list, 客户信息)."""
+
+    value: bool
+
+    def check(self, subject: Subject) -> Hit | None:
+        if subject.result is None:
+            return None
+        counts = subject.result.info_counts()
+        types = [t for t, n in subject.thresholds.items() if counts.get(t, 0) >= max(n, 1)]
+        if bool(types) is not self.value:
+            return None
+        return _info_hit(subject.result, types) if types else WHOLE
+
+
+def _info_hit(result: FileResult, types: list[str]) -> Hit:
+    """Point at the one member holding these info types; the whole file if spread out."""
+    members = {f.member for f in result.findings if f.kind == "info_type" and f.type in types}
+    return Hit(tuple(members)) if len(members) == 1 else WHOLE
+
+
+@dataclass(frozen=True)
+class HasErrors:
+    """The file or a member could not be read for one of these reasons; points at each."""
+
+    reasons: frozenset[str]
+
+    def check(self, subject: Subject) -> Hit | None:
+        if subject.result is None:
+            return None
+        members: list[str | None] = []
+        for err in subject.result.errors:
+            if err.reason.value in self.reasons and err.member not in members:
+                members.append(err.member)
+        return Hit(tuple(members)) if members else None
+
+
+@dataclass(frozen=True)
+class NameMatches:
+    """The file name or a member name matches a pattern (salary, HR lists …)."""
+
+    patterns: tuple[re.Pattern[str], ...]
+
+    def check(self, subject: Subject) -> Hit | None:
+        result = subject.result
+        if result is None:
+            return None
+        members: list[str | None] = []
+        if self._matches(result.path.replace("\\", "/").rpartition("/")[2]):
+            members.append(None)
+        for member in _member_names(result):
+            if member not in members and self._matches(member.rpartition("/")[2]):
+                members.append(member)
+        return Hit(tuple(members)) if members else None
+
+    def _matches(self, name: str) -> bool:
+        return any(p.search(name) for p in self.patterns)
+
+
+def _member_names(result: FileResult) -> list[str]:
+    names: list[str] = list(result.members)
+    for m in [f.member for f in result.findings] + [e.member for e in result.errors]:
+        if m is not None and m not in names:
+            names.append(m)
+    return names

@@ -1,0 +1,125 @@
+"""The loaded policy: metadata, vocabulary, thresholds, rules, checklist and media register.
+
+Built by :func:`secaudit.policy.load_policy` (see ``schema.py``); immutable once built. The scanner,
+the agent and the report builder use only the names on :class:`Policy`; evaluation itself lives in
+``evaluate.py`` so that this module stays a plain description of the policy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from secaudit.detect.vocabulary import Vocabulary
+from secaudit.model import FileResult, Medium, ScanContext, Severity, Violation
+from secaudit.policy import evaluate
+from secaudit.policy.conditions import Condition
+
+SCOPES = ("file", "medium", "host")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule: when ``condition`` holds for a subject of ``scope``, it is a violation."""
+
+    id: str
+    title: str
+    severity: Severity
+    basis: str
+    remedy: str
+    condition: Condition
+    scope: str = "file"
+    enabled: bool = True
+    """A disabled rule stays in the policy (and in ``policy show``) but is never evaluated."""
+    line: int = 0
+    """Line of the rule in its policy file (for messages)."""
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    """A manual self-inspection item (自查项) answered by the officer."""
+
+    id: str
+    question: str
+    category: str
+    weight: int
+    hint: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "question": self.question,
+            "category": self.category,
+            "weight": self.weight,
+            "hint": self.hint,
+        }
+
+
+@dataclass(frozen=True)
+class RegisteredMedium:
+    """A removable medium in the register (登记介质), by serial and/or filesystem UUID."""
+
+    role: str
+    """Designated host role: ``classified`` (涉密专用), ``intranet`` or ``internet``."""
+    serial: str = ""
+    fs_uuid: str = ""
+    label: str = ""
+    holder: str = ""
+    note: str = ""
+
+    def matches(self, serial: str, fs_uuid: str) -> bool:
+        same_serial = bool(self.serial) and _norm(serial) == _norm(self.serial)
+        same_uuid = bool(self.fs_uuid) and _norm(fs_uuid) == _norm(self.fs_uuid)
+        return same_serial or same_uuid
+
+
+def _norm(value: str) -> str:
+    return (value or "").strip().lower()
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A validated policy. Use :func:`secaudit.policy.load_policy` to get one."""
+
+    id: str
+    version: str
+    title: str
+    sha256: str
+    """sha256 (hex) over the bytes of the policy file, then of each referenced media file."""
+    files: tuple[Path, ...] = ()
+    description: str = ""
+    markings: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    internal_domains: tuple[str, ...] = ()
+    thresholds: dict[str, int] = field(default_factory=dict)
+    rules: tuple[Rule, ...] = ()
+    checklist: list[ChecklistItem] = field(default_factory=list)
+    media: tuple[RegisteredMedium, ...] = ()
+
+    def identity(self) -> dict[str, str]:
+        """What every scan output, ledger event and report carries about the policy."""
+        return {"id": self.id, "version": self.version, "sha256": self.sha256}
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        return Vocabulary.extended({k: list(v) for k, v in self.markings.items()})
+
+    def rule(self, rule_id: str) -> Rule | None:
+        return next((r for r in self.rules if r.id == rule_id), None)
+
+    def lookup_medium(self, serial: str, fs_uuid: str) -> tuple[bool, str | None]:
+        """Whether the register lists this medium (by serial or fs UUID), and its role."""
+        for entry in self.media:
+            if entry.matches(serial, fs_uuid):
+                return True, entry.role
+        return False, None
+
+    def evaluate_file(self, result: FileResult, ctx: ScanContext) -> list[Violation]:
+        return evaluate.evaluate_file(self, result, ctx)
+
+    def evaluate_medium(self, medium: Medium, ctx: ScanContext) -> list[Violation]:
+        return evaluate.evaluate_medium(self, medium, ctx)
+
+    def evaluate_host(self, ctx: ScanContext) -> list[Violation]:
+        return evaluate.evaluate_host(self, ctx)

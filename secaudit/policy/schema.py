@@ -1,0 +1,312 @@
+"""The policy file format: reading and validating a policy YAML file into a :class:`Policy`.
+
+Every problem is collected with its place (``file:line: field: message``) and all of them are
+raised together in one :class:`~secaudit.errors.PolicyError`. Unknown keys are problems, so a
+typo never silently disables a rule. The format is documented in ``docs/policy.md``; to add a
+top-level section, add its key to ``TOP_KEYS`` and a ``_read_<section>`` function.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from yaml.nodes import Node
+
+from secaudit.errors import PolicyError
+from secaudit.model import HostRole, Level, Severity
+from secaudit.policy.parse import INFO_TYPES, ConditionParser, Definition
+from secaudit.policy.policy import SCOPES, ChecklistItem, Policy, RegisteredMedium, Rule
+from secaudit.policy.yamlsrc import Source
+
+TOP_KEYS = {
+    "id", "version", "title", "description", "markings", "internal_domains", "thresholds",
+    "definitions", "rules", "checklist", "media", "media_files",
+}
+REQUIRED = ("id", "version", "title", "rules")
+RULE_KEYS = {"id", "title", "severity", "scope", "when", "basis", "remedy", "enabled"}
+CHECK_KEYS = {"id", "question", "category", "weight", "hint"}
+MEDIUM_KEYS = {"serial", "fs_uuid", "role", "label", "holder", "note"}
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9-]{1,63}\.)*[a-z0-9-]{1,63}$")
+
+
+@dataclass
+class _Reading:
+    """State of reading one policy: the sources, their bytes, and the pieces read so far."""
+
+    main: Source
+    sources: list[Source] = field(default_factory=list)
+    hasher: Any = field(default_factory=hashlib.sha256)
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def problems(self) -> list[str]:
+        return [p for s in self.sources for p in s.problems]
+
+
+def load_policy_file(path: Path) -> Policy:
+    """Read and validate ``path``; raises PolicyError listing every problem."""
+    reading = _Reading(Source(path))
+    reading.sources.append(reading.main)
+    root = _read_root(reading, path)
+    if root is not None:
+        _read_sections(reading, root)
+    problems = reading.problems()
+    if problems:
+        noun = "problem" if len(problems) == 1 else "problems"
+        raise PolicyError(f"invalid policy {path}: {len(problems)} {noun}", problems)
+    v = reading.values
+    return Policy(
+        id=v["id"], version=v["version"], title=v["title"], sha256=reading.hasher.hexdigest(),
+        files=tuple(s.path for s in reading.sources), description=v.get("description", ""),
+        markings=v.get("markings", {}), internal_domains=v.get("internal_domains", ()),
+        thresholds=v.get("thresholds", {}), rules=v["rules"], checklist=v.get("checklist", []),
+        media=v.get("media", ()),
+    )
+
+
+def _read_bytes(src: Source, path: Path, node: Node | None = None) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        src.problem(node, "", f"cannot read {path}: {exc.strerror or exc}")
+        return None
+
+
+def _read_root(reading: _Reading, path: Path) -> dict[str, tuple[Node, Node]] | None:
+    data = _read_bytes(reading.main, path)
+    if data is None:
+        return None
+    reading.hasher.update(data)
+    root = reading.main.compose(data)
+    if root is None:
+        return None
+    entries = reading.main.mapping(root, "", TOP_KEYS)
+    if entries is None:
+        return None
+    for key in REQUIRED:
+        if key not in entries:
+            reading.main.problem(root, key, "missing (required)")
+    return entries
+
+
+def _read_sections(reading: _Reading, entries: dict[str, tuple[Node, Node]]) -> None:
+    src, values = reading.main, reading.values
+    for key in ("id", "version", "title", "description"):
+        if key in entries:
+            values[key] = src.text(entries[key][1], key, allow_empty=key == "description")
+    if "id" in entries and values["id"] and not _ID.match(values["id"]):
+        src.problem(entries["id"][1], "id", "use letters, digits, '.', '_' or '-'")
+    readers = {
+        "markings": _read_markings, "internal_domains": _read_domains,
+        "thresholds": _read_thresholds, "checklist": _read_checklist,
+    }
+    for key, reader in readers.items():
+        if key in entries:
+            values[key] = reader(src, entries[key][1], key)
+    definitions = _read_definitions(src, entries["definitions"][1]) if "definitions" in entries \
+        else {}
+    if "rules" in entries:
+        values["rules"] = _read_rules(src, entries["rules"][1], definitions)
+    else:
+        values["rules"] = ()
+    media = list(_read_media(src, entries["media"][1], "media")) if "media" in entries else []
+    if "media_files" in entries:
+        media.extend(_read_media_files(reading, entries["media_files"][1]))
+    _check_media_unique(src, media)
+    values["media"] = tuple(m for m, _ in media)
+
+
+def _read_markings(src: Source, node: Node, where: str) -> dict[str, tuple[str, ...]]:
+    out: dict[str, tuple[str, ...]] = {}
+    allowed = [lv.value for lv in Level if lv != Level.NONE]
+    for level, (key_node, value_node) in (src.mapping(node, where) or {}).items():
+        if level not in allowed:
+            src.problem(key_node, f"{where}.{level}",
+                        f"unknown level (allowed: {', '.join(allowed)})")
+            continue
+        out[level] = tuple(w for w, _ in src.text_list(value_node, f"{where}.{level}"))
+    return out
+
+
+def _read_domains(src: Source, node: Node, where: str) -> tuple[str, ...]:
+    out = []
+    for value, item in src.text_list(node, where):
+        domain = value.lower().strip(".").removeprefix("@")
+        if not _DOMAIN.match(domain):
+            src.problem(item, where, f"not a mail domain: {value!r}")
+        else:
+            out.append(domain)
+    return tuple(out)
+
+
+def _read_thresholds(src: Source, node: Node, where: str) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for info_type, (key_node, value_node) in (src.mapping(node, where) or {}).items():
+        label = f"{where}.{info_type}"
+        if info_type not in INFO_TYPES:
+            src.problem(key_node, label, f"unknown info type (allowed: {', '.join(INFO_TYPES)})")
+            continue
+        value = src.integer(value_node, label, minimum=1)
+        if value is not None:
+            out[info_type] = value
+    return out
+
+
+def _read_definitions(src: Source, node: Node) -> dict[str, Definition]:
+    definitions: dict[str, Definition] = {}
+    for name, (_, value_node) in (src.mapping(node, "definitions") or {}).items():
+        parser = ConditionParser(src, "file", definitions)
+        condition = parser.parse(value_node, f"definitions.{name}")
+        if condition is not None:
+            definitions[name] = Definition(condition, frozenset(parser.keys))
+    return definitions
+
+
+def _read_rules(src: Source, node: Node, definitions: dict[str, Definition]) -> tuple[Rule, ...]:
+    rules: list[Rule] = []
+    first_line: dict[str, int] = {}
+    for where, item in src.items(node, "rules"):
+        entries = src.mapping(item, where, RULE_KEYS)
+        if entries is None:
+            continue
+        rule_id = src.text(entries["id"][1], f"{where}.id") if "id" in entries else None
+        label = f"rules.{rule_id}" if rule_id else where
+        if rule_id is not None:
+            line = item.start_mark.line + 1
+            if rule_id in first_line:
+                src.problem(entries["id"][1], f"{label}.id",
+                            f"duplicate rule id (first at line {first_line[rule_id]})")
+            else:
+                first_line[rule_id] = line
+        rule = _read_rule(src, item, entries, label, definitions, rule_id)
+        if rule is not None and rule_id is not None:
+            rules.append(rule)
+    return tuple(rules)
+
+
+def _read_rule(
+    src: Source, item: Node, entries: dict[str, tuple[Node, Node]], label: str,
+    definitions: dict[str, Definition], rule_id: str | None,
+) -> Rule | None:
+    for key in ("id", "title", "severity", "when", "basis", "remedy"):
+        if key not in entries:
+            src.problem(item, f"{label}.{key}", "missing (required)")
+    fields = {k: src.text(entries[k][1], f"{label}.{k}") for k in ("title", "basis", "remedy")
+              if k in entries}
+    severity = _choice(src, entries, "severity", label, [s.value for s in Severity])
+    scope = _choice(src, entries, "scope", label, list(SCOPES)) if "scope" in entries else "file"
+    enabled = src.boolean(entries["enabled"][1], f"{label}.enabled") \
+        if "enabled" in entries else True
+    condition = None
+    if scope is not None and "when" in entries:
+        condition = ConditionParser(src, scope, definitions).parse(entries["when"][1],
+                                                                   f"{label}.when")
+    values = [*fields.values(), severity, scope, enabled, condition]
+    if len(fields) < 3 or any(v is None for v in values) or rule_id is None:
+        return None
+    return Rule(
+        id=rule_id, title=fields["title"] or "",
+        severity=Severity(severity), basis=fields["basis"] or "", remedy=fields["remedy"] or "",
+        condition=condition,  # type: ignore[arg-type]
+        scope=scope or "file", enabled=bool(enabled), line=item.start_mark.line + 1,
+    )
+
+
+def _choice(src: Source, entries: dict[str, tuple[Node, Node]], key: str, label: str,
+            allowed: list[str]) -> str | None:
+    if key not in entries:
+        return None
+    node = entries[key][1]
+    value = src.text(node, f"{label}.{key}")
+    if value is not None and value not in allowed:
+        src.problem(node, f"{label}.{key}", f"unknown {key} {value!r} "
+                    f"(allowed: {', '.join(allowed)})")
+        return None
+    return value
+
+
+def _read_checklist(src: Source, node: Node, where: str) -> list[ChecklistItem]:
+    items: list[ChecklistItem] = []
+    seen: set[str] = set()
+    for label, item in src.items(node, where):
+        entries = src.mapping(item, label, CHECK_KEYS)
+        if entries is None:
+            continue
+        for key in ("id", "question", "category", "weight"):
+            if key not in entries:
+                src.problem(item, f"{label}.{key}", "missing (required)")
+        texts = {k: src.text(entries[k][1], f"{label}.{k}", allow_empty=k == "hint")
+                 for k in ("id", "question", "category", "hint") if k in entries}
+        weight = src.integer(entries["weight"][1], f"{label}.weight", minimum=1) \
+            if "weight" in entries else None
+        item_id = texts.get("id")
+        if item_id is not None and item_id in seen:
+            src.problem(entries["id"][1], f"{label}.id", f"duplicate checklist id {item_id!r}")
+            continue
+        if item_id is None or weight is None or None in (texts.get("question"),
+                                                         texts.get("category")):
+            continue
+        seen.add(item_id)
+        items.append(ChecklistItem(item_id, texts["question"] or "", texts["category"] or "",
+                                   weight, texts.get("hint") or ""))
+    return items
+
+
+def _read_media(src: Source, node: Node, where: str) -> list[tuple[RegisteredMedium, str]]:
+    out: list[tuple[RegisteredMedium, str]] = []
+    roles = [r.value for r in HostRole]
+    for label, item in src.items(node, where):
+        entries = src.mapping(item, label, MEDIUM_KEYS)
+        if entries is None:
+            continue
+        texts = {k: src.text(v, f"{label}.{k}", allow_empty=True) for k, (_, v) in entries.items()}
+        role = _choice(src, entries, "role", label, roles)
+        if "role" not in entries:
+            src.problem(item, f"{label}.role", "missing (required): " + ", ".join(roles))
+        if not (texts.get("serial") or texts.get("fs_uuid")):
+            src.problem(item, label, "give serial or fs_uuid (or both)")
+            continue
+        if role is None or any(v is None for v in texts.values()):
+            continue
+        fields = {k: v or "" for k, v in texts.items() if k != "role"}
+        out.append((RegisteredMedium(role=role, **fields), src.where(item)))
+    return out
+
+
+def _read_media_files(reading: _Reading, node: Node) -> list[tuple[RegisteredMedium, str]]:
+    out: list[tuple[RegisteredMedium, str]] = []
+    base = reading.main.path.parent
+    for name, item in reading.main.text_list(node, "media_files"):
+        path = (base / name) if not Path(name).is_absolute() else Path(name)
+        data = _read_bytes(reading.main, path, item)
+        if data is None:
+            continue
+        reading.hasher.update(data)
+        src = Source(path)
+        reading.sources.append(src)
+        root = src.compose(data)
+        entries = src.mapping(root, "", {"media", "description"}) if root is not None else None
+        if entries and "media" in entries:
+            out.extend(_read_media(src, entries["media"][1], "media"))
+        elif entries is not None:
+            src.problem(root, "media", "missing (required)")
+    return out
+
+
+def _check_media_unique(src: Source, media: list[tuple[RegisteredMedium, str]]) -> None:
+    seen: dict[tuple[str, str], str] = {}
+    for entry, where in media:
+        for key in ("serial", "fs_uuid"):
+            value = getattr(entry, key).strip().lower()
+            if not value:
+                continue
+            if (key, value) in seen:
+                first = seen[key, value]
+                src.problems.append(f"{where}: media: {key} {value!r} registered twice "
+                                    f"(first at {first})")
+            else:
+                seen[key, value] = where
