@@ -1,0 +1,246 @@
+"""E-mail extractors: ``.eml``/``.mht`` (MIME), mbox mailboxes and Outlook ``.msg``.
+
+A message yields its Subject (``subject`` chunk), From/To/Cc/Date/Message-ID (``property`` chunks
+keyed by the header name, kept as evidence), its text/plain and text/html bodies (``body``), and
+hands every attachment and attached message (``message/rfc822``) to ``ctx.recurse`` so that
+marked files sent as attachments are read like any other file. Charsets: see
+:mod:`secaudit.extract.mail_decode`. ``.msg`` lives in :mod:`secaudit.extract.mail_msg` (its
+library is slow to import). :func:`mail_meta` gives the agent a message's evidence metadata.
+
+To read another mail container, split it into RFC 822 messages and recurse each as ``.eml``.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import mimetypes
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from email.message import Message
+
+from secaudit.extract.base import ExtractContext
+from secaudit.extract.mail_decode import (
+    addresses,
+    decode_bytes,
+    decode_header_value,
+    part_filename,
+    raw_header,
+    raw_headers,
+)
+from secaudit.extract.members import MemberCounter, safe_member_name
+from secaudit.extract.text import split_lines
+from secaudit.model import Location, MailMeta, TextChunk
+
+PROPERTY_HEADERS = ("From", "To", "Cc", "Date", "Message-ID")
+
+
+@dataclass(frozen=True, slots=True)
+class _Part:
+    """One leaf of a MIME tree, reduced to what the extractor needs."""
+
+    content_type: str
+    charset: str | None
+    filename: str | None
+    payload: bytes
+    attached: bool
+    """True for attachments and attached messages (recursed), False for body text."""
+
+
+# ------------------------------------------------------------------------------------ .eml
+
+
+def parse_message(data: bytes) -> Message:
+    """Parse with the modern policy; fall back to ``compat32`` when that policy chokes."""
+    try:
+        msg = email.message_from_bytes(data, policy=email.policy.default)
+        _leaves(msg)  # touches every header the extractor reads
+        return msg
+    except Exception:  # noqa: BLE001 - header-registry bugs on hostile input
+        return email.message_from_bytes(data, policy=email.policy.compat32)
+
+
+def extract_eml(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
+    """Headers, bodies and attachments of one MIME message (``.eml`` and ``.mht``)."""
+    msg = parse_message(data)
+    try:
+        parts = _leaves(msg)
+    except Exception:  # noqa: BLE001 - the modern policy passed, the walk did not
+        msg = email.message_from_bytes(data, policy=email.policy.compat32)
+        parts = _leaves(msg)
+    yield from header_chunks(msg, ctx)
+    counter = MemberCounter(ctx)
+    body_index = 0
+    for number, part in enumerate(parts, start=1):
+        if part.attached:
+            if counter.admit():
+                yield from ctx.recurse(_attachment_name(part, number), part.payload)
+            continue
+        for chunk in body_chunks(part.payload, part.content_type, part.charset, ctx, body_index):
+            body_index = chunk.index + 1
+            yield chunk
+
+
+def header_chunks(msg: Message, ctx: ExtractContext) -> Iterator[TextChunk]:
+    subject = decode_header_value(raw_header(msg, "Subject"))
+    if subject:
+        yield ctx.chunk(subject, Location.SUBJECT, standalone=True)
+    for name in PROPERTY_HEADERS:
+        values = raw_headers(msg, name)
+        if name in ("From", "To", "Cc"):
+            text = ", ".join(addresses(values))
+        else:
+            text = decode_header_value(values[0]) if values else ""
+        if text:
+            yield ctx.chunk(text, Location.PROPERTY, key=name)
+
+
+def body_chunks(
+    payload: bytes, content_type: str, charset: str | None, ctx: ExtractContext, start: int = 0
+) -> Iterator[TextChunk]:
+    """BODY chunks of a text part; HTML goes through the HTML extractor (lxml)."""
+    if content_type == "text/html":
+        from secaudit.extract.html import extract_html
+
+        html = decode_bytes(payload, charset)
+        wrapped = ('<meta charset="utf-8">' + html).encode("utf-8", "surrogatepass")
+        for chunk in extract_html(wrapped, ctx):
+            if chunk.location is Location.BODY:
+                yield replace(chunk, index=start + chunk.index)
+        return
+    text = decode_bytes(payload, charset)
+    for offset, piece in enumerate(split_lines(text)):
+        yield ctx.chunk(piece, index=start + offset)
+
+
+def _leaves(msg: Message) -> list[_Part]:
+    out: list[_Part] = []
+    _collect(msg, out)
+    return out
+
+
+def _collect(part: Message, out: list[_Part]) -> None:
+    ctype = part.get_content_type()
+    if part.is_multipart() and ctype != "message/rfc822":
+        for sub in part.get_payload():
+            if isinstance(sub, Message):
+                _collect(sub, out)
+        return
+    filename = part_filename(part)
+    if ctype.startswith("multipart/"):  # defective: no boundary found, read it as text
+        ctype = "text/plain"
+    if ctype == "message/rfc822":
+        out.append(_Part(ctype, None, filename, _attached_message_bytes(part), True))
+        return
+    payload = part.get_payload(decode=True)
+    if not isinstance(payload, bytes):
+        payload = str(part.get_payload()).encode("utf-8", "surrogateescape")
+    disposition = (part.get_content_disposition() or "").lower()
+    is_body = ctype.startswith("text/") and not filename and disposition != "attachment"
+    out.append(_Part(ctype, part.get_content_charset(), filename, payload, not is_body))
+
+
+def _attached_message_bytes(part: Message) -> bytes:
+    inner = part.get_payload()
+    message = inner[0] if isinstance(inner, list) and inner else inner
+    if isinstance(message, Message):
+        try:
+            return message.as_bytes(policy=email.policy.compat32)
+        except Exception:  # noqa: BLE001 - re-serialising a defective message
+            return str(message).encode("utf-8", "surrogateescape")
+    return str(message or "").encode("utf-8", "surrogateescape")
+
+
+def _attachment_name(part: _Part, number: int) -> str:
+    if part.filename:
+        return safe_member_name(part.filename)[0].replace("/", "_")
+    if part.content_type == "message/rfc822":
+        return f"attached-message-{number}.eml"
+    extension = mimetypes.guess_extension(part.content_type) or ".bin"
+    return f"part-{number}{extension}"
+
+
+# ------------------------------------------------------------------------------------ meta
+
+
+def mail_meta(msg_bytes: bytes) -> MailMeta:
+    """Evidence metadata of one message (``.eml`` bytes, or ``.msg`` bytes)."""
+    if msg_bytes.startswith(b"\xd0\xcf\x11\xe0"):
+        from secaudit.extract.mail_msg import msg_meta
+
+        return msg_meta(msg_bytes)
+    msg = email.message_from_bytes(msg_bytes, policy=email.policy.compat32)
+    return MailMeta(
+        message_id=decode_header_value(raw_header(msg, "Message-ID")),
+        date=decode_header_value(raw_header(msg, "Date")),
+        sender=", ".join(addresses(raw_headers(msg, "From"))),
+        recipients=tuple(addresses(raw_headers(msg, "To") + raw_headers(msg, "Cc"))),
+        subject=decode_header_value(raw_header(msg, "Subject")),
+    )
+
+
+# ------------------------------------------------------------------------------------ mbox
+
+_FROM_LINE = re.compile(rb"^From ", re.M)
+_CONTENT_LENGTH = re.compile(rb"^Content-Length:[ \t]*(\d+)[ \t]*\r?$", re.M | re.I)
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
+_UNSAFE_NAME = re.compile(r"[^\w\u4e00-\u9fff.-]+")
+
+
+def split_mbox(data: bytes) -> Iterator[bytes]:
+    """Messages of an mbox (From_ lines; ``Content-Length`` honoured when it fits)."""
+    pos = _FROM_LINE.search(data)
+    start = pos.start() if pos else 0
+    while start < len(data):
+        line_end = data.find(b"\n", start)
+        if line_end < 0:
+            return
+        body_from = line_end + 1
+        end = _message_end(data, body_from)
+        yield data[body_from:end]
+        start = end
+        while data.startswith((b"\n", b"\r\n"), start):
+            start += 1 if data[start] == 0x0A else 2
+
+
+def _message_end(data: bytes, msg_start: int) -> int:
+    headers_end = _HEADER_END.search(data, msg_start)
+    if headers_end:
+        length = _CONTENT_LENGTH.search(data, msg_start, headers_end.start())
+        if length:
+            end = headers_end.end() + int(length.group(1))
+            rest = data[end : end + 7].lstrip(b"\r\n")
+            if end <= len(data) and (end == len(data) or rest.startswith(b"From ")):
+                return end
+    search_from = headers_end.end() if headers_end else msg_start
+    nxt = _FROM_LINE.search(data, search_from)
+    return nxt.start() if nxt else len(data)
+
+
+def extract_mbox(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
+    """Each message of an mbox is recursed as ``message-<n>-<subject>.eml``."""
+    counter = MemberCounter(ctx)
+    for number, message in enumerate(split_mbox(data), start=1):
+        if not message.strip():
+            continue
+        if not counter.admit():
+            return
+        ctx.check_time()
+        yield from ctx.recurse(_message_member_name(message, number), message)
+
+
+def _message_member_name(message: bytes, number: int) -> str:
+    headers = email.message_from_bytes(
+        message[:65536].split(b"\n\n", 1)[0], policy=email.policy.compat32
+    )
+    subject = decode_header_value(raw_header(headers, "Subject"))
+    slug = _UNSAFE_NAME.sub("_", subject).strip("_.")[:40]
+    return f"message-{number}-{slug}.eml" if slug else f"message-{number}.eml"
+
+
+def extract_msg(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
+    """Outlook ``.msg`` (see :mod:`secaudit.extract.mail_msg`; imported lazily)."""
+    from secaudit.extract.mail_msg import extract_msg_file
+
+    yield from extract_msg_file(data, ctx)
