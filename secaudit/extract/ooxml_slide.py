@@ -1,0 +1,105 @@
+"""PresentationML content (pptx): slide text, footers, speaker notes and comments.
+
+Slides are read in presentation order (``sldIdLst``). Every DrawingML paragraph of a slide is one
+standalone chunk whose ``index`` is the slide ordinal (like pages of a PDF). Text of footer and
+header placeholders goes to ``footer``/``header``; date and slide-number placeholders are skipped.
+Speaker notes and review comments are ``comment`` chunks (``index`` = slide ordinal for notes).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from lxml import etree
+
+from secaudit.extract.base import ExtractContext
+from secaudit.extract.ooxml import paragraph_text, relationships
+from secaudit.extract.zipparts import ZipParts, local, text_of
+from secaudit.model import Location, TextChunk
+
+_PLACEHOLDER_LOCATION = {"ftr": Location.FOOTER, "hdr": Location.HEADER}
+_SKIPPED_PLACEHOLDERS = frozenset({"sldNum", "dt", "sldImg"})
+_NUMBER = re.compile(r"(\d+)\.xml$")
+
+
+def extract(parts: ZipParts, main: str, ctx: ExtractContext) -> Iterator[TextChunk]:
+    main = main or "ppt/presentation.xml"
+    slides = slide_parts(parts, main)
+    for ordinal, slide in enumerate(slides):
+        root = parts.xml(slide)
+        if root is not None:
+            ctx.check_time()
+            for where, text in shape_paragraphs(root):
+                yield ctx.chunk(text, where, index=ordinal, standalone=True)
+        yield from _notes(parts, slide, ordinal, ctx)
+    for name in sorted(parts.names()):
+        if re.match(r"ppt/comments/[^/]+\.xml$", name, re.I):
+            yield from _comments(parts, name, ctx)
+
+
+def slide_parts(parts: ZipParts, main: str) -> list[str]:
+    """Slide part names in presentation order (part-name order if the list is missing)."""
+    rels = relationships(parts, main)
+    root = parts.xml(main) if parts.find(main) else None
+    ordered: list[str] = []
+    for el in root.iter() if root is not None else ():
+        if local(el) == "sldId":
+            rel_id = next((v for k, v in el.attrib.items() if k.endswith("}id")), "")
+            target = rels.get(rel_id, ("", ""))[1]
+            if target and parts.find(target):
+                ordered.append(parts.find(target) or target)
+    if ordered:
+        return ordered
+    found = [n for n in parts.names() if re.match(r"ppt/slides/slide\d+\.xml$", n, re.I)]
+    return sorted(found, key=_number)
+
+
+def _number(name: str) -> int:
+    match = _NUMBER.search(name)
+    return int(match.group(1)) if match else 0
+
+
+def shape_paragraphs(root: etree._Element) -> Iterator[tuple[Location, str]]:
+    """``(location, text)`` for every non-empty paragraph of every shape and table."""
+    for body in (el for el in root.iter() if local(el) == "txBody"):
+        kind = _placeholder_type(body)
+        if kind in _SKIPPED_PLACEHOLDERS:
+            continue
+        where = _PLACEHOLDER_LOCATION.get(kind or "", Location.BODY)
+        for p in body:
+            if local(p) == "p":
+                text = paragraph_text(p)
+                if text:
+                    yield where, text
+
+
+def _placeholder_type(body: etree._Element) -> str | None:
+    shape = body.getparent()
+    if shape is None or local(shape) != "sp":
+        return None
+    for el in shape.iter():
+        if local(el) == "ph":
+            return el.get("type") or "body"
+    return None
+
+
+def _notes(parts: ZipParts, slide: str, ordinal: int, ctx: ExtractContext) -> Iterator[TextChunk]:
+    for kind, target in relationships(parts, slide).values():
+        if kind.endswith("/notesSlide") and parts.find(target):
+            root = parts.xml(target)
+            if root is None:
+                continue
+            for _where, text in shape_paragraphs(root):
+                yield ctx.chunk(text, Location.COMMENT, index=ordinal, standalone=True)
+
+
+def _comments(parts: ZipParts, name: str, ctx: ExtractContext) -> Iterator[TextChunk]:
+    root = parts.xml(name)
+    if root is None:
+        return
+    for el in root.iter():
+        if local(el) in ("cm", "comment"):
+            text = text_of(el)
+            if text:
+                yield ctx.chunk(text, Location.COMMENT, standalone=True)
