@@ -1,0 +1,174 @@
+"""Sensitive info-type detector (id ``info_type``): resident IDs, bank cards, mobiles, USCCs.
+
+One guarded regex pass per (member, location) finds every number candidate — plain runs,
+4-digit groups, ``+86``/dashed mobiles, 18-character credit codes — never inside a longer digit
+run nor glued to ASCII letters; each candidate is then confirmed by a validator of
+:mod:`secaudit.detect.validators`. A finding per (member, location, type) counts the distinct
+valid values and carries one masked sample. Confidence is ``medium`` (pattern + checksum) or
+``high`` when a keyword of that type stands within :data:`KEYWORD_WINDOW` characters (or in the
+first rows of the same sheet), as Microsoft Purview does for its China resident ID type.
+
+To add a type: a validator + mask in ``validators.py``, a branch in :func:`classify`, keywords in
+:data:`KEYWORDS`, and table rows in ``tests/detect/test_infotypes.py``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import ClassVar
+
+from secaudit.detect import validators as v
+from secaudit.model import Confidence, Finding, Location, TextChunk
+
+KEYWORD_WINDOW = 300
+SHEET_HEADER_ROWS = 3
+
+_CANDIDATE = re.compile(
+    r"(?<![0-9A-Za-z])(?:"
+    r"(?P<mob>(?<![0-9][ -])(?:\+?86[ -]?)?1[3-9][0-9][ -][0-9]{4}[ -][0-9]{4}(?![ -]?[0-9]))"
+    r"|(?P<plus>\+86[ -]?1[3-9][0-9]{9})"
+    r"|(?P<grp>(?<![0-9][ -])(?:[0-9]{4}(?:[ -][0-9]{4}){2,3}(?:[ -][0-9]{1,3})?"
+    r"|[0-9]{4}[ -][0-9]{6}[ -][0-9]{5})(?![ -]?[0-9]))"
+    r"|(?P<run>[0-9]{17}[0-9Xx]|[0-9]{11,19})"
+    r"|(?P<uscc>[0-9A-HJ-NP-RTUWXY]{18})"
+    r")(?![0-9A-Za-z])",
+)
+KEYWORDS: dict[str, tuple[str, ...]] = {
+    "cn_resident_id": ("身份证", "证件号", "身份号码", "公民身份", "证件号码", "ID No"),
+    "bank_card": ("卡号", "账号", "帐号", "银行卡", "借记卡", "信用卡", "结算账户", "card"),
+    "cn_mobile": ("手机", "联系电话", "电话", "联系方式", "移动电话", "mobile", "tel"),
+    "cn_uscc": ("统一社会信用代码", "信用代码", "纳税人识别号", "税号", "USCC"),
+}
+_KEYWORD_RE = re.compile(
+    "|".join(re.escape(w) for ws in KEYWORDS.values() for w in sorted(ws, key=len, reverse=True)),
+    re.IGNORECASE,
+)
+_TYPE_OF_KEYWORD = {w.lower(): t for t, ws in KEYWORDS.items() for w in ws}
+MASKS: dict[str, Callable[[str], str]] = {
+    "cn_resident_id": v.mask_resident_id,
+    "bank_card": v.mask_bank_card,
+    "cn_mobile": v.mask_cn_mobile,
+    "cn_uscc": v.mask_uscc,
+}
+TYPE_ORDER = tuple(MASKS)
+
+
+def classify(group: str, raw: str) -> tuple[str, str] | None:
+    """(type, compact value) of a candidate, or None when no validator accepts it."""
+    digits = re.sub(r"[ +-]", "", raw)
+    if group in ("mob", "plus"):
+        digits = digits[2:] if len(digits) == 13 and digits.startswith("86") else digits
+        return ("cn_mobile", digits) if _is_mobile(digits) else None
+    if group == "grp":
+        return ("bank_card", digits) if v.is_valid_bank_card(digits) else None
+    if group == "uscc":
+        return ("cn_uscc", raw) if v.is_valid_uscc(raw) else None
+    if len(digits) == 18 and v.is_valid_resident_id(digits):
+        return "cn_resident_id", digits.upper()
+    if len(digits) == 11 and _is_mobile(digits):
+        return "cn_mobile", digits
+    if len(digits) == 13 and digits.startswith("86") and _is_mobile(digits[2:]):
+        return "cn_mobile", digits[2:]
+    if v.is_valid_bank_card(digits):
+        return "bank_card", digits
+    if len(digits) == 18 and v.is_valid_uscc(digits.upper()):
+        return "cn_uscc", digits.upper()
+    return None
+
+
+def _is_mobile(digits: str) -> bool:
+    return v.is_valid_cn_mobile(digits) and len(set(digits[3:])) > 2
+
+
+class InfoTypeDetector:
+    """Counts validated sensitive values per (member, location, type)."""
+
+    id: ClassVar[str] = "info_type"
+    version: ClassVar[str] = "1"
+
+    def analyze(self, chunks: Sequence[TextChunk]) -> Iterator[Finding]:
+        groups: dict[tuple[str | None, Location], list[TextChunk]] = {}
+        for chunk in chunks:
+            if chunk.location is not Location.FILENAME:
+                groups.setdefault((chunk.member, chunk.location), []).append(chunk)
+        for (member, location), group in groups.items():
+            yield from self._analyze_group(member, location, group)
+
+    def _analyze_group(
+        self, member: str | None, location: Location, chunks: list[TextChunk]
+    ) -> Iterator[Finding]:
+        text, starts = _join(chunks)
+        values: dict[str, dict[str, int]] = {}  # type -> value -> first offset
+        for m in _CANDIDATE.finditer(text):
+            group = m.lastgroup or ""
+            hit = classify(group, m.group(group))
+            if hit:
+                values.setdefault(hit[0], {}).setdefault(hit[1], m.start())
+        if not values:
+            return
+        keywords = _keyword_offsets(text)
+        header_types = _sheet_header_types(chunks)
+        for typ in TYPE_ORDER:
+            found = values.get(typ)
+            if not found:
+                continue
+            high = _near(keywords.get(typ, []), found.values()) or any(
+                typ in header_types.get(chunks[_chunk_at(starts, off)].key, ())
+                for off in found.values()
+            )
+            yield Finding(
+                kind="info_type",
+                location=location,
+                member=member,
+                confidence=Confidence.HIGH if high else Confidence.MEDIUM,
+                detector=self.id,
+                type=typ,
+                count=len(found),
+                sample=MASKS[typ](next(iter(found))),
+            )
+
+
+def _join(chunks: list[TextChunk]) -> tuple[str, list[int]]:
+    starts, pos = [], 0
+    for c in chunks:
+        starts.append(pos)
+        pos += len(c.text) + 1
+    return "\n".join(c.text for c in chunks), starts
+
+
+def _chunk_at(starts: list[int], offset: int) -> int:
+    return bisect.bisect_right(starts, offset) - 1
+
+
+def _keyword_offsets(text: str) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for m in _KEYWORD_RE.finditer(text):
+        out.setdefault(_TYPE_OF_KEYWORD[m.group().lower()], []).append(m.start())
+    return out
+
+
+def _near(keyword_offsets: list[int], value_offsets: Iterable[int]) -> bool:
+    if not keyword_offsets:
+        return False
+    for off in value_offsets:
+        i = bisect.bisect_left(keyword_offsets, off)
+        for j in (i - 1, i):
+            if 0 <= j < len(keyword_offsets) and abs(keyword_offsets[j] - off) <= KEYWORD_WINDOW:
+                return True
+    return False
+
+
+def _sheet_header_types(chunks: list[TextChunk]) -> dict[str | None, set[str]]:
+    """Types named by keywords in the first rows of each sheet (column headers)."""
+    out: dict[str | None, set[str]] = {}
+    rows: dict[str, int] = {}
+    for c in chunks:
+        if c.key is None or c.location is not Location.BODY:
+            continue
+        rows[c.key] = rows.get(c.key, 0) + 1
+        if rows[c.key] <= SHEET_HEADER_ROWS:
+            for m in _KEYWORD_RE.finditer(c.text):
+                out.setdefault(c.key, set()).add(_TYPE_OF_KEYWORD[m.group().lower()])
+    return out

@@ -1,0 +1,184 @@
+"""The grammar of a secrecy marking: which strings *stand as a mark*, and what they say.
+
+A :class:`MarkGrammar` is compiled once per vocabulary. It offers
+
+- :meth:`MarkGrammar.has_hit` / :meth:`MarkGrammar.hit_spans` — one pass of one compiled
+  alternation of every level word (spaced variants included) over a chunk's text; lines without a
+  hit are never parsed further;
+- :meth:`MarkGrammar.line_marks` — the mark forms standing in one line: the whole line, or a
+  segment set off by a gap (tab, ideographic space, two spaces) at its start, end or middle;
+- :meth:`MarkGrammar.name_marks` — marks in a file, member, sheet or subject name (bracketed
+  anywhere, or leading with a separator).
+
+Form: ``[密级：][(]level[★|☆|*|·][period][)][ 注意保存]``. The level word may be spaced
+(``机 密``). A star before the level, a hollow star, ``*``/``·`` or a bare space before a numeric
+period are non-standard forms: still marks, with a note. To accept a new kind of period or
+separator, extend the patterns below and add rows to ``tests/detect/test_markings.py``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from secaudit.detect.vocabulary import Vocabulary
+from secaudit.model import Level
+
+_STAR = "★☆*＊·・•●"
+_NUM = r"[0-9０-９一二三四五六七八九十两〇零百]{1,4}"
+_PERIOD = (
+    r"\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?(?:之前|前|止)?"
+    rf"|{_NUM}\s*(?:年|个月|個月|月|日|天|周)(?:以内|内)?"
+    r"|长期|永久"
+    r"|[^\s★☆*＊·・•●,，。;；:：、()（）\[\]［］【】〔〕“”\"'‘’《》<>〈〉]{1,20}"
+)
+_NUM_PERIOD = rf"{_NUM}\s*(?:年|个月|個月)|长期"
+_FIELD = (
+    r"(?:密级和保密期限|密级标识|密级标志|文件密级|保密等级|保密级别|密\s?级)\s*(?:[:：]\s*|\s+)"
+)
+_SUFFIX = r"[,，、\s]*(?:注意保存|注意保密|妥善保管|请勿外传|严禁外传|不得外传)"
+_OPEN = "[【(（〔［\\[〈<]"
+_CLOSE = "[】)）〕］\\]〉>]"
+_GAP = re.compile(r"\t|\u3000|\s{2,}")
+_BOXES = re.compile("[□☐▢☑☒■▣]")
+_CHOICE_GAP = re.compile(r"[\s、,，/|;；或和及与()（）]*")
+_NOTES = {"☆": "☆", "*": "*", "＊": "*", "·": "·", "・": "·", "•": "·", "●": "·"}
+_NAME_SEP = r"(?:[-_—－~～.。、:：\s★☆]|$)"
+_REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|回复|转发|答复)\s*[:：]\s*)*", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class MarkMatch:
+    """One mark form found in a line or name."""
+
+    level: Level
+    text: str
+    """The marking as written (without a ``密级：`` field prefix or brackets)."""
+    period: str | None
+    note: str | None
+    strong: bool
+    """Star, field prefix, numeric period or ``注意保存`` suffix: a mark wherever it stands."""
+    whole: bool
+    """The mark is the whole line (brackets and field prefix aside)."""
+
+
+def _spaced(word: str) -> str:
+    if word.isascii():
+        return re.escape(word)
+    return r"[ \u3000]{0,2}".join(re.escape(c) for c in word)
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+class MarkGrammar:
+    """Compiled mark patterns for one vocabulary."""
+
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        pairs = vocabulary.all_words()
+        self._level_by_word = {_compact(w).lower(): lv for w, lv in pairs}
+        words = "|".join(_spaced(w) for w, _ in pairs)
+        self.hit_re = re.compile(words, re.IGNORECASE)
+        core = (
+            rf"(?:(?P<pre>[{_STAR}])\s*)?(?P<level>{words})"
+            rf"(?:\s*(?P<star>[{_STAR}])\s*(?P<period>{_PERIOD})?|\s+(?P<numperiod>{_NUM_PERIOD}))?"
+            rf"(?P<suffix>{_SUFFIX})?"
+        )
+        self._core = core
+        self.form_re = re.compile(
+            rf"(?<!\S)(?P<field>{_FIELD})?(?:(?P<open>{_OPEN})\s*)?{core}(?:\s*(?P<close>{_CLOSE}))?(?!\S)",
+            re.IGNORECASE,
+        )
+        self.bracket_re = re.compile(rf"{_OPEN}\s*{core}\s*{_CLOSE}", re.IGNORECASE)
+        self.lead_re = re.compile(rf"^\s*(?:{_FIELD})?{core}\s*(?={_NAME_SEP})", re.IGNORECASE)
+
+    # -- hits -------------------------------------------------------------------------------
+    def has_hit(self, text: str) -> bool:
+        return self.hit_re.search(text) is not None
+
+    def is_choice_list(self, text: str) -> bool:
+        """A form or list offering levels as choices (``□绝密 □机密 □秘密``, ``绝密、机密``)."""
+        if _BOXES.search(text):
+            return True
+        prev: tuple[int, Level] | None = None
+        for m in self.hit_re.finditer(text):
+            lv = self._level_by_word.get(_compact(m.group()).lower())
+            if lv is None:
+                continue
+            if prev and prev[1] != lv and _CHOICE_GAP.fullmatch(text[prev[0] : m.start()]):
+                return True
+            prev = (m.end(), lv)
+        return False
+
+    # -- lines ------------------------------------------------------------------------------
+    def line_marks(self, line: str, *, gapped: bool) -> list[MarkMatch]:
+        """Mark forms standing in ``line``: the whole line, or (``gapped``) a gap-set segment."""
+        stripped = line.strip()
+        if not stripped or self.is_choice_list(stripped):
+            return []
+        out = []
+        for m in self.form_re.finditer(stripped):
+            if bool(m.group("open")) != bool(m.group("close")):
+                continue
+            whole = m.start() == 0 and m.end() == len(stripped)
+            if not whole and not (gapped and _is_gapped(stripped, m)):
+                continue
+            out.append(self._match(m, whole=whole, field=bool(m.group("field"))))
+        return out
+
+    # -- names ------------------------------------------------------------------------------
+    def name_marks(self, name: str, *, subject: bool = False) -> list[MarkMatch]:
+        """Marks in a file/member/sheet name or an e-mail subject."""
+        if self.is_choice_list(name):
+            return []
+        if subject:
+            name = name[_REPLY_PREFIX.match(name).end() :]  # type: ignore[union-attr]
+        found = []
+        m = self.lead_re.match(name)
+        if m:
+            found.append(self._match(m, whole=True, field=False))
+        for b in self.bracket_re.finditer(name):
+            if subject and name[: b.start()].strip():
+                continue  # a subject must start with its mark
+            found.append(self._match(b, whole=True, field=False))
+        return found
+
+    # -- helpers ----------------------------------------------------------------------------
+    def _match(self, m: re.Match[str], *, whole: bool, field: bool) -> MarkMatch:
+        level_word = _compact(m.group("level")).lower()
+        level = self._level_by_word[level_word]
+        start = m.start("pre") if m.group("pre") else m.start("level")
+        end = max(m.end(g) for g in ("level", "star", "period", "numperiod", "suffix"))
+        text = unicodedata.normalize("NFKC", m.string[start:end]).strip()
+        period_raw = m.group("period") or m.group("numperiod")
+        period = _compact(period_raw) if period_raw else None
+        strong = bool(field or m.group("star") or m.group("numperiod") or m.group("suffix"))
+        return MarkMatch(level, text, period, _note(m, level), strong, whole)
+
+
+def _is_gapped(line: str, m: re.Match[str]) -> bool:
+    """The match is set off from the rest of the line by gaps (or by the line's ends)."""
+    before, after = line[: m.start()], line[m.end() :]
+    ok_before = not before or bool(_GAP.search(before[-2:]) or before.endswith("\t"))
+    ok_after = not after or bool(_GAP.match(after))
+    if m.group("period") and after[:1] == " ":
+        ok_after = True  # 机密★10年 正文… : a full star form needs only one space
+    return ok_before and ok_after
+
+
+def _note(m: re.Match[str], level: Level) -> str | None:
+    notes = []
+    if m.group("pre"):
+        notes.append("非标准标注形式: 星号前置")
+    star = m.group("star")
+    if star and star in _NOTES:
+        notes.append(f"非标准标注形式: {_NOTES[star]}")
+    if m.group("numperiod"):
+        notes.append("非标准标注形式: 缺少★")
+    if star and not m.group("period"):
+        notes.append("未标保密期限，按默认期限")
+    if (star or m.group("pre")) and not level.is_state_secret:
+        notes.append("★为国家秘密标志，商业秘密/内部资料使用属非规范")
+    return "；".join(notes) or None

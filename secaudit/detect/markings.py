@@ -1,0 +1,235 @@
+"""Secrecy-marking detector (id ``marking``): finds where a file *declares* its level.
+
+A level word counts only where it stands as a mark (GB/T 9704 practice and bank commercial-secret
+practice), never in running prose:
+
+- body: a strong form (``机密★10年``, ``密级：机密``, ``内部资料 注意保存``) standing as a line,
+  paragraph, table cell or text box of its own, anywhere; the bare level word (``秘密``,
+  ``内部资料``) only near the start of the document (first lines of the first page), alone on its
+  line or set off by a gap (top left or top right);
+- header/footer: any form set off by gaps; sheet rows: a mark cell in the first rows;
+- properties: a level value under a marking key (``密级``, ``classification`` …), a level token in
+  keywords/category, a strong form in any property;
+- names: bracketed or leading marks in file/member/sheet names; marked e-mail subjects (medium).
+
+Guards: choice lists (``□绝密 □机密``), adjacent lines naming different levels (a list in
+training material), example context (``示例：`` on the line before), data columns of
+``内部``/``外部``. Grammar lives in :mod:`secaudit.detect.markforms`; to change what counts as a
+mark, edit there or the position rules here and extend ``tests/detect/test_markings.py``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from secaudit.detect.markforms import MarkGrammar, MarkMatch
+from secaudit.detect.vocabulary import Vocabulary
+from secaudit.model import Confidence, Finding, Location, TextChunk
+
+START_LINES = 5
+"""Bare level words count within this many non-empty body lines of a member."""
+SHEET_START_ROWS = 5
+MARK_KEYS = frozenset(
+    {
+        "密级",
+        "密级标识",
+        "密级标志",
+        "文件密级",
+        "保密等级",
+        "保密级别",
+        "classification",
+        "security",
+        "securitylevel",
+        "security_level",
+        "secrecy",
+        "密级程度",
+    }
+)
+TOKEN_KEYS = frozenset(
+    {"keywords", "category", "subject", "关键词", "类别", "主题", "title", "标题"}
+)
+_FRONT_MATTER = re.compile(
+    r"^(?:[0-9０-９]{1,8}|特急|加急|特提|平急|急件|紧急|份号.{0,10}|No\.?\s*\d+)$"
+)
+_EXAMPLE_CTX = re.compile(
+    r"(?:示例|例如|比如|举例|样式|格式|如下|例)[^。]{0,10}[:：]?\s*$|[:：]\s*$"
+)
+_CHOICE_WORDS = frozenset({"外部", "公开", "非密", "对外", "普通", "一般", "无", "不公开"})
+_TOKEN_SPLIT = re.compile(r"[;,，；、|\s]+")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\x0b|\x0c")
+_CONF_RANK = {Confidence.LOW: 0, Confidence.MEDIUM: 1, Confidence.HIGH: 2}
+
+
+@dataclass(slots=True)
+class _Line:
+    text: str
+    chunk: TextChunk
+    whole_chunk: bool
+
+
+class MarkingDetector:
+    """Finds secrecy markings; every distinct (member, location, text) is one finding."""
+
+    id: ClassVar[str] = "marking"
+    version: ClassVar[str] = "1"
+
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        self.vocabulary = vocabulary
+        self.grammar = MarkGrammar(vocabulary)
+
+    def analyze(self, chunks: Sequence[TextChunk]) -> Iterator[Finding]:
+        found: dict[tuple[str | None, Location, str], Finding] = {}
+        body: dict[str | None, list[TextChunk]] = {}
+        sheets: dict[tuple[str | None, str], list[TextChunk]] = {}
+        for chunk in chunks:
+            loc = chunk.location
+            if loc is Location.BODY and chunk.key is not None:
+                sheets.setdefault((chunk.member, chunk.key), []).append(chunk)
+            elif loc is Location.BODY:
+                body.setdefault(chunk.member, []).append(chunk)
+            elif self.grammar.has_hit(chunk.text):
+                for m, conf in self._other(chunk):
+                    _keep(found, chunk, m, conf)
+        for member_chunks in body.values():
+            for chunk, m, conf in self._body(member_chunks):
+                _keep(found, chunk, m, conf)
+        for rows in sheets.values():
+            for chunk, m in self._sheet(rows):
+                _keep(found, chunk, m, Confidence.HIGH)
+        yield from found.values()
+
+    # -- body -------------------------------------------------------------------------------
+    def _body(self, chunks: list[TextChunk]) -> Iterator[tuple[TextChunk, MarkMatch, Confidence]]:
+        lines = _lines(chunks, self.grammar)
+        raw: dict[int, list[MarkMatch]] = {}
+        for i, ln in enumerate(lines):
+            if i < START_LINES or self.grammar.has_hit(ln.text):
+                marks = self.grammar.line_marks(ln.text, gapped=i < START_LINES)
+                if marks:
+                    raw[i] = marks
+        for i, marks in raw.items():
+            if _in_level_list(raw, i):
+                continue
+            kept = [m for m in marks if m.strong or (i < START_LINES and self._bare_ok(lines, i))]
+            if kept and i > 0 and _EXAMPLE_CTX.search(lines[i - 1].text):
+                if not _is_front_matter(lines[:i], self.grammar):
+                    continue
+            for m in kept:
+                yield lines[i].chunk, m, Confidence.HIGH
+
+    def _bare_ok(self, lines: list[_Line], i: int) -> bool:
+        """A bare level word: first lines, not a cell in a column of choices/values."""
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(lines):
+                near = re.sub(r"[\s【】\[\]()（）]", "", lines[j].text)
+                if near in _CHOICE_WORDS or self.grammar.is_choice_list(lines[j].text):
+                    return False
+        return i < 3 or _is_front_matter(lines[:i], self.grammar)
+
+    # -- sheets -----------------------------------------------------------------------------
+    def _sheet(self, rows: list[TextChunk]) -> Iterator[tuple[TextChunk, MarkMatch]]:
+        seen = 0
+        for row in rows:
+            cells = [c for c in row.text.split("\t") if c.strip()]
+            if not cells:
+                continue
+            seen += 1
+            if seen > SHEET_START_ROWS:
+                return
+            if not self.grammar.has_hit(row.text):
+                continue
+            for cell in cells:
+                for m in self.grammar.line_marks(cell, gapped=True):
+                    if m.strong or (len(cells) == 1 and seen <= 3):
+                        yield row, m
+
+    # -- other locations --------------------------------------------------------------------
+    def _other(self, chunk: TextChunk) -> Iterator[tuple[MarkMatch, Confidence]]:
+        g = self.grammar
+        loc = chunk.location
+        if loc in (Location.HEADER, Location.FOOTER):
+            for line in chunk.text.splitlines():
+                for m in g.line_marks(line, gapped=True):
+                    yield m, Confidence.HIGH
+        elif loc is Location.PROPERTY:
+            yield from ((m, Confidence.HIGH) for m in self._property(chunk))
+        elif loc in (Location.FILENAME, Location.SHEET_NAME):
+            yield from ((m, Confidence.MEDIUM) for m in g.name_marks(chunk.text))
+        elif loc is Location.SUBJECT:
+            yield from ((m, Confidence.MEDIUM) for m in g.name_marks(chunk.text, subject=True))
+
+    def _property(self, chunk: TextChunk) -> Iterator[MarkMatch]:
+        key = re.sub(r"\s+", "", (chunk.key or "")).lower()
+        value = chunk.text.strip()
+        if key in MARK_KEYS:
+            yield from (m for m in self.grammar.line_marks(value, gapped=True))
+            return
+        if key in TOKEN_KEYS:
+            whole = self.grammar.line_marks(value, gapped=False)
+            if whole:
+                yield from whole
+                return
+            if key in ("keywords", "category", "关键词", "类别"):
+                for token in _TOKEN_SPLIT.split(value):
+                    yield from self.grammar.line_marks(token, gapped=False)
+                return
+        yield from (m for m in self.grammar.line_marks(value, gapped=False) if m.strong)
+
+
+def _lines(chunks: list[TextChunk], grammar: MarkGrammar) -> list[_Line]:
+    """Non-empty body lines in order; past the start, a chunk without any level word is kept
+    only as its last line (context for the next chunk), so long documents cost one search."""
+    out: list[_Line] = []
+    for chunk in chunks:
+        if len(out) > START_LINES + 1 and not grammar.has_hit(chunk.text):
+            tail = chunk.text.rstrip().rsplit("\n", 1)[-1]
+            if tail.strip():
+                out.append(_Line(tail, chunk, False))
+            continue
+        parts = [p for p in _LINE_BREAK.split(chunk.text) if p.strip()]
+        out.extend(_Line(p, chunk, len(parts) == 1) for p in parts)
+    return out
+
+
+def _is_front_matter(before: list[_Line], grammar: MarkGrammar) -> bool:
+    """Every earlier line is a copy number, an urgency word, or itself a mark."""
+    for ln in before:
+        t = ln.text.strip()
+        if not (_FRONT_MATTER.match(t) or grammar.line_marks(t, gapped=True)):
+            return False
+    return True
+
+
+def _in_level_list(cands: dict[int, list[MarkMatch]], i: int) -> bool:
+    """Adjacent mark lines naming different levels are a list of levels, not marks."""
+    levels = {m.level for m in cands[i]}
+    for j in (i - 1, i + 1):
+        if j in cands and {m.level for m in cands[j]} - levels:
+            return True
+    return False
+
+
+def _keep(
+    found: dict[tuple[str | None, Location, str], Finding],
+    chunk: TextChunk,
+    m: MarkMatch,
+    confidence: Confidence,
+) -> None:
+    key = (chunk.member, chunk.location, m.text)
+    old = found.get(key)
+    if old is not None and _CONF_RANK[old.confidence] >= _CONF_RANK[confidence]:
+        return
+    found[key] = Finding(
+        kind="marking",
+        location=chunk.location,
+        member=chunk.member,
+        confidence=confidence,
+        detector=MarkingDetector.id,
+        level=m.level,
+        text=m.text,
+        period=m.period,
+        note=m.note,
+    )
