@@ -1,0 +1,142 @@
+"""Issue a report: build from the ledger, render, sign, write beside a ``.minisig``, record it.
+
+This is the one call the CLI (``secaudit report``), the self-inspection and the agent's schedule
+use. Output formats are a ``str`` enum mapped to writers in one place (``_BODIES``).
+
+Example::
+
+    >>> issued = issue_report(config, ledger, ReportRequest(lang="zh"), out=None)
+    >>> issued.path, issued.fingerprint
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from secaudit.config import Config
+from secaudit.ledger import Ledger
+from secaudit.report.build import ReportRequest, build_report
+from secaudit.report.keys import SigningKey, load_signing_key, passphrase_from
+from secaudit.report.minisign import minisign_signature
+from secaudit.report.render import render_html
+from secaudit.report.sign import sign_report
+
+
+class ReportFormat(str, Enum):
+    HTML = "html"
+    JSON = "json"
+    CSV = "csv"
+
+
+@dataclass(frozen=True)
+class IssuedReport:
+    path: Path
+    minisig: Path
+    sha256: str
+    fingerprint: str
+    model: dict[str, Any]
+
+
+def signing_key_of(config: Config) -> SigningKey:
+    """The home's report signing key (clear error telling to run ``secaudit keygen``)."""
+    return load_signing_key(config.home.keys_dir, passphrase=passphrase_from(config.report))
+
+
+def issue_report(
+    config: Config,
+    ledger: Ledger,
+    req: ReportRequest,
+    *,
+    out: Path | None = None,
+    fmt: ReportFormat = ReportFormat.HTML,
+    key: SigningKey | None = None,
+) -> IssuedReport:
+    key = key or signing_key_of(config)
+    req.key_fingerprint = key.fingerprint
+    model = build_report(ledger, config, req)
+    data = _BODIES[fmt](model, req.lang)
+    if fmt is ReportFormat.HTML:
+        data = sign_report(data, key)
+    path = out or default_path(config, model, fmt)
+    if path.is_dir():
+        path = path / default_path(config, model, fmt).name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _write(path, data)
+    minisig = path.with_name(path.name + ".minisig")
+    host = model["host"]["hostname"]
+    comment = " ".join(
+        f"secaudit report file:{path.name} host:{host} key:{key.fingerprint}".split()
+    )
+    text = minisign_signature(data, key.private_key, key.key_id, trusted_comment=comment)
+    _write(minisig, text.encode("utf-8"))
+    digest = hashlib.sha256(data).hexdigest()
+    ledger.append(
+        "report_issued",
+        {
+            "path": str(path),
+            "sha256": digest,
+            "format": fmt.value,
+            "period": model["period"],
+            "ledger_range": model["ledger_range"],
+        },
+    )
+    return IssuedReport(path, minisig, digest, key.fingerprint, model)
+
+
+def default_path(config: Config, model: dict[str, Any], fmt: ReportFormat) -> Path:
+    stamp = model["generated"].replace(":", "").replace("-", "")[:15]
+    host = "".join(c if c.isalnum() or c in "-_." else "_" for c in model["host"]["hostname"])
+    return config.home.reports_dir / f"secaudit-{host}-{stamp}.{fmt.value}"
+
+
+def _html(model: dict[str, Any], lang: str) -> bytes:
+    return render_html(model, lang).encode("utf-8")
+
+
+def _json(model: dict[str, Any], lang: str) -> bytes:
+    return (json.dumps(model, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
+
+
+CSV_COLUMNS = (
+    "section",
+    "ts",
+    "rule",
+    "severity",
+    "channel",
+    "level",
+    "path",
+    "member",
+    "title",
+    "reason",
+    "detail",
+)
+
+
+def _csv(model: dict[str, Any], lang: str) -> bytes:
+    """Violations and not-scanned files, one row each; UTF-8 with BOM so Excel reads Chinese."""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, CSV_COLUMNS, extrasaction="ignore", lineterminator="\r\n")
+    writer.writeheader()
+    for v in model["violations"]:
+        writer.writerow({**v, "section": "violation", "detail": v.get("remedy")})
+    for e in model["coverage"]["not_scanned_files"]:
+        writer.writerow({**e, "section": "not_scanned"})
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+_BODIES = {ReportFormat.HTML: _html, ReportFormat.JSON: _json, ReportFormat.CSV: _csv}
+
+
+def _write(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    tmp.write_bytes(data)
+    tmp.chmod(0o644)
+    os.replace(tmp, path)

@@ -1,0 +1,91 @@
+"""Report model → one self-contained HTML page (jinja2, autoescape on, StrictUndefined).
+
+Templates live in ``templates/`` (``secaudit.config.data_path("templates")``): ``report.html.j2``
+includes one partial per section from ``templates/report/``. Everything the page needs is inline
+(CSS, SVG chart); nothing is fetched. The model is embedded as JSON in
+``<script type="application/json" id="secaudit-data">`` with ``<``, ``>``, ``&`` escaped as
+``\\u003c`` … so no string can close the script element.
+
+To add a section: add its data in ``build.py``, a partial ``templates/report/_<name>.html.j2``,
+its titles in ``messages.py``, and include it in ``report.html.j2`` with a stable id.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from secaudit.config import data_path
+from secaudit.report.messages import translator
+
+MAX_ROWS = 1000
+_SEVERITY_COLOURS = {
+    "critical": "#b71c1c",
+    "high": "#e65100",
+    "medium": "#f9a825",
+    "low": "#607d8b",
+}
+
+
+def json_for_html(value: Any) -> Markup:
+    """JSON text safe inside an HTML ``<script>`` element."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1)
+    text = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return Markup(text)  # noqa: S704 - every markup character is escaped above
+
+
+def human_bytes(n: Any) -> str:
+    size = float(n or 0)
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if size < 1024 or unit == "TiB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} TiB"
+
+
+def chart_bars(counts: dict[str, int], t: Any, width: int = 300) -> list[dict[str, Any]]:
+    """Geometry of a horizontal bar chart (one bar per key) for the inline SVG."""
+    top = max([1, *counts.values()])
+    return [
+        {
+            "label": t(key),
+            "count": value,
+            "y": i * 26,
+            "width": round(width * value / top),
+            "colour": _SEVERITY_COLOURS.get(key, "#1565c0"),
+        }
+        for i, (key, value) in enumerate(counts.items())
+    ]
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(data_path("templates"))),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["bytes"] = human_bytes
+    return env
+
+
+def render_html(model: dict[str, Any], lang: str = "zh") -> str:
+    """The report page (unsigned); ends with a newline."""
+    t = translator(lang)
+    template = _environment().get_template("report.html.j2")
+    html = template.render(
+        m=model,
+        t=t,
+        lang="zh-CN" if lang == "zh" else lang,
+        max_rows=MAX_ROWS,
+        severity_bars=chart_bars(model["summary"]["by_severity"], t),
+        channel_bars=chart_bars(model["summary"]["by_channel"], t),
+        data_json=json_for_html(model),
+    )
+    return html if html.endswith("\n") else html + "\n"
