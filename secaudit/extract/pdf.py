@@ -1,0 +1,134 @@
+"""PDF documents via pypdfium2 (PDFium): page text, document info, file attachments.
+
+Each text line of a page is one standalone ``body`` chunk with ``index`` = page number (0-based),
+so a marking standing alone at the top of page 1 is a line of index 0. Document info (Title,
+Subject, Keywords, Author) becomes ``property`` chunks keyed by the lower-cased name. Embedded
+files go through ``ctx.recurse``.
+
+Failures: a password-protected PDF raises :class:`EncryptedError` (one that opens with the empty
+user password is simply read); PDFium rebuilds a damaged cross-reference table itself, and a file
+it cannot open at all raises :class:`CorruptError`. Pages holding images but no text are reported
+as ``unsupported`` (no OCR), so the officer knows that content was not examined.
+
+PDFium is not thread-safe: secaudit runs extraction in worker processes, one document at a time,
+and every PDFium object is closed here before returning.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from secaudit.errors import CorruptError, EncryptedError
+from secaudit.extract.base import ExtractContext
+from secaudit.model import ErrorReason, Location, TextChunk
+
+INFO_KEYS = ("Title", "Subject", "Keywords", "Author")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def extract_pdf(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
+    doc = _open(data)
+    try:
+        yield from _info(doc, ctx)
+        yield from _pages(doc, ctx)
+        yield from _attachments(doc, ctx)
+    finally:
+        doc.close()
+
+
+def _open(data: bytes) -> pdfium.PdfDocument:
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        message = str(exc)
+        if "password" in message.lower():
+            raise EncryptedError("PDF is password-protected; content not examined") from exc
+        raise CorruptError(f"PDF cannot be opened: {message}") from exc
+
+
+def _info(doc: pdfium.PdfDocument, ctx: ExtractContext) -> Iterator[TextChunk]:
+    try:
+        info = doc.get_metadata_dict(skip_empty=True)
+    except pdfium.PdfiumError:
+        return
+    for key in INFO_KEYS:
+        value = _clean(info.get(key) or "")
+        if value:
+            yield ctx.chunk(value, Location.PROPERTY, key=key.lower())
+
+
+def _pages(doc: pdfium.PdfDocument, ctx: ExtractContext) -> Iterator[TextChunk]:
+    count = len(doc)
+    textless: list[int] = []
+    for number in range(count):
+        ctx.check_time()
+        lines, has_images = _page_lines(doc, number, ctx)
+        if not lines and has_images:
+            textless.append(number + 1)
+        for line in lines:
+            yield ctx.chunk(line, index=number, standalone=True)
+    if textless and len(textless) == count:
+        ctx.error(ErrorReason.UNSUPPORTED, "image-only PDF: no text layer, OCR not available")
+    elif textless:
+        shown = ", ".join(str(n) for n in textless[:20]) + (" …" if len(textless) > 20 else "")
+        ctx.error(
+            ErrorReason.UNSUPPORTED,
+            f"PDF page(s) {shown} are images without a text layer; OCR not available",
+        )
+
+
+def _page_lines(
+    doc: pdfium.PdfDocument, number: int, ctx: ExtractContext
+) -> tuple[list[str], bool]:
+    """Non-empty text lines of one page, and whether the page holds images."""
+    try:
+        page = doc[number]
+    except pdfium.PdfiumError as exc:
+        ctx.error(ErrorReason.CORRUPT, f"PDF page {number + 1} cannot be loaded: {exc}")
+        return [], False
+    try:
+        textpage = page.get_textpage()
+        try:
+            text = textpage.get_text_bounded()
+        finally:
+            textpage.close()
+        lines = [_clean(line) for line in re.split(r"\r\n|\r|\n", text)]
+        lines = [line for line in lines if line]
+        has_images = bool(lines) or _has_images(page)
+        return lines, has_images
+    finally:
+        page.close()
+
+
+def _has_images(page: pdfium.PdfPage) -> bool:
+    objects = page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=3)
+    return next(iter(objects), None) is not None
+
+
+def _attachments(doc: pdfium.PdfDocument, ctx: ExtractContext) -> Iterator[TextChunk]:
+    for i in range(doc.count_attachments()):
+        ctx.check_time()
+        attachment = doc.get_attachment(i)
+        name = attachment.get_name() or f"attachment-{i + 1}"
+        try:
+            data = bytes(attachment.get_data())
+        except pdfium.PdfiumError as exc:
+            ctx.error(ErrorReason.CORRUPT, f"PDF attachment {name!r} cannot be read: {exc}")
+            continue
+        if len(data) > ctx.limits.max_member_size:
+            ctx.error(
+                ErrorReason.TOO_LARGE,
+                f"{len(data)} bytes > max_member_size",
+                member=ctx.member_path(name),
+            )
+            continue
+        ctx.charge(len(data))
+        yield from ctx.recurse(name, data)
+
+
+def _clean(text: str) -> str:
+    return " ".join(_CONTROL.sub("", text).split()) if text else ""

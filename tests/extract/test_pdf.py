@@ -1,0 +1,147 @@
+"""PDF extraction on PDFs built with reportlab (CID font STSong-Light) and real samples."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from reportlab.lib import pdfencrypt
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen import canvas
+
+from secaudit.extract.registry import extract_bytes
+from secaudit.model import ErrorReason, Location
+
+SAMPLES = Path(__file__).resolve().parents[2] / ".." / "shared" / "samples"
+pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+
+
+def build_pdf(pages: list[list[str]], *, encrypt=None, title: str = "", image_page: bool = False,
+              ) -> bytes:
+    buf = io.BytesIO()
+    pdf = canvas.Canvas(buf, pagesize=A4, encrypt=encrypt)
+    if title:
+        pdf.setTitle(title)
+        pdf.setSubject("年度计划")
+        pdf.setKeywords("机密,信贷")
+        pdf.setAuthor("办公室")
+    for lines in pages:
+        y = 800
+        for line in lines:
+            pdf.setFont("STSong-Light", 14)
+            pdf.drawString(72, y, line)
+            y -= 24
+        pdf.showPage()
+    if image_page:
+        pdf.drawImage(ImageReader(io.BytesIO(tiny_png())), 72, 600, 100, 100)
+        pdf.showPage()
+    pdf.save()
+    return buf.getvalue()
+
+
+def tiny_png() -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(
+            ">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+
+    raw = b"".join(b"\x00" + b"\x80\x40\x20" * 8 for _ in range(8))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 8, 8, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def body(result) -> list[tuple[int, str]]:
+    return [(c.index, c.text) for c in result.chunks
+            if c.location is Location.BODY and c.member is None]
+
+
+def test_chinese_pages_lines_and_info() -> None:
+    data = build_pdf([["机密★10年", "关于2024年信贷计划的通知"], ["第二页正文", "客户名单"]],
+                     title="信贷计划")
+    result = extract_bytes(data, "通知.pdf")
+    assert result.format == "pdf"
+    assert result.errors == ()
+    assert body(result) == [(0, "机密★10年"), (0, "关于2024年信贷计划的通知"),
+                            (1, "第二页正文"), (1, "客户名单")]
+    assert all(c.standalone for c in result.chunks if c.location is Location.BODY)
+    props = {c.key: c.text for c in result.chunks if c.location is Location.PROPERTY}
+    assert props == {"title": "信贷计划", "subject": "年度计划", "keywords": "机密,信贷",
+                     "author": "办公室"}
+
+
+def test_password_protected_pdf_is_encrypted() -> None:
+    enc = pdfencrypt.StandardEncryption("user-secret", ownerPassword="owner-secret")
+    result = extract_bytes(build_pdf([["绝密"]], encrypt=enc), "x.pdf")
+    assert [e.reason for e in result.errors] == [ErrorReason.ENCRYPTED]
+    assert body(result) == []
+
+
+def test_pdf_with_empty_user_password_is_read() -> None:
+    enc = pdfencrypt.StandardEncryption("", ownerPassword="owner-secret", canCopy=0)
+    result = extract_bytes(build_pdf([["秘密★5年"]], encrypt=enc), "x.pdf")
+    assert result.errors == ()
+    assert body(result) == [(0, "秘密★5年")]
+
+
+def test_page_with_image_but_no_text_is_reported() -> None:
+    result = extract_bytes(build_pdf([["内部资料"]], image_page=True), "mixed.pdf")
+    assert body(result) == [(0, "内部资料")]
+    assert [e.reason for e in result.errors] == [ErrorReason.UNSUPPORTED]
+    assert "page(s) 2" in result.errors[0].detail
+
+
+@pytest.mark.parametrize("name", ["pdf_image_only_grayscale.pdf", "pdf_image_only_lzw.pdf"])
+def test_image_only_samples(name: str) -> None:
+    result = extract_bytes((SAMPLES / name).read_bytes(), name)
+    assert body(result) == []
+    assert [(e.reason, e.detail) for e in result.errors] == [
+        (ErrorReason.UNSUPPORTED, "image-only PDF: no text layer, OCR not available")
+    ]
+
+
+@pytest.mark.parametrize("name", ["pdf_encrypted_aes256_r6.pdf", "pdf_encrypted_rc4_40.pdf",
+                                  "public/libreoffice-writer-password.pdf"])
+def test_encrypted_samples(name: str) -> None:
+    result = extract_bytes((SAMPLES / name).read_bytes(), name)
+    assert [e.reason for e in result.errors] == [ErrorReason.ENCRYPTED]
+
+
+def test_corrupted_xref_sample_is_still_read() -> None:
+    result = extract_bytes((SAMPLES / "pdf_corrupted_xref.pdf").read_bytes(), "z.pdf")
+    assert result.errors == ()
+    assert (0, "Beautiful is better than ugly.") in body(result)
+
+
+def test_unrecoverable_pdf_is_corrupt() -> None:
+    result = extract_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog >> garbage", "bad.pdf")
+    assert [e.reason for e in result.errors] == [ErrorReason.CORRUPT]
+
+
+def test_self_referencing_xobjects_terminate() -> None:
+    result = extract_bytes((SAMPLES / "pdf_evil_xobjects.pdf").read_bytes(), "evil.pdf")
+    assert any("Hello world" in text for _i, text in body(result))
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("pdf_cjk_einvoice_sourcehan.pdf", "旅客姓名 有效身份证件号码"),
+    ("pdf_cjk_ms_print_to_pdf.pdf", "竞争性磋商文件"),
+    ("pdf_cjk_word365_bad_cidrange.pdf", "甲方：中国饮料有限公司（盖章）"),
+])
+def test_cjk_samples(name: str, expected: str) -> None:
+    result = extract_bytes((SAMPLES / name).read_bytes(), name)
+    assert expected in [text for _i, text in body(result)]
+
+
+def test_attachments_are_recursed() -> None:
+    result = extract_bytes((SAMPLES / "public" / "with-attachment.pdf").read_bytes(), "a.pdf")
+    assert result.members == ("image.png",)
+    assert result.member_formats["image.png"] == "image"
+    assert [(e.member, e.reason) for e in result.errors] == [
+        ("image.png", ErrorReason.UNSUPPORTED)
+    ]
