@@ -47,7 +47,7 @@ def extract_rar_members(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]
     import rarfile
 
     try:
-        archive = rarfile.RarFile(io.BytesIO(data))
+        archive = rarfile.RarFile(io.BytesIO(data), errors="strict")
     except rarfile.PasswordRequired as exc:
         raise EncryptedError("RAR archive with encrypted headers (password needed)") from exc
     except rarfile.NeedFirstVolume as exc:
