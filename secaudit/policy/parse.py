@@ -121,8 +121,11 @@ class ConditionParser:
             return None
         bad = sorted(k for k in definition.keys if self.scope not in KEY_SCOPES[k])
         if bad:
-            self.src.problem(node, where, f"{name!r} uses {', '.join(bad)}: not usable in "
-                             f"a rule of scope {self.scope}")
+            self.src.problem(
+                node,
+                where,
+                f"{name!r} uses {', '.join(bad)}: not usable in a rule of scope {self.scope}",
+            )
             return None
         self.keys.update(definition.keys)
         return definition.condition
@@ -220,8 +223,9 @@ class ConditionParser:
         for info_type, (key_node, value_node) in entries.items():
             label = f"{where}.{info_type}"
             if info_type not in INFO_TYPES:
-                self.src.problem(key_node, label, f"unknown info type (allowed: "
-                                 f"{', '.join(INFO_TYPES)})")
+                self.src.problem(
+                    key_node, label, f"unknown info type (allowed: {', '.join(INFO_TYPES)})"
+                )
                 continue
             minimum = self._count(value_node, label)
             if minimum is not False:

@@ -23,8 +23,18 @@ from secaudit.policy.policy import SCOPES, ChecklistItem, Policy, RegisteredMedi
 from secaudit.policy.yamlsrc import Source
 
 TOP_KEYS = {
-    "id", "version", "title", "description", "markings", "internal_domains", "thresholds",
-    "definitions", "rules", "checklist", "media", "media_files",
+    "id",
+    "version",
+    "title",
+    "description",
+    "markings",
+    "internal_domains",
+    "thresholds",
+    "definitions",
+    "rules",
+    "checklist",
+    "media",
+    "media_files",
 }
 REQUIRED = ("id", "version", "title", "rules")
 RULE_KEYS = {"id", "title", "severity", "scope", "when", "basis", "remedy", "enabled"}
@@ -60,10 +70,17 @@ def load_policy_file(path: Path) -> Policy:
         raise PolicyError(f"invalid policy {path}: {len(problems)} {noun}", problems)
     v = reading.values
     return Policy(
-        id=v["id"], version=v["version"], title=v["title"], sha256=reading.hasher.hexdigest(),
-        files=tuple(s.path for s in reading.sources), description=v.get("description", ""),
-        markings=v.get("markings", {}), internal_domains=v.get("internal_domains", ()),
-        thresholds=v.get("thresholds", {}), rules=v["rules"], checklist=v.get("checklist", []),
+        id=v["id"],
+        version=v["version"],
+        title=v["title"],
+        sha256=reading.hasher.hexdigest(),
+        files=tuple(s.path for s in reading.sources),
+        description=v.get("description", ""),
+        markings=v.get("markings", {}),
+        internal_domains=v.get("internal_domains", ()),
+        thresholds=v.get("thresholds", {}),
+        rules=v["rules"],
+        checklist=v.get("checklist", []),
         media=v.get("media", ()),
     )
 
@@ -101,14 +118,17 @@ def _read_sections(reading: _Reading, entries: dict[str, tuple[Node, Node]]) -> 
     if "id" in entries and values["id"] and not _ID.match(values["id"]):
         src.problem(entries["id"][1], "id", "use letters, digits, '.', '_' or '-'")
     readers = {
-        "markings": _read_markings, "internal_domains": _read_domains,
-        "thresholds": _read_thresholds, "checklist": _read_checklist,
+        "markings": _read_markings,
+        "internal_domains": _read_domains,
+        "thresholds": _read_thresholds,
+        "checklist": _read_checklist,
     }
     for key, reader in readers.items():
         if key in entries:
             values[key] = reader(src, entries[key][1], key)
-    definitions = _read_definitions(src, entries["definitions"][1]) if "definitions" in entries \
-        else {}
+    definitions = (
+        _read_definitions(src, entries["definitions"][1]) if "definitions" in entries else {}
+    )
     if "rules" in entries:
         values["rules"] = _read_rules(src, entries["rules"][1], definitions)
     else:
@@ -125,8 +145,9 @@ def _read_markings(src: Source, node: Node, where: str) -> dict[str, tuple[str, 
     allowed = [lv.value for lv in Level if lv != Level.NONE]
     for level, (key_node, value_node) in (src.mapping(node, where) or {}).items():
         if level not in allowed:
-            src.problem(key_node, f"{where}.{level}",
-                        f"unknown level (allowed: {', '.join(allowed)})")
+            src.problem(
+                key_node, f"{where}.{level}", f"unknown level (allowed: {', '.join(allowed)})"
+            )
             continue
         out[level] = tuple(w for w, _ in src.text_list(value_node, f"{where}.{level}"))
     return out
@@ -178,8 +199,11 @@ def _read_rules(src: Source, node: Node, definitions: dict[str, Definition]) -> 
         if rule_id is not None:
             line = item.start_mark.line + 1
             if rule_id in first_line:
-                src.problem(entries["id"][1], f"{label}.id",
-                            f"duplicate rule id (first at line {first_line[rule_id]})")
+                src.problem(
+                    entries["id"][1],
+                    f"{label}.id",
+                    f"duplicate rule id (first at line {first_line[rule_id]})",
+                )
             else:
                 first_line[rule_id] = line
         rule = _read_rule(src, item, entries, label, definitions, rule_id)
@@ -189,42 +213,58 @@ def _read_rules(src: Source, node: Node, definitions: dict[str, Definition]) -> 
 
 
 def _read_rule(
-    src: Source, item: Node, entries: dict[str, tuple[Node, Node]], label: str,
-    definitions: dict[str, Definition], rule_id: str | None,
+    src: Source,
+    item: Node,
+    entries: dict[str, tuple[Node, Node]],
+    label: str,
+    definitions: dict[str, Definition],
+    rule_id: str | None,
 ) -> Rule | None:
     for key in ("id", "title", "severity", "when", "basis", "remedy"):
         if key not in entries:
             src.problem(item, f"{label}.{key}", "missing (required)")
-    fields = {k: src.text(entries[k][1], f"{label}.{k}") for k in ("title", "basis", "remedy")
-              if k in entries}
+    fields = {
+        k: src.text(entries[k][1], f"{label}.{k}")
+        for k in ("title", "basis", "remedy")
+        if k in entries
+    }
     severity = _choice(src, entries, "severity", label, [s.value for s in Severity])
     scope = _choice(src, entries, "scope", label, list(SCOPES)) if "scope" in entries else "file"
-    enabled = src.boolean(entries["enabled"][1], f"{label}.enabled") \
-        if "enabled" in entries else True
+    enabled = (
+        src.boolean(entries["enabled"][1], f"{label}.enabled") if "enabled" in entries else True
+    )
     condition = None
     if scope is not None and "when" in entries:
-        condition = ConditionParser(src, scope, definitions).parse(entries["when"][1],
-                                                                   f"{label}.when")
+        condition = ConditionParser(src, scope, definitions).parse(
+            entries["when"][1], f"{label}.when"
+        )
     values = [*fields.values(), severity, scope, enabled, condition]
     if len(fields) < 3 or any(v is None for v in values) or rule_id is None:
         return None
     return Rule(
-        id=rule_id, title=fields["title"] or "",
-        severity=Severity(severity), basis=fields["basis"] or "", remedy=fields["remedy"] or "",
+        id=rule_id,
+        title=fields["title"] or "",
+        severity=Severity(severity),
+        basis=fields["basis"] or "",
+        remedy=fields["remedy"] or "",
         condition=condition,  # type: ignore[arg-type]
-        scope=scope or "file", enabled=bool(enabled), line=item.start_mark.line + 1,
+        scope=scope or "file",
+        enabled=bool(enabled),
+        line=item.start_mark.line + 1,
     )
 
 
-def _choice(src: Source, entries: dict[str, tuple[Node, Node]], key: str, label: str,
-            allowed: list[str]) -> str | None:
+def _choice(
+    src: Source, entries: dict[str, tuple[Node, Node]], key: str, label: str, allowed: list[str]
+) -> str | None:
     if key not in entries:
         return None
     node = entries[key][1]
     value = src.text(node, f"{label}.{key}")
     if value is not None and value not in allowed:
-        src.problem(node, f"{label}.{key}", f"unknown {key} {value!r} "
-                    f"(allowed: {', '.join(allowed)})")
+        src.problem(
+            node, f"{label}.{key}", f"unknown {key} {value!r} (allowed: {', '.join(allowed)})"
+        )
         return None
     return value
 
@@ -239,20 +279,36 @@ def _read_checklist(src: Source, node: Node, where: str) -> list[ChecklistItem]:
         for key in ("id", "question", "category", "weight"):
             if key not in entries:
                 src.problem(item, f"{label}.{key}", "missing (required)")
-        texts = {k: src.text(entries[k][1], f"{label}.{k}", allow_empty=k == "hint")
-                 for k in ("id", "question", "category", "hint") if k in entries}
-        weight = src.integer(entries["weight"][1], f"{label}.weight", minimum=1) \
-            if "weight" in entries else None
+        texts = {
+            k: src.text(entries[k][1], f"{label}.{k}", allow_empty=k == "hint")
+            for k in ("id", "question", "category", "hint")
+            if k in entries
+        }
+        weight = (
+            src.integer(entries["weight"][1], f"{label}.weight", minimum=1)
+            if "weight" in entries
+            else None
+        )
         item_id = texts.get("id")
         if item_id is not None and item_id in seen:
             src.problem(entries["id"][1], f"{label}.id", f"duplicate checklist id {item_id!r}")
             continue
-        if item_id is None or weight is None or None in (texts.get("question"),
-                                                         texts.get("category")):
+        if (
+            item_id is None
+            or weight is None
+            or None in (texts.get("question"), texts.get("category"))
+        ):
             continue
         seen.add(item_id)
-        items.append(ChecklistItem(item_id, texts["question"] or "", texts["category"] or "",
-                                   weight, texts.get("hint") or ""))
+        items.append(
+            ChecklistItem(
+                item_id,
+                texts["question"] or "",
+                texts["category"] or "",
+                weight,
+                texts.get("hint") or "",
+            )
+        )
     return items
 
 
@@ -306,7 +362,8 @@ def _check_media_unique(src: Source, media: list[tuple[RegisteredMedium, str]]) 
                 continue
             if (key, value) in seen:
                 first = seen[key, value]
-                src.problems.append(f"{where}: media: {key} {value!r} registered twice "
-                                    f"(first at {first})")
+                src.problems.append(
+                    f"{where}: media: {key} {value!r} registered twice (first at {first})"
+                )
             else:
                 seen[key, value] = where
