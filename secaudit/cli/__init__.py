@@ -61,7 +61,7 @@ for _module in (scan, policy, ledger, agent, report):
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``secaudit`` script; returns the process exit status."""
     try:
-        app(args=argv, standalone_mode=False)
+        status = app(args=argv, standalone_mode=False)
     except SecauditError as exc:
         typer.echo(f"secaudit: {exc.diagnostics()}", err=True)
         if _state.verbose:
@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         if _state.verbose:
             traceback.print_exc()
         return 3
-    return 0
+    return status if isinstance(status, int) else 0  # typer.Exit(n) returns n here
 
 
 if __name__ == "__main__":  # pragma: no cover
