@@ -56,7 +56,8 @@ def report_command(
         raise UsageError(f"--lang must be zh or en, not {lang!r}")
     key = signing_key_of(config)
     with Ledger(config.home.ledger) as ledger:
-        req = ReportRequest(since=since, until=until, lang=lang, policy=_policy_identity(config))
+        policy, questions = _policy_identity(config)
+        req = ReportRequest(since=since, until=until, lang=lang, policy=policy, questions=questions)
         issued = issue_report(config, ledger, req, out=out, fmt=fmt, key=key)
     typer.echo(f"report      {issued.path}")
     typer.echo(f"minisig     {issued.minisig}")
@@ -132,12 +133,13 @@ def selfcheck_command(
 
 
 def _policy_identity(config):  # type: ignore[no-untyped-def]
-    """The configured policy's identity, or None (the report then takes it from the ledger)."""
+    """The configured policy's identity and checklist questions by id; (None, {}) when it
+    cannot be loaded (the report then takes the identity from the ledger)."""
     from secaudit.cli.common import policy_of
 
     try:
         policy = policy_of(config)
     except SecauditError:
-        return None
-    return {**policy.identity(), "title": policy.title}
-
+        return None, {}
+    questions = {c.id: c.to_json() for c in policy.checklist}
+    return {**policy.identity(), "title": policy.title}, questions

@@ -47,7 +47,7 @@ _DEFAULTS: dict[str, dict[str, Any]] = {
     "mail": {"date": "", "from": "", "to": [], "subject": ""},
     "checklist": dict.fromkeys(("id", "category", "question", "weight", "answer", "note")),
     "selfcheck": {"score": None, "verdict": None, "veto": None, "grading": None, "automatic": []},
-    "automatic": dict.fromkeys(("title", "weight", "score", "note")),
+    "automatic": dict.fromkeys(("id", "title", "weight", "score", "note")),
 }
 
 
@@ -124,6 +124,8 @@ def build_report(ledger: Ledger, config: Config, req: ReportRequest) -> dict[str
     selfcheck = req.selfcheck or _last_data(events, "selfcheck", drop=("manual",))
     if selfcheck is not None:
         selfcheck = with_defaults(selfcheck, "selfcheck")
+        if isinstance(selfcheck["automatic"], dict):  # the ledger event keys checks by id
+            selfcheck["automatic"] = [{"id": k, **v} for k, v in selfcheck["automatic"].items()]
         selfcheck["automatic"] = [with_defaults(a, "automatic") for a in selfcheck["automatic"]]
     model["selfcheck"] = selfcheck
     model["summary"] = _summary(model, events)
