@@ -185,7 +185,7 @@ def mail_meta(msg_bytes: bytes) -> MailMeta:
 _FROM_LINE = re.compile(rb"^From ", re.M)
 _CONTENT_LENGTH = re.compile(rb"^Content-Length:[ \t]*(\d+)[ \t]*\r?$", re.M | re.I)
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
-_UNSAFE_NAME = re.compile(r"[^\w\u4e00-\u9fff.-]+")
+_UNSAFE_NAME = re.compile(r"[^\w\u4e00-\u9fff-]+")
 
 
 def split_mbox(data: bytes) -> Iterator[bytes]:

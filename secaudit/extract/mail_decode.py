@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from email.header import decode_header
 from email.message import Message
+from email.policy import compat32
 from email.utils import collapse_rfc2231_value, getaddresses
 
 from secaudit.extract.text import decode_text, normalize_encoding, readability
@@ -105,9 +106,13 @@ def part_filename(part: Message) -> str | None:
 
     Handles RFC 2231 (``filename*=gbk''%D6%D0``), encoded-words in quotes and raw 8-bit names.
     """
+    raw = Message(policy=compat32)  # keeps raw 8-bit bytes (as surrogates) in parameters
+    for key, header_value in part.raw_items():
+        if key.lower() in ("content-disposition", "content-type"):
+            raw[key] = undo_surrogates(str(header_value))
     for header, param in (("content-disposition", "filename"), ("content-type", "name")):
         try:
-            value = part.get_param(param, header=header)
+            value = raw.get_param(param, header=header)
         except (ValueError, LookupError, IndexError, TypeError):
             continue
         if not value:
@@ -127,7 +132,14 @@ def part_filename(part: Message) -> str | None:
 def addresses(values: list[str]) -> list[str]:
     """``Name <addr>`` strings of address headers, display names decoded."""
     out = []
-    for name, addr in getaddresses([_FOLD.sub("", v) for v in values]):
+    pairs = []
+    for value in values:
+        for name, addr in getaddresses([_FOLD.sub("", value)]):
+            if _ENCODED_WORD.search(addr):  # a whole "Name <addr>" inside one encoded-word
+                pairs.extend(getaddresses([decode_header_value(addr)]))
+            else:
+                pairs.append((name, addr))
+    for name, addr in pairs:
         name = decode_header_value(name)
         addr = undo_surrogates(addr)
         if name and addr:
