@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from yaml.nodes import Node
+from yaml.nodes import MappingNode, Node, ScalarNode
 
 from secaudit.errors import PolicyError
 from secaudit.model import HostRole, Level, Severity
@@ -187,15 +187,23 @@ def _read_definitions(src: Source, node: Node) -> dict[str, Definition]:
     return definitions
 
 
+def _rule_label(item: Node, where: str) -> str:
+    """``rules.<id>`` when the rule has a plain id, else ``rules[N]``."""
+    for key, value in item.value if isinstance(item, MappingNode) else ():
+        if key.value == "id" and isinstance(value, ScalarNode) and value.value:
+            return f"rules.{value.value}"
+    return where
+
+
 def _read_rules(src: Source, node: Node, definitions: dict[str, Definition]) -> tuple[Rule, ...]:
     rules: list[Rule] = []
     first_line: dict[str, int] = {}
     for where, item in src.items(node, "rules"):
-        entries = src.mapping(item, where, RULE_KEYS)
+        label = _rule_label(item, where)
+        entries = src.mapping(item, label, RULE_KEYS)
         if entries is None:
             continue
-        rule_id = src.text(entries["id"][1], f"{where}.id") if "id" in entries else None
-        label = f"rules.{rule_id}" if rule_id else where
+        rule_id = src.text(entries["id"][1], f"{label}.id") if "id" in entries else None
         if rule_id is not None:
             line = item.start_mark.line + 1
             if rule_id in first_line:

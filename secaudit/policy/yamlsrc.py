@@ -25,6 +25,8 @@ _INT = "tag:yaml.org,2002:int"
 _BOOL = "tag:yaml.org,2002:bool"
 _NULL = "tag:yaml.org,2002:null"
 _FLOAT = "tag:yaml.org,2002:float"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
 _KNOWN_SCALAR_TAGS = {_STR, _INT, _BOOL, _NULL, _FLOAT}
 
 
@@ -78,7 +80,7 @@ class Source:
         self, node: Node, field_name: str, known: set[str] | None = None
     ) -> dict[str, tuple[Node, Node]] | None:
         """Keys → (key node, value node); unknown and duplicate keys are problems."""
-        if not isinstance(node, MappingNode):
+        if not isinstance(node, MappingNode) or node.tag != _MAP:
             self.problem(node, field_name, f"expected a mapping, got {_kind(node)}")
             return None
         out: dict[str, tuple[Node, Node]] = {}
@@ -97,7 +99,7 @@ class Source:
         return out
 
     def sequence(self, node: Node, field_name: str) -> list[Node] | None:
-        if not isinstance(node, SequenceNode):
+        if not isinstance(node, SequenceNode) or node.tag != _SEQ:
             self.problem(node, field_name, f"expected a list, got {_kind(node)}")
             return None
         return list(node.value)
@@ -170,6 +172,8 @@ _NotScalar = _NotScalarType()
 
 
 def _kind(node: Node) -> str:
+    if node.tag not in (*_KNOWN_SCALAR_TAGS, _MAP, _SEQ):
+        return f"tag {node.tag}, which is not allowed"
     if isinstance(node, MappingNode):
         return "a mapping"
     if isinstance(node, SequenceNode):
