@@ -28,6 +28,7 @@ from secaudit.extract.members import (
     MemberCounter,
     admit_member,
     decode_legacy_name,
+    flag_unsafe_name,
     name_chunk,
     read_bounded,
     safe_member_name,
@@ -109,7 +110,10 @@ def _zip_unicode_path_extra(extra: bytes) -> str | None:
 def _zip_member(
     zf: zipfile.ZipFile, info: zipfile.ZipInfo, ctx: ExtractContext
 ) -> Iterator[TextChunk]:
-    name, _unsafe = safe_member_name(zip_member_name(info))
+    raw_name = zip_member_name(info)
+    name, unsafe = safe_member_name(raw_name)
+    if unsafe:
+        flag_unsafe_name(ctx, raw_name, name)
     path = ctx.member_path(name)
     if info.flag_bits & _ZIP_ENCRYPTED_FLAG or info.compress_type == _ZIP_AES_METHOD:
         yield name_chunk(ctx, name)
@@ -172,7 +176,10 @@ def _tar_member(
     tf: tarfile.TarFile, info: tarfile.TarInfo, ctx: ExtractContext
 ) -> Iterator[TextChunk]:
     raw = info.name.encode("utf-8", "surrogateescape")
-    name, _unsafe = safe_member_name(decode_legacy_name(raw))
+    raw_name = decode_legacy_name(raw)
+    name, unsafe = safe_member_name(raw_name)
+    if unsafe:
+        flag_unsafe_name(ctx, raw_name, name)
     if not info.isreg():
         yield name_chunk(ctx, name)  # symbolic and hard links are never followed
         return

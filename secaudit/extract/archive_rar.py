@@ -19,6 +19,7 @@ from secaudit.extract.base import ExtractContext
 from secaudit.extract.members import (
     MemberCounter,
     admit_member,
+    flag_unsafe_name,
     name_chunk,
     read_bounded,
     safe_member_name,
@@ -66,7 +67,9 @@ def extract_rar_members(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]
 
 
 def _rar_member(archive: Any, info: Any, ctx: ExtractContext) -> Iterator[TextChunk]:
-    display, _unsafe = safe_member_name(info.filename)
+    display, unsafe = safe_member_name(info.filename)
+    if unsafe:
+        flag_unsafe_name(ctx, info.filename, display)
     reason, detail = _unreadable_reason(archive, info)
     if reason is None and not info.is_symlink() and admit_member(
         ctx, display, info.file_size, info.compress_size

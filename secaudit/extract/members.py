@@ -9,15 +9,12 @@ to ``ctx.recurse(display_name, data)``.
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from secaudit.extract.base import ExtractContext, MiB
 from secaudit.model import ErrorReason, Location, TextChunk
-
-log = logging.getLogger(__name__)
 
 READ_BLOCK = 1 * MiB
 RATIO_MIN_BYTES = 1 * MiB
@@ -45,9 +42,22 @@ def safe_member_name(name: str) -> tuple[str, bool]:
         or name.startswith(("/", "\\"))
         or display != cleaned.strip("/")
     )
-    if unsafe:
-        log.warning("unsafe member name %r shown as %r", name, display)
     return display, unsafe
+
+
+def flag_unsafe_name(ctx: ExtractContext, raw: str, display: str) -> None:
+    """Record a hostile member name (path traversal, absolute path, control characters).
+
+    The member is still read — in memory, under its cleaned display name — but the officer sees
+    that the container tried to escape its folder (``zip slip``).
+    """
+    shown = _CONTROL.sub("\ufffd", raw)[:200]
+    ctx.error(
+        ErrorReason.CORRUPT,
+        f"unsafe member name {shown!r} (path traversal or absolute path); shown as {display!r}, "
+        "read in memory only",
+        member=ctx.member_path(display),
+    )
 
 
 def decode_legacy_name(raw: bytes) -> str:
