@@ -263,7 +263,7 @@ def _inner_name(data: bytes, ctx: ExtractContext) -> str:
     stored = _gzip_fname(data)
     if stored:
         return stored.replace("\\", "/").rsplit("/", 1)[-1]
-    leaf = (ctx.member or "").rsplit("/", 1)[-1]
+    leaf = ctx.name or (ctx.member or "").rsplit("/", 1)[-1]
     low = leaf.lower()
     for suffix, replacement in ((".tgz", ".tar"), (".gz", ""), (".bz2", ""), (".xz", "")):
         if low.endswith(suffix) and len(leaf) > len(suffix):

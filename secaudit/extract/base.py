@@ -61,6 +61,8 @@ class ExtractContext:
     member: str | None = None
     """Member path of the data being extracted (``None`` for the top-level file)."""
     depth: int = 0
+    name: str = ""
+    """Base name of the data being extracted (file or member), a hint for extractors."""
     errors: list[ExtractError] = field(default_factory=list)
     members: list[str] = field(default_factory=list)
     """Every member handed to :meth:`recurse` (coverage)."""

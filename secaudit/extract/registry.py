@@ -65,6 +65,7 @@ def extractor_for(fmt: str) -> Extractor:
 def _dispatch(ctx: ExtractContext, data: bytes, name: str) -> Iterator[TextChunk]:
     """Sniff and extract ``data``; every failure becomes an error record of ``ctx.member``."""
     fmt = sniff(data, name)
+    ctx.name = name
     ctx.formats[ctx.member or ""] = fmt
     try:
         ctx.check_time()
