@@ -17,9 +17,18 @@ from typing import Any
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from secaudit.errors import PolicyError
-from secaudit.model import HostRole, Level, Severity
-from secaudit.policy.parse import INFO_TYPES, ConditionParser, Definition
-from secaudit.policy.policy import SCOPES, ChecklistItem, Policy, RegisteredMedium, Rule
+from secaudit.model import Severity
+from secaudit.policy.parse import ConditionParser, Definition
+from secaudit.policy.policy import SCOPES, Policy, RegisteredMedium, Rule
+from secaudit.policy.sections import (
+    check_media_unique,
+    choice,
+    read_checklist,
+    read_domains,
+    read_markings,
+    read_media,
+    read_thresholds,
+)
 from secaudit.policy.yamlsrc import Source
 
 TOP_KEYS = {
@@ -38,10 +47,7 @@ TOP_KEYS = {
 }
 REQUIRED = ("id", "version", "title", "rules")
 RULE_KEYS = {"id", "title", "severity", "scope", "when", "basis", "remedy", "enabled"}
-CHECK_KEYS = {"id", "question", "category", "weight", "hint"}
-MEDIUM_KEYS = {"serial", "fs_uuid", "role", "label", "holder", "note"}
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9-]{1,63}\.)*[a-z0-9-]{1,63}$")
 
 
 @dataclass
@@ -118,10 +124,10 @@ def _read_sections(reading: _Reading, entries: dict[str, tuple[Node, Node]]) -> 
     if "id" in entries and values["id"] and not _ID.match(values["id"]):
         src.problem(entries["id"][1], "id", "use letters, digits, '.', '_' or '-'")
     readers = {
-        "markings": _read_markings,
-        "internal_domains": _read_domains,
-        "thresholds": _read_thresholds,
-        "checklist": _read_checklist,
+        "markings": read_markings,
+        "internal_domains": read_domains,
+        "thresholds": read_thresholds,
+        "checklist": read_checklist,
     }
     for key, reader in readers.items():
         if key in entries:
@@ -133,48 +139,11 @@ def _read_sections(reading: _Reading, entries: dict[str, tuple[Node, Node]]) -> 
         values["rules"] = _read_rules(src, entries["rules"][1], definitions)
     else:
         values["rules"] = ()
-    media = list(_read_media(src, entries["media"][1], "media")) if "media" in entries else []
+    media = list(read_media(src, entries["media"][1], "media")) if "media" in entries else []
     if "media_files" in entries:
         media.extend(_read_media_files(reading, entries["media_files"][1]))
-    _check_media_unique(src, media)
+    check_media_unique(src, media)
     values["media"] = tuple(m for m, _ in media)
-
-
-def _read_markings(src: Source, node: Node, where: str) -> dict[str, tuple[str, ...]]:
-    out: dict[str, tuple[str, ...]] = {}
-    allowed = [lv.value for lv in Level if lv != Level.NONE]
-    for level, (key_node, value_node) in (src.mapping(node, where) or {}).items():
-        if level not in allowed:
-            src.problem(
-                key_node, f"{where}.{level}", f"unknown level (allowed: {', '.join(allowed)})"
-            )
-            continue
-        out[level] = tuple(w for w, _ in src.text_list(value_node, f"{where}.{level}"))
-    return out
-
-
-def _read_domains(src: Source, node: Node, where: str) -> tuple[str, ...]:
-    out = []
-    for value, item in src.text_list(node, where):
-        domain = value.lower().strip(".").removeprefix("@")
-        if not _DOMAIN.match(domain):
-            src.problem(item, where, f"not a mail domain: {value!r}")
-        else:
-            out.append(domain)
-    return tuple(out)
-
-
-def _read_thresholds(src: Source, node: Node, where: str) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for info_type, (key_node, value_node) in (src.mapping(node, where) or {}).items():
-        label = f"{where}.{info_type}"
-        if info_type not in INFO_TYPES:
-            src.problem(key_node, label, f"unknown info type (allowed: {', '.join(INFO_TYPES)})")
-            continue
-        value = src.integer(value_node, label, minimum=1)
-        if value is not None:
-            out[info_type] = value
-    return out
 
 
 def _read_definitions(src: Source, node: Node) -> dict[str, Definition]:
@@ -236,8 +205,8 @@ def _read_rule(
         for k in ("title", "basis", "remedy")
         if k in entries
     }
-    severity = _choice(src, entries, "severity", label, [s.value for s in Severity])
-    scope = _choice(src, entries, "scope", label, list(SCOPES)) if "scope" in entries else "file"
+    severity = choice(src, entries, "severity", label, [s.value for s in Severity])
+    scope = choice(src, entries, "scope", label, list(SCOPES)) if "scope" in entries else "file"
     enabled = (
         src.boolean(entries["enabled"][1], f"{label}.enabled") if "enabled" in entries else True
     )
@@ -262,85 +231,6 @@ def _read_rule(
     )
 
 
-def _choice(
-    src: Source, entries: dict[str, tuple[Node, Node]], key: str, label: str, allowed: list[str]
-) -> str | None:
-    if key not in entries:
-        return None
-    node = entries[key][1]
-    value = src.text(node, f"{label}.{key}")
-    if value is not None and value not in allowed:
-        src.problem(
-            node, f"{label}.{key}", f"unknown {key} {value!r} (allowed: {', '.join(allowed)})"
-        )
-        return None
-    return value
-
-
-def _read_checklist(src: Source, node: Node, where: str) -> list[ChecklistItem]:
-    items: list[ChecklistItem] = []
-    seen: set[str] = set()
-    for label, item in src.items(node, where):
-        entries = src.mapping(item, label, CHECK_KEYS)
-        if entries is None:
-            continue
-        for key in ("id", "question", "category", "weight"):
-            if key not in entries:
-                src.problem(item, f"{label}.{key}", "missing (required)")
-        texts = {
-            k: src.text(entries[k][1], f"{label}.{k}", allow_empty=k == "hint")
-            for k in ("id", "question", "category", "hint")
-            if k in entries
-        }
-        weight = (
-            src.integer(entries["weight"][1], f"{label}.weight", minimum=1)
-            if "weight" in entries
-            else None
-        )
-        item_id = texts.get("id")
-        if item_id is not None and item_id in seen:
-            src.problem(entries["id"][1], f"{label}.id", f"duplicate checklist id {item_id!r}")
-            continue
-        if (
-            item_id is None
-            or weight is None
-            or None in (texts.get("question"), texts.get("category"))
-        ):
-            continue
-        seen.add(item_id)
-        items.append(
-            ChecklistItem(
-                item_id,
-                texts["question"] or "",
-                texts["category"] or "",
-                weight,
-                texts.get("hint") or "",
-            )
-        )
-    return items
-
-
-def _read_media(src: Source, node: Node, where: str) -> list[tuple[RegisteredMedium, str]]:
-    out: list[tuple[RegisteredMedium, str]] = []
-    roles = [r.value for r in HostRole]
-    for label, item in src.items(node, where):
-        entries = src.mapping(item, label, MEDIUM_KEYS)
-        if entries is None:
-            continue
-        texts = {k: src.text(v, f"{label}.{k}", allow_empty=True) for k, (_, v) in entries.items()}
-        role = _choice(src, entries, "role", label, roles)
-        if "role" not in entries:
-            src.problem(item, f"{label}.role", "missing (required): " + ", ".join(roles))
-        if not (texts.get("serial") or texts.get("fs_uuid")):
-            src.problem(item, label, "give serial or fs_uuid (or both)")
-            continue
-        if role is None or any(v is None for v in texts.values()):
-            continue
-        fields = {k: v or "" for k, v in texts.items() if k != "role"}
-        out.append((RegisteredMedium(role=role, **fields), src.where(item)))
-    return out
-
-
 def _read_media_files(reading: _Reading, node: Node) -> list[tuple[RegisteredMedium, str]]:
     out: list[tuple[RegisteredMedium, str]] = []
     base = reading.main.path.parent
@@ -355,23 +245,7 @@ def _read_media_files(reading: _Reading, node: Node) -> list[tuple[RegisteredMed
         root = src.compose(data)
         entries = src.mapping(root, "", {"media", "description"}) if root is not None else None
         if entries and "media" in entries:
-            out.extend(_read_media(src, entries["media"][1], "media"))
+            out.extend(read_media(src, entries["media"][1], "media"))
         elif entries is not None:
             src.problem(root, "media", "missing (required)")
     return out
-
-
-def _check_media_unique(src: Source, media: list[tuple[RegisteredMedium, str]]) -> None:
-    seen: dict[tuple[str, str], str] = {}
-    for entry, where in media:
-        for key in ("serial", "fs_uuid"):
-            value = getattr(entry, key).strip().lower()
-            if not value:
-                continue
-            if (key, value) in seen:
-                first = seen[key, value]
-                src.problems.append(
-                    f"{where}: media: {key} {value!r} registered twice (first at {first})"
-                )
-            else:
-                seen[key, value] = where
