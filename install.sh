@@ -74,7 +74,7 @@ python3 -c 'import venv, ensurepip' 2>/dev/null || apt_install python3-venv
 if [ "$mode" = dev ]; then
   # Test tools: headless browser for report rendering, minisign, filesystem tools for
   # loop-mounted USB-stick images, iproute2 for network namespaces.
-  apt_install chromium minisign dosfstools e2fsprogs util-linux mount iproute2 procps
+  apt_install chromium fonts-noto-cjk minisign dosfstools e2fsprogs util-linux mount iproute2 procps
 fi
 
 if [ ! -x "$venv/bin/python" ]; then

@@ -47,6 +47,12 @@ def human_bytes(n: Any) -> str:
     return f"{size:.1f} TiB"
 
 
+def short_time(value: Any) -> str:
+    """``2026-11-29T10:00:00+08:00`` → ``2026-11-29 10:00`` (the full value is in the JSON)."""
+    text = str(value or "")
+    return text[:16].replace("T", " ") if len(text) >= 16 and text[10] == "T" else text
+
+
 def chart_bars(counts: dict[str, int], t: Any, width: int = 300) -> list[dict[str, Any]]:
     """Geometry of a horizontal bar chart (one bar per key) for the inline SVG."""
     top = max([1, *counts.values()])
@@ -72,6 +78,7 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["bytes"] = human_bytes
+    env.filters["when"] = short_time
     return env
 
 
