@@ -1,0 +1,164 @@
+"""Legacy OLE2 (Compound File) documents: Word/WPS, Excel/ET, PowerPoint/DPS, others.
+
+Every OLE extractor first yields the summary properties (:mod:`.ole_props`: title, subject,
+author, keywords, comments, category, user-defined such as ``密级``), then checks for encryption
+(Word FIB ``fEncrypted``, Excel ``FILEPASS``, PowerPoint ``CryptSession10Container`` /
+``EncryptedSummary``) and raises :class:`EncryptedError`, else reads the content:
+
+* Word / Kingsoft WPS: FIB + piece table (:mod:`.ole_word`); one standalone chunk per paragraph.
+* Excel / Kingsoft ET (BIFF8, raw BIFF2-4 too): xlrd; sheet names and tab-joined rows
+  (:mod:`.ole_sheet`).
+* PowerPoint / Kingsoft DPS: text atoms of the ``PowerPoint Document`` record tree
+  (:mod:`.ole_slide`).
+* Encrypted OOXML (``EncryptionInfo`` + ``EncryptedPackage``): :class:`EncryptedError`.
+* Anything else (e.g. Microsoft Works ``.wps``): properties, embedded packages
+  (``Ole10Native``, ``Package``, ``CONTENTS``) recursed, then :class:`UnsupportedError`.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Iterator
+
+import olefile
+
+from secaudit.errors import CorruptError, EncryptedError, UnsupportedError
+from secaudit.extract import ole_word
+from secaudit.extract.base import ExtractContext
+from secaudit.extract.ole_props import DOC_SUMMARY_NAMES, SUMMARY_NAMES, read_property_set
+from secaudit.model import Location, TextChunk
+
+_PROPERTY_STREAMS = (
+    ("\x05SummaryInformation", SUMMARY_NAMES),
+    ("\x05DocumentSummaryInformation", DOC_SUMMARY_NAMES),
+)
+
+
+def open_ole(data: bytes) -> olefile.OleFileIO:
+    try:
+        return olefile.OleFileIO(data)
+    except Exception as exc:  # noqa: BLE001 - olefile raises many types on damage
+        raise CorruptError(f"damaged OLE compound file: {exc}") from exc
+
+
+def read_stream(ole: olefile.OleFileIO, name: str, ctx: ExtractContext) -> bytes:
+    size = ole.get_size(name)
+    if size > ctx.limits.max_member_size:
+        raise CorruptError(f"OLE stream {name!r} claims {size} bytes")
+    ctx.charge(size)
+    try:
+        return bytes(ole.openstream(name).read())
+    except Exception as exc:  # noqa: BLE001
+        raise CorruptError(f"OLE stream {name!r} cannot be read: {exc}") from exc
+
+
+def properties(ole: olefile.OleFileIO, ctx: ExtractContext) -> Iterator[TextChunk]:
+    seen: dict[str, str] = {}
+    for stream, names in _PROPERTY_STREAMS:
+        if ole.exists(stream):
+            try:
+                seen.update(read_property_set(read_stream(ole, stream, ctx), names))
+            except CorruptError as exc:
+                ctx.error("corrupt", str(exc))
+    for key, value in seen.items():
+        yield ctx.chunk(value, Location.PROPERTY, key=key)
+
+
+def extract_doc(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
+    ole = open_ole(data)
+    try:
+        yield from properties(ole, ctx)
+        word = read_stream(ole, "WordDocument", ctx)
+        fib = ole_word.parse_fib(word)
+        if not ole.exists(fib.table_stream):
+            raise CorruptError(f"Word document without its {fib.table_stream} stream")
+        table = read_stream(ole, fib.table_stream, ctx)
+        text = ole_word.document_text(word, table, fib)
+        counters: dict[Location, int] = {}
+        for where, story in ole_word.stories(text, fib, table):
+            for paragraph in ole_word.paragraphs(story):
+                ctx.check_time()
+                index = counters.get(where, 0)
+                counters[where] = index + 1
+                yield ctx.chunk(paragraph, where, index=index, standalone=True)
+        yield from embedded_objects(ole, ctx)
+    finally:
+        ole.close()
+
+
+def extract_xls(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
+    from secaudit.extract import ole_sheet
+
+    if not data.startswith(olefile.MAGIC):  # raw BIFF2-4 worksheet, no OLE container
+        yield from ole_sheet.workbook_chunks(data, ctx)
+        return
+    ole = open_ole(data)
+    try:
+        yield from properties(ole, ctx)
+        stream = "Workbook" if ole.exists("Workbook") else "Book"
+        book = read_stream(ole, stream, ctx)
+        ole_sheet.check_not_encrypted(book)
+        yield from ole_sheet.workbook_chunks(data, ctx)
+        yield from embedded_objects(ole, ctx)
+    finally:
+        ole.close()
+
+
+def extract_ppt(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
+    from secaudit.extract import ole_slide
+
+    ole = open_ole(data)
+    try:
+        yield from properties(ole, ctx)
+        if ole.exists("EncryptedSummary"):
+            raise EncryptedError("PowerPoint presentation is encrypted (password)")
+        stream = read_stream(ole, "PowerPoint Document", ctx)
+        yield from ole_slide.slide_chunks(stream, ctx)
+        yield from embedded_objects(ole, ctx)
+    finally:
+        ole.close()
+
+
+def extract_encrypted_ooxml(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
+    ole = open_ole(data)
+    try:
+        kind = "unknown"
+        if ole.exists("EncryptionInfo"):
+            head = ole.openstream("EncryptionInfo").read(8)
+            major, minor = struct.unpack_from("<HH", head, 0) if len(head) >= 4 else (0, 0)
+            kind = {(4, 4): "agile"}.get((major, minor), "standard" if minor == 2 else "unknown")
+    finally:
+        ole.close()
+    raise EncryptedError(
+        f"password-protected Office Open XML document ({kind} encryption); content not examined"
+    )
+    yield  # pragma: no cover
+
+
+def extract_ole_other(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
+    ole = open_ole(data)
+    try:
+        yield from properties(ole, ctx)
+        found = yield from embedded_objects(ole, ctx)
+        streams = ["/".join(s) for s in ole.listdir(streams=True, storages=False)]
+    finally:
+        ole.close()
+    if found:
+        return
+    if {"MM", "MN0"} <= set(streams) or "MatOST" in streams:
+        what = "Microsoft Works document"
+    else:
+        what = "OLE compound file of unknown type"
+    shown = ", ".join(s.replace("\x01", "\\x01").replace("\x05", "\\x05") for s in streams[:8])
+    raise UnsupportedError(f"{what} (streams: {shown}); only its properties were examined")
+
+
+def embedded_objects(ole: olefile.OleFileIO, ctx: ExtractContext) -> Iterator[TextChunk]:
+    """Recurse into embedded packages; returns how many were found (generator return value)."""
+    from secaudit.extract.ole_native import embedded_payloads
+
+    found = 0
+    for name, payload in embedded_payloads(ole, ctx):
+        found += 1
+        yield from ctx.recurse(name, payload)
+    return found
