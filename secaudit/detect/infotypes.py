@@ -25,12 +25,32 @@ from secaudit.model import Confidence, Finding, Location, TextChunk
 KEYWORD_WINDOW = 300
 SHEET_HEADER_ROWS = 3
 
+
+def _grouped(body: str) -> str:
+    """``body`` (using ``{s}`` for the separator) once per separator, guarded on both sides:
+    no 1–4 digit group with the same separator right before or after (a longer spaced number);
+    a group that starts a number with the other separator (``1717 150-3694-5033``) is fine."""
+    alts = []
+    for sep in (" ", "-"):
+        before = "".join(rf"(?<![^0-9][0-9]{{{n}}}{sep})" for n in range(1, 5))
+        other = "-" if sep == " " else " "
+        after = rf"(?!{sep}[0-9]{{1,4}}(?![0-9]|{other}[0-9]))"
+        body_sep = body.replace("{s}", sep).replace("{o}", other)
+        alts.append(before + body_sep + after)
+    return "|".join(f"(?:{a})" for a in alts)
+
+
+_MOBILE_GROUPED = _grouped("1[3-9][0-9]{s}[0-9]{4}{s}[0-9]{4}")
+_CARD_GROUPED = (
+    _grouped("[0-9]{4}(?:{s}[0-9]{4}){2,3}(?:{s}[0-9]{1,3}(?![0-9]|{o}[0-9]))?")
+    + "|"
+    + _grouped("[0-9]{4}{s}[0-9]{6}{s}[0-9]{5}")
+)
 _CANDIDATE = re.compile(
     r"(?<![0-9A-Za-z])(?:"
-    r"(?P<mob>(?<![0-9][ -])(?:\+?86[ -]?)?1[3-9][0-9][ -][0-9]{4}[ -][0-9]{4}(?![ -]?[0-9]))"
+    rf"(?P<mob>(?:\+?86[ -]?)?(?:{_MOBILE_GROUPED}))"
     r"|(?P<plus>\+86[ -]?1[3-9][0-9]{9})"
-    r"|(?P<grp>(?<![0-9][ -])(?:[0-9]{4}(?:[ -][0-9]{4}){2,3}(?:[ -][0-9]{1,3})?"
-    r"|[0-9]{4}[ -][0-9]{6}[ -][0-9]{5})(?![ -]?[0-9]))"
+    rf"|(?P<grp>{_CARD_GROUPED})"
     r"|(?P<run>[0-9]{17}[0-9Xx]|[0-9]{11,19})"
     r"|(?P<uscc>[0-9A-HJ-NP-RTUWXY]{18})"
     r")(?![0-9A-Za-z])",
@@ -71,6 +91,8 @@ def classify(group: str, raw: str) -> tuple[str, str] | None:
         return "cn_mobile", digits
     if len(digits) == 13 and digits.startswith("86") and _is_mobile(digits[2:]):
         return "cn_mobile", digits[2:]
+    if len(digits) == 18 and v.is_resident_id_shaped(digits):
+        return None  # an ID with a wrong check digit is a typo, not a card
     if v.is_valid_bank_card(digits):
         return "bank_card", digits
     if len(digits) == 18 and v.is_valid_uscc(digits.upper()):
@@ -131,11 +153,12 @@ class InfoTypeDetector:
 
 
 def _join(chunks: list[TextChunk]) -> tuple[str, list[int]]:
-    starts, pos = [], 0
+    starts, pos = [], 1
     for c in chunks:
         starts.append(pos)
         pos += len(c.text) + 1
-    return "\n".join(c.text for c in chunks), starts
+    # a leading newline keeps every lookbehind of _CANDIDATE inside the string
+    return "\n" + "\n".join(c.text for c in chunks), starts
 
 
 def _chunk_at(starts: list[int], offset: int) -> int:

@@ -54,9 +54,8 @@ TOKEN_KEYS = frozenset(
 _FRONT_MATTER = re.compile(
     r"^(?:[0-9０-９]{1,8}|特急|加急|特提|平急|急件|紧急|份号.{0,10}|No\.?\s*\d+)$"
 )
-_EXAMPLE_CTX = re.compile(
-    r"(?:示例|例如|比如|举例|样式|格式|如下|例)[^。]{0,10}[:：]?\s*$|[:：]\s*$"
-)
+_EXAMPLE_CTX = re.compile(r"示例|例如|比如|举例|样式|格式|如下|范例|样例|写作|写为|标注为|标注方法")
+_COPY_NUMBER = re.compile(r"^\s*[0-9０-９]{3,8}\s+|\s+[0-9０-９]{3,8}\s*$")
 _CHOICE_WORDS = frozenset({"外部", "公开", "非密", "对外", "普通", "一般", "无", "不公开"})
 _TOKEN_SPLIT = re.compile(r"[;,，；、|\s]+")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\x0b|\x0c")
@@ -108,6 +107,9 @@ class MarkingDetector:
         for i, ln in enumerate(lines):
             if i < START_LINES or self.grammar.has_hit(ln.text):
                 marks = self.grammar.line_marks(ln.text, gapped=i < START_LINES)
+                if not marks and i < START_LINES and _COPY_NUMBER.search(ln.text):
+                    # 1999 layout: copy number left, mark right, one space apart after extraction
+                    marks = self.grammar.line_marks(_COPY_NUMBER.sub("", ln.text), gapped=False)
                 if marks:
                     raw[i] = marks
         for i, marks in raw.items():
@@ -141,9 +143,10 @@ class MarkingDetector:
                 return
             if not self.grammar.has_hit(row.text):
                 continue
+            others_front = all(_FRONT_MATTER.match(c.strip()) for c in cells[1:])
             for cell in cells:
                 for m in self.grammar.line_marks(cell, gapped=True):
-                    if m.strong or (len(cells) == 1 and seen <= 3):
+                    if m.strong or (cell is cells[0] and others_front and seen <= 3):
                         yield row, m
 
     # -- other locations --------------------------------------------------------------------

@@ -59,6 +59,17 @@ def is_valid_resident_id(value: str, today: datetime.date | None = None) -> bool
     return is_known_area_code(number[:6])
 
 
+def is_resident_id_shaped(value: str) -> bool:
+    """18 characters with a real area code and a plausible birth date (check digit aside)."""
+    if len(value) != 18 or not value[:17].isdigit():
+        return False
+    try:
+        born = datetime.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        return False
+    return born.year >= _EARLIEST_BIRTH_YEAR and is_known_area_code(value[:6])
+
+
 def card_issuer(value: str) -> str | None:
     """The card scheme a number's prefix and length belong to, or None."""
     n = len(value)
