@@ -312,3 +312,16 @@ def test_public_table_only_and_empty_workbook_samples_read_without_error() -> No
         result = extract_bytes((PUBLIC / name).read_bytes(), name)
         assert result.errors == (), name
         assert result.format in ("docx", "xlsx")
+
+
+def test_footnotes_continue_the_body_after_the_main_text() -> None:
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    notes = (f"<w:footnotes {w}><w:footnote w:type=\"separator\" w:id=\"-1\"><w:p><w:r>"
+             "<w:separator/></w:r></w:p></w:footnote><w:footnote w:id=\"1\"><w:p><w:r>"
+             "<w:t>脚注：依据内部</w:t></w:r><w:r><w:t>文件</w:t></w:r></w:p></w:footnote>"
+             "</w:footnotes>")
+    data = add_part(build_docx(), "word/footnotes.xml", notes.encode())
+    result = extract_bytes(data, "notes.docx")
+    body = by_location(result, Location.BODY)
+    assert body[-1].text == "脚注：依据内部文件"
+    assert body[-1].index == len(body) - 1
