@@ -107,6 +107,13 @@ class Agent:
         self._reload.set()
         self._wake.set()
 
+    def refresh_status(self) -> None:
+        """Rewrite the status file soon (after a change the status should show)."""
+        for task in self._periodic:
+            if task.name == "status":
+                task.next_at = 0.0
+        self._wake.set()
+
     def enqueue(self, job: ScanJob) -> None:
         self.queue.put(job)
 
@@ -241,6 +248,7 @@ class Agent:
                       for v in self.policy.evaluate_host(ctx)]
         self.ledger.append_many(items)
         self.watches.sync_roots()
+        self.refresh_status()
         if state.connected and previous is not None:
             self._scan_roots()
 
@@ -277,10 +285,11 @@ class Agent:
     def _medium_inserted(self, medium: Medium, ctx: ScanContext) -> None:
         self.enqueue(ScanJob("files", (medium.mountpoint,), ctx, "media"))
         self.watches.watch_medium(medium)
-        self._wake.set()
+        self.refresh_status()
 
     def _medium_removed(self, medium: Medium) -> None:
         self.watches.unwatch(medium.mountpoint)
+        self.refresh_status()
 
     # -- debounced file events → jobs --------------------------------------------------------
 

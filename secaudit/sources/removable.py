@@ -192,7 +192,7 @@ def _link_name_to(dir_: Path, device: str) -> str:
 def _blkid(device: str) -> dict[str, str]:
     try:
         out = subprocess.run(
-            ["blkid", "-o", "export", device], capture_output=True, timeout=5, check=False
+            ["blkid", "-p", "-o", "export", device], capture_output=True, timeout=5, check=False
         ).stdout.decode("utf-8", "replace")
     except (OSError, subprocess.SubprocessError):
         return {}
