@@ -60,6 +60,8 @@ class ConditionParser:
     src: Source
     scope: str
     definitions: dict[str, Definition] = field(default_factory=dict)
+    thresholds: frozenset[str] | None = None
+    """Info types with a policy threshold (``None``: not checked)."""
     keys: set[str] = field(default_factory=set)
     """Every key used so far (for definitions: checked against the scope of each ``use``)."""
 
@@ -228,6 +230,11 @@ class ConditionParser:
                 )
                 continue
             minimum = self._count(value_node, label)
+            if minimum is None and self.thresholds is not None and info_type not in self.thresholds:
+                self.src.problem(
+                    value_node, label, "no threshold for this info type in `thresholds`"
+                )
+                continue
             if minimum is not False:
                 minimums.append((info_type, minimum))
         return c.InfoTypes(tuple(minimums)) if len(minimums) == len(entries) else None

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -132,11 +134,15 @@ def _read_sections(reading: _Reading, entries: dict[str, tuple[Node, Node]]) -> 
     for key, reader in readers.items():
         if key in entries:
             values[key] = reader(src, entries[key][1], key)
+    thresholds = frozenset(values.get("thresholds", {}))
     definitions = (
-        _read_definitions(src, entries["definitions"][1]) if "definitions" in entries else {}
+        _read_definitions(src, entries["definitions"][1], thresholds)
+        if "definitions" in entries
+        else {}
     )
     if "rules" in entries:
-        values["rules"] = _read_rules(src, entries["rules"][1], definitions)
+        parsers = partial(ConditionParser, src, definitions=definitions, thresholds=thresholds)
+        values["rules"] = _read_rules(src, entries["rules"][1], parsers)
     else:
         values["rules"] = ()
     media = list(read_media(src, entries["media"][1], "media")) if "media" in entries else []
@@ -146,10 +152,10 @@ def _read_sections(reading: _Reading, entries: dict[str, tuple[Node, Node]]) -> 
     values["media"] = tuple(m for m, _ in media)
 
 
-def _read_definitions(src: Source, node: Node) -> dict[str, Definition]:
+def _read_definitions(src: Source, node: Node, thresholds: frozenset[str]) -> dict[str, Definition]:
     definitions: dict[str, Definition] = {}
     for name, (_, value_node) in (src.mapping(node, "definitions") or {}).items():
-        parser = ConditionParser(src, "file", definitions)
+        parser = ConditionParser(src, "file", definitions, thresholds)
         condition = parser.parse(value_node, f"definitions.{name}")
         if condition is not None:
             definitions[name] = Definition(condition, frozenset(parser.keys))
@@ -164,7 +170,9 @@ def _rule_label(item: Node, where: str) -> str:
     return where
 
 
-def _read_rules(src: Source, node: Node, definitions: dict[str, Definition]) -> tuple[Rule, ...]:
+def _read_rules(
+    src: Source, node: Node, parsers: Callable[[str], ConditionParser]
+) -> tuple[Rule, ...]:
     rules: list[Rule] = []
     first_line: dict[str, int] = {}
     for where, item in src.items(node, "rules"):
@@ -183,7 +191,7 @@ def _read_rules(src: Source, node: Node, definitions: dict[str, Definition]) -> 
                 )
             else:
                 first_line[rule_id] = line
-        rule = _read_rule(src, item, entries, label, definitions, rule_id)
+        rule = _read_rule(src, item, entries, label, parsers, rule_id)
         if rule is not None and rule_id is not None:
             rules.append(rule)
     return tuple(rules)
@@ -194,7 +202,7 @@ def _read_rule(
     item: Node,
     entries: dict[str, tuple[Node, Node]],
     label: str,
-    definitions: dict[str, Definition],
+    parsers: Callable[[str], ConditionParser],
     rule_id: str | None,
 ) -> Rule | None:
     for key in ("id", "title", "severity", "when", "basis", "remedy"):
@@ -212,9 +220,7 @@ def _read_rule(
     )
     condition = None
     if scope is not None and "when" in entries:
-        condition = ConditionParser(src, scope, definitions).parse(
-            entries["when"][1], f"{label}.when"
-        )
+        condition = parsers(scope).parse(entries["when"][1], f"{label}.when")
     values = [*fields.values(), severity, scope, enabled, condition]
     if len(fields) < 3 or any(v is None for v in values) or rule_id is None:
         return None

@@ -183,6 +183,13 @@ MALFORMED = [
         "media[0].role: unknown role 'secret_only'",
     ),
     (
+        "threshold without a threshold",
+        VALID.replace(
+            "        - use: on_usb", "        - info_types: {bank_card: threshold}  # <-"
+        ),
+        "info_types.bank_card: no threshold for this info type",
+    ),
+    (
         "missing media file",
         VALID + "media_files: [nowhere.yaml]  # <-\n",
         "nowhere.yaml",
