@@ -77,18 +77,17 @@ def show_command(
 def test_command(
     ctx: typer.Context,
     directory: Path = typer.Argument(
-        None, help="Folder (or file) of YAML cases (default: the shipped policies/tests)."
+        None, help="Folder (or file) of YAML cases (default: tests/ beside the policy file)."
     ),
     policy: Path = _POLICY_OPTION,
     verbose: bool = typer.Option(False, "--verbose", "-v", help="List passing cases too."),
 ) -> None:
     """运行策略用例 — run YAML policy cases; exit 1 if any case fails."""
-    from secaudit.config import data_path
     from secaudit.policy import load_policy
-    from secaudit.policy.tests_runner import run_policy_tests
+    from secaudit.policy.tests_runner import default_case_dir, run_policy_tests
 
     loaded = load_policy(_effective_path(ctx, policy))
-    results = run_policy_tests(loaded, directory or data_path("policies", "tests"))
+    results = run_policy_tests(loaded, directory or default_case_dir(loaded))
     failed = [r for r in results if not r.passed]
     for r in results:
         if r.passed and not verbose:

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from yaml.nodes import Node
 
+from secaudit.config import data_path
 from secaudit.errors import PolicyError
 from secaudit.model import FileResult, ScanContext, Violation
 from secaudit.policy.policy import Policy
@@ -65,6 +66,14 @@ class _Case:
     result: FileResult | None
     expected: frozenset[str]
     members: tuple[tuple[str, str | None], ...]
+
+
+def default_case_dir(policy: Policy) -> Path:
+    """The ``tests/`` folder beside the policy file, else the shipped default policy's cases."""
+    beside = policy.files[0].parent / "tests" if policy.files else None
+    if beside is not None and beside.is_dir():
+        return beside
+    return data_path("policies", "tests")
 
 
 def case_files(directory: Path) -> list[Path]:

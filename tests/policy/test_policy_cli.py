@@ -107,7 +107,8 @@ def test_edited_rule_shows_which_cases_changed(
     text = policy.read_text(encoding="utf-8")
     # The bank raises the customer-list threshold from 10 to 100 resident ids.
     policy.write_text(text.replace("cn_resident_id: 10", "cn_resident_id: 100"), encoding="utf-8")
-    code, out, _ = run(capsys, tmp_path, "test", str(bank / "tests"), "--policy", str(policy))
+    # No folder given: the cases beside the edited policy (bank/tests) are run.
+    code, out, _ = run(capsys, tmp_path, "test", "--policy", str(policy))
     assert code == 1
     failing = [line for line in out.splitlines() if line.startswith("FAIL")]
     assert len(failing) == 2, out
@@ -115,6 +116,7 @@ def test_edited_rule_shows_which_cases_changed(
     assert any("未标密客户信息拷入U盘" in line for line in failing)
     assert "missing ['SEC-014']" in out and "missing ['SEC-010']" in out
     assert "2 failed" in out
+    assert str(bank / "tests" / "internet_host.yaml") in out
 
 
 def test_malformed_case_file_is_a_policy_error(
