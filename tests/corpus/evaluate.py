@@ -13,7 +13,7 @@ from pathlib import Path
 
 from secaudit.detect.registry import build_detectors, detect
 from secaudit.extract.registry import extract_bytes
-from secaudit.model import Finding, Level
+from secaudit.model import Finding, Level, TextChunk
 from tests.corpus.generate import Label
 
 INFO_TYPES = ("cn_resident_id", "bank_card", "cn_mobile", "cn_uscc")
@@ -27,6 +27,7 @@ class Outcome:
     info: dict[str, int]
     findings: list[Finding]
     errors: list[str]
+    chunks: tuple[TextChunk, ...] = ()
 
 
 @dataclass
@@ -53,7 +54,7 @@ def run_corpus(folder: Path, labels: Sequence[Label]) -> Results:
             if f.kind == "info_type" and f.type:
                 info[f.type] = info.get(f.type, 0) + f.count
         errs = [f"{e.member}:{e.reason.value}:{e.detail}" for e in ex.errors]
-        res.outcomes.append(Outcome(label, level, info, findings, errs))
+        res.outcomes.append(Outcome(label, level, info, findings, errs, ex.chunks))
     return res
 
 
