@@ -75,10 +75,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         typer.echo("secaudit: interrupted", err=True)
         return 130
-    except Exception as exc:  # click usage errors carry their own exit code
-        import click
-
-        if isinstance(exc, click.ClickException):
+    except Exception as exc:
+        # usage errors of the (vendored) click layer know how to show themselves
+        if callable(getattr(exc, "show", None)) and isinstance(getattr(exc, "exit_code", None), int):
             exc.show()
             return 2
         typer.echo(f"secaudit: internal error: {type(exc).__name__}: {exc}", err=True)
