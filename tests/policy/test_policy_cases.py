@@ -35,11 +35,12 @@ def test_shipped_cases_pass() -> None:
 def test_every_rule_has_a_positive_and_a_negative_case() -> None:
     policy = load_policy()
     cases = _raw_cases()
-    for rule in policy.rules:
+    enabled = [r for r in policy.rules if r.enabled]
+    for rule in enabled:
         positive = [c for c in cases if rule.id in _ids(c)]
         assert positive, f"no case expects {rule.id}"
     # A negative case: same channel as a positive one, rule not expected.
-    for rule in policy.rules:
+    for rule in enabled:
         channels = {c.get("context", {}).get("channel") for c in cases if rule.id in _ids(c)}
         negative = [
             c
@@ -80,3 +81,18 @@ cases:
 def test_missing_case_folder() -> None:
     with pytest.raises(PolicyError):
         run_policy_tests(load_policy(), Path("/nonexistent/policy-tests"))
+
+
+def test_enabling_the_disabled_rule_changes_exactly_its_case(tmp_path: Path) -> None:
+    import shutil
+
+    bank = tmp_path / "policies"
+    shutil.copytree(data_path("policies"), bank)
+    policy_file = bank / "default.yaml"
+    text = policy_file.read_text(encoding="utf-8")
+    policy_file.write_text(text.replace("enabled: false", "enabled: true"), encoding="utf-8")
+    results = run_policy_tests(load_policy(policy_file), bank / "tests")
+    failed = [r for r in results if not r.passed]
+    assert [(r.name, sorted(r.got_ids)) for r in failed] == [
+        ("内网计算机上的机密文件（SEC-015 默认停用）", ["SEC-015"])
+    ]
