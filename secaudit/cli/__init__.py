@@ -77,8 +77,9 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception as exc:
         # usage errors of the (vendored) click layer know how to show themselves
-        if callable(getattr(exc, "show", None)) and isinstance(getattr(exc, "exit_code", None), int):
-            exc.show()
+        shows = callable(getattr(exc, "show", None))
+        if shows and isinstance(getattr(exc, "exit_code", None), int):
+            exc.show()  # type: ignore[attr-defined]
             return 2
         typer.echo(f"secaudit: internal error: {type(exc).__name__}: {exc}", err=True)
         if _state.verbose:
