@@ -148,7 +148,7 @@ def _mbox_messages(path: Path, st: dict[str, Any]) -> Iterator[MailItem]:
     with path.open("rb") as fh:
         fh.seek(offset)
         data = fh.read()
-    if not data.endswith(b"\n"):  # a message still being written: wait for the rest
+    if not data.endswith(b"\n\n"):  # mbox entries end with a blank line; else still being written
         cut = data.rfind(b"\nFrom ")
         data = data[: cut + 1] if cut >= 0 else b""
     starts = [0] if data.startswith(b"From ") else []

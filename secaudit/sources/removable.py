@@ -58,9 +58,8 @@ _UDEV_HEX = re.compile(r"\\x([0-9a-fA-F]{2})")
 
 
 def _unescape(field: str) -> str:
-    raw = _OCTAL.sub(lambda m: chr(int(m.group(1), 8)), field)
-    # mountinfo escapes bytes; re-decode as UTF-8 so Chinese mount points survive.
-    return raw.encode("latin-1", "surrogateescape").decode("utf-8", "surrogateescape")
+    # The kernel escapes only space, tab, newline and backslash (as \\ooo); other bytes are raw.
+    return _OCTAL.sub(lambda m: chr(int(m.group(1), 8)), field)
 
 
 def parse_mountinfo(text: str) -> list[MountEntry]:
@@ -89,8 +88,8 @@ def parse_mountinfo(text: str) -> list[MountEntry]:
 
 
 def read_mountinfo(path: str = MOUNTINFO) -> list[MountEntry]:
-    with open(path, encoding="latin-1") as fh:
-        return parse_mountinfo(fh.read())
+    with open(path, "rb") as fh:
+        return parse_mountinfo(fh.read().decode("utf-8", "surrogateescape"))
 
 
 def udev_properties(devno: str, udev_root: Path = UDEV_DATA) -> dict[str, str]:
@@ -257,7 +256,7 @@ class MountinfoWatcher:
         chunks = []
         while chunk := os.read(self._fd, 65536):
             chunks.append(chunk)
-        return parse_mountinfo(b"".join(chunks).decode("latin-1"))
+        return parse_mountinfo(b"".join(chunks).decode("utf-8", "surrogateescape"))
 
     def wait(self, timeout: float | None) -> bool:
         """Block until a change, ``wake()`` or the timeout; True when something happened."""

@@ -1,0 +1,106 @@
+"""Mail stores: discovery in a Thunderbird-like tree, incremental reading, scanning as e-mail."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from secaudit.config import AgentConfig, load_config
+from secaudit.ledger import Ledger
+from secaudit.policy import load_policy
+from secaudit.scan import Scanner
+from secaudit.sources.mailstores import (
+    MailState,
+    commit,
+    find_mail_stores,
+    iter_new_messages,
+    scan_mail_once,
+)
+from tests.agent.helpers import marked_docx, mbox_entry, message_with_attachment
+
+
+def _profile(root: Path) -> dict[str, Path]:
+    local = root / "xyz.default" / "Mail" / "Local Folders"
+    local.mkdir(parents=True)
+    imap = root / "xyz.default" / "ImapMail" / "imap.rcb.example"
+    imap.mkdir(parents=True)
+    paths = {
+        "sent": local / "Sent", "unsent": local / "Unsent Messages", "inbox": local / "Inbox",
+        "cn_sent": imap / "已发送", "msf": local / "Sent.msf",
+        "maildir": root / "maildir" / ".Sent", "emls": root / "exports",
+    }
+    for key in ("sent", "unsent", "inbox", "cn_sent", "msf"):
+        paths[key].write_bytes(b"")
+    for sub in ("cur", "new", "tmp"):
+        (paths["maildir"] / sub).mkdir(parents=True)
+    paths["emls"].mkdir()
+    (paths["emls"] / "a.eml").write_bytes(message_with_attachment(b"x", "a.txt"))
+    return paths
+
+
+def test_find_mail_stores(tmp_path: Path) -> None:
+    p = _profile(tmp_path / "tb")
+    stores = set(find_mail_stores(AgentConfig(mail_stores=(str(tmp_path / "tb"),))))
+    assert stores == {p["sent"], p["unsent"], p["cn_sent"], p["maildir"], p["emls"]}
+    assert find_mail_stores(AgentConfig(mail_stores=(str(tmp_path / "missing"),))) == []
+
+
+def test_mbox_is_read_incrementally(tmp_path: Path) -> None:
+    sent = tmp_path / "Sent"
+    first = message_with_attachment(b"a", "a.txt", msg_id="<1@x>")
+    sent.write_bytes(mbox_entry(first))
+    state = MailState(tmp_path / "state.json")
+
+    def drain() -> list[bytes]:
+        out = []
+        for item in iter_new_messages(sent, state):
+            out.append(item.data)
+            commit(sent, state, item)
+        return out
+
+    assert [b"<1@x>" in d for d in drain()] == [True]
+    assert drain() == []
+    second = mbox_entry(message_with_attachment(b"b", "b.txt", msg_id="<2@x>"))
+    with sent.open("ab") as fh:
+        fh.write(second[:200])  # half written: nothing yet
+    assert drain() == []
+    with sent.open("ab") as fh:
+        fh.write(second[200:])
+    got = drain()
+    assert len(got) == 1 and b"<2@x>" in got[0] and not got[0].startswith(b"From ")
+    state.save()
+    assert MailState(tmp_path / "state.json").store(sent)["offset"] == sent.stat().st_size
+
+
+@pytest.mark.timeout(120)
+def test_scan_mail_once_records_evidence(tmp_path: Path) -> None:
+    config = load_config(tmp_path / "h")
+    config.home.ensure()
+    policy = load_policy()
+    sent = tmp_path / "Sent"
+    msg = message_with_attachment(marked_docx("秘密★5年"), "方案.docx",
+                                  to="李四 <lisi@rcb.example>", msg_id="<m1@rcb.example>")
+    sent.write_bytes(mbox_entry(msg))
+    maildir = tmp_path / "md"
+    for sub in ("cur", "new", "tmp"):
+        (maildir / sub).mkdir(parents=True)
+    (maildir / "new" / "1700000000.M1.host").write_bytes(
+        message_with_attachment(b"hello", "note.txt", msg_id="<m2@rcb.example>"))
+    with Ledger(config.home.ledger) as led, Scanner(config, policy, ledger=led, workers=1) as sc:
+        results = scan_mail_once(sc, policy, config, led, [sent, maildir])
+        assert [r["mail"]["message_id"] for r in results] == ["<m1@rcb.example>",
+                                                              "<m2@rcb.example>"]
+        assert results[0]["classification"] == "confidential"
+        assert results[0]["attachments"] == ["方案.docx"] and results[0]["violations"] >= 1
+        assert results[1]["classification"] == "none" and results[1]["violations"] == 0
+        rules = {e.data["rule"] for e in led.events(kinds=["violation"])}
+        assert "SEC-007" in rules  # internal recipient, marked attachment
+        # Maildir renames new/x -> cur/x:2,S when read: not a new message.
+        (maildir / "new" / "1700000000.M1.host").rename(maildir / "cur" / "1700000000.M1.host:2,S")
+        # A compacted mbox (same bytes, new inode) is not reported twice.
+        sent.unlink()
+        sent.write_bytes(mbox_entry(msg))
+        assert scan_mail_once(sc, policy, config, led, [sent, maildir]) == []
+        assert len(list(led.events(kinds=["mail_scanned"]))) == 2
+        led.verify()
