@@ -32,7 +32,7 @@ def _grouped(body: str) -> str:
     a group that starts a number with the other separator (``1717 150-3694-5033``) is fine."""
     alts = []
     for sep in (" ", "-"):
-        before = "".join(rf"(?<![^0-9][0-9]{{{n}}}{sep})" for n in range(1, 5))
+        before = "".join(rf"(?<![^0-9+][0-9]{{{n}}}{sep})" for n in range(1, 5))
         other = "-" if sep == " " else " "
         after = rf"(?!{sep}[0-9]{{1,4}}(?![0-9]|{other}[0-9]))"
         body_sep = body.replace("{s}", sep).replace("{o}", other)
@@ -47,14 +47,16 @@ _CARD_GROUPED = (
     + _grouped("[0-9]{4}{s}[0-9]{6}{s}[0-9]{5}")
 )
 _CANDIDATE = re.compile(
-    r"(?<![0-9A-Za-z])(?:"
+    r"(?<![0-9A-Za-z])(?<![0-9][.])(?:"
     rf"(?P<mob>(?:\+?86[ -]?)?(?:{_MOBILE_GROUPED}))"
     r"|(?P<plus>\+86[ -]?1[3-9][0-9]{9})"
+    r"|(?P<idgrp>[0-9]{6}(?P<idsep>[ -])[0-9]{8}(?P=idsep)[0-9]{3}[0-9Xx])"
     rf"|(?P<grp>{_CARD_GROUPED})"
     r"|(?P<run>[0-9]{17}[0-9Xx]|[0-9]{11,19})"
     r"|(?P<uscc>[0-9A-HJ-NP-RTUWXY]{18})"
-    r")(?![0-9A-Za-z])",
+    r")(?![0-9A-Za-z])(?![.][0-9])",
 )
+"""Never inside a longer digit run, glued to ASCII letters, or part of a decimal number."""
 KEYWORDS: dict[str, tuple[str, ...]] = {
     "cn_resident_id": ("身份证", "证件号", "身份号码", "公民身份", "证件号码", "ID No"),
     "bank_card": ("卡号", "账号", "帐号", "银行卡", "借记卡", "信用卡", "结算账户", "card"),
@@ -73,16 +75,37 @@ MASKS: dict[str, Callable[[str], str]] = {
     "cn_uscc": v.mask_uscc,
 }
 TYPE_ORDER = tuple(MASKS)
+_ANTI_CARD = re.compile(
+    r"订单|流水|单号|编号|交易号|凭证|合同号|批次|序列号|条码|运单|发票|工单|批号"
+)
+_CONTEXT_CHARS = 12
+# Full-width digits, letters, +, - and the ideographic space read as ASCII (same length).
+_HALF_WIDTH = str.maketrans(
+    {
+        **{0xFF10 + i: 0x30 + i for i in range(10)},
+        **{0xFF21 + i: 0x41 + i for i in range(26)},
+        **{0xFF41 + i: 0x61 + i for i in range(26)},
+        0xFF0B: 0x2B,
+        0xFF0D: 0x2D,
+        0x3000: 0x20,
+    }
+)
 
 
-def classify(group: str, raw: str) -> tuple[str, str] | None:
-    """(type, compact value) of a candidate, or None when no validator accepts it."""
+def classify(group: str, raw: str, context: str = "") -> tuple[str, str] | None:
+    """(type, compact value) of a candidate, or None when no validator accepts it.
+
+    ``context`` is the text just before the candidate on its line: a label such as 订单号 or
+    流水号 there says the number is no card even when Luhn happens to hold."""
     digits = re.sub(r"[ +-]", "", raw)
     if group in ("mob", "plus"):
         digits = digits[2:] if len(digits) == 13 and digits.startswith("86") else digits
         return ("cn_mobile", digits) if _is_mobile(digits) else None
     if group == "grp":
-        return ("bank_card", digits) if v.is_valid_bank_card(digits) else None
+        ok = v.is_valid_bank_card(digits) and not _ANTI_CARD.search(context)
+        return ("bank_card", digits) if ok else None
+    if group == "idgrp":
+        return ("cn_resident_id", digits.upper()) if v.is_valid_resident_id(digits) else None
     if group == "uscc":
         return ("cn_uscc", raw) if v.is_valid_uscc(raw) else None
     if len(digits) == 18 and v.is_valid_resident_id(digits):
@@ -93,7 +116,7 @@ def classify(group: str, raw: str) -> tuple[str, str] | None:
         return "cn_mobile", digits[2:]
     if len(digits) == 18 and v.is_resident_id_shaped(digits):
         return None  # an ID with a wrong check digit is a typo, not a card
-    if v.is_valid_bank_card(digits):
+    if v.is_valid_bank_card(digits) and not _ANTI_CARD.search(context):
         return "bank_card", digits
     if len(digits) == 18 and v.is_valid_uscc(digits.upper()):
         return "cn_uscc", digits.upper()
@@ -125,7 +148,11 @@ class InfoTypeDetector:
         values: dict[str, dict[str, int]] = {}  # type -> value -> first offset
         for m in _CANDIDATE.finditer(text):
             group = m.lastgroup or ""
-            hit = classify(group, m.group(group))
+            if group == "idsep":
+                group = "idgrp"
+            line_start = text.rfind("\n", 0, m.start()) + 1
+            context = text[max(line_start, m.start() - _CONTEXT_CHARS) : m.start()]
+            hit = classify(group, m.group(group), context)
             if hit:
                 values.setdefault(hit[0], {}).setdefault(hit[1], m.start())
         if not values:
@@ -158,7 +185,7 @@ def _join(chunks: list[TextChunk]) -> tuple[str, list[int]]:
         starts.append(pos)
         pos += len(c.text) + 1
     # a leading newline keeps every lookbehind of _CANDIDATE inside the string
-    return "\n" + "\n".join(c.text for c in chunks), starts
+    return ("\n" + "\n".join(c.text for c in chunks)).translate(_HALF_WIDTH), starts
 
 
 def _chunk_at(starts: list[int], offset: int) -> int:

@@ -41,7 +41,7 @@ _SUFFIX = r"[,，、\s]*(?:注意保存|注意保密|妥善保管|请勿外传|�
 _OPEN = "[【(（〔［\\[〈<]"
 _CLOSE = "[】)）〕］\\]〉>]"
 _GAP = re.compile(r"\t|\u3000|\s{2,}")
-_BOXES = re.compile("[□☐▢☑☒■▣]")
+_BOXES = re.compile("[□☐▢☑☒■▣○◯〇]")
 _CHOICE_GAP = re.compile(r"[\s、,，/|;；或和及与()（）]*")
 _NOTES = {"☆": "☆", "*": "*", "＊": "*", "·": "·", "・": "·", "•": "·", "●": "·"}
 _NAME_SEP = r"(?:[-_—－~～.。、:：\s★☆]|$)"
@@ -92,6 +92,7 @@ class MarkGrammar:
             re.IGNORECASE,
         )
         self.bracket_re = re.compile(rf"{_OPEN}\s*{core}\s*{_CLOSE}", re.IGNORECASE)
+        self.trail_re = re.compile(rf"[-_—－~～\s]{core}\s*$", re.IGNORECASE)
         self.lead_re = re.compile(rf"^\s*(?:{_FIELD})?{core}\s*(?={_NAME_SEP})", re.IGNORECASE)
 
     # -- hits -------------------------------------------------------------------------------
@@ -113,8 +114,9 @@ class MarkGrammar:
         return False
 
     # -- lines ------------------------------------------------------------------------------
-    def line_marks(self, line: str, *, gapped: bool) -> list[MarkMatch]:
-        """Mark forms standing in ``line``: the whole line, or (``gapped``) a gap-set segment."""
+    def line_marks(self, line: str, *, gapped: bool, loose: bool = False) -> list[MarkMatch]:
+        """Mark forms standing in ``line``: the whole line, or (``gapped``) a segment set off
+        by a gap, or (``loose``: headers, footers, property values) by any whitespace."""
         stripped = line.strip()
         if not stripped or self.is_choice_list(stripped):
             return []
@@ -123,7 +125,7 @@ class MarkGrammar:
             if bool(m.group("open")) != bool(m.group("close")):
                 continue
             whole = m.start() == 0 and m.end() == len(stripped)
-            if not whole and not (gapped and _is_gapped(stripped, m)):
+            if not whole and not loose and not (gapped and _is_gapped(stripped, m)):
                 continue
             out.append(self._match(m, whole=whole, field=bool(m.group("field"))))
         return out
@@ -139,6 +141,10 @@ class MarkGrammar:
         m = self.lead_re.match(name)
         if m:
             found.append(self._match(m, whole=True, field=False))
+        stem = name.rsplit(".", 1)[0] if "." in name[-6:] else name
+        t = self.trail_re.search(stem)
+        if t and not subject:
+            found.append(self._match(t, whole=True, field=False))
         for b in self.bracket_re.finditer(name):
             if subject and name[: b.start()].strip():
                 continue  # a subject must start with its mark

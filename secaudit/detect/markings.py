@@ -55,6 +55,7 @@ _FRONT_MATTER = re.compile(
     r"^(?:[0-9０-９]{1,8}|特急|加急|特提|平急|急件|紧急|份号.{0,10}|No\.?\s*\d+)$"
 )
 _EXAMPLE_CTX = re.compile(r"示例|例如|比如|举例|样式|格式|如下|范例|样例|写作|写为|标注为|标注方法")
+_FIELD_LABEL = re.compile(r"^\s*(?:密\s?级|文件密级|保密等级|密级标识|保密级别)\s*[:：]?\s*$")
 _COPY_NUMBER = re.compile(r"^\s*[0-9０-９]{3,8}\s+|\s+[0-9０-９]{3,8}\s*$")
 _CHOICE_WORDS = frozenset({"外部", "公开", "非密", "对外", "普通", "一般", "无", "不公开"})
 _TOKEN_SPLIT = re.compile(r"[;,，；、|\s]+")
@@ -115,7 +116,12 @@ class MarkingDetector:
         for i, marks in raw.items():
             if _in_level_list(raw, i):
                 continue
-            kept = [m for m in marks if m.strong or (i < START_LINES and self._bare_ok(lines, i))]
+            labelled = i > 0 and _FIELD_LABEL.match(lines[i - 1].text) is not None
+            kept = [
+                m
+                for m in marks
+                if m.strong or labelled or (i < START_LINES and self._bare_ok(lines, i))
+            ]
             if kept and i > 0 and _EXAMPLE_CTX.search(lines[i - 1].text):
                 if not _is_front_matter(lines[:i], self.grammar):
                     continue
@@ -144,9 +150,14 @@ class MarkingDetector:
             if not self.grammar.has_hit(row.text):
                 continue
             others_front = all(_FRONT_MATTER.match(c.strip()) for c in cells[1:])
-            for cell in cells:
+            if self.grammar.is_choice_list(row.text):
+                continue
+            choices = any(c.strip() in _CHOICE_WORDS for c in cells)
+            for pos, cell in enumerate(cells):
+                corner = seen == 1 and pos in (0, len(cells) - 1) and not choices
+                labelled = pos > 0 and _FIELD_LABEL.match(cells[pos - 1]) is not None
                 for m in self.grammar.line_marks(cell, gapped=True):
-                    if m.strong or (cell is cells[0] and others_front and seen <= 3):
+                    if m.strong or corner or labelled or (pos == 0 and others_front and seen <= 3):
                         yield row, m
 
     # -- other locations --------------------------------------------------------------------
@@ -155,7 +166,7 @@ class MarkingDetector:
         loc = chunk.location
         if loc in (Location.HEADER, Location.FOOTER):
             for line in chunk.text.splitlines():
-                for m in g.line_marks(line, gapped=True):
+                for m in g.line_marks(line, gapped=True, loose=True):
                     yield m, Confidence.HIGH
         elif loc is Location.PROPERTY:
             yield from ((m, Confidence.HIGH) for m in self._property(chunk))
@@ -168,7 +179,7 @@ class MarkingDetector:
         key = re.sub(r"\s+", "", (chunk.key or "")).lower()
         value = chunk.text.strip()
         if key in MARK_KEYS:
-            yield from (m for m in self.grammar.line_marks(value, gapped=True))
+            yield from self.grammar.line_marks(value, gapped=True, loose=True)
             return
         if key in TOKEN_KEYS:
             whole = self.grammar.line_marks(value, gapped=False)

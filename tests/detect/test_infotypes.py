@@ -64,6 +64,11 @@ NEGATIVE = [
     "12812345678 10012345678",
     "6222222222222222",
     "订单 55567961641014218643",
+    f"订单号：{CARD16}",  # Luhn holds by chance, but the label says order number
+    f"流水号 {num.grouped(CARD19)}",
+    f"265.{ID1[:17]}",  # the fraction of a decimal number
+    f"{CARD16}.50",
+    f"<27350255.{CARD16}.JavaMail.root@host>",
 ]
 
 

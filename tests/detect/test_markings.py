@@ -75,6 +75,12 @@ POSITIVE = [
         "5年",
     ),
     ([TextChunk("【内部资料】\t特急", B, key="Sheet1", index=0)], "internal", None),
+    ([TextChunk("机密\t2024年客户名单", B, key="Sheet1", index=0)], "secret", None),
+    ([TextChunk("XX农商银行 内部资料", H)], "internal", None),
+    (body(*NEUTRAL, "正文", "正文", "密级", "秘密", "正文"), "confidential", None),
+    ([TextChunk("2024年信贷计划-机密.docx", N)], "secret", None),
+    ([TextChunk("机密", Location.SHEET_NAME)], "secret", None),
+    (body("○绝密 ●机密", "000123 秘密★1年", *NEUTRAL), "confidential", "1年"),
 ]
 
 
@@ -114,6 +120,9 @@ NEGATIVE = [
     ],
     [TextChunk("关于机密文件管理的通知", S), TextChunk("内部审计安排", S)],
     [TextChunk("这份是机密", Location.COMMENT)],
+    [TextChunk("类型\t内部\t外部", B, key="S", index=0)],
+    body("○绝密 ○机密 ○秘密", "( )绝密 ( )机密"),
+    [TextChunk("内部审计报告.docx", N), TextChunk("机密文件清单.xlsx", N)],
 ]
 
 
