@@ -79,6 +79,7 @@ _ANTI_CARD = re.compile(
     r"订单|流水|单号|编号|交易号|凭证|合同号|批次|序列号|条码|运单|发票|工单|批号"
 )
 _CONTEXT_CHARS = 12
+_DIGIT_RUN = re.compile(r"[0-9]{3}")
 # Full-width digits, letters, +, - and the ideographic space read as ASCII (same length).
 _HALF_WIDTH = str.maketrans(
     {
@@ -145,6 +146,8 @@ class InfoTypeDetector:
         self, member: str | None, location: Location, chunks: list[TextChunk]
     ) -> Iterator[Finding]:
         text, starts = _join(chunks)
+        if not _DIGIT_RUN.search(text):
+            return  # every candidate holds at least 3 digits in a row
         values: dict[str, dict[str, int]] = {}  # type -> value -> first offset
         for m in _CANDIDATE.finditer(text):
             group = m.lastgroup or ""

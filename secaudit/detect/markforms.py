@@ -41,6 +41,7 @@ _SUFFIX = r"[,，、\s]*(?:注意保存|注意保密|妥善保管|请勿外传|�
 _OPEN = "[【(（〔［\\[〈<]"
 _CLOSE = "[】)）〕］\\]〉>]"
 _GAP = re.compile(r"\t|\u3000|\s{2,}")
+_ASCII_DIGITS = str.maketrans("０１２３４５６７８９＊", "0123456789*")
 _BOXES = re.compile("[□☐▢☑☒■▣○◯〇]")
 _CHOICE_GAP = re.compile(r"[\s、,，/|;；或和及与()（）]*")
 _NOTES = {"☆": "☆", "*": "*", "＊": "*", "·": "·", "・": "·", "•": "·", "●": "·"}
@@ -157,7 +158,7 @@ class MarkGrammar:
         level = self._level_by_word[level_word]
         start = m.start("pre") if m.group("pre") else m.start("level")
         end = max(m.end(g) for g in ("level", "star", "period", "numperiod", "suffix"))
-        text = unicodedata.normalize("NFKC", m.string[start:end]).strip()
+        text = m.string[start:end].translate(_ASCII_DIGITS).strip()
         period_raw = m.group("period") or m.group("numperiod")
         period = _compact(period_raw) if period_raw else None
         strong = bool(field or m.group("star") or m.group("numperiod") or m.group("suffix"))
