@@ -62,6 +62,10 @@ class MarkMatch:
     """Star, field prefix, numeric period or ``注意保存`` suffix: a mark wherever it stands."""
     whole: bool
     """The mark is the whole line (brackets and field prefix aside)."""
+    before: str = ""
+    """Text of the line before the mark (empty when whole)."""
+    after: str = ""
+    """Text of the line after the mark."""
 
 
 def _spaced(word: str) -> str:
@@ -162,7 +166,8 @@ class MarkGrammar:
         period_raw = m.group("period") or m.group("numperiod")
         period = _compact(period_raw) if period_raw else None
         strong = bool(field or m.group("star") or m.group("numperiod") or m.group("suffix"))
-        return MarkMatch(level, text, period, _note(m, level), strong, whole)
+        before, after = m.string[: m.start()].strip(), m.string[m.end() :].strip()
+        return MarkMatch(level, text, period, _note(m, level), strong, whole, before, after)
 
 
 def _is_gapped(line: str, m: re.Match[str]) -> bool:

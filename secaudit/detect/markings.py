@@ -120,7 +120,8 @@ class MarkingDetector:
             kept = [
                 m
                 for m in marks
-                if m.strong or labelled or (i < START_LINES and self._bare_ok(lines, i))
+                if _stands_alone(m)
+                and (m.strong or labelled or (i < START_LINES and self._bare_ok(lines, i)))
             ]
             if kept and i > 0 and _EXAMPLE_CTX.search(lines[i - 1].text):
                 if not _is_front_matter(lines[:i], self.grammar):
@@ -135,6 +136,8 @@ class MarkingDetector:
                 near = re.sub(r"[\s【】\[\]()（）]", "", lines[j].text)
                 if near in _CHOICE_WORDS or self.grammar.is_choice_list(lines[j].text):
                     return False
+        if any(_FIELD_LABEL.match(lines[j].text) for j in range(i - 1)):
+            return False  # a "密级" column header further up: this is a register's value
         return i < 3 or _is_front_matter(lines[:i], self.grammar)
 
     # -- sheets -----------------------------------------------------------------------------
@@ -206,6 +209,18 @@ def _lines(chunks: list[TextChunk], grammar: MarkGrammar) -> list[_Line]:
         parts = [p for p in _LINE_BREAK.split(chunk.text) if p.strip()]
         out.extend(_Line(p, chunk, len(parts) == 1) for p in parts)
     return out
+
+
+def _stands_alone(m: MarkMatch) -> bool:
+    """A body mark sharing its line stands only beside a copy number or urgency word (the 1999
+    top-right layout), or starts the line as a full ``密级★期限`` form; in the middle of a
+    tab-separated row (a register of documents) it is a value, not a mark."""
+    if m.whole:
+        return True
+    if m.period and m.strong and not m.before:
+        return True
+    rest = f"{m.before} {m.after}".split()
+    return all(_FRONT_MATTER.match(seg) for seg in rest)
 
 
 def _is_front_matter(before: list[_Line], grammar: MarkGrammar) -> bool:

@@ -21,7 +21,7 @@ LEVEL_WORDS = {
 LEVELS = tuple(LEVEL_WORDS)
 STATE = ("top_secret", "secret", "confidential")
 PERIODS = ("10年", "5年", "1年", "30年", "20年", "长期", "6个月", "3年", "2年", "15日")
-CONDITIONS = ("会议开始前", "2026年6月30日前", "公开发布前", "项目验收后")
+CONDITIONS = ("启用前", "会议开始前", "2026年6月30日前", "公开发布前", "项目验收后")
 
 
 def star_mark(level: str, rng: random.Random, *, style: str = "standard") -> str:
@@ -132,4 +132,10 @@ NEG_SPECIAL = (
     ["密级：公开", "本文件可对外发布。"],
     ["密级：非密"],
     ["□核心商密 □普通商密 □内部 □公开"],
+    [
+        "涉密文件登记簿",
+        "序号\t文件名称\t密级\t份数",
+        "1\t2024年信贷计划\t机密\t3",
+        "2\t考核方案\t秘密★1年\t2",
+    ],
 )

@@ -121,6 +121,8 @@ NEGATIVE = [
     [TextChunk("关于机密文件管理的通知", S), TextChunk("内部审计安排", S)],
     [TextChunk("这份是机密", Location.COMMENT)],
     [TextChunk("类型\t内部\t外部", B, key="S", index=0)],
+    body("涉密文件登记簿", "1\t2024年信贷计划\t机密\t3份", "2\t考核方案\t秘密★1年\t2份"),
+    body("密级", "文件名", "机密", "2024年信贷计划"),
     body("○绝密 ○机密 ○秘密", "( )绝密 ( )机密"),
     [TextChunk("内部审计报告.docx", N), TextChunk("机密文件清单.xlsx", N)],
 ]
