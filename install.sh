@@ -95,9 +95,9 @@ mkdir -p "$bindir"
 ln -sfn "$venv/bin/secaudit" "$bindir/secaudit"
 say "linked $bindir/secaudit"
 
-umask 077
 mkdir -p "$etc" "$data" "$data/cache" "$data/reports" "$data/run" "$keys"
-chmod 0700 "$data" "$keys"
+chmod 0755 "$etc"
+chmod 0700 "$data" "$data/cache" "$data/reports" "$data/run" "$keys"
 if [ ! -f "$etc/config.toml" ]; then
   "$venv/bin/python" -c 'from secaudit.config import DEFAULT_CONFIG_TEXT as t; print(t, end="")' > "$etc/config.toml"
   chmod 0644 "$etc/config.toml"
@@ -106,14 +106,11 @@ else
   say "kept existing config $etc/config.toml"
 fi
 
-# Staged and user installs keep everything under one home; the root install uses the FHS paths.
-home_args=()
-[ -n "$prefix" ] && home_args=(--config "$etc/config.toml")
-if "$venv/bin/secaudit" --help 2>/dev/null | grep -q keygen; then
-  if [ ! -f "$keys/secaudit.key" ]; then
-    "$venv/bin/secaudit" "${home_args[@]}" keygen --out "$keys" >/dev/null
-    say "generated signing key in $keys"
-  fi
+if [ ! -f "$keys/secaudit.key" ]; then
+  say "generating the report signing key in $keys"
+  "$venv/bin/secaudit" keygen --out "$keys" | sed 's/^/install.sh:   /'
+else
+  say "kept existing signing key in $keys"
 fi
 
 if [ "$service" -eq 1 ]; then
