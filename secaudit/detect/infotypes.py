@@ -79,7 +79,8 @@ _ANTI_CARD = re.compile(
     r"订单|流水|单号|编号|交易号|凭证|合同号|批次|序列号|条码|运单|发票|工单|批号"
 )
 _CONTEXT_CHARS = 12
-_DIGIT_RUN = re.compile(r"[0-9]{3}")
+_ANY_DIGIT_RUN = re.compile(r"[0-9\uff10-\uff19]{3}")
+"""Every candidate holds at least 3 digits in a row (half- or full-width)."""
 # Full-width digits, letters, +, - and the ideographic space read as ASCII (same length).
 _HALF_WIDTH = str.maketrans(
     {
@@ -146,7 +147,7 @@ class InfoTypeDetector:
         self, member: str | None, location: Location, chunks: list[TextChunk]
     ) -> Iterator[Finding]:
         text, starts = _join(chunks)
-        if not _DIGIT_RUN.search(text):
+        if not text:
             return  # every candidate holds at least 3 digits in a row
         values: dict[str, dict[str, int]] = {}  # type -> value -> first offset
         for m in _CANDIDATE.finditer(text):
@@ -188,7 +189,10 @@ def _join(chunks: list[TextChunk]) -> tuple[str, list[int]]:
         starts.append(pos)
         pos += len(c.text) + 1
     # a leading newline keeps every lookbehind of _CANDIDATE inside the string
-    return ("\n" + "\n".join(c.text for c in chunks)).translate(_HALF_WIDTH), starts
+    text = "\n" + "\n".join(c.text for c in chunks)
+    if not _ANY_DIGIT_RUN.search(text):
+        return "", starts  # no candidate possible: skip the (costly) width folding
+    return text.translate(_HALF_WIDTH), starts
 
 
 def _chunk_at(starts: list[int], offset: int) -> int:
