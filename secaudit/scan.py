@@ -215,7 +215,10 @@ class Scanner:
         return run
 
     def _results(self, run: ScanRun, inodes: dict[str, int]) -> Iterator[FileResult]:
-        """Cached results first-hand, walk problems as error results, the rest via workers."""
+        """Cached results first-hand, walk problems as error results, the rest via workers.
+
+        ``inodes`` receives the inode of every file handed to the workers (cache key).
+        """
         to_read: list[Task] = []
 
         def tasks() -> Iterator[Task]:
@@ -226,7 +229,6 @@ class Scanner:
                 err = ExtractError(item.reason, item.detail)
                 yield FileResult(item.path, 0, "", "unknown", (), (err,))
                 continue
-            inodes[item.path] = item.inode
             cached = None
             if self._cache:
                 cached = self._cache.get(item.path, item.size, item.mtime_ns, item.inode)
@@ -234,6 +236,7 @@ class Scanner:
                 run.cached_files += 1
                 yield cached
             else:
+                inodes[item.path] = item.inode  # only fresh results go into the cache
                 to_read.append(_task(item))
         yield from self._pool.run(tasks())
 
