@@ -153,7 +153,10 @@ def _collect(events: list[Event]) -> dict[str, Any]:
     for row in email:
         row["mail"] = with_defaults(row["mail"], "mail")
     return {
-        "violations": rows("violation", "violation"),
+        "violations": sorted(  # most severe first, then in ledger order
+            rows("violation", "violation"),
+            key=lambda v: (-_SEVERITY_RANK.get(str(v.get("severity")), -1), v["seq"]),
+        ),
         "findings": [_finding_row(r) for r in rows("finding")],
         "media": media,
         "usb_history": _usb_history(by_kind.get("media_seen", [])),
@@ -162,6 +165,9 @@ def _collect(events: list[Event]) -> dict[str, Any]:
         "coverage": _coverage(by_kind),
         "errors": rows("error"),
     }
+
+
+_SEVERITY_RANK = {"critical": 3, "high": 2, "medium": 1, "low": 0}
 
 
 def _finding_row(row: dict[str, Any]) -> dict[str, Any]:
