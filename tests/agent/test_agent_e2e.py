@@ -186,3 +186,23 @@ def test_systemd_unit_verifies(tmp_path):
     res = subprocess.run([analyze, "verify", str(local)], capture_output=True, text=True,
                          timeout=60, check=False)
     assert res.returncode == 0, res.stderr
+
+
+def test_internet_host_roots_scanned_and_watched_when_connected(tmp_path, start_agent):
+    desk = tmp_path / "user" / "桌面"
+    desk.mkdir(parents=True)
+    (desk / "旧文件.txt").write_bytes(marked_txt("机密★5年"))
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        home = tmp_path / "h"
+        write_config(home, base_config(
+            host={"role": "internet"}, agent={"roots": [str(desk)]},
+            connectivity={"probes": [f"127.0.0.1:{listener.getsockname()[1]}"]}))
+        agent = start_agent(home)
+        old = agent.wait_for(_violation("SEC-001", "旧文件.txt"), kinds=["violation"])
+        assert old.data["channel"] == "internet_host"
+        (desk / "新文件.docx").write_bytes(marked_docx("绝密★长期"))
+        new = agent.wait_for(_violation("SEC-001", "新文件.docx"), kinds=["violation"])
+        assert new.data["level"] == "top_secret"
+        assert not [e for e in agent.events(["violation"]) if e.data["rule"] == "SEC-011"]
