@@ -92,3 +92,32 @@ def test_extract_shows_chunks_with_location(tmp_path: Path) -> None:
     assert ("filename", "请示.docx") in texts
     plain = secaudit(tmp_path / "home", "extract", str(path))
     assert "机密★10年" in plain.stdout and "--- body" in plain.stdout
+
+
+def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
+    """On a terminal the scan shows files, MB, rate and the current file (on stderr)."""
+    import os
+    import pty
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for i in range(300):
+        (docs / f"记录{i:03d}.txt").write_text("一般工作记录。\n" * 200, encoding="utf-8")
+    pid, fd = pty.fork()
+    if pid == 0:  # child: stdout and stderr are the pseudo-terminal
+        os.execv(sys.executable, [sys.executable, "-m", "secaudit", "--home",  # noqa: S606
+                                  str(tmp_path / "home"), "scan", "--no-ledger", str(docs)])
+    out = b""
+    while True:
+        try:
+            data = os.read(fd, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        out += data
+    _, status = os.waitpid(pid, 0)
+    text = out.decode("utf-8", "replace")
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert "个/秒" in text and "MB" in text  # the progress line
+    assert "扫描文件 300 个" in text
