@@ -37,7 +37,7 @@ from secaudit import __version__
 from secaudit.agent_consumer import Consumer
 from secaudit.agent_media import MediaMonitor, violation_data
 from secaudit.agent_queue import Debouncer, JobQueue, ScanJob
-from secaudit.agent_status import read_status, remove_status, write_status
+from secaudit.agent_status import collect_status, read_status, remove_status, write_status
 from secaudit.agent_watch import WatchSet
 from secaudit.config import Config
 from secaudit.ledger import Ledger
@@ -202,6 +202,7 @@ class Agent:
         self.config, self.policy = config, policy
         self.generation += 1
         self.watches.reset_roots_and_mail()
+        self.watches.sync_roots()
         self.ledger.append("agent_reloaded", self._identity())
         for task in self._periodic:
             task.next_at = 0.0
@@ -266,19 +267,7 @@ class Agent:
             self.enqueue(ScanJob("mail", tuple(stores), None, "mail"))
 
     def _write_status(self) -> None:
-        head = self.ledger.head()
-        last = list(self.ledger.events(first_seq=max(1, head.seq - 9))) if head else []
-        write_status(self.config.home, {
-            **self._identity(), "started_epoch": self.started, "hostname": self.config.hostname,
-            "started": time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(self.started)),
-            "queue_depth": len(self.queue), "busy": not self.queue.is_idle(),
-            "media": [m.to_json() for m in self.media.current()],
-            "roots": self.watches.roots(), "mail_stores": self.watches.mail_stores(),
-            "connectivity": self.connectivity.to_json() if self.connectivity else None,
-            "last_events": [{"seq": e.seq, "ts": e.ts, "kind": e.kind} for e in last],
-            "ledger_head": {"seq": head.seq, "hash": head.hash} if head else None,
-            "updated": time.time(),
-        })
+        write_status(self.config.home, collect_status(self, self._identity()))
 
     # -- media callbacks (media-monitor thread) ---------------------------------------------
 

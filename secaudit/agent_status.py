@@ -41,6 +41,24 @@ def remove_status(home: Home) -> None:
         status_path(home).unlink()
 
 
+def collect_status(agent: Any, identity: dict[str, Any]) -> dict[str, Any]:
+    """The status of a running ``secaudit.agent.Agent`` (called in its main thread)."""
+    head = agent.ledger.head()
+    last = list(agent.ledger.events(first_seq=max(1, head.seq - 9))) if head else []
+    return {
+        **identity, "started_epoch": agent.started, "hostname": agent.config.hostname,
+        "started": time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(agent.started)),
+        "queue_depth": len(agent.queue), "busy": not agent.queue.is_idle(),
+        "media": [m.to_json() for m in agent.media.current()],
+        "roots": agent.watches.roots(), "mail_stores": agent.watches.mail_stores(),
+        "watched": agent.watches.watched(),
+        "connectivity": agent.connectivity.to_json() if agent.connectivity else None,
+        "last_events": [{"seq": e.seq, "ts": e.ts, "kind": e.kind} for e in last],
+        "ledger_head": {"seq": head.seq, "hash": head.hash} if head else None,
+        "updated": time.time(),
+    }
+
+
 def _alive(pid: int, started_epoch: float) -> bool:
     try:
         proc = psutil.Process(pid)
