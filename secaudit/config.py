@@ -130,6 +130,9 @@ class AgentConfig:
     nice: int = 10
     queue_size: int = 10000
     selfcheck_interval_days: float = 30.0
+    """The agent runs the self-inspection this often (0 = never) into the reports folder."""
+    selfcheck_answers: str = ""
+    """Checklist answers file for the scheduled self-inspection (empty: manual items unanswered)."""
 
 
 @dataclass(frozen=True)
@@ -267,7 +270,8 @@ scan_interval = 86400.0
 mail_stores = ["~/.thunderbird", "~/.icedove"]
 removable_extra = []
 media_poll_interval = 2.0
-selfcheck_interval_days = 30.0
+selfcheck_interval_days = 30.0     # scheduled self-inspection into the reports folder (0 = never)
+selfcheck_answers = ""             # checklist answers file for it; empty = manual items unanswered
 
 [connectivity]
 probes = []                 # e.g. ["proxy.example.internal:443"]; empty = routes/interfaces only
