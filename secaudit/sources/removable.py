@@ -33,10 +33,13 @@ UDEV_DATA = Path("/run/udev/data")
 BY_UUID = Path("/dev/disk/by-uuid")
 BY_LABEL = Path("/dev/disk/by-label")
 
-# Filesystems whose changes inotify may not report (FUSE, network) or that the brief asks to poll.
 POLLING_FSTYPES = frozenset(
-    {"vfat", "msdos", "exfat", "fuseblk", "ntfs", "ntfs3", "nfs", "nfs4", "cifs", "smb3"}
+    {"fuse", "fuseblk", "nfs", "nfs4", "cifs", "smb3", "9p", "virtiofs", "davfs"}
 )
+"""Filesystems whose changes inotify may not see (FUSE, network): watched by polling.
+
+Kernel filesystems of USB sticks (vfat, exfat, ntfs3, ext4) report through inotify like any
+local filesystem, so they are watched with it; polling them would cost CPU on a full stick."""
 
 
 @dataclass(frozen=True, slots=True)
