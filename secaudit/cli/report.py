@@ -8,7 +8,7 @@ import typer
 
 from secaudit.cli.common import config_of
 from secaudit.errors import SecauditError, UsageError
-from secaudit.report.issue import ReportFormat
+from secaudit.report import ReportFormat
 
 
 def register(app: typer.Typer) -> None:

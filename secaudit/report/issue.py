@@ -17,23 +17,17 @@ import io
 import json
 import os
 from dataclasses import dataclass
-from enum import Enum
 from pathlib import Path
 from typing import Any
 
 from secaudit.config import Config
 from secaudit.ledger import Ledger
+from secaudit.report import ReportFormat
 from secaudit.report.build import ReportRequest, build_report
 from secaudit.report.keys import SigningKey, load_signing_key, passphrase_from
 from secaudit.report.minisign import minisign_signature
 from secaudit.report.render import render_html
 from secaudit.report.sign import sign_report
-
-
-class ReportFormat(str, Enum):
-    HTML = "html"
-    JSON = "json"
-    CSV = "csv"
 
 
 @dataclass(frozen=True)

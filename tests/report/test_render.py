@@ -13,8 +13,9 @@ import pytest
 
 from secaudit.config import Config
 from secaudit.ledger import Ledger
+from secaudit.report import ReportFormat
 from secaudit.report.build import ReportRequest, build_report
-from secaudit.report.issue import ReportFormat, issue_report
+from secaudit.report.issue import issue_report
 from secaudit.report.keys import SigningKey
 from secaudit.report.render import json_for_html, render_html
 

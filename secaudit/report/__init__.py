@@ -1,0 +1,17 @@
+"""Signed audit reports: ledger → report model → HTML (jinja2) → Ed25519 signature.
+
+Modules: ``build`` (ledger → model, schema ``secaudit.report/1``), ``render`` (HTML), ``sign`` /
+``verify`` (the signature trailer, chain gaps), ``keys`` / ``minisign`` (key files),
+``issue`` (the whole path, used by ``secaudit report`` and the self-inspection), ``agent_hook``
+(the agent's scheduled self-inspection). Kept import-light: the CLI imports this package at start.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class ReportFormat(str, Enum):
+    HTML = "html"
+    JSON = "json"
+    CSV = "csv"
