@@ -308,3 +308,24 @@ def _member_names(result: FileResult) -> list[str]:
         if m is not None and m not in names:
             names.append(m)
     return names
+
+
+# -- pruning by context ----------------------------------------------------------------------
+
+_CONTEXT_ONLY = (ChannelIn, HostRoleIn, Connected)
+
+
+def settled_by_context(cond: Condition, ctx: ScanContext) -> bool | None:
+    """Whether ``cond`` holds, if the scan context alone decides it; ``None`` when it depends on
+    the file. Lets the evaluator skip, once per context, the rules that cannot hold."""
+    if isinstance(cond, _CONTEXT_ONLY):
+        return cond.check(Subject(ctx=ctx)) is not None
+    if isinstance(cond, Not):
+        inner = settled_by_context(cond.part, ctx)
+        return None if inner is None else not inner
+    if isinstance(cond, AllOf | AnyOf):
+        values = [settled_by_context(p, ctx) for p in cond.parts]
+        if isinstance(cond, AllOf):
+            return False if False in values else (True if all(values) else None)
+        return True if True in values else (False if all(v is False for v in values) else None)
+    return None

@@ -9,11 +9,12 @@ the medium's JSON); host rules judge the host itself (违规外联).
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from secaudit.model import FileResult, Level, Medium, ScanContext, Violation
-from secaudit.policy.conditions import Subject, external_recipients
+from secaudit.policy.conditions import Subject, external_recipients, settled_by_context
 
 if TYPE_CHECKING:
     from secaudit.policy.policy import Policy, Rule
@@ -62,14 +63,36 @@ def _file_detail(subject: Subject) -> dict[str, Any]:
     return detail
 
 
+_FILE_RULES: dict[int, tuple[weakref.ref[Policy], dict[ScanContext, list[Rule]]]] = {}
+
+
+def _file_rules_for(policy: Policy, ctx: ScanContext) -> list[Rule]:
+    """The enabled file rules that the context does not already rule out (memoized per context:
+    a scan judges thousands of files in one context)."""
+    entry = _FILE_RULES.get(id(policy))
+    if entry is None or entry[0]() is not policy:  # new policy (or an id reused after GC)
+        entry = (weakref.ref(policy), {})
+        _FILE_RULES[id(policy)] = entry
+    per_ctx = entry[1]
+    rules = per_ctx.get(ctx)
+    if rules is None:
+        rules = [
+            r
+            for r in policy.rules
+            if r.scope == "file" and r.enabled and settled_by_context(r.condition, ctx) is not False
+        ]
+        if len(per_ctx) >= 256:  # the agent makes a context per mail message: stay bounded
+            per_ctx.clear()
+        per_ctx[ctx] = rules
+    return rules
+
+
 def evaluate_file(policy: Policy, result: FileResult, ctx: ScanContext) -> list[Violation]:
     """The violations of the file rules by ``result`` found in ``ctx``."""
     subject = _subject(policy, ctx, result)
     out: list[Violation] = []
     seen: set[tuple[str, str | None]] = set()
-    for rule in policy.rules:
-        if rule.scope != "file" or not rule.enabled:
-            continue
+    for rule in _file_rules_for(policy, ctx):
         hit = rule.condition.check(subject)
         if hit is None:
             continue
