@@ -115,6 +115,12 @@ class Ledger:
                     raise LedgerError(f"ledger not found: {self.path}")
                 uri = f"file:{self.path}?mode=ro"
                 self._db = sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None)
+                has_table = self._db.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'"
+                ).fetchone()
+                if not has_table:
+                    self._db.close()
+                    raise LedgerError(f"{self.path} holds no secaudit ledger (yet)")
             else:
                 self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
                 self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)

@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from secaudit.errors import LedgerError
 from secaudit.ledger import Event, Ledger
 
 REPO = Path(__file__).resolve().parents[2]
@@ -147,8 +148,11 @@ class AgentProcess:
         path = self.home / "ledger.db"
         if not path.exists():
             return []
-        with Ledger(path, readonly=True) as led:
-            return list(led.events(kinds=kinds))
+        try:
+            with Ledger(path, readonly=True) as led:
+                return list(led.events(kinds=kinds))
+        except LedgerError:  # the agent is still creating the ledger
+            return []
 
     def wait_for(self, pred: Callable[[Event], bool], *, kinds: list[str] | None = None,
                  timeout: float = 30.0) -> Event:
