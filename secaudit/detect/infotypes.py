@@ -47,16 +47,19 @@ _CARD_GROUPED = (
     + _grouped("[0-9]{4}{s}[0-9]{6}{s}[0-9]{5}")
 )
 _CANDIDATE = re.compile(
-    r"(?<![0-9A-Za-z])(?<![0-9][.])(?:"
-    rf"(?P<mob>(?:\+?86[ -]?)?(?:{_MOBILE_GROUPED}))"
-    r"|(?P<plus>\+86[ -]?1[3-9][0-9]{9})"
+    r"(?<![0-9A-Za-z¥￥$])(?<![0-9][.])(?:"
+    r"(?P<plus>(?:\+|00)86[ -]?1[3-9][0-9](?:[ -]?[0-9]{4}){2})"
+    rf"|(?P<mob>(?:\+?86[ -]?)?(?:{_MOBILE_GROUPED}))"
     r"|(?P<idgrp>[0-9]{6}(?P<idsep>[ -])[0-9]{8}(?P=idsep)[0-9]{3}[0-9Xx])"
     rf"|(?P<grp>{_CARD_GROUPED})"
+    r"|(?<![0-9][ -])(?P<grp6>[0-9]{6}[ -][0-9]{10,13})(?![ -][0-9])"
     r"|(?P<run>[0-9]{17}[0-9Xx]|[0-9]{11,19})"
     r"|(?P<uscc>[0-9A-HJ-NP-RTUWXY]{18})"
-    r")(?![0-9A-Za-z])(?![.][0-9])",
+    r")(?![0-9A-Za-z])(?![.][0-9])(?!\s?(?:元|万|亿|美元|港元|%|％|‰))",
 )
-"""Never inside a longer digit run, glued to ASCII letters, or part of a decimal number."""
+"""Never inside a longer digit run, glued to ASCII letters, part of a decimal number, or an
+amount (``¥…``, ``…元``). ``0086``/``+86`` prefix mobiles; ``grp6`` is the 6-13 grouping of
+passbooks (``621226 0145142947723``)."""
 KEYWORDS: dict[str, tuple[str, ...]] = {
     "cn_resident_id": ("身份证", "证件号", "身份号码", "公民身份", "证件号码", "ID No"),
     "bank_card": ("卡号", "账号", "帐号", "银行卡", "借记卡", "信用卡", "结算账户", "card"),
@@ -78,6 +81,16 @@ TYPE_ORDER = tuple(MASKS)
 _ANTI_CARD = re.compile(
     r"订单|流水|单号|编号|交易号|凭证|合同号|批次|序列号|条码|运单|发票|工单|批号"
 )
+_ANTI_MOBILE = re.compile(
+    r"账号|帐号|账户|户号|客户号|编号|流水|单号|凭证|合同|工号|批次|序号|代码|卡号|证件|订单|交易号"
+)
+"""Labels that make an 11-digit ``1[3-9]…`` value an account or serial number, not a phone."""
+_HEADER_ANTI_MOBILE = re.compile(
+    r"账号|帐号|账户|户号|客户号|卡号|流水|单号|凭证|合同|工号|证件|交易号"
+)
+_HEADER_ANTI_CARD = re.compile(r"流水|订单|单号|交易号|凭证|合同号|批次|序列号|条码|运单|发票|工单")
+"""Column headers that say what a column holds (a bare ``编号`` says nothing)."""
+_MOBILE_LABEL = re.compile(r"手机|电话|联系|mobile|tel|phone", re.IGNORECASE)
 _CONTEXT_CHARS = 12
 _ANY_DIGIT_RUN = re.compile(r"[0-9\uff10-\uff19]{3}")
 """Every candidate holds at least 3 digits in a row (half- or full-width)."""
@@ -94,17 +107,22 @@ _HALF_WIDTH = str.maketrans(
 )
 
 
-def classify(group: str, raw: str, context: str = "") -> tuple[str, str] | None:
+def classify(group: str, raw: str, context: str = "", header: str = "") -> tuple[str, str] | None:
     """(type, compact value) of a candidate, or None when no validator accepts it.
 
-    ``context`` is the text just before the candidate on its line: a label such as 订单号 or
-    流水号 there says the number is no card even when Luhn happens to hold."""
+    ``context`` is the text just before the candidate on its line, ``header`` its column
+    header in a table: a label such as 订单号 or 流水号 says the number is no card even when
+    Luhn happens to hold; 账号 says an 11-digit ``1[3-9]…`` number is no mobile."""
+    not_card = bool(_ANTI_CARD.search(context) or _HEADER_ANTI_CARD.search(header))
+    not_mobile = _last_label_wins(_ANTI_MOBILE, _MOBILE_LABEL, context) or bool(
+        _HEADER_ANTI_MOBILE.search(header) and not _MOBILE_LABEL.search(header)
+    )
     digits = re.sub(r"[ +-]", "", raw)
     if group in ("mob", "plus"):
-        digits = digits[2:] if len(digits) == 13 and digits.startswith("86") else digits
-        return ("cn_mobile", digits) if _is_mobile(digits) else None
+        digits = digits[-11:] if len(digits) in (13, 15) else digits
+        return ("cn_mobile", digits) if _is_mobile(digits) and not not_mobile else None
     if group == "grp":
-        ok = v.is_valid_bank_card(digits) and not _ANTI_CARD.search(context)
+        ok = v.is_valid_bank_card(digits) and not not_card
         return ("bank_card", digits) if ok else None
     if group == "idgrp":
         return ("cn_resident_id", digits.upper()) if v.is_valid_resident_id(digits) else None
@@ -113,12 +131,12 @@ def classify(group: str, raw: str, context: str = "") -> tuple[str, str] | None:
     if len(digits) == 18 and v.is_valid_resident_id(digits):
         return "cn_resident_id", digits.upper()
     if len(digits) == 11 and _is_mobile(digits):
-        return "cn_mobile", digits
+        return ("cn_mobile", digits) if not not_mobile else None
     if len(digits) == 13 and digits.startswith("86") and _is_mobile(digits[2:]):
-        return "cn_mobile", digits[2:]
+        return ("cn_mobile", digits[2:]) if not not_mobile else None
     if len(digits) == 18 and v.is_resident_id_shaped(digits):
         return None  # an ID with a wrong check digit is a typo, not a card
-    if v.is_valid_bank_card(digits) and not _ANTI_CARD.search(context):
+    if v.is_valid_bank_card(digits) and not not_card:
         return "bank_card", digits
     if len(digits) == 18 and v.is_valid_uscc(digits.upper()):
         return "cn_uscc", digits.upper()
@@ -127,6 +145,16 @@ def classify(group: str, raw: str, context: str = "") -> tuple[str, str] | None:
 
 def _is_mobile(digits: str) -> bool:
     return v.is_valid_cn_mobile(digits) and len(set(digits[3:])) > 2
+
+
+def _last_label_wins(label: re.Pattern[str], other: re.Pattern[str], context: str) -> bool:
+    """``label`` occurs in ``context`` after the last occurrence of ``other`` (nearest wins)."""
+    last = None
+    for last in label.finditer(context):  # noqa: B007
+        pass
+    if last is None:
+        return False
+    return other.search(context, last.end()) is None
 
 
 class InfoTypeDetector:
@@ -150,13 +178,17 @@ class InfoTypeDetector:
         if not text:
             return  # every candidate holds at least 3 digits in a row
         values: dict[str, dict[str, int]] = {}  # type -> value -> first offset
+        columns = _Columns(text)
         for m in _CANDIDATE.finditer(text):
             group = m.lastgroup or ""
             if group == "idsep":
                 group = "idgrp"
             line_start = text.rfind("\n", 0, m.start()) + 1
             context = text[max(line_start, m.start() - _CONTEXT_CHARS) : m.start()]
-            hit = classify(group, m.group(group), context)
+            header = ""
+            if "\t" in text[line_start : m.start()] or text.startswith("\t", m.end()):
+                header = columns.header_of(line_start, m.start())
+            hit = classify(group, m.group(group), context, header)
             if hit:
                 values.setdefault(hit[0], {}).setdefault(hit[1], m.start())
         if not values:
@@ -181,6 +213,36 @@ class InfoTypeDetector:
                 count=len(found),
                 sample=MASKS[typ](next(iter(found))),
             )
+
+
+class _Columns:
+    """Column headers of tab-separated rows (sheet rows, exported tables), built on first use:
+    the header of a cell is the cell in the same column of the nearest row above that holds
+    no digit run (``账号`` above 11-digit account numbers, ``交易流水号`` above serials)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts: list[int] | None = None
+        self.cells: list[list[str]] = []
+
+    def header_of(self, line_start: int, offset: int) -> str:
+        starts = self.starts if self.starts is not None else self._index()
+        i = bisect.bisect_right(starts, line_start - 1) - 1
+        if i < 0:
+            return ""
+        column = self.text.count("\t", line_start, offset)
+        cells = self.cells[i]
+        return cells[column] if column < len(cells) else ""
+
+    def _index(self) -> list[int]:
+        self.starts = []
+        pos = 0
+        for line in self.text.split("\n"):
+            if "\t" in line and not _ANY_DIGIT_RUN.search(line):
+                self.starts.append(pos)
+                self.cells.append(line.split("\t"))
+            pos += len(line) + 1
+        return self.starts
 
 
 def _join(chunks: list[TextChunk]) -> tuple[str, list[int]]:

@@ -25,26 +25,32 @@ from dataclasses import dataclass
 from secaudit.detect.vocabulary import Vocabulary
 from secaudit.model import Level
 
-_STAR = "★☆*＊·・•●"
+_STAR = "★☆*＊·・•●▲△"
 _NUM = r"[0-9０-９一二三四五六七八九十两〇零百]{1,4}"
 _PERIOD = (
     r"\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?(?:之前|前|止)?"
     rf"|{_NUM}\s*(?:年|个月|個月|月|日|天|周)(?:以内|内)?"
     r"|长期|永久"
-    r"|[^\s★☆*＊·・•●,，。;；:：、()（）\[\]［］【】〔〕“”\"'‘’《》<>〈〉]{1,20}"
+    r"|[^\s★☆*＊·・•●▲△,，。;；:：、()（）\[\]［］【】〔〕“”\"'‘’《》<>〈〉]{1,20}"
 )
 _NUM_PERIOD = rf"{_NUM}\s*(?:年|个月|個月)|长期"
 _FIELD = (
-    r"(?:密级和保密期限|密级标识|密级标志|文件密级|保密等级|保密级别|密\s?级)\s*(?:[:：]\s*|\s+)"
+    r"(?:密级(?:和|及|与)保密期限|密级标识|密级标志|文件密级|保密等级|保密级别|密\s?级)"
+    r"\s*(?:[:：]\s*|\s+)"
 )
 _SUFFIX = r"[,，、\s]*(?:注意保存|注意保密|妥善保管|请勿外传|严禁外传|不得外传)"
 _OPEN = "[【(（〔［\\[〈<]"
 _CLOSE = "[】)）〕］\\]〉>]"
 _GAP = re.compile(r"\t|\u3000|\s{2,}")
 _ASCII_DIGITS = str.maketrans("０１２３４５６７８９＊", "0123456789*")
-_BOXES = re.compile("[□☐▢☑☒■▣○◯〇]")
+_BOXES = re.compile("[□☐▢☑☒■▣○◯]")
 _CHOICE_GAP = re.compile(r"[\s、,，/|;；或和及与()（）]*")
-_NOTES = {"☆": "☆", "*": "*", "＊": "*", "·": "·", "・": "·", "•": "·", "●": "·"}
+_NOTES = {"☆": "☆", "*": "*", "＊": "*", "·": "·", "・": "·", "•": "·", "●": "·", "▲": "▲"}
+_NOTES["△"] = "▲"
+_LEAD = r"(?:本(?:资料|文件|文档|材料|报告|手册|讲义|课件|简报|表|页))?(?:仅供|仅限|只供|只限)"
+"""A circulation notice before the level word (``本资料仅供内部使用``): a mark, strong."""
+_USE = r"(?:参考|传阅|阅读|学习|交流)"
+_STOP = r"(?:\s*[。.!！])?"
 _NAME_SEP = r"(?:[-_—－~～.。、:：\s★☆]|$)"
 _REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|回复|转发|答复)\s*[:：]\s*)*", re.IGNORECASE)
 
@@ -87,9 +93,9 @@ class MarkGrammar:
         words = "|".join(_spaced(w) for w, _ in pairs)
         self.hit_re = re.compile(words, re.IGNORECASE)
         core = (
-            rf"(?:(?P<pre>[{_STAR}])\s*)?(?P<level>{words})"
+            rf"(?:(?P<pre>[{_STAR}])\s*)?(?P<lead>{_LEAD})?(?P<level>{words})(?(lead)(?P<use>{_USE})?)"
             rf"(?:\s*(?P<star>[{_STAR}])\s*(?P<period>{_PERIOD})?|\s+(?P<numperiod>{_NUM_PERIOD}))?"
-            rf"(?P<suffix>{_SUFFIX})?"
+            rf"(?P<suffix>{_SUFFIX})?{_STOP}"
         )
         self._core = core
         self.form_re = re.compile(
@@ -99,6 +105,10 @@ class MarkGrammar:
         self.bracket_re = re.compile(rf"{_OPEN}\s*{core}\s*{_CLOSE}", re.IGNORECASE)
         self.trail_re = re.compile(rf"[-_—－~～\s]{core}\s*$", re.IGNORECASE)
         self.lead_re = re.compile(rf"^\s*(?:{_FIELD})?{core}\s*(?={_NAME_SEP})", re.IGNORECASE)
+        self.title_re = re.compile(
+            rf"^[^\s。，；;,]{{2,40}}?{_OPEN}\s*{core}\s*{_CLOSE}\s*$", re.IGNORECASE
+        )
+        self.box_re = re.compile(rf"〇\s*(?:{words})")
 
     # -- hits -------------------------------------------------------------------------------
     def has_hit(self, text: str) -> bool:
@@ -106,7 +116,7 @@ class MarkGrammar:
 
     def is_choice_list(self, text: str) -> bool:
         """A form or list offering levels as choices (``□绝密 □机密 □秘密``, ``绝密、机密``)."""
-        if _BOXES.search(text):
+        if _BOXES.search(text) or self.box_re.search(text):
             return True
         prev: tuple[int, Level] | None = None
         for m in self.hit_re.finditer(text):
@@ -135,6 +145,14 @@ class MarkGrammar:
             out.append(self._match(m, whole=whole, field=bool(m.group("field"))))
         return out
 
+    def title_marks(self, line: str) -> list[MarkMatch]:
+        """A bracketed mark closing a short title line (``存款客户明细（内部资料）``)."""
+        m = self.title_re.match(line.strip())
+        if m is None or self.is_choice_list(line):
+            return []
+        found = self._match(m, whole=True, field=False)
+        return [MarkMatch(found.level, found.text, found.period, found.note, True, True)]
+
     # -- names ------------------------------------------------------------------------------
     def name_marks(self, name: str, *, subject: bool = False) -> list[MarkMatch]:
         """Marks in a file/member/sheet name or an e-mail subject."""
@@ -160,12 +178,14 @@ class MarkGrammar:
     def _match(self, m: re.Match[str], *, whole: bool, field: bool) -> MarkMatch:
         level_word = _compact(m.group("level")).lower()
         level = self._level_by_word[level_word]
-        start = m.start("pre") if m.group("pre") else m.start("level")
-        end = max(m.end(g) for g in ("level", "star", "period", "numperiod", "suffix"))
+        start = next((m.start(g) for g in ("pre", "lead") if m.group(g)), m.start("level"))
+        end = max(m.end(g) for g in ("level", "use", "star", "period", "numperiod", "suffix"))
         text = m.string[start:end].translate(_ASCII_DIGITS).strip()
         period_raw = m.group("period") or m.group("numperiod")
         period = _compact(period_raw) if period_raw else None
-        strong = bool(field or m.group("star") or m.group("numperiod") or m.group("suffix"))
+        strong = bool(
+            field or m.group("star") or m.group("numperiod") or m.group("suffix") or m.group("lead")
+        )
         before, after = m.string[: m.start()].strip(), m.string[m.end() :].strip()
         return MarkMatch(level, text, period, _note(m, level), strong, whole, before, after)
 

@@ -52,12 +52,25 @@ TOKEN_KEYS = frozenset(
     {"keywords", "category", "subject", "关键词", "类别", "主题", "title", "标题"}
 )
 _FRONT_MATTER = re.compile(
-    r"^(?:[0-9０-９]{1,8}|特急|加急|特提|平急|急件|紧急|份号.{0,10}|No\.?\s*\d+)$"
+    r"^(?:[0-9０-９]{1,8}|特急|加急|特提|平急|急件|紧急|份号.{0,10}|No\.?\s*\d+"
+    r"|(?:紧急程度|缓急)[:：]?.{0,4}|保密期限[:：]?.{1,20}|编号[:：]?[-—0-9A-Za-z０-９()（）〔〕]{1,20}"
+    r"|.{1,12}〔[0-9０-９]{4}〕[0-9０-９]{1,4}号|.{2,30}(?:文件|签报|便函|会议纪要))$"
 )
-_EXAMPLE_CTX = re.compile(r"示例|例如|比如|举例|样式|格式|如下|范例|样例|写作|写为|标注为|标注方法")
-_FIELD_LABEL = re.compile(r"^\s*(?:密\s?级|文件密级|保密等级|密级标识|保密级别)\s*[:：]?\s*$")
+"""Lines and segments of a document's front matter: copy number, urgency, period field, number,
+document number (``江农商银发〔2024〕37号``), organ header (``…银行文件``)."""
+_EXAMPLE_CTX = re.compile(
+    r"示例|例如|比如|举例|样式|式样|格式|如下|范例|样例|样张|写作|写为|写法|标注|密级标[志识]"
+)
+"""A line within :data:`CONTEXT_LINES` before a mark that says what follows is an example."""
+CONTEXT_LINES = 3
+LIST_WINDOW = 2
+"""Marks naming different levels within this many lines are a list of levels."""
+_FIELD_LABEL = re.compile(
+    r"^\s*(?:密\s?级|文件密级|保密等级|密级标识|保密级别|密级(?:和|及|与)保密期限)\s*[:：]?\s*$"
+)
 _COPY_NUMBER = re.compile(r"^\s*[0-9０-９]{3,8}\s+|\s+[0-9０-９]{3,8}\s*$")
 _CHOICE_WORDS = frozenset({"外部", "公开", "非密", "对外", "普通", "一般", "无", "不公开"})
+_LABEL_GAP = re.compile(r"[:：]\s+")
 _TOKEN_SPLIT = re.compile(r"[;,，；、|\s]+")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\x0b|\x0c")
 _CONF_RANK = {Confidence.LOW: 0, Confidence.MEDIUM: 1, Confidence.HIGH: 2}
@@ -111,19 +124,24 @@ class MarkingDetector:
                 if not marks and i < START_LINES and _COPY_NUMBER.search(ln.text):
                     # 1999 layout: copy number left, mark right, one space apart after extraction
                     marks = self.grammar.line_marks(_COPY_NUMBER.sub("", ln.text), gapped=False)
+                if not marks and i < START_LINES:
+                    marks = self.grammar.title_marks(ln.text)
                 if marks:
                     raw[i] = marks
+        header_at = _column_header(lines, raw)
         for i, marks in raw.items():
             if _in_level_list(raw, i):
                 continue
             labelled = i > 0 and _FIELD_LABEL.match(lines[i - 1].text) is not None
+            if not labelled and header_at is not None and header_at < i:
+                continue  # a value under a 密级 column header: a register, not a mark
             kept = [
                 m
                 for m in marks
                 if _stands_alone(m)
                 and (m.strong or labelled or (i < START_LINES and self._bare_ok(lines, i)))
             ]
-            if kept and i > 0 and _EXAMPLE_CTX.search(lines[i - 1].text):
+            if kept and _example_context(lines, i):
                 if not _is_front_matter(lines[:i], self.grammar):
                     continue
             for m in kept:
@@ -136,13 +154,12 @@ class MarkingDetector:
                 near = re.sub(r"[\s【】\[\]()（）]", "", lines[j].text)
                 if near in _CHOICE_WORDS or self.grammar.is_choice_list(lines[j].text):
                     return False
-        if any(_FIELD_LABEL.match(lines[j].text) for j in range(i - 1)):
-            return False  # a "密级" column header further up: this is a register's value
-        return i < 3 or _is_front_matter(lines[:i], self.grammar)
+        return i < 3 or _is_front_matter(lines[:i], self.grammar) or _first_page(lines, i)
 
     # -- sheets -----------------------------------------------------------------------------
     def _sheet(self, rows: list[TextChunk]) -> Iterator[tuple[TextChunk, MarkMatch]]:
         seen = 0
+        header = False  # a row above has a 密级 column header: level cells below are values
         for row in rows:
             cells = [c for c in row.text.split("\t") if c.strip()]
             if not cells:
@@ -151,6 +168,7 @@ class MarkingDetector:
             if seen > SHEET_START_ROWS:
                 return
             if not self.grammar.has_hit(row.text):
+                header = header or any(_FIELD_LABEL.match(c) for c in cells)
                 continue
             others_front = all(_FRONT_MATTER.match(c.strip()) for c in cells[1:])
             if self.grammar.is_choice_list(row.text):
@@ -159,9 +177,15 @@ class MarkingDetector:
             for pos, cell in enumerate(cells):
                 corner = seen == 1 and pos in (0, len(cells) - 1) and not choices
                 labelled = pos > 0 and _FIELD_LABEL.match(cells[pos - 1]) is not None
-                for m in self.grammar.line_marks(cell, gapped=True):
+                if header and not labelled:
+                    continue
+                marks = self.grammar.line_marks(cell, gapped=True)
+                if not marks and seen <= 2:
+                    marks = self.grammar.title_marks(cell)
+                for m in marks:
                     if m.strong or corner or labelled or (pos == 0 and others_front and seen <= 3):
                         yield row, m
+            header = header or any(_FIELD_LABEL.match(c) for c in cells)
 
     # -- other locations --------------------------------------------------------------------
     def _other(self, chunk: TextChunk) -> Iterator[tuple[MarkMatch, Confidence]]:
@@ -211,6 +235,34 @@ def _lines(chunks: list[TextChunk], grammar: MarkGrammar) -> list[_Line]:
     return out
 
 
+def _column_header(lines: list[_Line], raw: dict[int, list[MarkMatch]]) -> int | None:
+    """Index of the first line before the last mark line that is, or holds as a cell, a 密级
+    field label (a column header of a register); None when there is none."""
+    if not raw:
+        return None
+    last = max(raw)
+    for j, ln in enumerate(lines[:last]):
+        if "级" in ln.text and any(_FIELD_LABEL.match(c) for c in ln.text.split("\t")):
+            return j
+    return None
+
+
+def _example_context(lines: list[_Line], i: int) -> bool:
+    """A line shortly before ``i`` announces an example or a specimen of a mark."""
+    return any(_EXAMPLE_CTX.search(lines[j].text) for j in range(max(0, i - CONTEXT_LINES), i))
+
+
+def _first_page(lines: list[_Line], i: int) -> bool:
+    """Lines 0..i lie on the first page or slide of a paged document (pdf, pptx: several
+    chunks share index 0), where a text box holding only a level word is the mark."""
+    first = lines[0].chunk
+    return (
+        first.index == 0
+        and all(ln.chunk.index == 0 and ln.whole_chunk for ln in lines[: i + 1])
+        and len({id(ln.chunk) for ln in lines[: i + 1]}) > 1
+    )
+
+
 def _stands_alone(m: MarkMatch) -> bool:
     """A body mark sharing its line stands only beside a copy number or urgency word (the 1999
     top-right layout), or starts the line as a full ``密级★期限`` form; in the middle of a
@@ -219,7 +271,7 @@ def _stands_alone(m: MarkMatch) -> bool:
         return True
     if m.period and m.strong and not m.before:
         return True
-    rest = f"{m.before} {m.after}".split()
+    rest = _LABEL_GAP.sub("：", f"{m.before} {m.after}").split()
     return all(_FRONT_MATTER.match(seg) for seg in rest)
 
 
@@ -235,7 +287,7 @@ def _is_front_matter(before: list[_Line], grammar: MarkGrammar) -> bool:
 def _in_level_list(cands: dict[int, list[MarkMatch]], i: int) -> bool:
     """Adjacent mark lines naming different levels are a list of levels, not marks."""
     levels = {m.level for m in cands[i]}
-    for j in (i - 1, i + 1):
+    for j in (*range(i - LIST_WINDOW, i), *range(i + 1, i + LIST_WINDOW + 1)):
         if j in cands and {m.level for m in cands[j]} - levels:
             return True
     return False
