@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import lru_cache
 from typing import ClassVar
 
 from secaudit.detect import validators as v
@@ -91,6 +92,7 @@ _HEADER_ANTI_MOBILE = re.compile(
 _HEADER_ANTI_CARD = re.compile(r"流水|订单|单号|交易号|凭证|合同号|批次|序列号|条码|运单|发票|工单")
 """Column headers that say what a column holds (a bare ``编号`` says nothing)."""
 _MOBILE_LABEL = re.compile(r"手机|电话|联系|mobile|tel|phone", re.IGNORECASE)
+_ANY_LABEL = re.compile(f"{_ANTI_CARD.pattern}|{_ANTI_MOBILE.pattern}")
 _CONTEXT_CHARS = 12
 _ANY_DIGIT_RUN = re.compile(r"[0-9\uff10-\uff19]{3}")
 """Every candidate holds at least 3 digits in a row (half- or full-width)."""
@@ -113,17 +115,43 @@ def classify(group: str, raw: str, context: str = "", header: str = "") -> tuple
     ``context`` is the text just before the candidate on its line, ``header`` its column
     header in a table: a label such as 订单号 or 流水号 says the number is no card even when
     Luhn happens to hold; 账号 says an 11-digit ``1[3-9]…`` number is no mobile."""
-    not_card = bool(_ANTI_CARD.search(context) or _HEADER_ANTI_CARD.search(header))
-    not_mobile = _last_label_wins(_ANTI_MOBILE, _MOBILE_LABEL, context) or bool(
-        _HEADER_ANTI_MOBILE.search(header) and not _MOBILE_LABEL.search(header)
-    )
+    hit = _validate(group, raw)
+    if (
+        hit is None
+        or hit[0] not in ("cn_mobile", "bank_card")
+        or not vetoed(hit[0], context, header)
+    ):
+        return hit
+    digits = hit[1]
+    if len(digits) == 18 and v.is_valid_uscc(digits):
+        return "cn_uscc", digits
+    return None
+
+
+def vetoed(typ: str, context: str, header: str = "") -> bool:
+    """A label before the value on its line, or its column header, says it is no ``typ``."""
+    if context and _ANY_LABEL.search(context):
+        if typ == "bank_card" and _ANTI_CARD.search(context):
+            return True
+        if typ == "cn_mobile" and _last_label_wins(_ANTI_MOBILE, _MOBILE_LABEL, context):
+            return True
+    return bool(header) and _header_vetoes(typ, header)
+
+
+@lru_cache(maxsize=1024)
+def _header_vetoes(typ: str, header: str) -> bool:
+    if typ == "bank_card":
+        return _HEADER_ANTI_CARD.search(header) is not None
+    return bool(_HEADER_ANTI_MOBILE.search(header) and not _MOBILE_LABEL.search(header))
+
+
+def _validate(group: str, raw: str) -> tuple[str, str] | None:
     digits = re.sub(r"[ +-]", "", raw)
     if group in ("mob", "plus"):
         digits = digits[-11:] if len(digits) in (13, 15) else digits
-        return ("cn_mobile", digits) if _is_mobile(digits) and not not_mobile else None
+        return ("cn_mobile", digits) if _is_mobile(digits) else None
     if group == "grp":
-        ok = v.is_valid_bank_card(digits) and not not_card
-        return ("bank_card", digits) if ok else None
+        return ("bank_card", digits) if v.is_valid_bank_card(digits) else None
     if group == "idgrp":
         return ("cn_resident_id", digits.upper()) if v.is_valid_resident_id(digits) else None
     if group == "uscc":
@@ -131,12 +159,12 @@ def classify(group: str, raw: str, context: str = "", header: str = "") -> tuple
     if len(digits) == 18 and v.is_valid_resident_id(digits):
         return "cn_resident_id", digits.upper()
     if len(digits) == 11 and _is_mobile(digits):
-        return ("cn_mobile", digits) if not not_mobile else None
+        return "cn_mobile", digits
     if len(digits) == 13 and digits.startswith("86") and _is_mobile(digits[2:]):
-        return ("cn_mobile", digits[2:]) if not not_mobile else None
+        return "cn_mobile", digits[2:]
     if len(digits) == 18 and v.is_resident_id_shaped(digits):
         return None  # an ID with a wrong check digit is a typo, not a card
-    if v.is_valid_bank_card(digits) and not not_card:
+    if v.is_valid_bank_card(digits):
         return "bank_card", digits
     if len(digits) == 18 and v.is_valid_uscc(digits.upper()):
         return "cn_uscc", digits.upper()
@@ -185,10 +213,10 @@ class InfoTypeDetector:
                 group = "idgrp"
             line_start = text.rfind("\n", 0, m.start()) + 1
             context = text[max(line_start, m.start() - _CONTEXT_CHARS) : m.start()]
-            header = ""
-            if "\t" in text[line_start : m.start()] or text.startswith("\t", m.end()):
-                header = columns.header_of(line_start, m.start())
-            hit = classify(group, m.group(group), context, header)
+            hit = classify(group, m.group(group), context)
+            if hit and hit[0] in ("cn_mobile", "bank_card") and _in_row(text, line_start, m):
+                if vetoed(hit[0], "", columns.header_of(line_start, m.start())):
+                    continue
             if hit:
                 values.setdefault(hit[0], {}).setdefault(hit[1], m.start())
         if not values:
@@ -213,6 +241,11 @@ class InfoTypeDetector:
                 count=len(found),
                 sample=MASKS[typ](next(iter(found))),
             )
+
+
+def _in_row(text: str, line_start: int, m: re.Match[str]) -> bool:
+    """The candidate is a cell of a tab-separated row."""
+    return text.find("\t", line_start, m.start()) >= 0 or text.startswith("\t", m.end())
 
 
 class _Columns:

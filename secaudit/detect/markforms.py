@@ -133,8 +133,6 @@ class MarkGrammar:
         """Mark forms standing in ``line``: the whole line, or (``gapped``) a segment set off
         by a gap, or (``loose``: headers, footers, property values) by any whitespace."""
         stripped = line.strip()
-        if not stripped or self.is_choice_list(stripped):
-            return []
         out = []
         for m in self.form_re.finditer(stripped):
             if bool(m.group("open")) != bool(m.group("close")):
@@ -143,6 +141,8 @@ class MarkGrammar:
             if not whole and not loose and not (gapped and _is_gapped(stripped, m)):
                 continue
             out.append(self._match(m, whole=whole, field=bool(m.group("field"))))
+        if out and self.is_choice_list(stripped):
+            return []  # checked last: most lines hold no mark form at all
         return out
 
     def title_marks(self, line: str) -> list[MarkMatch]:

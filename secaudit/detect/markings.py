@@ -128,13 +128,15 @@ class MarkingDetector:
                     marks = self.grammar.title_marks(ln.text)
                 if marks:
                     raw[i] = marks
-        header_at = _column_header(lines, raw)
+        header_at: int | None = -1  # -1: not looked for yet
         for i, marks in raw.items():
             if _in_level_list(raw, i):
                 continue
             labelled = i > 0 and _FIELD_LABEL.match(lines[i - 1].text) is not None
-            if not labelled and header_at is not None and header_at < i:
-                continue  # a value under a 密级 column header: a register, not a mark
+            if not labelled:
+                header_at = _column_header(lines, raw) if header_at == -1 else header_at
+                if header_at is not None and header_at < i:
+                    continue  # a value under a 密级 column header: a register, not a mark
             kept = [
                 m
                 for m in marks
