@@ -81,6 +81,7 @@ MASKS: dict[str, Callable[[str], str]] = {
 TYPE_ORDER = tuple(MASKS)
 _ANTI_CARD = re.compile(
     r"订单|流水|单号|编号|交易号|凭证|合同号|批次|序列号|条码|运单|发票|工单|批号"
+    r"|参考号|商户号|终端号|授权号|授权码|检索号"
 )
 _ANTI_MOBILE = re.compile(
     r"账号|帐号|账户|户号|客户号|编号|流水|单号|凭证|合同|工号|批次|序号|代码|卡号|证件|订单|交易号"
@@ -89,7 +90,9 @@ _ANTI_MOBILE = re.compile(
 _HEADER_ANTI_MOBILE = re.compile(
     r"账号|帐号|账户|户号|客户号|卡号|流水|单号|凭证|合同|工号|证件|交易号"
 )
-_HEADER_ANTI_CARD = re.compile(r"流水|订单|单号|交易号|凭证|合同号|批次|序列号|条码|运单|发票|工单")
+_HEADER_ANTI_CARD = re.compile(
+    r"流水|订单|单号|交易号|凭证|合同号|批次|序列号|条码|运单|发票|工单|参考号|商户号|终端号"
+)
 """Column headers that say what a column holds (a bare ``编号`` says nothing)."""
 _MOBILE_LABEL = re.compile(r"手机|电话|联系|mobile|tel|phone", re.IGNORECASE)
 _ANY_LABEL = re.compile(f"{_ANTI_CARD.pattern}|{_ANTI_MOBILE.pattern}")

@@ -31,6 +31,9 @@ from secaudit.model import Confidence, Finding, Location, TextChunk
 
 START_LINES = 5
 """Bare level words count within this many non-empty body lines of a member."""
+FIRST_PAGE_LINES = 10
+"""On the first slide/page of a paged document, a text box holding only a level word counts
+within this many lines (text boxes come in creation order, the mark often last)."""
 SHEET_START_ROWS = 5
 MARK_KEYS = frozenset(
     {
@@ -54,10 +57,11 @@ TOKEN_KEYS = frozenset(
 _FRONT_MATTER = re.compile(
     r"^(?:[0-9０-９]{1,8}|特急|加急|特提|平急|急件|紧急|份号.{0,10}|No\.?\s*\d+"
     r"|(?:紧急程度|缓急)[:：]?.{0,4}|保密期限[:：]?.{1,20}|编号[:：]?[-—0-9A-Za-z０-９()（）〔〕]{1,20}"
-    r"|.{1,12}〔[0-9０-９]{4}〕[0-9０-９]{1,4}号|.{2,30}(?:文件|签报|便函|会议纪要))$"
+    r"|.{1,12}〔[0-9０-９]{4}〕[0-9０-９]{1,4}号"
+    r"|[^\s，。；：:]{2,30}(?:文件|签报|便函|会议纪要|银行|支行|分行|公司|联社|部|室|中心))$"
 )
 """Lines and segments of a document's front matter: copy number, urgency, period field, number,
-document number (``江农商银发〔2024〕37号``), organ header (``…银行文件``)."""
+document number (``江农商银发〔2024〕37号``), organ header (``…银行文件``) or letterhead name."""
 _EXAMPLE_CTX = re.compile(
     r"示例|例如|比如|举例|样式|式样|格式|如下|范例|样例|样张|写作|写为|写法|标注|密级标[志识]"
 )
@@ -125,6 +129,10 @@ class MarkingDetector:
                     # 1999 layout: copy number left, mark right, one space apart after extraction
                     marks = self.grammar.line_marks(_COPY_NUMBER.sub("", ln.text), gapped=False)
                 if not marks and i < START_LINES:
+                    # letterhead: "江川农村商业银行 内部资料", the layout gap lost in extraction
+                    loose = self.grammar.line_marks(ln.text, gapped=False, loose=True)
+                    marks = [m for m in loose if _stands_alone(m)]
+                if not marks and i < START_LINES:
                     marks = self.grammar.title_marks(ln.text)
                 if marks:
                     raw[i] = marks
@@ -140,8 +148,7 @@ class MarkingDetector:
             kept = [
                 m
                 for m in marks
-                if _stands_alone(m)
-                and (m.strong or labelled or (i < START_LINES and self._bare_ok(lines, i)))
+                if _stands_alone(m) and (m.strong or labelled or self._bare_ok(lines, i))
             ]
             if kept and _example_context(lines, i):
                 if not _is_front_matter(lines[:i], self.grammar):
@@ -150,12 +157,17 @@ class MarkingDetector:
                 yield lines[i].chunk, m, Confidence.HIGH
 
     def _bare_ok(self, lines: list[_Line], i: int) -> bool:
-        """A bare level word: first lines, not a cell in a column of choices/values."""
+        """A bare level word: first lines (or the first slide/page), not a cell in a column of
+        choices/values."""
+        if i >= FIRST_PAGE_LINES:
+            return False
         for j in (i - 1, i + 1):
             if 0 <= j < len(lines):
                 near = re.sub(r"[\s【】\[\]()（）]", "", lines[j].text)
                 if near in _CHOICE_WORDS or self.grammar.is_choice_list(lines[j].text):
                     return False
+        if i >= START_LINES:
+            return _first_page(lines, i)
         return i < 3 or _is_front_matter(lines[:i], self.grammar) or _first_page(lines, i)
 
     # -- sheets -----------------------------------------------------------------------------

@@ -108,10 +108,14 @@ def docx(
     footer: str | None = None,
     table: Sequence[Sequence[str]] | None = None,
     name: str = "文档.docx",
+    first_header: str | None = None,
+    keywords: str | None = None,
 ) -> list[TextChunk]:
     import docx as python_docx
 
     doc = python_docx.Document()
+    if keywords is not None:
+        doc.core_properties.keywords = keywords
     for line in lines:
         doc.add_paragraph(line)
     if table:
@@ -124,12 +128,21 @@ def docx(
         section.header.paragraphs[0].text = header
     if footer is not None:
         section.footer.paragraphs[0].text = footer
+    if first_header is not None:
+        section.different_first_page_header_footer = True
+        section.first_page_header.paragraphs[0].text = first_header
     buf = io.BytesIO()
     doc.save(buf)
     return extracted(buf.getvalue(), name)
 
 
-def xlsx(sheets: dict[str, Sequence[Sequence[object]]], name: str = "表.xlsx") -> list[TextChunk]:
+def xlsx(
+    sheets: dict[str, Sequence[Sequence[object]]],
+    name: str = "表.xlsx",
+    *,
+    header_right: str | None = None,
+) -> list[TextChunk]:
+    """Sheets of rows; ``header_right`` is the page header (right part) of every sheet."""
     import openpyxl
 
     wb = openpyxl.Workbook()
@@ -138,6 +151,8 @@ def xlsx(sheets: dict[str, Sequence[Sequence[object]]], name: str = "表.xlsx") 
         ws = wb.create_sheet(title)
         for row in rows:
             ws.append(list(row))
+        if header_right is not None:
+            ws.oddHeader.right.text = header_right
     buf = io.BytesIO()
     wb.save(buf)
     return extracted(buf.getvalue(), name)

@@ -475,7 +475,100 @@ NEGATIVES = [
     ),
 ]
 
-MARK_CASES = [*MARKS_GBT, *MARKS_COMMERCIAL, *MARKS_FILES, *NEGATIVES]
+QUIZ = [
+    "保密知识测试题",
+    "1.国家秘密的密级分为（ ）",
+    "A. 绝密",
+    "B. 机密",
+    "C. 秘密",
+    "D. 以上都是",
+]
+ROUND2 = [  # written after round 1 was fixed, run once before any further rule change
+    _m("r2-docx-first-page-header", lambda: docx(N, first_header="绝密★"), "top_secret"),
+    _m("r2-copyno-no-label", lambda: gongwen("No.0001234    秘密★1年"), "confidential"),
+    _m("r2-field-space-colon", lambda: gongwen("密级 : 秘密"), "confidential"),
+    _m(
+        "r2-internal-for-reference",
+        lambda: gongwen("内部资料 仅供参考"),
+        "internal",
+        "内部资料 with a circulation note",
+    ),
+    _m("r2-internal-circulate", lambda: gongwen("内部资料　内部传阅"), "internal"),
+    _m("r2-commercial-long", lambda: gongwen("商密★长期"), "commercial"),
+    _m("r2-highest-of-two", lambda: docx(["机密★1年", *N], header="内部资料"), "secret"),
+    _m("r2-keywords-property", lambda: docx(N, keywords="机密;授信"), "secret"),
+    _m(
+        "r2-filename-star-in-brackets",
+        lambda: docx(N, name="2024年薪酬方案（秘密★1年）.docx"),
+        "confidential",
+    ),
+    _m("r2-sheet-bracket-name", lambda: xlsx({"【机密】客户": [["户名"], ["甲"]]}), "secret"),
+    _m(
+        "r2-xlsx-page-header",
+        lambda: xlsx({"S": [["户名", "余额"]]}, header_right="机密★5年"),
+        "secret",
+    ),
+    _m(
+        "r2-pptx-title-many-lines",
+        lambda: pptx(
+            [
+                [
+                    ("2024年度全面风险管理报告", 2, 5),
+                    ("（提交董事会审议稿）", 2, 7),
+                    ("风险管理部", 2, 9),
+                    ("二〇二四年四月", 2, 10),
+                    ("江川农村商业银行", 2, 11),
+                    ("机密", 21, 0.5),
+                ]
+            ]
+        ),
+        "secret",
+        "a level word alone on the title slide",
+    ),
+    _m(
+        "r2-pdf-header-right",
+        lambda: pdf(
+            [("江川农村商业银行", 20, 12), ("内部资料", 170, 12), ("2024年合规培训讲义", 40, 40)]
+        ),
+        "internal",
+    ),
+    _m(
+        "r2-txt-gbk-commercial",
+        lambda: txt("核心商密★3年\n" + "\n".join(N), encoding="gbk"),
+        "core_commercial",
+    ),
+    _m(
+        "r2-attachment-secret-bare",
+        lambda: paras(*N, "附件2", "秘密", "贷款风险分类明细"),
+        "none",
+        "a bare word deep in the text is not a mark (only strong forms are)",
+    ),
+    _m("r2-quiz", lambda: paras(*QUIZ), "none", "options of a quiz question"),
+    _m("r2-quiz-docx", lambda: docx(QUIZ), "none"),
+    _m("r2-blank-field", lambda: gongwen("密级：________"), "none"),
+    _m(
+        "r2-leak-report",
+        lambda: paras("关于一起失泄密事件的通报", "某支行员工将标有“机密”字样的文件带回家中。"),
+        "none",
+    ),
+    _m("r2-chapter", lambda: paras("第三章 国家秘密的密级", "第八条 国家秘密分为三级。"), "none"),
+    _m(
+        "r2-training-slide-list",
+        lambda: pptx(
+            [[("密级标志", 1, 1), ("绝密★30年", 1, 3), ("机密★20年", 1, 5), ("秘密★10年", 1, 7)]]
+        ),
+        "none",
+    ),
+    _m("r2-training-slide-example", lambda: pptx([[("示例", 1, 1), ("秘密★6个月", 1, 3)]]), "none"),
+    _m(
+        "r2-header-internal-rules", lambda: docx(N, header="江川农商银行  内部管理制度汇编"), "none"
+    ),
+    _m("r2-xlsx-choice-header", lambda: xlsx({"S": [["内部", "外部"], ["3", "5"]]}), "none"),
+    _m("r2-basis-line", lambda: paras("定密依据：《金融工作国家秘密目录》", "正文"), "none"),
+    _m("r2-internal-staff", lambda: paras("内部员工通讯录", "张某 信贷部"), "none"),
+]
+
+MARK_CASES = [*MARKS_GBT, *MARKS_COMMERCIAL, *MARKS_FILES, *NEGATIVES, *ROUND2]
 
 # --- info types ------------------------------------------------------------------------------
 ID1, ID2, IDX = rid(1), rid(2), rid_with_x(5)
@@ -611,6 +704,53 @@ INFO_CASES += [
         "gbk-text",
         lambda: txt(f"客户：{ID1}，卡号{C19}\n", encoding="gbk"),
         {"cn_resident_id": 1, "bank_card": 1},
+    ),
+]
+
+INFO_CASES += [
+    _i("r2-id-with-gender", f"身份证号：{IDX}（男）", {"cn_resident_id": 1}),
+    _i("r2-ids-list", f"{rid(50)}、{rid(51)}、{rid(52)}", {"cn_resident_id": 3}),
+    _i("r2-card-dash-19", f"卡号：{groups(C19, (4, 4, 4, 4), '-')}", {"bank_card": 1}),
+    _i("r2-mobile-mixed-sep", f"+86 {M1[:3]}-{M1[3:7]}-{M1[7:]}", {"cn_mobile": 1}),
+    _i("r2-mobile-semicolon", f"手机号:{groups(M2, (3, 4))};", {"cn_mobile": 1}),
+    _i("r2-id-glued-name", f"张三{ID2}", {"cn_resident_id": 1}),
+    _i("r2-contract-number", f"合同编号：{card(60, '622700', 16)}", {}),
+    _i(
+        "r2-reference-number",
+        f"交易参考号 {card(61, '621700', 16)}",
+        {},
+        "POS reference numbers are no cards",
+    ),
+    _i("r2-merchant-number", f"商户号{card(62, '622202', 16)}", {}),
+    _i("r2-extension", "电话 0571-88886666-8001", {}),
+    _i("r2-thousands", "余额 13,712,345,678.00", {}),
+]
+INFO_CASES += [
+    InfoCase(
+        "r2-counterparty-cards",
+        lambda: xlsx(
+            {"流水": [["对方账号", "对方户名"]] + [[card(70 + i), f"客户{i}"] for i in range(3)]}
+        ),
+        {"bank_card": 3},
+        "a 账号 column of valid UnionPay numbers holds cards",
+    ),
+    InfoCase(
+        "r2-customer-number-col",
+        lambda: txt(
+            "\n".join(["客户号\t户名"] + [f"1{5 + i % 4}{i:09d}\t客户{i}" for i in range(5)])
+        ),
+        {},
+        "11-digit customer numbers",
+    ),
+    InfoCase(
+        "r2-uscc-table",
+        lambda: xlsx(
+            {
+                "企业": [["企业名称", "统一社会信用代码"]]
+                + [[f"企业{i}", credit_code(80 + i)] for i in range(3)]
+            }
+        ),
+        {"cn_uscc": 3},
     ),
 ]
 
