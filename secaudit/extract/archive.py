@@ -33,6 +33,7 @@ from secaudit.extract.members import (
     read_bounded,
     safe_member_name,
 )
+from secaudit.extract.sniff import open_zip
 from secaudit.model import ErrorReason, TextChunk
 
 _ZIP_UTF8_FLAG = 0x800
@@ -49,7 +50,7 @@ _STREAM_ERRORS = (OSError, EOFError, zlib.error, lzma.LZMAError, ValueError)
 def extract_zip(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
     """Every member of a zip file; overlapping entries (zip bombs) stop the whole file."""
     try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
+        zf = open_zip(data)
     except (zipfile.BadZipFile, *_STREAM_ERRORS) as exc:
         raise CorruptError(f"not a readable zip file: {exc}") from exc
     with zf:

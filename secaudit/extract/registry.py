@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from secaudit.errors import ExtractionError, LimitError
 from secaudit.extract.base import ExtractContext, Limits
-from secaudit.extract.sniff import sniff
+from secaudit.extract.sniff import forget_zip, sniff
 from secaudit.model import ErrorReason, ExtractError, Location, TextChunk
 
 Extractor = Callable[[bytes, ExtractContext], Iterator[TextChunk]]
@@ -106,6 +106,8 @@ def extract_bytes(
         chunks.extend(_dispatch(ctx, data, name))
     except LimitError as exc:  # budget errors raised outside any dispatch
         ctx.error(exc.reason, str(exc))
+    finally:
+        forget_zip()  # a zip sniffed but never read (time limit) must not outlive its file
     fmt = ctx.formats.get("", "binary")
     return Extraction(
         format=fmt,

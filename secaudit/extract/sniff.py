@@ -3,6 +3,10 @@
 Magic bytes decide; the file name only breaks ties the content cannot (Kingsoft ``.wps``/``.et``/
 ``.dps`` share OLE streams with Word/Excel/PowerPoint, ``.mht`` is MIME like ``.eml``). A file
 named ``.docx`` that holds a PDF is read as a PDF.
+
+A zip is sniffed by reading its central directory; the :class:`zipfile.ZipFile` opened for that is
+handed to the extractor that reads the same bytes next (:func:`take_zip`), so the directory of an
+Office/OFD/zip file is parsed once, not twice.
 """
 
 from __future__ import annotations
@@ -43,6 +47,35 @@ _BINARY_MAGIC = (
 )
 
 
+_last_zip: tuple[bytes, zipfile.ZipFile] | None = None
+"""The zip :func:`sniff` opened last, with the very bytes object it was opened over."""
+
+
+def take_zip(data: bytes) -> zipfile.ZipFile | None:
+    """The open :class:`zipfile.ZipFile` :func:`sniff` made over ``data`` (this object), once.
+
+    ``None`` when the last sniff was of other bytes; the caller then opens the zip itself.
+    The caller owns (closes) what it gets.
+    """
+    global _last_zip
+    held, _last_zip = _last_zip, None
+    if held is not None and held[0] is data:
+        return held[1]
+    return None
+
+
+def open_zip(data: bytes) -> zipfile.ZipFile:
+    """:func:`take_zip`, else a new :class:`zipfile.ZipFile` over ``data`` (may raise)."""
+    zf = take_zip(data)
+    return zf if zf is not None else zipfile.ZipFile(io.BytesIO(data))
+
+
+def forget_zip() -> None:
+    """Drop the zip kept for :func:`take_zip` (the extraction of its bytes is over)."""
+    global _last_zip
+    _last_zip = None
+
+
 def _ext(name: str) -> str:
     dot = name.rfind(".")
     return name[dot + 1 :].lower() if dot >= 0 else ""
@@ -50,6 +83,7 @@ def _ext(name: str) -> str:
 
 def sniff(data: bytes, name: str = "") -> str:
     """Return the format id for ``data`` (``docx``, ``pdf``, ``text``, ``binary`` …)."""
+    forget_zip()
     head = data[:4096]
     ext = _ext(name)
     if not data:
@@ -80,11 +114,13 @@ def sniff(data: bytes, name: str = "") -> str:
 
 
 def _sniff_zip(data: bytes, ext: str) -> str:
+    global _last_zip
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            names = set(zf.namelist())
+        zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         return "zip"  # the zip extractor reports the damage
+    names = set(zf.namelist())
+    _last_zip = (data, zf)
     if "[Content_Types].xml" in names:
         if any(n.startswith("word/") for n in names):
             return "docx"

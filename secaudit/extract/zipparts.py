@@ -12,7 +12,6 @@ producers that use no or unusual namespaces (OFD writers do).
 
 from __future__ import annotations
 
-import io
 import posixpath
 import zipfile
 from collections.abc import Iterator
@@ -21,6 +20,7 @@ from lxml import etree
 
 from secaudit.errors import CorruptError
 from secaudit.extract.base import ExtractContext, MiB
+from secaudit.extract.sniff import open_zip
 from secaudit.model import ErrorReason
 
 _RATIO_FLOOR = 1 * MiB
@@ -46,7 +46,7 @@ class ZipParts:
         self.ctx = ctx
         self.kind = kind
         try:
-            self.zip = zipfile.ZipFile(io.BytesIO(data))
+            self.zip = open_zip(data)
         except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
             raise CorruptError(f"{kind} package is not a readable zip: {exc}") from exc
         self.infos = {info.filename.lstrip("/"): info for info in self.zip.infolist()}
