@@ -61,14 +61,20 @@ def parse_message(data: bytes) -> Message:
         return email.message_from_bytes(data, policy=email.policy.compat32)
 
 
+def _parse_with_leaves(data: bytes) -> tuple[Message, list[_Part]]:
+    """The parsed message and its leaves; the walk (which touches every header the extractor
+    reads) decides whether the modern policy copes or ``compat32`` is needed."""
+    try:
+        msg = email.message_from_bytes(data, policy=email.policy.default)
+        return msg, _leaves(msg)
+    except Exception:  # noqa: BLE001 - header-registry bugs on hostile input
+        msg = email.message_from_bytes(data, policy=email.policy.compat32)
+    return msg, _leaves(msg)
+
+
 def extract_eml(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
     """Headers, bodies and attachments of one MIME message (``.eml`` and ``.mht``)."""
-    msg = parse_message(data)
-    try:
-        parts = _leaves(msg)
-    except Exception:  # noqa: BLE001 - the modern policy passed, the walk did not
-        msg = email.message_from_bytes(data, policy=email.policy.compat32)
-        parts = _leaves(msg)
+    msg, parts = _parse_with_leaves(data)
     yield from header_chunks(msg, ctx)
     counter = MemberCounter(ctx)
     body_index = 0
