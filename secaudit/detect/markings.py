@@ -12,10 +12,17 @@ practice), never in running prose:
   keywords/category, a strong form in any property;
 - names: bracketed or leading marks in file/member/sheet names; marked e-mail subjects (medium).
 
-Guards: choice lists (``□绝密 □机密``), adjacent lines naming different levels (a list in
-training material), example context (``示例：`` on the line before), data columns of
-``内部``/``外部``. Grammar lives in :mod:`secaudit.detect.markforms`; to change what counts as a
-mark, edit there or the position rules here and extend ``tests/detect/test_markings.py``.
+Also: a circulation notice standing alone (``本资料仅供内部使用``), a bracketed mark closing a
+title in the first lines or sheet rows (``存款客户明细（内部资料）``), a level word alone in a
+text box of the first slide/page (pdf, pptx), a mark beside front matter on its line (份号,
+编号, 紧急程度, 保密期限, 发文字号, letterhead name).
+
+Guards: choice lists (``□绝密 □机密``), lines within :data:`LIST_WINDOW` naming different levels
+(a list in training material), example context (``示例``/``式样``/``标注`` within
+:data:`CONTEXT_LINES` lines before), a ``密级`` column header above (a register's values), data
+columns of ``内部``/``外部``. Grammar lives in :mod:`secaudit.detect.markforms`; to change what
+counts as a mark, edit there or the position rules here and extend
+``tests/detect/test_markings.py`` and ``tests/detect/test_heldout.py``.
 """
 
 from __future__ import annotations
@@ -91,7 +98,7 @@ class MarkingDetector:
     """Finds secrecy markings; every distinct (member, location, text) is one finding."""
 
     id: ClassVar[str] = "marking"
-    version: ClassVar[str] = "1"
+    version: ClassVar[str] = "2"
 
     def __init__(self, vocabulary: Vocabulary) -> None:
         self.vocabulary = vocabulary
