@@ -19,10 +19,11 @@ from collections.abc import Iterator
 
 from secaudit.errors import CorruptError, UnsupportedError
 from secaudit.extract.base import ExtractContext
-from secaudit.extract.zipparts import ZipParts, child, children, local, text_of
+from secaudit.extract.zipparts import ZipParts, any_ns, child, children, descendants, local, text_of
 from secaudit.model import Location, TextChunk
 
 CORE_PROPERTIES = ("title", "subject", "keywords", "category", "description", "contentStatus")
+_T_BR = any_ns("t", "br")
 _EMBEDDINGS = re.compile(r"^(?:word|xl|ppt)/embeddings/[^/]+$", re.I)
 
 
@@ -69,8 +70,8 @@ def relationships(parts: ZipParts, part: str) -> dict[str, tuple[str, str]]:
         return {}
     root = parts.xml(rels_name)
     out: dict[str, tuple[str, str]] = {}
-    for rel in root.iter() if root is not None else ():
-        if local(rel) != "Relationship" or rel.get("TargetMode") == "External":
+    for rel in descendants(root, "Relationship") if root is not None else ():
+        if rel.get("TargetMode") == "External":
             continue
         target = (rel.get("Target") or "").replace("\\", "/")
         resolved = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
@@ -115,11 +116,11 @@ def embedded_objects(parts: ZipParts, ctx: ExtractContext) -> Iterator[TextChunk
 def paragraph_text(p: object) -> str:
     """DrawingML paragraph (``a:p``): runs and fields joined, ``a:br`` as a line break."""
     out: list[str] = []
-    for el in p.iter():  # type: ignore[attr-defined]
-        name = local(el)
-        if name == "t" and el.text:
-            out.append(el.text)
-        elif name == "br":
+    for el in p.iter(*_T_BR):  # type: ignore[attr-defined]
+        if local(el) == "t":
+            if el.text:
+                out.append(el.text)
+        else:
             out.append("\n")
     return "".join(out).strip()
 

@@ -18,7 +18,7 @@ from lxml import etree
 
 from secaudit.extract.base import ExtractContext
 from secaudit.extract.ooxml import relationships
-from secaudit.extract.zipparts import ZipParts, child, children, local, text_of
+from secaudit.extract.zipparts import ZipParts, child, children, descendants, local, text_of
 from secaudit.model import ErrorReason, Location, TextChunk
 
 _ROW_TAGS = ("{*}row", "{*}oddHeader", "{*}evenHeader", "{*}firstHeader")
@@ -48,7 +48,7 @@ def sheets(parts: ZipParts, main: str) -> list[tuple[str, str | None]]:
         return []
     rels = relationships(parts, main)
     out: list[tuple[str, str | None]] = []
-    for sheet in (el for el in root.iter() if local(el) == "sheet"):
+    for sheet in descendants(root, "sheet"):
         rel_id = next((v for k, v in sheet.attrib.items() if k.rsplit("}", 1)[-1] == "id"), "")
         target = rels.get(rel_id, ("", None))[1]
         out.append((sheet.get("name") or "", target))
@@ -158,7 +158,7 @@ def _comments(parts: ZipParts, name: str, ctx: ExtractContext) -> Iterator[TextC
     root = parts.xml(name)
     if root is None:
         return
-    for index, comment in enumerate(el for el in root.iter() if local(el) == "comment"):
+    for index, comment in enumerate(descendants(root, "comment")):
         text = text_of(child(comment, "text"))
         if text:
             yield ctx.chunk(text, Location.COMMENT, index=index, standalone=True)

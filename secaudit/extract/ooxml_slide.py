@@ -15,12 +15,13 @@ from lxml import etree
 
 from secaudit.extract.base import ExtractContext
 from secaudit.extract.ooxml import paragraph_text, relationships
-from secaudit.extract.zipparts import ZipParts, local, text_of
+from secaudit.extract.zipparts import ZipParts, any_ns, children, descendants, local, text_of
 from secaudit.model import Location, TextChunk
 
 _PLACEHOLDER_LOCATION = {"ftr": Location.FOOTER, "hdr": Location.HEADER}
 _SKIPPED_PLACEHOLDERS = frozenset({"sldNum", "dt", "sldImg"})
 _NUMBER = re.compile(r"(\d+)\.xml$")
+_COMMENT_TAGS = any_ns("cm", "comment")
 
 
 def extract(parts: ZipParts, main: str, ctx: ExtractContext) -> Iterator[TextChunk]:
@@ -43,12 +44,11 @@ def slide_parts(parts: ZipParts, main: str) -> list[str]:
     rels = relationships(parts, main)
     root = parts.xml(main) if parts.find(main) else None
     ordered: list[str] = []
-    for el in root.iter() if root is not None else ():
-        if local(el) == "sldId":
-            rel_id = next((v for k, v in el.attrib.items() if k.endswith("}id")), "")
-            target = rels.get(rel_id, ("", ""))[1]
-            if target and parts.find(target):
-                ordered.append(parts.find(target) or target)
+    for el in descendants(root, "sldId") if root is not None else ():
+        rel_id = next((v for k, v in el.attrib.items() if k.endswith("}id")), "")
+        target = rels.get(rel_id, ("", ""))[1]
+        if target and parts.find(target):
+            ordered.append(parts.find(target) or target)
     if ordered:
         return ordered
     found = [n for n in parts.names() if re.match(r"ppt/slides/slide\d+\.xml$", n, re.I)]
@@ -62,25 +62,23 @@ def _number(name: str) -> int:
 
 def shape_paragraphs(root: etree._Element) -> Iterator[tuple[Location, str]]:
     """``(location, text)`` for every non-empty paragraph of every shape and table."""
-    for body in (el for el in root.iter() if local(el) == "txBody"):
+    for body in descendants(root, "txBody"):
         kind = _placeholder_type(body)
         if kind in _SKIPPED_PLACEHOLDERS:
             continue
         where = _PLACEHOLDER_LOCATION.get(kind or "", Location.BODY)
-        for p in body:
-            if local(p) == "p":
-                text = paragraph_text(p)
-                if text:
-                    yield where, text
+        for p in children(body, "p"):
+            text = paragraph_text(p)
+            if text:
+                yield where, text
 
 
 def _placeholder_type(body: etree._Element) -> str | None:
     shape = body.getparent()
     if shape is None or local(shape) != "sp":
         return None
-    for el in shape.iter():
-        if local(el) == "ph":
-            return el.get("type") or "body"
+    for el in descendants(shape, "ph"):
+        return el.get("type") or "body"
     return None
 
 
@@ -98,8 +96,7 @@ def _comments(parts: ZipParts, name: str, ctx: ExtractContext) -> Iterator[TextC
     root = parts.xml(name)
     if root is None:
         return
-    for el in root.iter():
-        if local(el) in ("cm", "comment"):
-            text = text_of(el)
-            if text:
-                yield ctx.chunk(text, Location.COMMENT, standalone=True)
+    for el in root.iter(*_COMMENT_TAGS):
+        text = text_of(el)
+        if text:
+            yield ctx.chunk(text, Location.COMMENT, standalone=True)

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from lxml import etree
 
 from secaudit.extract.base import ExtractContext
-from secaudit.extract.zipparts import ZipParts, children, local
+from secaudit.extract.zipparts import ZipParts, children, descendants, local
 from secaudit.model import Location, TextChunk
 
 _SKIP = frozenset({"pPr", "rPr", "delText", "instrText", "Fallback", "del", "sectPr", "tblPr"})
@@ -61,7 +61,7 @@ def _part(
     root = parts.xml(name)
     if root is None:
         return
-    container = next((el for el in root.iter() if local(el) == "body"), root)
+    container = next(descendants(root, "body"), root)
     for text in blocks(container):
         ctx.check_time()
         yield ctx.chunk(text, where, index=counter.take(where), standalone=True)

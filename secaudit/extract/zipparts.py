@@ -117,16 +117,29 @@ def parse_xml(data: bytes, ctx: ExtractContext, what: str) -> etree._Element | N
     return root
 
 
+_LOCAL_NAMES: dict[object, str] = {}
+"""Clark tag → local name (a document repeats a few dozen tags thousands of times)."""
+
+
 def local(el: etree._Element) -> str:
     """Tag name without namespace (``""`` for comments and processing instructions)."""
     tag = el.tag
-    if not isinstance(tag, str):
-        return ""
-    return tag.rsplit("}", 1)[-1]
+    name = _LOCAL_NAMES.get(tag)
+    if name is None:
+        name = tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+        if len(_LOCAL_NAMES) < 4096:  # hostile files may invent endless tags
+            _LOCAL_NAMES[tag] = name
+    return name
+
+
+def any_ns(*names: str) -> tuple[str, ...]:
+    """lxml tag filters matching ``names`` in any namespace or none (``{*}name``)."""
+    return tuple(f"{{*}}{name}" for name in names)
 
 
 def children(el: etree._Element, name: str) -> Iterator[etree._Element]:
-    return (child for child in el if local(child) == name)
+    """Child elements whose local name is ``name`` (any namespace), in document order."""
+    return el.iterchildren(f"{{*}}{name}")
 
 
 def child(el: etree._Element, name: str) -> etree._Element | None:
@@ -134,7 +147,8 @@ def child(el: etree._Element, name: str) -> etree._Element | None:
 
 
 def descendants(el: etree._Element, name: str) -> Iterator[etree._Element]:
-    return (node for node in el.iter() if local(node) == name)
+    """``el`` and its descendants whose local name is ``name`` (any namespace), in order."""
+    return el.iter(f"{{*}}{name}")
 
 
 def text_of(el: etree._Element | None) -> str:
