@@ -23,6 +23,7 @@ from secaudit.model import ErrorReason, Location, TextChunk
 
 _ROW_TAGS = ("{*}row", "{*}oddHeader", "{*}evenHeader", "{*}firstHeader")
 _FOOTER_TAGS = ("{*}oddFooter", "{*}evenFooter", "{*}firstFooter")
+_COMMENTS_PART = re.compile(r"xl/comments\d*\.xml$", re.I)
 _FORMAT_CODE = re.compile(r'&(?:"[^"]*"|\d+|K[0-9A-Fa-f]{6}|[LCR]|[PNDTFAZGBIUESXYH+\-])')
 
 
@@ -37,7 +38,7 @@ def extract(parts: ZipParts, main: str, ctx: ExtractContext) -> Iterator[TextChu
         if data is not None:
             yield from _sheet_rows(data, name, strings, ctx)
     for part in sorted(parts.names()):
-        if re.match(r"xl/comments\d*\.xml$", part, re.I):
+        if _COMMENTS_PART.match(part):
             yield from _comments(parts, part, ctx)
 
 

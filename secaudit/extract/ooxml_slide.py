@@ -22,6 +22,8 @@ _PLACEHOLDER_LOCATION = {"ftr": Location.FOOTER, "hdr": Location.HEADER}
 _SKIPPED_PLACEHOLDERS = frozenset({"sldNum", "dt", "sldImg"})
 _NUMBER = re.compile(r"(\d+)\.xml$")
 _COMMENT_TAGS = any_ns("cm", "comment")
+_COMMENTS_PART = re.compile(r"ppt/comments/[^/]+\.xml$", re.I)
+_SLIDE_PART = re.compile(r"ppt/slides/slide\d+\.xml$", re.I)
 
 
 def extract(parts: ZipParts, main: str, ctx: ExtractContext) -> Iterator[TextChunk]:
@@ -35,7 +37,7 @@ def extract(parts: ZipParts, main: str, ctx: ExtractContext) -> Iterator[TextChu
                 yield ctx.chunk(text, where, index=ordinal, standalone=True)
         yield from _notes(parts, slide, ordinal, ctx)
     for name in sorted(parts.names()):
-        if re.match(r"ppt/comments/[^/]+\.xml$", name, re.I):
+        if _COMMENTS_PART.match(name):
             yield from _comments(parts, name, ctx)
 
 
@@ -51,7 +53,7 @@ def slide_parts(parts: ZipParts, main: str) -> list[str]:
             ordered.append(parts.find(target) or target)
     if ordered:
         return ordered
-    found = [n for n in parts.names() if re.match(r"ppt/slides/slide\d+\.xml$", n, re.I)]
+    found = [n for n in parts.names() if _SLIDE_PART.match(n)]
     return sorted(found, key=_number)
 
 

@@ -28,6 +28,7 @@ from secaudit.model import ErrorReason, Location, TextChunk
 
 INFO_KEYS = ("Title", "Subject", "Keywords", "Author")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def extract_pdf(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
@@ -96,7 +97,7 @@ def _page_lines(
             text = textpage.get_text_bounded()
         finally:
             textpage.close()
-        lines = [_clean(line) for line in re.split(r"\r\n|\r|\n", text)]
+        lines = [_clean(line) for line in _LINE_BREAK.split(text)]
         lines = [line for line in lines if line]
         has_images = bool(lines) or _has_images(page)
         return lines, has_images
