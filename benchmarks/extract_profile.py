@@ -1,6 +1,7 @@
 """Per-format cost of extraction (and detection) on the mixed benchmark corpus, in one process.
 
-    python benchmarks/extract_profile.py [CORPUS] [--rounds 3] [--profile docx] [--detect] [--ext E,F]
+    python benchmarks/extract_profile.py [CORPUS] [--rounds 3] [--profile EXT] [--detect]
+                                         [--ext docx,xlsx]
 
 CORPUS defaults to a fresh ``gen_mixed`` corpus of 2,000 files (``scan_speed.py --keep DIR``
 leaves one in ``DIR/mixed``). Every file is read once into memory, then run through
