@@ -71,6 +71,9 @@ fi
 
 # Python with venv support (Debian's python3 needs python3-venv for ensurepip).
 python3 -c 'import venv, ensurepip' 2>/dev/null || apt_install python3-venv
+# A Chinese system font: PDFium falls back to it for PDFs whose CJK fonts are not embedded
+# (without one, characters of such PDFs are lost); report readers need it too.
+[ -z "$prefix" ] && apt_install fonts-noto-cjk
 if [ "$mode" = dev ]; then
   # Test tools: headless browser for report rendering, minisign, filesystem tools for
   # loop-mounted USB-stick images, iproute2 for network namespaces.
