@@ -97,7 +97,7 @@ def _sheet_rows(
             name = local(el)
             if name == "row":
                 ctx.check_time()
-                text = "\t".join(v for v in (_cell(c, strings) for c in children(el, "c")) if v)
+                text = _row_text(el, strings)
                 row_no = int(el.get("r") or 0) - 1 if (el.get("r") or "").isdigit() else running
                 running = row_no + 1
                 if text.strip():
@@ -110,6 +110,34 @@ def _sheet_rows(
                     yield ctx.chunk(text, where, key=sheet, standalone=True)
     except etree.XMLSyntaxError as exc:
         ctx.error(ErrorReason.CORRUPT, f"sheet {sheet!r}: damaged XML after row {running}: {exc}")
+
+
+def _row_text(row: etree._Element, strings: list[str]) -> str:
+    """Cells joined by tabs at their column positions (``r="C5"``), so a value stays under its
+    column header even when cells before it are empty; trailing empty cells dropped."""
+    values: list[str] = []
+    for cell in children(row, "c"):
+        col = _column(cell.get("r") or "")
+        value = _cell(cell, strings)
+        if col is not None and col >= len(values) and col - len(values) < 1024:
+            values.extend([""] * (col - len(values)))
+        values.append(value)
+    while values and not values[-1]:
+        values.pop()
+    return "\t".join(values)
+
+
+def _column(ref: str) -> int | None:
+    """0-based column of a cell reference (``"AB12"`` → 27); None if there is none."""
+    col = 0
+    for ch in ref:
+        if "A" <= ch <= "Z":
+            col = col * 26 + ord(ch) - 64
+        elif ch.isdigit():
+            break
+        else:
+            return None
+    return col - 1 if col else None
 
 
 def _release(row: etree._Element) -> None:
