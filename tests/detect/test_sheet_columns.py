@@ -1,4 +1,5 @@
-"""Spreadsheet columns keep their place (empty cells included), so a column header judges the values under it."""
+"""Spreadsheet columns keep their place (empty cells included), so a column header judges the
+values under it."""
 
 from __future__ import annotations
 
