@@ -59,7 +59,13 @@ def _finding_from_row(d: dict[str, Any]) -> Finding:
     )
 
 
+_CLEAN = "C|"
+"""Prefix of the compact form of a result with no finding, error or member (most files)."""
+
+
 def encode_result(r: FileResult) -> str:
+    if not (r.findings or r.errors or r.members) and "|" not in r.format:
+        return f"{_CLEAN}{r.size}|{r.sha256}|{r.format}"
     return json.dumps(
         {
             "size": r.size,
@@ -74,6 +80,9 @@ def encode_result(r: FileResult) -> str:
 
 
 def decode_result(path: str, mtime_ns: int, text: str) -> FileResult:
+    if text.startswith(_CLEAN):
+        size, sha256, fmt = text[len(_CLEAN) :].split("|")
+        return FileResult(path=path, size=int(size), sha256=sha256, format=fmt, mtime_ns=mtime_ns)
     d = json.loads(text)
     return FileResult(
         path=path,

@@ -8,7 +8,9 @@ and files become ``permission`` records, files that disappear during the walk ``
 from __future__ import annotations
 
 import fnmatch
+import functools
 import os
+import re
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -40,8 +42,12 @@ def _inside(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
-def _excluded(path: str, patterns: tuple[str, ...]) -> bool:
-    return any(fnmatch.fnmatch(path, p) for p in patterns)
+@functools.lru_cache(maxsize=32)
+def _exclusion(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
+    """All exclude globs as one compiled pattern (one match per path, not one per glob)."""
+    if not patterns:
+        return None
+    return re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in patterns))
 
 
 def walk(paths: list[str], exclude: tuple[str, ...] = ()) -> Iterator[WalkEntry | WalkProblem]:
@@ -90,9 +96,10 @@ def _walk_dir(
     except OSError as exc:
         yield WalkProblem(folder, ErrorReason.CORRUPT, f"folder not readable: {exc}")
         return
+    excluded = _exclusion(exclude)
     for entry in entries:
         path = entry.path
-        if exclude and _excluded(path, exclude):
+        if excluded is not None and excluded.match(path):
             continue
         try:
             is_link = entry.is_symlink()

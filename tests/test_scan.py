@@ -129,3 +129,27 @@ def test_scan_records_chain_of_events_in_ledger(tree: Path, home: Path) -> None:
     assert ledger.verify() == len(kinds)
     dump = json.dumps([e.data for e in ledger.events()], ensure_ascii=False)
     assert _id_number(5) not in dump and "关于二〇二四年" not in dump
+
+
+def test_cache_round_trip_keeps_every_field() -> None:
+    from secaudit.cache import decode_result, encode_result
+    from secaudit.model import (
+        Confidence,
+        ErrorReason,
+        ExtractError,
+        FileResult,
+        Finding,
+        Level,
+        Location,
+    )
+
+    clean = FileResult("/x/a.txt", 12, "ab" * 32, "text", mtime_ns=7)
+    full = FileResult(
+        "/x/b.zip", 99, "cd" * 32, "zip",
+        findings=(Finding("marking", Location.FILENAME, "内/（机密）a.docx", Confidence.MEDIUM,
+                          "marking", level=Level.SECRET, text="（机密）", note="n"),),
+        errors=(ExtractError(ErrorReason.ENCRYPTED, "password", "内/b.pdf"),),
+        mtime_ns=8, members=("内/（机密）a.docx", "内/b.pdf"),
+    )
+    for r in (clean, full):
+        assert decode_result(r.path, r.mtime_ns, encode_result(r)) == r

@@ -77,3 +77,13 @@ def test_unreadable_folder_reported_even_as_root(
     monkeypatch.setattr(os, "scandir", scandir)
     _, problems = _split(list(walk([str(tmp_path)])))
     assert problems == {str(locked): ErrorReason.PERMISSION}
+
+
+def test_exclude_globs_skip_matching_paths(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "config").write_text("x")
+    (tmp_path / "node_modules" / "m").mkdir(parents=True)
+    (tmp_path / "node_modules" / "m" / "a.js").write_text("x")
+    (tmp_path / "keep.txt").write_text("x")
+    files, _ = _split(list(walk([str(tmp_path)], ("*/.git/*", "*/node_modules/*"))))
+    assert files == {str(tmp_path / "keep.txt")}

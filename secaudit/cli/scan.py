@@ -66,11 +66,12 @@ def scan_command(
             progress.done()
         if ledger:
             ledger.close()
-    text = (
-        json.dumps(run.to_json(), ensure_ascii=False, indent=2)
-        if fmt is OutputFormat.JSON
-        else _scan_table(run)
-    )
+    if fmt is OutputFormat.JSON:
+        # indented for a person at a terminal; compact (C encoder, much faster) for files/pipes
+        indent = 2 if output is None and sys.stdout.isatty() else None
+        text = json.dumps(run.to_json(), ensure_ascii=False, indent=indent)
+    else:
+        text = _scan_table(run)
     if output:
         output.write_text(text + "\n", encoding="utf-8")
     else:

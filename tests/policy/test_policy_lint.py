@@ -65,7 +65,7 @@ MALFORMED = [
     (
         "bad yaml",
         VALID.replace("severity: critical", "severity: critical: high  # <-"),
-        "bad YAML: mapping values are not allowed here",
+        "bad YAML: mapping values are not allowed",
     ),
     ("unknown top key", VALID + "colour: red  # <-\n", "colour: unknown key"),
     (
