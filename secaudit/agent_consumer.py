@@ -19,6 +19,8 @@ from secaudit.scan import Scanner
 from secaudit.sources.mailstores import MailState, scan_mail_once
 
 log = logging.getLogger(__name__)
+IDLE_RELEASE_S = 30.0
+"""After this long without a job the worker processes are stopped (started again on demand)."""
 
 
 class Consumer:
@@ -43,8 +45,10 @@ class Consumer:
         queue = self.agent.queue
         try:
             while not stop.is_set():
-                job = queue.get_batch(timeout=None)
+                job = queue.get_batch(timeout=IDLE_RELEASE_S)
                 if job is None:
+                    if self.scanner is not None:
+                        self.scanner.release_workers()  # idle: give the memory back
                     continue
                 try:
                     if not stop.is_set():

@@ -137,6 +137,10 @@ class Scanner:
             else None
         )
 
+    def release_workers(self) -> None:
+        """Stop the worker processes now; the next scan starts them again."""
+        self._pool.close()
+
     def close(self) -> None:
         self._pool.close()
         if self._cache:

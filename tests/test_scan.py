@@ -153,3 +153,16 @@ def test_cache_round_trip_keeps_every_field() -> None:
     )
     for r in (clean, full):
         assert decode_result(r.path, r.mtime_ns, encode_result(r)) == r
+
+
+def test_release_workers_stops_processes_and_next_scan_restarts_them(
+    tree: Path, home: Path
+) -> None:
+    with _scanner(home, use_cache=False) as sc:
+        sc.scan([tree], ScanContext())
+        procs = [w.proc for w in sc._pool._workers]
+        assert procs and all(p.is_alive() for p in procs)
+        sc.release_workers()
+        assert not any(p.is_alive() for p in procs)
+        again = sc.scan([tree], ScanContext())
+    assert {Path(r.path).name for r in again.files} == {"通知.txt", "gbk.txt", "客户名单.txt"}
