@@ -41,7 +41,7 @@ from secaudit.agent_status import collect_status, read_status, remove_status, wr
 from secaudit.agent_watch import WatchSet
 from secaudit.config import Config
 from secaudit.ledger import Ledger
-from secaudit.model import Channel, Medium, ScanContext
+from secaudit.model import Channel, HostRole, Medium, ScanContext
 from secaudit.policy import Policy, load_policy
 from secaudit.sources.connectivity import ConnectivityState, probe_connectivity
 from secaudit.sources.hostfacts import host_facts
@@ -89,6 +89,12 @@ class Agent:
     @property
     def connected(self) -> bool | None:
         return self.connectivity.connected if self.connectivity else None
+
+    @property
+    def watches_roots(self) -> bool:
+        """Roots are scanned and watched on a host that is connected, and on a host whose role is
+        ``internet`` even while it is offline (its files go online with it)."""
+        return bool(self.connected) or self.config.host.role is HostRole.INTERNET
 
     def context(self, channel: Channel, *, medium: Medium | None = None) -> ScanContext:
         return ScanContext(channel=channel, host_role=self.config.host.role,
@@ -254,7 +260,7 @@ class Agent:
             self._scan_roots()
 
     def _scan_roots(self) -> None:
-        if not self.connected:
+        if not self.watches_roots:
             return
         roots = self.watches.roots()
         if roots:
@@ -292,7 +298,7 @@ class Agent:
             if medium is not None and os.path.lexists(path):
                 self.enqueue(ScanJob("files", (path,),
                                      self.context(Channel.REMOVABLE_MEDIA, medium=medium), "watch"))
-        elif kind == "root" and self.connected and os.path.lexists(path):
+        elif kind == "root" and self.watches_roots and os.path.lexists(path):
             self.enqueue(ScanJob("files", (path,), self.context(Channel.INTERNET_HOST), "watch"))
 
     # -- consumer thread --------------------------------------------------------------------

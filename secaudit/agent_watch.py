@@ -3,10 +3,10 @@
 ``WatchSet`` owns the observers (``secaudit.watch.Watches``) of three kinds of folders and routes
 every event to the agent's debouncer with a tag saying what the folder is:
 
-- ``medium``: a mounted removable medium (polling observer for FAT/NTFS/FUSE or when
-  ``agent.watch_polling``), watched from insertion to removal;
+- ``medium``: a mounted removable medium (polling observer for FUSE/network filesystems or
+  when ``agent.watch_polling``), watched from insertion to removal;
 - ``root``: the configured internet-host roots (``agent.roots``, ``~`` = every user's home),
-  watched only while the host is connected;
+  watched while the host is connected (always on an internet-role host);
 - ``mail``: the folders holding the mail stores (mbox files: their folder, not recursive).
 """
 
@@ -55,8 +55,8 @@ class WatchSet:
         return [str(p) for p in expand_user_globs(self.agent.config.agent.roots) if p.is_dir()]
 
     def sync_roots(self) -> None:
-        """Watch the roots while connected; stop watching them otherwise."""
-        wanted = self.roots() if self.agent.connected else []
+        """Watch the roots while the agent says so (connected, or an internet-role host)."""
+        wanted = self.roots() if self.agent.watches_roots else []
         with self._lock:
             old, self._roots = self._roots, wanted
         for root in old:

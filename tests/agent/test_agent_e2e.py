@@ -206,3 +206,20 @@ def test_internet_host_roots_scanned_and_watched_when_connected(tmp_path, start_
         new = agent.wait_for(_violation("SEC-001", "新文件.docx"), kinds=["violation"])
         assert new.data["level"] == "top_secret"
         assert not [e for e in agent.events(["violation"]) if e.data["rule"] == "SEC-011"]
+
+
+
+def test_internet_role_host_roots_scanned_even_while_offline(tmp_path, start_agent):
+    """An internet computer that is offline now still holds what goes online with it."""
+    desk = tmp_path / "user" / "Desktop"
+    desk.mkdir(parents=True)
+    (desk / "计划.txt").write_bytes(marked_txt("秘密★1年"))
+    home = tmp_path / "h"
+    # base_config points the probe at a closed loopback port: the host is offline
+    write_config(home, base_config(host={"role": "internet"}, agent={"roots": [str(desk)]}))
+    agent = start_agent(home)
+    hit = agent.wait_for(_violation("SEC-001", "计划.txt"), kinds=["violation"])
+    assert hit.data["channel"] == "internet_host"
+    assert agent.events(["connectivity"])[0].data["connected"] is False
+    (desk / "新.txt").write_bytes(marked_txt("机密★2年"))
+    agent.wait_for(_violation("SEC-001", "新.txt"), kinds=["violation"])
