@@ -24,6 +24,7 @@ import pypdfium2.raw as pdfium_c
 
 from secaudit.errors import CorruptError, EncryptedError
 from secaudit.extract.base import ExtractContext
+from secaudit.extract.cjkfonts import has_cjk_system_font, uses_chinese_cid_font
 from secaudit.model import ErrorReason, Location, TextChunk
 
 INFO_KEYS = ("Title", "Subject", "Keywords", "Author")
@@ -33,6 +34,12 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 def extract_pdf(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
     doc = _open(data)
+    if uses_chinese_cid_font(data) and not has_cjk_system_font():
+        ctx.error(
+            ErrorReason.UNSUPPORTED,
+            "PDF uses Chinese fonts that may not be embedded and this machine has no Chinese "
+            "system font: some text may be missing (install fonts-wqy-microhei)",
+        )
     try:
         yield from _info(doc, ctx)
         yield from _pages(doc, ctx)

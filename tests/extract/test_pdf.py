@@ -145,3 +145,24 @@ def test_attachments_are_recursed() -> None:
     assert [(e.member, e.reason) for e in result.errors] == [
         ("image.png", ErrorReason.UNSUPPORTED)
     ]
+
+
+def test_missing_chinese_system_font_is_reported(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Without a Chinese system font PDFium may drop characters of non-embedded CJK fonts: the
+    officer is told, rather than shown a thinner text as if it were complete."""
+    import secaudit.extract.pdf as pdf_module
+
+    data = build_pdf([["机密★1年", "关于调整利率的通知"]])
+    monkeypatch.setattr(pdf_module, "has_cjk_system_font", lambda: False)
+    result = extract_bytes(data, "a.pdf")
+    assert [e.reason.value for e in result.errors] == ["unsupported"]
+    assert "Chinese system font" in result.errors[0].detail
+    monkeypatch.setattr(pdf_module, "has_cjk_system_font", lambda: True)
+    assert extract_bytes(data, "a.pdf").errors == ()
+
+
+def test_this_machine_has_a_chinese_font() -> None:
+    """install.sh installs one; PDF text of non-embedded Chinese fonts depends on it."""
+    from secaudit.extract.cjkfonts import has_cjk_system_font
+
+    assert has_cjk_system_font()
