@@ -176,7 +176,8 @@ def generate_mixed(out: Path, n: int, seed: int = 7) -> None:
             base.with_suffix(".txt").write_bytes(text.encode("gb18030"))
         elif kind == "html":
             body = "".join(f"<p>{p}</p>" for p in paras)
-            html = f"<html><head><meta charset='utf-8'><title>通知</title></head><body>{body}</body></html>"
+            head = "<head><meta charset='utf-8'><title>通知</title></head>"
+            html = f"<html>{head}<body>{body}</body></html>"
             base.with_suffix(".html").write_text(html, encoding="utf-8")
         elif kind == "eml":
             base.with_suffix(".eml").write_bytes(eml_bytes(paras, text.encode()))
