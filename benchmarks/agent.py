@@ -9,7 +9,8 @@ Needs root (it loop-mounts an ext4 image as a USB stick). Steps:
    every 10 ms) -> p50 / p95 / max;
 3. throughput: write ``--burst`` marked files as fast as possible; time until the last of them
    has its violation -> files/s;
-4. idle: wait until the agent is idle, then sample its RSS and CPU time (main process, and its
+4. idle: wait ``--settle`` s (35: the agent stops its worker processes after 30 s without a
+   job), then sample its RSS and CPU time (main process, and its
    worker processes separately) over ``--idle`` seconds.
 
     sudo .venv/bin/python benchmarks/agent.py [--files 60] [--burst 1000] [--idle 60] [--polling]
@@ -128,6 +129,8 @@ def main() -> int:
     ap.add_argument("--files", type=int, default=60)
     ap.add_argument("--burst", type=int, default=1000)
     ap.add_argument("--idle", type=float, default=60.0)
+    ap.add_argument("--settle", type=float, default=35.0,
+                    help="seconds after the burst before the idle window (workers stop after 30)")
     ap.add_argument("--polling", action="store_true", help="force the polling observer")
     args = ap.parse_args()
     if os.geteuid() != 0:
@@ -144,7 +147,7 @@ def main() -> int:
             time.sleep(2.0)  # first scan of the (empty) medium
             lat = sorted(_latency(db, mp, args.files))
             burst_s = _burst(db, mp, args.burst)
-            time.sleep(3.0)
+            time.sleep(args.settle)  # past the consumer's idle release of the workers
             idle = _idle(agent.pid, args.idle)
         finally:
             agent.send_signal(signal.SIGTERM)

@@ -48,7 +48,7 @@ class Consumer:
                 job = queue.get_batch(timeout=IDLE_RELEASE_S)
                 if job is None:
                     if self.scanner is not None:
-                        self.scanner.release_workers()  # idle: give the memory back
+                        self.scanner.release_workers(servers=True)  # idle: memory back
                     continue
                 try:
                     if not stop.is_set():

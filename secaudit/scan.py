@@ -32,7 +32,7 @@ from secaudit.model import (
     Violation,
 )
 from secaudit.walk import WalkEntry, WalkProblem, walk
-from secaudit.workers import Task, WorkerPool
+from secaudit.workers import Task, WorkerPool, stop_process_servers
 
 if TYPE_CHECKING:
     from secaudit.policy import Policy
@@ -137,9 +137,12 @@ class Scanner:
             else None
         )
 
-    def release_workers(self) -> None:
-        """Stop the worker processes now; the next scan starts them again."""
+    def release_workers(self, *, servers: bool = False) -> None:
+        """Stop the worker processes now (and with ``servers`` the fork server and resource
+        tracker too); the next scan starts them again."""
         self._pool.close()
+        if servers:
+            stop_process_servers()
 
     def close(self) -> None:
         self._pool.close()

@@ -9,6 +9,7 @@ keep the per-file IPC cost low.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import multiprocessing as mp
 import os
@@ -107,6 +108,22 @@ def _worker_main(conn: Connection, limits: Limits, vocabulary: Vocabulary, nice:
                 err = ExtractError(ErrorReason.CORRUPT, detail)
                 result = FileResult(task.path, task.size, "", "unknown", (), (err,), task.mtime_ns)
             conn.send(result)
+
+
+def stop_process_servers() -> None:
+    """Stop multiprocessing's fork server and resource tracker; both start again on demand.
+
+    The agent calls this when it has been idle a while, so an idle agent is one process. Uses
+    the standard library's ``_stop`` hooks where they exist (CPython 3.8+); without them the
+    servers simply stay.
+    """
+    from multiprocessing import forkserver, resource_tracker
+
+    for server in (forkserver._forkserver, resource_tracker._resource_tracker):
+        stop = getattr(server, "_stop", None)
+        if stop is not None:
+            with contextlib.suppress(Exception):
+                stop()
 
 
 @dataclass

@@ -162,7 +162,10 @@ def test_release_workers_stops_processes_and_next_scan_restarts_them(
         sc.scan([tree], ScanContext())
         procs = [w.proc for w in sc._pool._workers]
         assert procs and all(p.is_alive() for p in procs)
-        sc.release_workers()
+        sc.release_workers(servers=True)
         assert not any(p.is_alive() for p in procs)
+        from multiprocessing import forkserver
+
+        assert forkserver._forkserver._forkserver_pid is None  # the fork server stopped too
         again = sc.scan([tree], ScanContext())
     assert {Path(r.path).name for r in again.files} == {"通知.txt", "gbk.txt", "客户名单.txt"}
