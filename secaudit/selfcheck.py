@@ -187,13 +187,14 @@ def _automatic(seen: _Observed, ledger: Ledger) -> list[AutoCheck]:
         1 for e in events if e.kind == "violation" and e.data.get("channel") == "removable_media"
     )
     total = seen.scanned + seen.not_scanned
+    nothing = "未检查：配置的检查目录在本机均不存在或为空（agent.roots）"
     return [
         AutoCheck(
             "auto.files",
             "终端文件检查：未发现标密或敏感文件违规存储",
             20,
-            scan_result,
-            f"检查目录 {len(seen.roots or [])} 个，违规 {len(scan_v)} 项",
+            scan_result if total else None,
+            f"检查目录 {len(seen.roots or [])} 个，违规 {len(scan_v)} 项" if total else nothing,
         ),
         AutoCheck(
             "auto.connectivity",
@@ -234,8 +235,8 @@ def _automatic(seen: _Observed, ledger: Ledger) -> list[AutoCheck]:
             "auto.coverage",
             "检查范围完整（无未能检查的文件）",
             5,
-            seen.scanned / total if total else 1.0,
-            f"已检查 {seen.scanned} 个，未能检查 {seen.not_scanned} 个",
+            seen.scanned / total if total else None,
+            f"已检查 {seen.scanned} 个，未能检查 {seen.not_scanned} 个" if total else nothing,
         ),
     ]
 

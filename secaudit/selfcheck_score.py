@@ -52,12 +52,13 @@ _ANSWERS = {
 
 @dataclass(frozen=True)
 class AutoCheck:
-    """One automatic check: ``result`` is 0…1."""
+    """One automatic check: ``result`` is 0…1, or ``None`` when there was nothing to check
+    (left out of the score like a manual ``na`` item, and shown as 未检查 with the reason)."""
 
     id: str
     title: str
     weight: int
-    result: float
+    result: float | None
     note: str = ""
 
     def to_json(self) -> dict[str, Any]:
@@ -65,7 +66,7 @@ class AutoCheck:
             "id": self.id,
             "title": self.title,
             "weight": self.weight,
-            "score": round(self.result, 3),
+            "score": None if self.result is None else round(self.result, 3),
             "note": self.note,
         }
 
@@ -158,6 +159,8 @@ def grade(
 ) -> Grade:
     total = earned = 0.0
     for a in automatic:
+        if a.result is None:
+            continue
         total += a.weight
         earned += a.weight * max(0.0, min(1.0, a.result))
     for m in manual:

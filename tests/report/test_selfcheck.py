@@ -187,3 +187,19 @@ def test_report_after_selfcheck_reads_answers_from_the_ledger(site: Path, tmp_pa
     model = embedded_data(out.read_bytes())
     assert model["selfcheck"]["verdict"] == "fails"
     assert model["checklist"][0]["question"] and model["checklist"][0]["answer"] == "yes"
+
+
+def test_selfcheck_with_nothing_to_scan_says_not_checked(site: Path, tmp_path: Path) -> None:
+    """A root folder that is empty or missing is not a clean result: the file checks are shown
+    as 未检查 and left out of the score instead of earning full marks."""
+    for f in (tmp_path / "桌面").iterdir():
+        f.unlink()
+    from secaudit.selfcheck import run_selfcheck
+
+    result = run_selfcheck(load_config(site), answers_file=EXAMPLE, out=tmp_path / "n.html")
+    by_id = {a["id"]: a for a in result.automatic}
+    assert by_id["auto.files"]["score"] is None and "未检查" in by_id["auto.files"]["note"]
+    assert by_id["auto.coverage"]["score"] is None
+    assert by_id["auto.ledger"]["score"] == 1.0
+    html = result.report.path.read_text(encoding="utf-8")
+    assert "未检查：配置的检查目录" in html
