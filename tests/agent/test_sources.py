@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import socket
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -159,22 +160,17 @@ def test_usb_history_merges_sessions_and_skips_non_storage() -> None:
 
 @pytest.mark.root
 def test_kmsg_is_read_without_blocking() -> None:
-    try:
-        fd = os.open("/dev/kmsg", os.O_WRONLY)
-    except OSError as exc:
-        pytest.skip(f"/dev/kmsg not writable here: {exc}")
-    marker = f"SATEST{os.getpid()}"
-    try:
-        for line in ("usb 9-9: New USB device found, idVendor=abcd, idProduct=0001",
-                     f"usb 9-9: SerialNumber: {marker}",
-                     "usb-storage 9-9:1.0: USB Mass Storage device detected",
-                     "usb 9-9: USB disconnect, device number 9"):
-            os.write(fd, line.encode())
-    finally:
-        os.close(fd)
-    records = parse_kernel_log(kmsg_lines(), "kmsg")
-    mine = [r for r in records if r.serial == marker]
-    assert len(mine) == 1 and mine[0].first_seen and mine[0].vendor_id == "abcd"
+    """The real /dev/kmsg is read to its end and the call returns (a blocking read would hang the
+    agent). Nothing is written to the kernel log: fake USB lines there would show up as devices
+    in the USB history of every later report on this machine."""
+    if not os.access("/dev/kmsg", os.R_OK):
+        pytest.skip("/dev/kmsg is not readable here")
+    started = time.monotonic()
+    lines = kmsg_lines()
+    assert time.monotonic() - started < 5
+    # the kernel's own messages, each with its time stamp
+    assert lines and all(isinstance(ts, str) and isinstance(text, str) for ts, text in lines)
+    parse_kernel_log(lines, "kmsg")  # real lines parse without error
 
 
 def test_host_facts(tmp_path: Path) -> None:
