@@ -199,8 +199,21 @@ class WorkerPool:
         small = 256 * 1024
         while pending and len(batch) < 32 and batch[0].size < small and pending[0].size < small:
             batch.append(pending.popleft())
+        self._send(w, batch)
+
+    def _send(self, w: _Worker, batch: list[Task]) -> None:
+        """Hand ``batch`` to ``w``; a worker that died while idle is replaced first."""
+        try:
+            w.conn.send(batch)
+        except OSError:  # broken pipe: killed from outside (OOM killer, an operator)
+            w.proc.kill()
+            w.proc.join(5)
+            w.conn.close()
+            fresh = self._spawn()
+            self._workers[self._workers.index(w)] = fresh
+            fresh.conn.send(batch)
+            w = fresh
         w.batch, w.done, w.started = batch, 0, time.monotonic()
-        w.conn.send(batch)
 
     def _collect(self, busy: list[_Worker]) -> Iterator[FileResult]:
         timeout = self.limits.file_timeout
@@ -243,9 +256,7 @@ class WorkerPool:
             current.mtime_ns,
         )
         if rest:
-            nw = self._workers[idx]
-            nw.batch, nw.done, nw.started = rest, 0, time.monotonic()
-            nw.conn.send(rest)
+            self._send(self._workers[idx], rest)
 
     def close(self) -> None:
         for w in self._workers:

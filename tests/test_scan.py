@@ -169,3 +169,18 @@ def test_release_workers_stops_processes_and_next_scan_restarts_them(
         assert forkserver._forkserver._forkserver_pid is None  # the fork server stopped too
         again = sc.scan([tree], ScanContext())
     assert {Path(r.path).name for r in again.files} == {"通知.txt", "gbk.txt", "客户名单.txt"}
+
+
+def test_worker_killed_from_outside_is_replaced(tree: Path, home: Path) -> None:
+    """A worker that dies while idle (OOM killer, kill -9) costs nothing: the next scan goes on."""
+    import os
+    import signal
+
+    with _scanner(home, use_cache=False) as sc:
+        sc.scan([tree], ScanContext())
+        for w in sc._pool._workers:
+            os.kill(w.proc.pid, signal.SIGKILL)
+            w.proc.join(5)
+        again = sc.scan([tree], ScanContext())
+    assert {Path(r.path).name for r in again.files} == {"通知.txt", "gbk.txt", "客户名单.txt"}
+    assert not any(r.errors for r in again.results)
