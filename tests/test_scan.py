@@ -184,3 +184,36 @@ def test_worker_killed_from_outside_is_replaced(tree: Path, home: Path) -> None:
         again = sc.scan([tree], ScanContext())
     assert {Path(r.path).name for r in again.files} == {"通知.txt", "gbk.txt", "客户名单.txt"}
     assert not any(r.errors for r in again.results)
+
+
+def test_worker_dying_mid_file_gives_that_file_an_error_and_the_scan_goes_on(
+    tree: Path, home: Path
+) -> None:
+    """A parser crash (segfault, OOM kill) while reading one file costs that file only."""
+    import os
+    import signal
+    import threading
+    import time
+
+    big = tree / "大文件.txt"
+    big.write_text(("正文内容，无标识。" * 40 + "\n") * 60000, encoding="utf-8")  # ~65 MB
+    with _scanner(home, use_cache=False) as sc:
+        result: list = []
+        thread = threading.Thread(target=lambda: result.append(sc.scan([tree], ScanContext())))
+        thread.start()
+        deadline = time.monotonic() + 30
+        victim = None
+        while victim is None and time.monotonic() < deadline:
+            for w in list(sc._pool._workers):
+                if w.batch and w.batch[w.done].path == str(big):
+                    victim = w
+            time.sleep(0.01)
+        assert victim is not None, "the big file never reached a worker"
+        os.kill(victim.proc.pid, signal.SIGKILL)
+        thread.join(60)
+    (run,) = result
+    by_name = {Path(r.path).name: r for r in run.results}
+    assert [(e.reason.value, e.detail) for e in by_name["大文件.txt"].errors] == [
+        ("corrupt", "parser crashed")
+    ]
+    assert by_name["通知.txt"].classification.value == "secret"
