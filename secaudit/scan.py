@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import time
 import uuid
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -224,28 +224,34 @@ class Scanner:
     def _results(self, run: ScanRun, inodes: dict[str, int]) -> Iterator[FileResult]:
         """Cached results first-hand, walk problems as error results, the rest via workers.
 
+        The walk is consumed lazily by the worker pool, so reading starts with the first files
+        found (progress shows at once; a huge tree is never held in memory as a task list).
         ``inodes`` receives the inode of every file handed to the workers (cache key).
         """
-        to_read: list[Task] = []
+        ready: deque[FileResult] = deque()  # cached and unreachable files, met during the walk
 
         def tasks() -> Iterator[Task]:
-            yield from to_read
+            for item in walk(run.paths, self.config.scan.exclude):
+                if isinstance(item, WalkProblem):
+                    err = ExtractError(item.reason, item.detail)
+                    ready.append(FileResult(item.path, 0, "", "unknown", (), (err,)))
+                    continue
+                cached = None
+                if self._cache:
+                    cached = self._cache.get(item.path, item.size, item.mtime_ns, item.inode)
+                if cached is not None:
+                    run.cached_files += 1
+                    ready.append(cached)
+                else:
+                    inodes[item.path] = item.inode  # only fresh results go into the cache
+                    yield _task(item)
 
-        for item in walk(run.paths, self.config.scan.exclude):
-            if isinstance(item, WalkProblem):
-                err = ExtractError(item.reason, item.detail)
-                yield FileResult(item.path, 0, "", "unknown", (), (err,))
-                continue
-            cached = None
-            if self._cache:
-                cached = self._cache.get(item.path, item.size, item.mtime_ns, item.inode)
-            if cached is not None:
-                run.cached_files += 1
-                yield cached
-            else:
-                inodes[item.path] = item.inode  # only fresh results go into the cache
-                to_read.append(_task(item))
-        yield from self._pool.run(tasks())
+        for result in self._pool.run(tasks()):
+            while ready:
+                yield ready.popleft()
+            yield result
+        while ready:
+            yield ready.popleft()
 
     def _accept(
         self, run: ScanRun, result: FileResult, inode: int | None, progress: Progress | None
