@@ -6,8 +6,8 @@ author, keywords, comments, category, user-defined such as ``密级``), then che
 ``EncryptedSummary``) and raises :class:`EncryptedError`, else reads the content:
 
 * Word / Kingsoft WPS: FIB + piece table (:mod:`.ole_word`); one standalone chunk per paragraph.
-* Excel / Kingsoft ET (BIFF8, raw BIFF2-4 too): xlrd; sheet names and tab-joined rows
-  (:mod:`.ole_sheet`).
+* Excel / Kingsoft ET (BIFF8, raw BIFF2-4 too): xlrd; sheet names and tab-joined rows, plus the
+  BIFF8 page headers/footers that xlrd skips (:mod:`.ole_sheet`).
 * PowerPoint / Kingsoft DPS: text atoms of the ``PowerPoint Document`` record tree
   (:mod:`.ole_slide`).
 * Encrypted OOXML (``EncryptionInfo`` + ``EncryptedPackage``): :class:`EncryptedError`.
@@ -99,6 +99,7 @@ def extract_xls(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
         book = read_stream(ole, stream, ctx)
         ole_sheet.check_not_encrypted(book)
         yield from ole_sheet.workbook_chunks(data, ctx)
+        yield from ole_sheet.page_header_chunks(book, ctx)
         yield from embedded_objects(ole, ctx)
     finally:
         ole.close()

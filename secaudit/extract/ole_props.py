@@ -6,6 +6,10 @@ Chinese offices keep the custom property ``密级`` in the *second* section of
 write 8-bit strings in the code page of property 1 (936 = GBK, 950 = Big5). This small parser
 (MS-OLEPS) reads every section, decodes strings with the set's code page and returns
 ``{name: text}`` for the properties secaudit examines.
+
+LibreOffice, saving a document that came from OOXML, writes core properties that have no OLE id
+(category, content status…) as user-defined ``OOXMLCoreProperty<Name>``; those are returned under
+the well-known lower-case name (``category``) unless the set already has that name.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import struct
 SUMMARY_NAMES = {2: "title", 3: "subject", 4: "author", 5: "keywords", 6: "comments"}
 DOC_SUMMARY_NAMES = {2: "category", 14: "manager", 15: "company"}
 _VT_I2, _VT_I4, _VT_LPSTR, _VT_LPWSTR, _VT_BOOL = 2, 3, 30, 31, 11
+_OOXML_CORE_PREFIX = "OOXMLCoreProperty"
 _CODEPAGES = {936: "gb18030", 950: "cp950", 1200: "utf-16-le", 65001: "utf-8", 932: "cp932"}
 
 
@@ -36,6 +41,18 @@ def read_property_set(data: bytes, names: dict[int, str]) -> dict[str, str]:
             label = labels.get(prop_id)
             if label and isinstance(value, str) and value.strip():
                 out[label] = value.strip().rstrip("\x00").strip()
+    return _rename_ooxml_core(out)
+
+
+def _rename_ooxml_core(props: dict[str, str]) -> dict[str, str]:
+    """``OOXMLCorePropertyCategory`` → ``category`` (LibreOffice's way of keeping OOXML ones)."""
+    out: dict[str, str] = {}
+    for label, value in props.items():
+        if label.startswith(_OOXML_CORE_PREFIX) and len(label) > len(_OOXML_CORE_PREFIX):
+            plain = label[len(_OOXML_CORE_PREFIX) :].lower()
+            if plain not in props:
+                label = plain
+        out.setdefault(label, value)
     return out
 
 
