@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from secaudit.detect.registry import build_detectors, detect
+from secaudit.extract.ole_sheet import header_sections
 from secaudit.extract.registry import Extraction, extract_bytes
 from secaudit.model import Finding, Level, Location
 
@@ -173,3 +174,17 @@ def test_prose_about_secrecy_is_read_and_not_classified(name: str) -> None:
     body = "\n".join(texts(result, Location.BODY))
     assert "机密" in body and "秘密" in body
     assert markings(findings) == []
+
+
+@pytest.mark.parametrize(
+    ("raw", "sections"),
+    [
+        ('&L&"宋体,加粗"&14机密★5年&R第 &P 页 共 &N 页', ["机密★5年", "第 页 共 页"]),
+        ("&C内部资料", ["内部资料"]),
+        ("秘密", ["秘密"]),
+        ("&LR&&D部&C&D &T", ["R&D部"]),
+        ("&P", []),
+    ],
+)
+def test_excel_header_format_codes_are_removed(raw: str, sections: list[str]) -> None:
+    assert header_sections(raw) == sections
