@@ -99,7 +99,7 @@ def test_mountinfo_watcher_wakes_on_a_real_mount(make_image, tmp_path: Path) -> 
 def test_routes_from_proc_net(tmp_path: Path) -> None:
     (tmp_path / "route").write_text(
         "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n"
-        "eth0\t00000000\t0102A8C0\t0003\t0\t0\t100\t00000000\t0\t0\t0\n"
+        "eth0\t00000000\t0100C80A\t0003\t0\t0\t100\t00000000\t0\t0\t0\n"
         "eth0\t0002A8C0\t00000000\t0001\t0\t0\t100\t00FFFFFF\t0\t0\t0\n"
     )
     (tmp_path / "ipv6_route").write_text(
@@ -110,7 +110,7 @@ def test_routes_from_proc_net(tmp_path: Path) -> None:
     )
     routes = default_routes(tmp_path)
     assert [(r.family, r.iface, r.gateway) for r in routes] == [
-        ("inet", "eth0", "192.168.2.1"), ("inet6", "wlan0", "fe80::1")]
+        ("inet", "eth0", "10.200.0.1"), ("inet6", "wlan0", "fe80::1")]
 
 
 def test_probes_decide_connectivity() -> None:
