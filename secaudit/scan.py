@@ -24,6 +24,7 @@ from secaudit.config import Config
 from secaudit.detect.registry import build_detectors, detect, detectors_version
 from secaudit.ledger import Ledger, now_iso
 from secaudit.model import (
+    Channel,
     ExtractError,
     FileResult,
     Location,
@@ -208,7 +209,7 @@ class Scanner:
         if result.sha256 or result.format != "unknown":
             run.files_scanned += 1
             run.bytes_scanned += result.size
-        run.violations.extend(self.policy.evaluate_file(result, run.context))
+        run.violations.extend(self.policy.evaluate_file(result, _context_for(run.context, result)))
         if progress:
             progress(run.files_scanned, run.bytes_scanned, result.path)
 
@@ -219,6 +220,23 @@ class Scanner:
             self._cache.flush()
         if self.ledger:
             self.ledger.append_many(ledger_events(run))
+
+
+def _context_for(ctx: ScanContext, result: FileResult) -> ScanContext:
+    """An e-mail message scanned as channel ``email`` without known recipients (a ``.eml`` or
+    ``.msg`` file given on the command line) is judged with its own headers (From, To, Cc …),
+    so the rules on external recipients apply to it as they do in the agent's mail path."""
+    if ctx.channel is not Channel.EMAIL or ctx.mail is not None:
+        return ctx
+    if result.format not in ("eml", "msg") or not result.sha256:
+        return ctx
+    from secaudit.extract.mail import mail_meta
+
+    try:
+        with open(result.path, "rb") as fh:
+            return replace(ctx, mail=mail_meta(fh.read()))
+    except Exception:  # noqa: BLE001 - unreadable headers: judge without recipients
+        return ctx
 
 
 def _task(entry: WalkEntry) -> Task:

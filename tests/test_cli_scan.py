@@ -121,3 +121,35 @@ def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     assert os.waitstatus_to_exitcode(status) == 0
     assert "个/秒" in text and "MB" in text  # the progress line
     assert "扫描文件 300 个" in text
+
+
+def _mail_with_marked_attachment(to: str) -> bytes:
+    import io
+    from email.message import EmailMessage
+
+    buf = io.BytesIO()
+    d = docx.Document()
+    d.add_paragraph("机密★5年")
+    d.add_paragraph("关于2025年信贷投放计划的通知")
+    d.save(buf)
+    msg = EmailMessage()
+    msg["From"] = "zhangsan@rcb.example"
+    msg["To"] = to
+    msg["Subject"] = "计划材料"
+    msg.set_content("请查收。")
+    msg.add_attachment(buf.getvalue(), maintype="application", subtype="octet-stream",
+                       filename="信贷计划.docx")
+    return bytes(msg)
+
+
+def test_email_file_on_the_command_line_is_judged_with_its_recipients(tmp_path: Path) -> None:
+    out = tmp_path / "mail"
+    out.mkdir()
+    (out / "外发.eml").write_bytes(_mail_with_marked_attachment("partner@example.com"))
+    (out / "内部.eml").write_bytes(_mail_with_marked_attachment("lisi@rcb.example"))
+    r = secaudit(tmp_path / "home", "scan", "--channel", "email", "--format", "json", str(out))
+    assert r.returncode == 1, r.stderr
+    rules = {(Path(v["path"]).name, v["rule"]) for v in json.loads(r.stdout)["violations"]}
+    assert ("外发.eml", "SEC-008") in rules  # a state secret to an external domain
+    assert ("内部.eml", "SEC-008") not in rules
+    assert ("内部.eml", "SEC-007") in rules  # still a marked attachment, internal recipient
