@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Progress", "ScanRun", "Scanner"]
 
-EXTRACT_VERSION = "1"
+EXTRACT_VERSION = "2"
 """Bump when extraction output changes (part of the cache key)."""
 
 Progress = Callable[[int, int, str], None]

@@ -21,6 +21,7 @@ from functools import lru_cache
 from typing import ClassVar
 
 from secaudit.detect import validators as v
+from secaudit.detect.tables import split_rows
 from secaudit.model import Confidence, Finding, Location, TextChunk
 
 KEYWORD_WINDOW = 300
@@ -192,11 +193,11 @@ class InfoTypeDetector:
     """Counts validated sensitive values per (member, location, type)."""
 
     id: ClassVar[str] = "info_type"
-    version: ClassVar[str] = "2"
+    version: ClassVar[str] = "3"
 
     def analyze(self, chunks: Sequence[TextChunk]) -> Iterator[Finding]:
         groups: dict[tuple[str | None, Location], list[TextChunk]] = {}
-        for chunk in chunks:
+        for chunk in split_rows(chunks)[1]:  # table rows, tab-separated like sheet rows
             if chunk.location is not Location.FILENAME:
                 groups.setdefault((chunk.member, chunk.location), []).append(chunk)
         for (member, location), group in groups.items():

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from secaudit.detect.markforms import MarkGrammar, MarkMatch
+from secaudit.detect.tables import split_rows
 from secaudit.detect.vocabulary import Vocabulary
 from secaudit.model import Confidence, Finding, Location, TextChunk
 
@@ -108,7 +109,7 @@ class MarkingDetector:
         found: dict[tuple[str | None, Location, str], Finding] = {}
         body: dict[str | None, list[TextChunk]] = {}
         sheets: dict[tuple[str | None, str], list[TextChunk]] = {}
-        for chunk in chunks:
+        for chunk in split_rows(chunks)[0]:  # table cells as lines of their own, no row lines
             loc = chunk.location
             if loc is Location.BODY and chunk.key is not None:
                 sheets.setdefault((chunk.member, chunk.key), []).append(chunk)

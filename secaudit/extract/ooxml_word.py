@@ -1,7 +1,11 @@
 """WordprocessingML content (docx/docm/dotx): paragraphs, table cells, text boxes, notes.
 
 Each paragraph is one standalone chunk with its runs joined (``机`` ``密★`` ``10年`` in three
-runs reads ``机密★10年``); each table cell is one chunk; text boxes (``w:txbxContent``) and
+runs reads ``机密★10年``); each table cell is one chunk, and a row of two or more filled cells
+is first given as a *row line*: cell texts joined by tabs at their grid columns (``gridSpan``,
+``gridBefore``, empty cells kept), as a sheet row, so column headers (``账号``) judge the values
+under them (:mod:`secaudit.detect.tables` hands row lines to the info-type detector and cells to
+the marking detector); text boxes (``w:txbxContent``) and
 WordArt watermarks (VML ``textpath``, common in headers: a diagonal "机密") are chunks of their
 own. ``index`` counts the non-empty blocks of a location in reading order, so index 0 is the
 first text of the document. Headers → ``header``, footers → ``footer``, comments → ``comment``,
@@ -85,23 +89,65 @@ def blocks(container: etree._Element) -> Iterator[str]:
 
 
 def _table(tbl: etree._Element) -> Iterator[str]:
+    """Per row: the row line (see :func:`_row_line`) when two or more cells hold text, then
+    each cell's text as a block of its own, each followed by its nested tables/text boxes."""
     for row in children(tbl, "tr"):
-        for cell in children(row, "tc"):
-            own: list[str] = []
-            nested: list[str] = []
-            for el in cell:
-                if local(el) == "p":
-                    boxes: list[etree._Element] = []
-                    text = _paragraph(el, boxes)
-                    if text:
-                        own.append(text)
-                    for box in boxes:
-                        nested.extend(_box(box))
-                elif local(el) in ("tbl", "sdt", "customXml"):
-                    nested.extend(blocks(el) if local(el) != "tbl" else _table(el))
+        cells = [_cell(tc) for tc in _row_cells(row)]
+        lead = next((c for c in cells if c[1] or c[2]), None)
+        if sum(1 for _span, own, _nested in cells if own) > 1 and lead and lead[1]:
+            yield _row_line(row, cells)  # its first filled cell follows it at once
+        for _span, own, nested in cells:
             if own:
                 yield "\n".join(own)
             yield from nested
+
+
+def _row_cells(row: etree._Element) -> Iterator[etree._Element]:
+    """The ``w:tc`` of a row, also inside content controls / custom XML wrapping cells."""
+    for el in row:
+        name = local(el)
+        if name == "tc":
+            yield el
+        elif name in ("sdt", "sdtContent", "customXml"):
+            yield from _row_cells(el)
+
+
+def _row_line(row: etree._Element, cells: list[tuple[int, list[str], list[str]]]) -> str:
+    """Cell texts joined by tabs at their grid columns (``w:gridBefore``, ``w:gridSpan``), so a
+    value stays under its column header as in a sheet row; trailing empty cells dropped."""
+    values = [""] * _grid_value(row, "trPr", "gridBefore", 0)
+    for span, own, _nested in cells:
+        values.append(" ".join(own).replace("\t", " ").replace("\n", " "))
+        values.extend([""] * max(0, span - 1))
+    while values and not values[-1]:
+        values.pop()
+    return "\t".join(values)
+
+
+def _grid_value(el: etree._Element, props: str, name: str, default: int) -> int:
+    """``w:val`` of ``props/name`` (``tcPr/gridSpan``), capped so a hostile file stays small."""
+    node = next((n for pr in children(el, props) for n in children(pr, name)), None)
+    if node is None:
+        return default
+    raw = next((v for k, v in node.attrib.items() if k.rsplit("}", 1)[-1] == "val"), "")
+    return min(int(raw), 64) if raw.isdigit() else default
+
+
+def _cell(tc: etree._Element) -> tuple[int, list[str], list[str]]:
+    """(grid columns spanned, own paragraph texts, texts of nested tables and text boxes)."""
+    own: list[str] = []
+    nested: list[str] = []
+    for el in tc:
+        if local(el) == "p":
+            boxes: list[etree._Element] = []
+            text = _paragraph(el, boxes)
+            if text:
+                own.append(text)
+            for box in boxes:
+                nested.extend(_box(box))
+        elif local(el) in ("tbl", "sdt", "customXml"):
+            nested.extend(blocks(el) if local(el) != "tbl" else _table(el))
+    return _grid_value(tc, "tcPr", "gridSpan", 1), own, nested
 
 
 def _box(box: etree._Element) -> Iterator[str]:

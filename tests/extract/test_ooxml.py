@@ -131,9 +131,9 @@ def test_docx_paragraphs_tables_boxes_headers_comments_properties() -> None:
     body = by_location(result, Location.BODY)
     assert [c.text for c in body] == [
         "机密★10年", "关于2024年信贷计划的通知", "本文讨论保守国家秘密的要求。",
-        "客户名称", "张三", "核心商密", "正文尾", "文本框里的秘密★5年",
-    ]
-    assert [c.index for c in body] == list(range(8))
+        "客户名称\t张三", "客户名称", "张三", "核心商密", "正文尾", "文本框里的秘密★5年",
+    ]  # a table row: its row line (tab-separated, for column headers), then each cell
+    assert [c.index for c in body] == list(range(9))
     assert all(c.standalone for c in body)
     assert [c.text for c in by_location(result, Location.HEADER)] == ["页眉：内部资料", "绝密"]
     assert [c.text for c in by_location(result, Location.FOOTER)] == ["页脚：普通商密"]
