@@ -135,5 +135,7 @@ def _walk_dir(
             if key in seen_files:
                 continue  # hard link or symlink to a file already scanned
             seen_files.add(key)
-            yield WalkEntry(path, st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev)
+            # a linked file is read (O_NOFOLLOW) and reported at the real path it leads to
+            real = target if is_link else path
+            yield WalkEntry(real, st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev)
         # sockets, fifos, devices: nothing to read (a fifo would block the scan)

@@ -15,7 +15,7 @@ import multiprocessing as mp
 import os
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 
@@ -74,14 +74,15 @@ def analyze(task: Task, limits: Limits, detectors: tuple) -> FileResult:  # type
 
 
 def _read(path: str) -> bytes:
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NOATIME", 0))
+    """The file's bytes; never through a symbolic link, and without touching its access time
+    where the kernel allows it (``O_NOATIME`` needs the file's owner or root)."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
     try:
-        with os.fdopen(fd, "rb", closefd=False) as fh:
-            return fh.read()
+        fd = os.open(path, flags | getattr(os, "O_NOATIME", 0))
     except PermissionError:
-        raise
-    finally:
-        os.close(fd)
+        fd = os.open(path, flags)
+    with os.fdopen(fd, "rb") as fh:
+        return fh.read()
 
 
 def _worker_main(conn: Connection, limits: Limits, vocabulary: Vocabulary, nice: int) -> None:
@@ -133,9 +134,6 @@ class _Worker:
     batch: list[Task]
     done: int = 0
     started: float = 0.0
-
-
-ResultSink = Callable[[FileResult], None]
 
 
 class WorkerPool:

@@ -217,3 +217,15 @@ def test_worker_dying_mid_file_gives_that_file_an_error_and_the_scan_goes_on(
         ("corrupt", "parser crashed")
     ]
     assert by_name["通知.txt"].classification.value == "secret"
+
+
+def test_linked_file_is_read_not_reported_unreadable(tmp_path: Path, home: Path) -> None:
+    root = tmp_path / "r"
+    root.mkdir()
+    (root / "z.txt").write_text("机密★1年\n正文", encoding="utf-8")
+    (root / "a.txt").symlink_to(root / "z.txt")
+    with _scanner(home) as sc:
+        run = sc.scan([root], ScanContext(host_role=HostRole.CLASSIFIED))
+    (res,) = run.results
+    assert res.path == str(root / "z.txt") and res.errors == ()
+    assert res.classification.value == "secret"

@@ -87,3 +87,10 @@ def test_exclude_globs_skip_matching_paths(tmp_path: Path) -> None:
     (tmp_path / "keep.txt").write_text("x")
     files, _ = _split(list(walk([str(tmp_path)], ("*/.git/*", "*/node_modules/*"))))
     assert files == {str(tmp_path / "keep.txt")}
+
+
+def test_linked_file_inside_the_root_is_reported_at_its_real_path(tmp_path: Path) -> None:
+    (tmp_path / "z_real.txt").write_text("机密★1年", encoding="utf-8")
+    (tmp_path / "a_link.txt").symlink_to(tmp_path / "z_real.txt")  # met first in the walk
+    files, problems = _split(list(walk([str(tmp_path)])))
+    assert files == {str(tmp_path / "z_real.txt")} and problems == {}
