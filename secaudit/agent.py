@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-import logging
 import os
 import signal
 import threading
@@ -41,6 +40,7 @@ from secaudit.agent_status import collect_status, read_status, remove_status, wr
 from secaudit.agent_watch import WatchSet
 from secaudit.config import Config
 from secaudit.ledger import Ledger
+from secaudit.logs import logger
 from secaudit.model import Channel, HostRole, Medium, ScanContext
 from secaudit.policy import Policy, load_policy
 from secaudit.sources.connectivity import ConnectivityState, probe_connectivity
@@ -49,7 +49,7 @@ from secaudit.sources.usbhistory import usb_history
 
 __all__ = ["Agent", "read_status"]
 
-log = logging.getLogger(__name__)
+log = logger(__name__)
 HOOK_MODULES = ("secaudit.report.agent_hook",)
 STATUS_INTERVAL = 5.0
 

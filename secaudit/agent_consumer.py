@@ -8,17 +8,17 @@ that fails is recorded as an ``error`` event and the thread carries on.
 
 from __future__ import annotations
 
-import logging
 import threading
 from pathlib import Path
 from typing import Any
 
 from secaudit.agent_queue import ScanJob
 from secaudit.ledger import Ledger
+from secaudit.logs import logger
 from secaudit.scan import Scanner
 from secaudit.sources.mailstores import MailState, scan_mail_once
 
-log = logging.getLogger(__name__)
+log = logger(__name__)
 IDLE_RELEASE_S = 30.0
 """After this long without a job the worker processes are stopped (started again on demand)."""
 

@@ -12,13 +12,13 @@
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 from secaudit.ledger import Ledger
+from secaudit.logs import logger
 from secaudit.model import Channel, Medium, ScanContext
 from secaudit.sources.removable import (
     MountEntry,
@@ -27,7 +27,7 @@ from secaudit.sources.removable import (
     removable_mounts,
 )
 
-log = logging.getLogger(__name__)
+log = logger(__name__)
 
 
 def seen_roles(ledger: Ledger, medium: Medium) -> set[str]:

@@ -9,6 +9,7 @@ Usable without the CLI::
 
 from __future__ import annotations
 
+import itertools
 import os
 import time
 import uuid
@@ -33,10 +34,11 @@ from secaudit.model import (
 )
 from secaudit.scanrun import ScanRun, ledger_events
 from secaudit.walk import WalkEntry, WalkProblem, walk
-from secaudit.workers import Task, WorkerPool, stop_process_servers
 
 if TYPE_CHECKING:
+    from secaudit.detect.base import Detector
     from secaudit.policy import Policy
+    from secaudit.workers import Task, WorkerPool
 
 __all__ = ["Progress", "ScanRun", "Scanner"]
 
@@ -64,31 +66,51 @@ class Scanner:
         self.policy = policy
         self.ledger = ledger
         self.limits = config.scan.limits()
-        self.detectors = build_detectors(policy.vocabulary)
         self.version_key = (
-            f"secaudit {__version__};extract {EXTRACT_VERSION};{detectors_version(self.detectors)}"
+            f"secaudit {__version__};extract {EXTRACT_VERSION};"
+            f"{detectors_version(policy.vocabulary)}"
         )
-        self._pool = WorkerPool(
-            self.limits,
-            policy.vocabulary,
-            workers if workers is not None else config.scan.workers,
-            nice=nice,
-        )
+        self._workers = workers if workers is not None else config.scan.workers
+        self._nice = nice
+        self._pool_obj: WorkerPool | None = None
+        self._detectors: tuple[Detector, ...] | None = None
         self._cache = (
             ScanCache(config.home.cache_dir / "scan-cache.db", self.version_key)
             if use_cache
             else None
         )
 
+    @property
+    def detectors(self) -> tuple[Detector, ...]:
+        """The detectors, built on first use (a rescan served from the cache needs none)."""
+        if self._detectors is None:
+            self._detectors = build_detectors(self.policy.vocabulary)
+        return self._detectors
+
+    @property
+    def _pool(self) -> WorkerPool:
+        """The worker pool, made on first use (its processes start with the first task)."""
+        if self._pool_obj is None:
+            from secaudit.workers import WorkerPool
+
+            self._pool_obj = WorkerPool(
+                self.limits, self.policy.vocabulary, self._workers, nice=self._nice
+            )
+        return self._pool_obj
+
     def release_workers(self, *, servers: bool = False) -> None:
         """Stop the worker processes now (and with ``servers`` the fork server and resource
         tracker too); the next scan starts them again."""
-        self._pool.close()
+        if self._pool_obj is not None:
+            self._pool_obj.close()
         if servers:
+            from secaudit.workers import stop_process_servers
+
             stop_process_servers()
 
     def close(self) -> None:
-        self._pool.close()
+        if self._pool_obj is not None:
+            self._pool_obj.close()
         if self._cache:
             self._cache.close()
 
@@ -131,6 +153,8 @@ class Scanner:
         path = display_path or name
         run = self._start([path], ctx, trigger, False)
         t0 = time.monotonic()
+        from secaudit.workers import Task
+
         task = Task(path=path, size=len(data), data=data, name=name)
         for result in self._pool.run([task]):
             self._accept(run, result, None, None)
@@ -189,10 +213,13 @@ class Scanner:
                     inodes[item.path] = item.inode  # only fresh results go into the cache
                     yield _task(item)
 
-        for result in self._pool.run(tasks()):
-            while ready:
-                yield ready.popleft()
-            yield result
+        source = tasks()
+        first = next(source, None)  # all cached: no worker pool is made, nothing is imported
+        if first is not None:
+            for result in self._pool.run(itertools.chain((first,), source)):
+                while ready:
+                    yield ready.popleft()
+                yield result
         while ready:
             yield ready.popleft()
 
@@ -240,4 +267,6 @@ def _context_for(ctx: ScanContext, result: FileResult) -> ScanContext:
 
 
 def _task(entry: WalkEntry) -> Task:
+    from secaudit.workers import Task
+
     return Task(path=entry.path, size=entry.size, mtime_ns=entry.mtime_ns)

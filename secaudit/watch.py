@@ -10,7 +10,6 @@ inotify may miss changes (FAT/exFAT/NTFS/FUSE/network filesystems, see
 from __future__ import annotations
 
 import contextlib
-import logging
 import threading
 from collections.abc import Callable
 
@@ -19,7 +18,9 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
-log = logging.getLogger(__name__)
+from secaudit.logs import logger
+
+log = logger(__name__)
 
 PathCallback = Callable[[str], None]
 _INTERESTING = frozenset({"created", "modified", "closed", "moved"})

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 
 import typer
 
@@ -67,6 +66,8 @@ def register(app: typer.Typer) -> None:
 
         state: State = ctx.obj or State()
         config = config_of(ctx)
+        import logging
+
         logging.basicConfig(level=logging.DEBUG if state.verbose else logging.WARNING,
                             format="secaudit-agent: %(levelname)s %(name)s: %(message)s")
         agent = Agent(config, loader=lambda: load_config(state.home, state.config_path),

@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from email.utils import getaddresses
 from typing import Protocol
 
 from secaudit.model import FileResult, HostRole, Level, ScanContext
@@ -180,6 +179,8 @@ def external_recipients(subject: Subject) -> list[str]:
         return []
     internal = [d.lower().strip(".") for d in subject.internal_domains]
     out = []
+    from email.utils import getaddresses  # only for mail-channel rules
+
     for _name, address in getaddresses(list(mail.recipients)):
         if address and not is_internal_domain(recipient_domain(address), internal):
             out.append(address)

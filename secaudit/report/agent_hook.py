@@ -10,7 +10,6 @@ connectivity keep being watched meanwhile. Checklist answers come from
 
 from __future__ import annotations
 
-import logging
 import threading
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -18,12 +17,13 @@ from typing import TYPE_CHECKING
 
 from secaudit.errors import SecauditError
 from secaudit.ledger import Ledger
+from secaudit.logs import logger
 
 if TYPE_CHECKING:
     from secaudit.agent import Agent
     from secaudit.config import Config
 
-log = logging.getLogger(__name__)
+log = logger(__name__)
 CHECK_EVERY_S = 3600.0
 """How often the hook looks whether a self-inspection is due (cheap: one ledger query)."""
 

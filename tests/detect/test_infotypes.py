@@ -125,3 +125,10 @@ def test_sheet_header_keyword_raises_confidence_for_every_row() -> None:
 
 def test_filename_chunks_are_not_scanned_for_numbers() -> None:
     assert list(DET.analyze([TextChunk(f"{ID1}.txt", Location.FILENAME)])) == []
+
+
+def test_detector_versions_known_without_import_match_the_classes() -> None:
+    """The cache key is built from DETECTOR_VERSIONS without compiling the detectors."""
+    from secaudit.detect.registry import DETECTOR_VERSIONS, build_detectors
+
+    assert tuple((d.id, d.version) for d in build_detectors()) == DETECTOR_VERSIONS
