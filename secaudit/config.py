@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass, field, fields, replace
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -174,9 +173,7 @@ class Config:
 
     @property
     def hostname(self) -> str:
-        import socket
-
-        return self.host.name or socket.gethostname()
+        return self.host.name or os.uname().nodename  # gethostname(2) on Linux
 
 
 def _coerce(section: str, cls: type, raw: dict[str, Any], where: str) -> Any:
@@ -235,11 +232,11 @@ def load_config(home: str | os.PathLike[str] | None = None, path: str | None = N
 
 def data_path(*parts: str) -> Path:
     """A shipped data file (``policies/…``, ``templates/…``), installed or in the source tree."""
-    pkg = resources.files("secaudit") / "_data"
-    candidate = Path(str(pkg.joinpath(*parts)))
+    here = Path(__file__).resolve().parent
+    candidate = here.joinpath("_data", *parts)  # the wheel ships them inside the package
     if candidate.exists():
         return candidate
-    return Path(__file__).resolve().parent.parent.joinpath(*parts)
+    return here.parent.joinpath(*parts)
 
 
 DEFAULT_CONFIG_TEXT = """\

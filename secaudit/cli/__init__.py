@@ -9,7 +9,6 @@ exit 3, with a one-line message (traceback with ``--verbose``).
 from __future__ import annotations
 
 import sys
-import traceback
 
 import typer
 
@@ -65,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     except SecauditError as exc:
         typer.echo(f"secaudit: {exc.diagnostics()}", err=True)
         if _state.verbose:
+            import traceback
+
             traceback.print_exc()
         return exc.exit_code
     except typer.Exit as exc:
@@ -83,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         typer.echo(f"secaudit: internal error: {type(exc).__name__}: {exc}", err=True)
         if _state.verbose:
+            import traceback
+
             traceback.print_exc()
         return 3
     return status if isinstance(status, int) else 0  # typer.Exit(n) returns n here
