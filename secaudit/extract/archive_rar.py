@@ -2,9 +2,11 @@
 
 rarfile lists members itself, so every member name is shown (names carry markings such as
 （机密）). Content is read only where rarfile can do it: stored (uncompressed) members in pure
-Python, compressed ones only when an external tool (``unrar``, ``unar``, ``7z`` or ``bsdtar``) is
-installed. Otherwise each such member gets one ``unsupported`` error saying so: never a silent
-skip. Encrypted headers make the whole file ``encrypted``; encrypted members one error each.
+Python, compressed ones only when an external tool (``unrar``, ``unar`` or ``7z``) is installed;
+``install.sh`` installs Debian's free ``unar``. ``bsdtar`` is not used: through rarfile it fails on
+ordinary RAR 4/5 members and would make them look damaged. Without a tool each compressed member
+gets one ``unsupported`` error saying so: never a silent skip. Encrypted headers make the whole
+file ``encrypted``; encrypted members one error each.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from secaudit.extract.members import (
 from secaudit.model import ErrorReason, TextChunk
 
 NO_TOOL_DETAIL = (
-    "RAR member is compressed; decompressing it needs unrar, unar, 7z or bsdtar, "
+    "RAR member is compressed; decompressing it needs unar, unrar or 7z, "
     "none of which is installed (name listed, content not examined)"
 )
 
@@ -38,7 +40,7 @@ def rar_tool_available() -> bool:
     import rarfile
 
     try:
-        rarfile.tool_setup()
+        rarfile.tool_setup(bsdtar=False, force=True)
     except rarfile.RarCannotExec:
         return False
     return True

@@ -341,16 +341,39 @@ def test_7z_corrupt() -> None:
 # ------------------------------------------------------------------------------------ rar
 
 
-def test_rar_names_always_listed(samples: Path) -> None:
+@pytest.fixture
+def rar_tools(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """``True``: the tools on PATH (install.sh --dev installs unar); ``False``: a PATH without any
+    decompressor, as on a machine where none is installed."""
+    import rarfile
+
     from secaudit.extract.archive_rar import rar_tool_available
 
-    result = run((samples / "rar5_plain.rar").read_bytes(), "p.rar")
+    if not request.param:
+        monkeypatch.setenv("PATH", str(tmp_path))
+    rar_tool_available.cache_clear()
+    yield request.param
+    rar_tool_available.cache_clear()
+    monkeypatch.undo()
+    rarfile.tool_setup(force=True)
+
+
+@pytest.mark.parametrize("rar_tools", [True, False], indirect=True, ids=["tool", "no-tool"])
+@pytest.mark.parametrize("sample", ["rar5_plain.rar", "rar4_plain.rar"])
+def test_rar_members(samples: Path, rar_tools: bool, sample: str) -> None:
+    from secaudit.extract.archive_rar import rar_tool_available
+
+    if rar_tools and not rar_tool_available():
+        pytest.skip("no RAR decompressor installed (install.sh --dev installs unar)")
+    result = run((samples / sample).read_bytes(), "p.rar")
     assert "TestData/Foo/Bar/Lorem.txt" in names(result)
-    if rar_tool_available():
+    if rar_tools:
         assert "Lorem ipsum" in bodies(result)["TestData/Lorem.txt"]
+        assert result.errors == ()
     else:
+        assert not rar_tool_available()
         assert ("unsupported", "TestData/Lorem.txt") in errors(result)
-        assert "unrar" in result.errors[0].detail
+        assert "unar" in result.errors[0].detail
 
 
 def test_rar_encrypted_members(samples: Path) -> None:
