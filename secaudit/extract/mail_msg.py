@@ -162,6 +162,21 @@ def _attachments(msg: Any, ctx: ExtractContext) -> Iterator[TextChunk]:
         yield from ctx.recurse(name, payload)
 
 
+def msg_attachment_names(data: bytes) -> list[str]:
+    """Names of a ``.msg``'s attachments as the extractor names its members; ``[]`` when the
+    message cannot be opened (the scan of it records why)."""
+    try:
+        msg = open_msg(data)
+    except (CorruptError, EncryptedError):
+        return []
+    try:
+        return [_attachment_name(a, n) for n, a in enumerate(msg.attachments, start=1)]
+    except Exception:  # noqa: BLE001 - damaged attachment storage: the scan reports it
+        return []
+    finally:
+        msg.close()
+
+
 def _attachment_name(attachment: Any, number: int) -> str:
     name = None
     for attr in ("name", "longFilename", "shortFilename", "displayName"):

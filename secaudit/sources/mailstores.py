@@ -233,6 +233,11 @@ def _header_meta(data: bytes) -> MailMeta:
 
 
 def attachment_names(data: bytes) -> list[str]:
+    """Attachment file names of one message (``.eml`` or Outlook ``.msg`` bytes)."""
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        from secaudit.extract.mail_msg import msg_attachment_names
+
+        return msg_attachment_names(data)
     try:
         msg = BytesParser(policy=email_policy.default).parsebytes(data)
         return [part.get_filename() or "" for part in msg.iter_attachments()]  # type: ignore[attr-defined]
@@ -275,7 +280,7 @@ def _scan_item(
         "mail": meta.to_json(),
         "store": str(store),
         "path": item.display,
-        "attachments": attachment_names(item.data) if item.name.endswith(".eml") else [],
+        "attachments": attachment_names(item.data),
         "classification": level.value,
         "violations": len(run.violations),
         "scan_id": run.scan_id,

@@ -104,3 +104,31 @@ def test_scan_mail_once_records_evidence(tmp_path: Path) -> None:
         assert scan_mail_once(sc, policy, config, led, [sent, maildir]) == []
         assert len(list(led.events(kinds=["mail_scanned"]))) == 2
         led.verify()
+
+
+@pytest.mark.timeout(120)
+def test_msg_file_in_a_mail_folder_lists_its_attachments(tmp_path: Path, samples: Path) -> None:
+    """An Outlook .msg saved in an export folder is scanned as mail; its attachment names are in
+    the mail_scanned evidence (the real sample carries an attached message and a PDF)."""
+    config = load_config(tmp_path / "h")
+    config.home.ensure()
+    policy = load_policy()
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    (exports / "报价.msg").write_bytes((samples / "msg_with_pdf_attachment.msg").read_bytes())
+    with Ledger(config.home.ledger) as led, Scanner(config, policy, ledger=led, workers=1) as sc:
+        results = scan_mail_once(sc, policy, config, led, [exports])
+        assert len(results) == 1
+        names = results[0]["attachments"]
+        assert len(names) == 2 and any(n.lower().endswith(".pdf") for n in names)
+        # the same names the extractor gives the members it scanned
+        assert set(names) <= {m.split("/")[0] for m in sc_members(sc, exports / "报价.msg")}
+        [event] = led.events(kinds=["mail_scanned"])
+        assert event.data["attachments"] == names
+
+
+def sc_members(scanner: Scanner, path: Path) -> list[str]:
+    from secaudit.model import ScanContext
+
+    run = scanner.scan([path], ScanContext(), list_all=True)
+    return list(run.files[0].members)
