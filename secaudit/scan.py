@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Progress", "ScanRun", "Scanner"]
 
-EXTRACT_VERSION = "2"
+EXTRACT_VERSION = "3"
 """Bump when extraction output changes (part of the cache key)."""
 
 Progress = Callable[[int, int, str], None]

@@ -10,16 +10,18 @@ stories (even header, odd header, even footer, odd footer, first header, first f
 
 Word control characters become structure: ``\\r`` ends a paragraph, ``\\x07`` a table cell,
 ``\\x0b`` is a line break, ``\\x0c`` a page/section break; field instructions (between ``\\x13``
-and ``\\x14``) are dropped, field results kept. See MS-DOC 2.5 (FIB) and 2.9.38 (Clx).
+and ``\\x14``) are dropped, field results kept. Table rows are rebuilt from the paragraph
+properties (:mod:`.ole_word_rows`): a row of two or more filled cells is given as a tab-joined
+row line, then its cells, as ``.docx`` does. See MS-DOC 2.5 (FIB) and 2.9.38 (Clx).
 """
 
 from __future__ import annotations
 
-import re
 import struct
 from dataclasses import dataclass
 
 from secaudit.errors import CorruptError, EncryptedError, UnsupportedError
+from secaudit.extract import ole_word_rows
 from secaudit.model import Location
 
 _FIB_FLAGS = 0x0A
@@ -27,7 +29,6 @@ F_ENCRYPTED = 0x0100
 F_WHICH_TABLE = 0x0200
 F_OBFUSCATED = 0x8000
 _STORIES = ("text", "ftn", "hdd", "mcr", "atn", "edn", "txbx", "hdrtxbx")
-_SPLIT = re.compile(r"[\r\x07\x0b\x0c]")
 _DROP = dict.fromkeys(map(ord, "\x01\x02\x03\x04\x05\x08\x1f"), None) | {0x1E: "-", 0xA0: " "}
 
 
@@ -67,7 +68,21 @@ def parse_fib(word: bytes) -> Fib:
 
 
 def document_text(word: bytes, table: bytes, fib: Fib) -> str:
-    """All stories' characters in CP order, decoded through the piece table."""
+    """All stories' characters in CP order, decoded through the piece table; the cell marks
+    that end a table row are given as :data:`ROW_END` and paragraph marks inside table cells as
+    :data:`CELL_BREAK` (one character each, so CPs keep their place)."""
+    pieces = _pieces(table, fib)
+    out: list[str] = []
+    for _cp, length, fc, compressed in pieces:
+        if compressed:
+            out.append(word[fc : fc + length].decode("cp1252", "replace"))
+        else:
+            out.append(word[fc : fc + 2 * length].decode("utf-16-le", "replace"))
+    return ole_word_rows.mark_rows("".join(out), pieces, word, table, fib.fc_lcb)
+
+
+def _pieces(table: bytes, fib: Fib) -> list[tuple[int, int, int, bool]]:
+    """``(first CP, length in CPs, file offset, is 8-bit)`` of each piece of the CLX."""
     fc_clx, lcb_clx = fib.fc_lcb[33] if len(fib.fc_lcb) > 33 else (0, 0)
     clx = table[fc_clx : fc_clx + lcb_clx]
     pos = 0
@@ -80,16 +95,15 @@ def document_text(word: bytes, table: bytes, fib: Fib) -> str:
     plc = clx[pos + 5 : pos + 5 + lcb]
     count = (len(plc) - 4) // 12
     cps = struct.unpack_from(f"<{count + 1}I", plc, 0)
-    out: list[str] = []
+    out: list[tuple[int, int, int, bool]] = []
     for i in range(count):
         fc_raw = struct.unpack_from("<I", plc, (count + 1) * 4 + i * 8 + 2)[0]
         length = max(cps[i + 1] - cps[i], 0)
         if fc_raw & 0x40000000:
-            start = (fc_raw & 0x3FFFFFFF) // 2
-            out.append(word[start : start + length].decode("cp1252", "replace"))
+            out.append((cps[i], length, (fc_raw & 0x3FFFFFFF) // 2, True))
         else:
-            out.append(word[fc_raw : fc_raw + 2 * length].decode("utf-16-le", "replace"))
-    return "".join(out)
+            out.append((cps[i], length, fc_raw, False))
+    return out
 
 
 def stories(text: str, fib: Fib, table: bytes) -> list[tuple[Location, str]]:
@@ -122,9 +136,12 @@ def _header_footer(hdd: str, fib: Fib, table: bytes) -> list[tuple[Location, str
 
 
 def paragraphs(story: str) -> list[str]:
-    """Visible paragraphs of a story: field codes dropped, control characters as breaks."""
+    """Visible blocks of a story: field codes dropped, control characters as breaks, and per
+    table row a row line then its cells (:func:`secaudit.extract.ole_word_rows.blocks`)."""
     visible = _drop_field_codes(story).translate(_DROP)
-    return [p.strip() for p in _SPLIT.split(visible) if p.strip()]
+    if "\x07" in visible and ole_word_rows.ROW_END not in visible:
+        visible = ole_word_rows.guess_row_ends(visible)
+    return list(ole_word_rows.blocks(visible))
 
 
 def _drop_field_codes(text: str) -> str:

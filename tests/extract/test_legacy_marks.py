@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from secaudit.detect.registry import build_detectors, detect
+from secaudit.detect.tables import split_rows
 from secaudit.extract.ole_sheet import header_sections
 from secaudit.extract.registry import Extraction, extract_bytes
 from secaudit.model import Finding, Level, Location
@@ -126,7 +127,7 @@ def test_libreoffice_category_property_is_read_as_category() -> None:
 
 def test_table_cells_stay_separate() -> None:
     result, findings = scan("table_cell.doc")
-    cells = [c for c in result.chunks if c.location is Location.BODY]
+    cells = [c for c in split_rows(result.chunks)[0] if c.location is Location.BODY]
     mark_cell = next(c for c in cells if "机密" in c.text)
     assert mark_cell.text == "机密★3年"
     assert mark_cell.standalone

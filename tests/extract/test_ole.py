@@ -205,4 +205,6 @@ def test_ole10native_package_parse() -> None:
 def test_word_field_codes_and_control_characters() -> None:
     story = ("机密\x0b★10年\r\x13 PAGE \x14页码3\x15\r"
              "单元格一\x07单元格二\x07\x07\x0c下一节\x13 HYPERLINK \x13 X \x14y\x15 \x14链接\x15\r")
-    assert paragraphs(story) == ["机密", "★10年", "页码3", "单元格一", "单元格二", "下一节链接"]
+    assert paragraphs(story) == [
+        "机密", "★10年", "页码3", "单元格一\t单元格二", "单元格一", "单元格二", "下一节链接"
+    ]
