@@ -42,10 +42,11 @@ def test_html_body_lines_and_properties(charset: str, codec: str) -> None:
     assert result.format == "html"
     assert result.errors == ()
     assert body_lines(result) == [
-        "机密★10年", "各支行：", "现将有关事项通知如下。", "客户名称", "张三", "第一条", "第二条",
+        "机密★10年", "各支行：", "现将有关事项通知如下。", "客户名称\t张三", "客户名称", "张三",
+        "第一条", "第二条",
     ]
     body = [c for c in result.chunks if c.location is Location.BODY]
-    assert [c.index for c in body] == list(range(7))
+    assert [c.index for c in body] == list(range(8))
     assert all(c.standalone for c in body)
     props = {c.key: c.text for c in result.chunks if c.location is Location.PROPERTY}
     assert props == {"title": "关于2024年信贷计划的通知", "keywords": "信贷,计划", "密级": "机密",
