@@ -35,6 +35,8 @@ EXTRACTORS: dict[str, str] = {
     "ooxml_encrypted": "ole:extract_encrypted_ooxml",
     "pdf": "pdf:extract_pdf",
     "ofd": "ofd:extract_ofd",
+    "odf": "odf:extract_odf",
+    "fodf": "odf:extract_flat_odf",
     "eml": "mail:extract_eml",
     "mht": "mail:extract_eml",
     "mbox": "mail:extract_mbox",

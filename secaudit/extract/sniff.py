@@ -130,7 +130,20 @@ def _sniff_zip(data: bytes, ext: str) -> str:
             return "pptx"
     if "OFD.xml" in names or any(n.lower() == "ofd.xml" for n in names):
         return "ofd"
+    if _is_odf(zf, names):
+        return "odf"
     return "zip"
+
+
+def _is_odf(zf: zipfile.ZipFile, names: set[str]) -> bool:
+    """An OpenDocument package: ``mimetype`` says so, or content.xml beside an ODF manifest."""
+    if "mimetype" in names:
+        try:
+            with zf.open("mimetype") as fh:
+                return fh.read(64).startswith(b"application/vnd.oasis.opendocument.")
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+            return False
+    return "content.xml" in names and "META-INF/manifest.xml" in names
 
 
 def _sniff_ole(data: bytes, ext: str) -> str:
@@ -173,6 +186,8 @@ def _sniff_text(head: bytes, ext: str) -> str:
             return "mht" if ext in ("mht", "mhtml") else "eml"
     if lower.startswith((b"<!doctype html", b"<html", b"<?xml")) and b"<html" in head.lower():
         return "html"
+    if lower.startswith(b"<?xml") and b"<office:document" in head and b"opendocument" in head:
+        return "fodf"  # flat OpenDocument (.fodt/.fods/.fodp)
     if ext in ("html", "htm", "xhtml") and b"<" in lower:
         return "html"
     return "text"
