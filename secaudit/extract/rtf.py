@@ -6,6 +6,13 @@ widened to GB18030 (a superset of GBK), and decoding uses ``errors="replace"`` s
 never loses the document. striprtf drops the ``\\info`` group, so its fields (title,
 subject, keywords, category, comments) and user-defined properties (``{\\propname 密级}
 {\\staticval 机密}``) are read here as ``property`` chunks.
+
+Tables: striprtf keeps no structure, so ``\\cell`` and ``\\row`` are first rewritten to the
+cell and row-end marks of Word's own text and the body is cut as a ``.doc`` story is
+(:func:`secaudit.extract.ole_word_rows.blocks`): a row of two or more filled cells gives a row
+line (cell texts joined by tabs, trailing empty cells dropped) then each cell, as ``.docx`` does
+(see :mod:`secaudit.detect.tables`). Cells of nested tables (``\\nestcell``) read as lines of
+their outer cell; the paragraphs of a cell but its last are lines of their own.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ from collections.abc import Iterator
 from striprtf import striprtf
 
 from secaudit.errors import CorruptError
+from secaudit.extract import ole_word_rows
 from secaudit.extract.base import ExtractContext
 from secaudit.extract.text import readability
 from secaudit.model import Location, TextChunk
@@ -26,6 +34,11 @@ _HEX = re.compile(r"\\'([0-9a-fA-F]{2})")
 _FONT_CHARSET = re.compile(r"\\fcharset(\d+)")
 _ANSI_FONT = re.compile(r"\\fcharset0(?!\d)")
 _CELL_END = re.compile(r"\\(?:nest)?cell(?![a-z])")
+_ROW_MARKS = (  # control word -> a Unicode escape of its stand-in, read by ole_word_rows.blocks
+    (re.compile(r"\\nest(?:cell|row)(?![a-z])"), "{\\uc1\\u11?}"),  # \x0b: outer cell line
+    (re.compile(r"\\cell(?![a-z])"), "{\\uc1\\u7?}"),  # \x07: cell end
+    (re.compile(r"\\row(?![a-z])"), f"{{\\uc1\\u{ord(ole_word_rows.ROW_END) - 0x10000}?}}"),
+)
 _USERPROP = re.compile(
     r"\{\\propname\s+((?:[^{}\\]|\\.)*)\}\s*\\proptype\d+\s*\{\\staticval\s+((?:[^{}\\]|\\.)*)\}"
 )
@@ -40,14 +53,12 @@ def extract_rtf(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
         raise CorruptError("not an RTF document (no {\\rtf header)")
     encoding = _document_encoding(source)
     yield from _properties(source, encoding, ctx)
-    text = _to_text(source, encoding)
-    index = 0
-    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        line = line.strip()
-        if line:
-            ctx.check_time()
-            yield ctx.chunk(line, index=index, standalone=True)
-            index += 1
+    for control, stand_in in _ROW_MARKS:
+        source = control.sub(lambda _m, s=stand_in: s, source)
+    text = _to_text(source, encoding).replace("\r\n", "\r").replace("\n", "\r")
+    for index, block in enumerate(ole_word_rows.blocks(text)):
+        ctx.check_time()
+        yield ctx.chunk(block, index=index, standalone=True)
 
 
 def _document_encoding(source: str) -> str:

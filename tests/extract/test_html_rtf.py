@@ -122,14 +122,14 @@ def test_rtf_gbk_hex_escapes_and_unicode(codepage: str, charset: str) -> None:
     assert result.errors == ()
     lines = body_lines(result)
     assert lines == [
-        "机密★10年", "关于2024年工作的通知", "Plain ASCII line", "客户", "张三",
+        "机密★10年", "关于2024年工作的通知", "Plain ASCII line", "客户\t张三", "客户", "张三",
         "密级 unicode escapes",
     ]
     props = {c.key: c.text for c in result.chunks if c.location is Location.PROPERTY}
     assert props == {"title": "年度信贷计划", "subject": "计划", "keywords": "信贷;计划",
                      "comments": "内部讨论稿", "密级": "机密"}
     body = [c for c in result.chunks if c.location is Location.BODY]
-    assert [c.index for c in body] == list(range(6))
+    assert [c.index for c in body] == list(range(7))
 
 
 def test_rtf_big5_codepage() -> None:
