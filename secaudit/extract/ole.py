@@ -9,16 +9,25 @@ author, keywords, comments, category, user-defined such as ``密级``), then che
 * Excel / Kingsoft ET (BIFF8, raw BIFF2-4 too): xlrd; sheet names and tab-joined rows, plus the
   BIFF8 page headers/footers that xlrd skips (:mod:`.ole_sheet`).
 * PowerPoint / Kingsoft DPS: text atoms of the ``PowerPoint Document`` record tree
-  (:mod:`.ole_slide`).
+  (:mod:`.ole_slide`), then the embedded objects stored as ``ExOleObjStg`` records
+  (:func:`.ole_embed.slide_objects`).
 * Encrypted OOXML (``EncryptionInfo`` + ``EncryptedPackage``): :class:`EncryptedError`.
-* Anything else (e.g. Microsoft Works ``.wps``): properties, embedded packages
-  (``Ole10Native``, ``Package``, ``CONTENTS``) recursed, then :class:`UnsupportedError`.
+* Anything else (e.g. Microsoft Works ``.wps``): properties, embedded objects, then
+  :class:`UnsupportedError`.
+
+After its own content each document yields its **embedded objects** (:func:`embedded_objects`):
+packages stored as streams (``Ole10Native``, ``Package``, ``CONTENTS``: :mod:`.ole_native`) and
+Word/Excel/PowerPoint objects stored as sub-storages (``ObjectPool/_1234/``, ``MBD…/``:
+:mod:`.ole_embed`). The content readers below take the ``storage`` that holds the streams (``""``
+for the file itself), so a new kind of embedded object only needs an entry in
+:data:`.ole_embed.STORAGE_KINDS` pointing at its reader here.
 """
 
 from __future__ import annotations
 
+import functools
 import struct
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import olefile
 
@@ -33,12 +42,20 @@ _PROPERTY_STREAMS = (
     ("\x05DocumentSummaryInformation", DOC_SUMMARY_NAMES),
 )
 
+ContentReader = Callable[[olefile.OleFileIO, ExtractContext, str], Iterator[TextChunk]]
+"""Reads one kind of document from the streams of a storage (``""`` = the file's root)."""
+
 
 def open_ole(data: bytes) -> olefile.OleFileIO:
     try:
         return olefile.OleFileIO(data)
     except Exception as exc:  # noqa: BLE001 - olefile raises many types on damage
         raise CorruptError(f"damaged OLE compound file: {exc}") from exc
+
+
+def stream_path(storage: str, name: str) -> str:
+    """Path of stream ``name`` inside ``storage`` (``""`` = root), as olefile accepts it."""
+    return f"{storage}/{name}" if storage else name
 
 
 def read_stream(ole: olefile.OleFileIO, name: str, ctx: ExtractContext) -> bytes:
@@ -52,38 +69,83 @@ def read_stream(ole: olefile.OleFileIO, name: str, ctx: ExtractContext) -> bytes
         raise CorruptError(f"OLE stream {name!r} cannot be read: {exc}") from exc
 
 
-def properties(ole: olefile.OleFileIO, ctx: ExtractContext) -> Iterator[TextChunk]:
+def properties(
+    ole: olefile.OleFileIO, ctx: ExtractContext, storage: str = ""
+) -> Iterator[TextChunk]:
     seen: dict[str, str] = {}
     for stream, names in _PROPERTY_STREAMS:
-        if ole.exists(stream):
+        path = stream_path(storage, stream)
+        if ole.exists(path):
             try:
-                seen.update(read_property_set(read_stream(ole, stream, ctx), names))
+                seen.update(read_property_set(read_stream(ole, path, ctx), names))
             except CorruptError as exc:
                 ctx.error("corrupt", str(exc))
     for key, value in seen.items():
         yield ctx.chunk(value, Location.PROPERTY, key=key)
 
 
-def extract_doc(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
+def word_content(
+    ole: olefile.OleFileIO, ctx: ExtractContext, storage: str = ""
+) -> Iterator[TextChunk]:
+    """Paragraph chunks of the Word document whose streams are in ``storage``."""
+    word = read_stream(ole, stream_path(storage, "WordDocument"), ctx)
+    fib = ole_word.parse_fib(word)
+    table_path = stream_path(storage, fib.table_stream)
+    if not ole.exists(table_path):
+        raise CorruptError(f"Word document without its {fib.table_stream} stream")
+    table = read_stream(ole, table_path, ctx)
+    text = ole_word.document_text(word, table, fib)
+    counters: dict[Location, int] = {}
+    for where, story in ole_word.stories(text, fib, table):
+        for paragraph in ole_word.paragraphs(story):
+            ctx.check_time()
+            index = counters.get(where, 0)
+            counters[where] = index + 1
+            yield ctx.chunk(paragraph, where, index=index, standalone=True)
+
+
+def workbook_content(
+    ole: olefile.OleFileIO, ctx: ExtractContext, storage: str = "", whole_file: bytes = b""
+) -> Iterator[TextChunk]:
+    """Sheets, rows and page headers of the BIFF workbook whose stream is in ``storage``.
+
+    xlrd reads a bare BIFF ``Workbook`` stream as well as a compound file; a top-level file is
+    given to it whole (``whole_file``) so that xlrd's own compound-file checks apply as before.
+    """
+    from secaudit.extract import ole_sheet
+
+    name = "Workbook" if ole.exists(stream_path(storage, "Workbook")) else "Book"
+    book = read_stream(ole, stream_path(storage, name), ctx)
+    ole_sheet.check_not_encrypted(book)
+    yield from ole_sheet.workbook_chunks(whole_file or book, ctx)
+    yield from ole_sheet.page_header_chunks(book, ctx)
+
+
+def slides_content(
+    ole: olefile.OleFileIO, ctx: ExtractContext, storage: str = ""
+) -> Iterator[TextChunk]:
+    """Slide text, then ``ExOleObjStg`` objects, of the presentation in ``storage``."""
+    from secaudit.extract import ole_embed, ole_slide
+
+    if ole.exists(stream_path(storage, "EncryptedSummary")):
+        raise EncryptedError("PowerPoint presentation is encrypted (password)")
+    stream = read_stream(ole, stream_path(storage, "PowerPoint Document"), ctx)
+    yield from ole_slide.slide_chunks(stream, ctx)
+    yield from ole_embed.slide_objects(stream, ctx)
+
+
+def _extract_with(data: bytes, ctx: ExtractContext, content: ContentReader) -> Iterator[TextChunk]:
     ole = open_ole(data)
     try:
         yield from properties(ole, ctx)
-        word = read_stream(ole, "WordDocument", ctx)
-        fib = ole_word.parse_fib(word)
-        if not ole.exists(fib.table_stream):
-            raise CorruptError(f"Word document without its {fib.table_stream} stream")
-        table = read_stream(ole, fib.table_stream, ctx)
-        text = ole_word.document_text(word, table, fib)
-        counters: dict[Location, int] = {}
-        for where, story in ole_word.stories(text, fib, table):
-            for paragraph in ole_word.paragraphs(story):
-                ctx.check_time()
-                index = counters.get(where, 0)
-                counters[where] = index + 1
-                yield ctx.chunk(paragraph, where, index=index, standalone=True)
+        yield from content(ole, ctx, "")
         yield from embedded_objects(ole, ctx)
     finally:
         ole.close()
+
+
+def extract_doc(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
+    yield from _extract_with(data, ctx, word_content)
 
 
 def extract_xls(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
@@ -92,32 +154,11 @@ def extract_xls(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
     if not data.startswith(olefile.MAGIC):  # raw BIFF2-4 worksheet, no OLE container
         yield from ole_sheet.workbook_chunks(data, ctx)
         return
-    ole = open_ole(data)
-    try:
-        yield from properties(ole, ctx)
-        stream = "Workbook" if ole.exists("Workbook") else "Book"
-        book = read_stream(ole, stream, ctx)
-        ole_sheet.check_not_encrypted(book)
-        yield from ole_sheet.workbook_chunks(data, ctx)
-        yield from ole_sheet.page_header_chunks(book, ctx)
-        yield from embedded_objects(ole, ctx)
-    finally:
-        ole.close()
+    yield from _extract_with(data, ctx, functools.partial(workbook_content, whole_file=data))
 
 
 def extract_ppt(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
-    from secaudit.extract import ole_slide
-
-    ole = open_ole(data)
-    try:
-        yield from properties(ole, ctx)
-        if ole.exists("EncryptedSummary"):
-            raise EncryptedError("PowerPoint presentation is encrypted (password)")
-        stream = read_stream(ole, "PowerPoint Document", ctx)
-        yield from ole_slide.slide_chunks(stream, ctx)
-        yield from embedded_objects(ole, ctx)
-    finally:
-        ole.close()
+    yield from _extract_with(data, ctx, slides_content)
 
 
 def extract_encrypted_ooxml(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
@@ -155,11 +196,13 @@ def extract_ole_other(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
 
 
 def embedded_objects(ole: olefile.OleFileIO, ctx: ExtractContext) -> Iterator[TextChunk]:
-    """Recurse into embedded packages; returns how many were found (generator return value)."""
+    """Embedded packages and sub-storage objects; returns how many (generator return value)."""
+    from secaudit.extract.ole_embed import storage_objects
     from secaudit.extract.ole_native import embedded_payloads
 
     found = 0
     for name, payload in embedded_payloads(ole, ctx):
         found += 1
         yield from ctx.recurse(name, payload)
+    found += yield from storage_objects(ole, ctx)
     return found

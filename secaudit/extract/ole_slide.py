@@ -7,6 +7,9 @@ slides and handouts hold only template prompts and are skipped; text inside ``No
 is speaker notes (``comment``). A ``CryptSession10Container`` (0x2F14) means the presentation is
 encrypted. Each paragraph (``\\r``) is one standalone chunk; ``index`` counts them. Incremental
 saves can leave old copies of a text, so repeats are reported once.
+
+Embedded objects are ``ExOleObjStg`` records (0x1011) at the top level of the stream:
+:func:`object_storage_records` lists them and :func:`.ole_embed.slide_objects` reads them.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from secaudit.model import Location, TextChunk
 
 TEXT_CHARS, TEXT_BYTES, CSTRING = 0x0FA0, 0x0FA8, 0x0FBA
 CRYPT_SESSION = 0x2F14
+EX_OLE_OBJ_STG = 0x1011
 _SKIPPED = frozenset({0x03F8, 0x0FC9})  # MainMaster, Handout
 _NOTES = 0x03F0
 _MAX_DEPTH = 32
@@ -61,3 +65,17 @@ def _texts(data: bytes, start: int, end: int, where: Location, depth: int,
                 yield where, text
         elif rtype == TEXT_BYTES:
             yield where, data[body : body + length].decode("latin-1")
+
+
+def object_storage_records(stream: bytes) -> Iterator[tuple[int, bytes]]:
+    """``(record instance, body)`` of each top-level ``ExOleObjStg`` record (embedded objects).
+
+    Such records are persist objects, so they stand at the top level of the stream, not inside
+    the document container; :mod:`.ole_embed` inflates and reads them.
+    """
+    pos = 0
+    while pos + 8 <= len(stream):
+        ver_inst, rtype, length = struct.unpack_from("<HHI", stream, pos)
+        body, pos = pos + 8, pos + 8 + length
+        if rtype == EX_OLE_OBJ_STG and ver_inst & 0x000F != 0x000F:
+            yield ver_inst >> 4, stream[body : min(pos, len(stream))]
