@@ -8,7 +8,10 @@ A :class:`MarkGrammar` is compiled once per vocabulary. It offers
 - :meth:`MarkGrammar.line_marks` — the mark forms standing in one line: the whole line, or a
   segment set off by a gap (tab, ideographic space, two spaces) at its start, end or middle;
 - :meth:`MarkGrammar.name_marks` — marks in a file, member, sheet or subject name (bracketed
-  anywhere, or leading with a separator).
+  anywhere, or leading with a separator);
+- :meth:`MarkGrammar.ticked_marks` — the level ticked in a form's row of boxes
+  (``密级：□绝密 ☑机密 □秘密``, read by :mod:`secaudit.detect.ticked`); any other line with boxes
+  is a choice list and holds no mark.
 
 Form: ``[密级：][(]level[★|☆|*|·][period][)][ 注意保存]``. The level word may be spaced
 (``机 密``). A star before the level, a hollow star, ``*``/``·`` or a bare space before a numeric
@@ -22,6 +25,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from secaudit.detect.ticked import NOTE as TICKED_NOTE
+from secaudit.detect.ticked import TickedRow
 from secaudit.detect.vocabulary import Vocabulary
 from secaudit.model import Level
 
@@ -75,6 +80,8 @@ class MarkMatch:
     """Text of the line before the mark (empty when whole)."""
     after: str = ""
     """Text of the line after the mark."""
+    ticked: bool = False
+    """The level ticked in a form's row of boxes (``□绝密 ☑机密``)."""
 
 
 def _spaced(word: str) -> str:
@@ -112,6 +119,7 @@ class MarkGrammar:
             rf"^[^\s。，；;,]{{2,40}}?{_OPEN}\s*{core}\s*{_CLOSE}\s*$", re.IGNORECASE
         )
         self.box_re = re.compile(rf"〇\s*(?:{words})")
+        self._ticked = TickedRow(words, self._level_by_word, _compact)
 
     # -- hits -------------------------------------------------------------------------------
     def has_hit(self, text: str) -> bool:
@@ -136,6 +144,10 @@ class MarkGrammar:
         """Mark forms standing in ``line``: the whole line, or (``gapped``) a segment set off
         by a gap, or (``loose``: headers, footers, property values) by any whitespace."""
         stripped = line.strip()
+        if TickedRow.has_tick(stripped):
+            ticked = self.ticked_marks(stripped)
+            if ticked:
+                return ticked
         out = []
         for m in self.form_re.finditer(stripped):
             if bool(m.group("open")) != bool(m.group("close")):
@@ -155,6 +167,21 @@ class MarkGrammar:
             return []
         found = self._match(m, whole=True, field=False)
         return [MarkMatch(found.level, found.text, found.period, found.note, True, True)]
+
+    def ticked_marks(self, row: str) -> list[MarkMatch]:
+        """The level ticked in a row of boxes (cells may be tab-separated), as a strong whole
+        mark; [] for a blank, ambiguous or example row and for anything that is no form."""
+        found = self._ticked.declared(row.strip())
+        if found is None:
+            return []
+        return [
+            MarkMatch(found.level, found.text, found.period, TICKED_NOTE, True, True, ticked=True)
+        ]
+
+    def options_only(self, text: str) -> bool:
+        """``text`` is nothing but boxed options (``□绝密``): a cell of a form whose options stand
+        one per cell or line."""
+        return self._ticked.options_only(text)
 
     # -- names ------------------------------------------------------------------------------
     def name_marks(self, name: str, *, subject: bool = False) -> list[MarkMatch]:

@@ -17,12 +17,19 @@ title in the first lines or sheet rows (``存款客户明细（内部资料）``
 text box of the first slide/page (pdf, pptx), a mark beside front matter on its line (份号,
 编号, 紧急程度, 保密期限, 发文字号, letterhead name).
 
-Guards: choice lists (``□绝密 □机密``), lines within :data:`LIST_WINDOW` naming different levels
-(a list in training material), example context (``示例``/``式样``/``标注`` within
-:data:`CONTEXT_LINES` lines before), a ``密级`` column header above (a register's values), data
-columns of ``内部``/``外部``. Grammar lives in :mod:`secaudit.detect.markforms`; to change what
-counts as a mark, edit there or the position rules here and extend
-``tests/detect/test_markings.py`` and ``tests/detect/test_heldout.py``.
+Forms: a row of boxes with exactly one level ticked (``密级：□绝密 ☑机密 □秘密``, ``机密√``,
+``(√)秘密 ( )机密``) declares that level anywhere in the body, in a table cell, a sheet row within
+:data:`SHEET_FORM_ROWS`, a header or footer; options one per cell or line (``□绝密`` / ``☑机密``)
+are read together (:meth:`MarkingDetector._ticked_runs`). A ticked row is no register value (the
+``密级`` column-header guard does not apply), the other guards do.
+
+Guards: choice lists (``□绝密 □机密``, blank or with several ticks), lines within
+:data:`LIST_WINDOW` naming different levels (a list in training material), example context
+(``示例``/``式样``/``标注`` within :data:`CONTEXT_LINES` lines before, or on a ticked row), a
+``密级`` column header above (a register's values), data columns of ``内部``/``外部``. Grammar
+lives in :mod:`secaudit.detect.markforms`; to change what counts as a mark, edit there or the
+position rules here and extend ``tests/detect/test_markings.py``, ``tests/detect/test_ticked.py``
+and ``tests/detect/test_heldout.py``.
 """
 
 from __future__ import annotations
@@ -43,6 +50,8 @@ FIRST_PAGE_LINES = 10
 """On the first slide/page of a paged document, a text box holding only a level word counts
 within this many lines (text boxes come in creation order, the mark often last)."""
 SHEET_START_ROWS = 5
+SHEET_FORM_ROWS = 40
+"""A ticked row of level boxes counts within this many non-empty rows of a sheet (a form)."""
 MARK_KEYS = frozenset(
     {
         "密级",
@@ -80,6 +89,7 @@ LIST_WINDOW = 2
 _FIELD_LABEL = re.compile(
     r"^\s*(?:密\s?级|文件密级|保密等级|密级标识|保密级别|密级(?:和|及|与)保密期限)\s*[:：]?\s*$"
 )
+_BOX = re.compile(r"[□☐▢☑☒■▣○◯√✓✔✅(（\[［【]")
 _COPY_NUMBER = re.compile(r"^\s*[0-9０-９]{3,8}\s+|\s+[0-9０-９]{3,8}\s*$")
 _CHOICE_WORDS = frozenset({"外部", "公开", "非密", "对外", "普通", "一般", "无", "不公开"})
 _LABEL_GAP = re.compile(r"[:：]\s+")
@@ -99,7 +109,7 @@ class MarkingDetector:
     """Finds secrecy markings; every distinct (member, location, text) is one finding."""
 
     id: ClassVar[str] = "marking"
-    version: ClassVar[str] = "2"
+    version: ClassVar[str] = "3"
 
     def __init__(self, vocabulary: Vocabulary) -> None:
         self.vocabulary = vocabulary
@@ -144,12 +154,14 @@ class MarkingDetector:
                     marks = self.grammar.title_marks(ln.text)
                 if marks:
                     raw[i] = marks
+        for i, marks in self._ticked_runs(lines).items():
+            raw.setdefault(i, marks)
         header_at: int | None = -1  # -1: not looked for yet
         for i, marks in raw.items():
             if _in_level_list(raw, i):
                 continue
             labelled = i > 0 and _FIELD_LABEL.match(lines[i - 1].text) is not None
-            if not labelled:
+            if not labelled and not all(m.ticked for m in marks):
                 header_at = _column_header(lines, raw) if header_at == -1 else header_at
                 if header_at is not None and header_at < i:
                     continue  # a value under a 密级 column header: a register, not a mark
@@ -163,6 +175,23 @@ class MarkingDetector:
                     continue
             for m in kept:
                 yield lines[i].chunk, m, Confidence.HIGH
+
+    def _ticked_runs(self, lines: list[_Line]) -> dict[int, list[MarkMatch]]:
+        """Form options standing one per line or cell (``□绝密`` / ``☑机密`` / ``□秘密``), read
+        as one row, a ``密级`` label line before them included; keyed by the run's first line."""
+        out: dict[int, list[MarkMatch]] = {}
+        g, i = self.grammar, 0
+        while i < len(lines):
+            j = i
+            while j < len(lines) and _BOX.search(lines[j].text) and g.options_only(lines[j].text):
+                j += 1
+            if j > i:
+                label = i > 0 and _FIELD_LABEL.match(lines[i - 1].text) is not None
+                row = " ".join(ln.text.strip() for ln in lines[i:j])
+                if marks := g.ticked_marks(("密级：" if label else "") + row):
+                    out[i] = marks
+            i = j + 1
+        return out
 
     def _bare_ok(self, lines: list[_Line], i: int) -> bool:
         """A bare level word: first lines (or the first slide/page), not a cell in a column of
@@ -187,10 +216,14 @@ class MarkingDetector:
             if not cells:
                 continue
             seen += 1
-            if seen > SHEET_START_ROWS:
+            if seen > SHEET_FORM_ROWS:
                 return
             if not self.grammar.has_hit(row.text):
                 header = header or any(_FIELD_LABEL.match(c) for c in cells)
+                continue
+            ticked = self._ticked_row(cells)
+            if ticked or seen > SHEET_START_ROWS:
+                yield from ((row, m) for m in ticked)
                 continue
             others_front = all(_FRONT_MATTER.match(c.strip()) for c in cells[1:])
             if self.grammar.is_choice_list(row.text):
@@ -208,6 +241,20 @@ class MarkingDetector:
                     if m.strong or corner or labelled or (pos == 0 and others_front and seen <= 3):
                         yield row, m
             header = header or any(_FIELD_LABEL.match(c) for c in cells)
+
+    def _ticked_row(self, cells: list[str]) -> list[MarkMatch]:
+        """A ticked row of level boxes: across the row's cells, or in one cell (labelled by a
+        ``密级`` cell before it)."""
+        g = self.grammar
+        if not _BOX.search("".join(cells)):
+            return []
+        if found := g.ticked_marks("\t".join(cells)):
+            return found
+        for pos, cell in enumerate(cells):
+            label = pos > 0 and _FIELD_LABEL.match(cells[pos - 1]) is not None
+            if found := g.ticked_marks(("密级：" if label else "") + cell):
+                return found
+        return []
 
     # -- other locations --------------------------------------------------------------------
     def _other(self, chunk: TextChunk) -> Iterator[tuple[MarkMatch, Confidence]]:
