@@ -15,8 +15,9 @@ report, a Word memo in a workbook, a worksheet in a slide) in one of two ways:
   object's storage as a complete compound file (or an OOXML zip), raw when the record instance
   is 0, else (instance 1) a 4-byte decompressed size and zlib data. :func:`slide_objects` inflates
   it in blocks under the member size, ratio and budget limits (:mod:`.members`) and hands it to
-  ``ctx.recurse`` as ``ExOleObjStg_<n>``. VBA projects share the record type; they are not
-  documents and are passed over.
+  ``ctx.recurse`` as ``ExOleObjStg_<n>`` (``n`` = record ordinal; an identical copy left by an
+  incremental save is read once). VBA projects share the record type; they are not documents
+  and are passed over.
 
 A damaged or encrypted object becomes an error record of its member path; the parent's own text
 has already been yielded and the next object is still read. Objects stored as *streams*
@@ -29,6 +30,7 @@ content reader to :data:`STORAGE_KINDS`.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import struct
 import zlib
 from collections.abc import Generator, Iterator
@@ -102,25 +104,47 @@ def _read_storage(
     fmt: str,
 ) -> Iterator[TextChunk]:
     """Properties and content of one object; its failures become its own error records."""
+    what = f"embedded {fmt} object{object_type(ole_file, storage)}"
     try:
         ctx.check_time()
         yield from ole.properties(ole_file, ctx, storage)
         yield from reader(ole_file, ctx, storage)
     except ExtractionError as exc:
-        ctx.error(exc.reason, f"embedded {fmt} object: {exc}")
+        ctx.error(exc.reason, f"{what}: {exc}")
     except RecursionError:
-        ctx.error(ErrorReason.LIMIT, "embedded object nested too deeply to parse")
+        ctx.error(ErrorReason.LIMIT, f"{what} nested too deeply to parse")
     except MemoryError:
-        ctx.error(ErrorReason.TOO_LARGE, "not enough memory to parse the embedded object")
+        ctx.error(ErrorReason.TOO_LARGE, f"not enough memory to parse the {what}")
     except Exception as exc:  # noqa: BLE001 - a hostile object must not stop its parent
-        detail = f"embedded {fmt} object failed: {type(exc).__name__}: {exc}"
-        ctx.error(ErrorReason.CORRUPT, detail[:500])
+        ctx.error(ErrorReason.CORRUPT, f"{what} failed: {type(exc).__name__}: {exc}"[:500])
+
+
+def object_type(ole_file: olefile.OleFileIO, storage: str) -> str:
+    """`` (user type)`` from the storage's ``\\x01CompObj`` (e.g. Microsoft Graph chart), or ``""``.
+
+    Only for error details: it tells the officer what kind of object could not be read.
+    """
+    path = ole.stream_path(storage, "\x01CompObj")
+    try:
+        if not ole_file.exists(path) or ole_file.get_size(path) > 4096:
+            return ""
+        raw = ole_file.openstream(path).read()
+        (size,) = struct.unpack_from("<I", raw, 28)  # after the 28-byte CompObj header
+    except Exception:  # noqa: BLE001 - a missing type is not worth an error of its own
+        return ""
+    name = raw[32 : 32 + min(size, 200)].split(b"\x00", 1)[0].decode("gb18030", "replace")
+    return f" ({name.strip()})" if name.strip() else ""
 
 
 def slide_objects(stream: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
     """Recurse into the ``ExOleObjStg`` objects of a ``PowerPoint Document`` stream."""
     counter = MemberCounter(ctx)
+    seen: set[bytes] = set()
     for ordinal, (instance, body) in enumerate(ole_slide.object_storage_records(stream), 1):
+        digest = hashlib.sha256(body).digest()
+        if digest in seen:  # an incremental save keeps the old copy of an unchanged object
+            continue
+        seen.add(digest)
         if not counter.admit():
             return
         name = f"ExOleObjStg_{ordinal}"

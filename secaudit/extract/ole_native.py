@@ -4,6 +4,8 @@ An object inserted with "Insert → Object → from file" is stored as an ``\\x0
 (Packager: label, original path, then the file bytes); an embedded OOXML workbook or document is a
 ``Package`` stream holding the zip; an embedded PDF is a ``CONTENTS`` stream. Each payload is
 returned with a file name for ``ctx.recurse``; size limits apply before anything is read.
+Objects kept as sub-storages (``ObjectPool/_1234/Workbook``) or PowerPoint ``ExOleObjStg``
+records are read by :mod:`.ole_embed`.
 """
 
 from __future__ import annotations
