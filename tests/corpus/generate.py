@@ -263,6 +263,75 @@ def _negative_case(i: int, fmt: str, seed: int) -> Case:
     return build
 
 
+FORM_WORD = dict(
+    zip(tx.LEVELS, ("绝密", "机密", "秘密", "核心商密", "普通商密", "内部"), strict=True)
+)
+FORM_FORMATS = ("docx", "xlsx", "txt", "txt_gbk", "pdf", "html", "ofd", "rtf")
+
+
+def form_doc(
+    options: tuple[str, ...], ticked: set[str], style: str, where: str, rng: random.Random
+) -> Doc:
+    """A form whose 密级 row ticks ``ticked``: a line, a table cell, or one cell per option."""
+    fields = list(rng.sample(tx.FORM_FIELDS, 3))
+    lines = [rng.choice(tx.FORM_TITLES), *fields]
+    if where == "line":
+        return Doc(
+            lines=[*lines, f"密级：{tx.ticked_row(options, ticked, style)}", "保密期限：10年"]
+        )
+    if where == "cell":
+        return Doc(lines=lines, table=[["密级", tx.ticked_row(options, ticked, style)]])
+    return Doc(lines=lines, table=[["密级", *tx.ticked_cells(options, ticked, style)]])
+
+
+def _form_cases(rng: random.Random) -> list[Case]:
+    out = [_form_case(i, rng.randrange(10**9)) for i in range(30)]
+    return out + [_form_negative(i, rng.randrange(10**9)) for i in range(16)]
+
+
+def _form_style(i: int, fmt: str) -> str:
+    styles = tx.GBK_TICK_STYLES if fmt in ("txt_gbk", "pdf") else tuple(tx.TICK_STYLES)
+    return styles[i % len(styles)]
+
+
+def _form_case(i: int, seed: int) -> Case:
+    def build() -> tuple[Built, bool, str]:
+        rng = random.Random(seed)
+        level = tx.LEVELS[i % len(tx.LEVELS)]
+        fmt = FORM_FORMATS[i % len(FORM_FORMATS)]
+        where = ("line", "cell", "cells")[i % 3]
+        style = _form_style(i, fmt)
+        doc = form_doc(tx.form_options(level), {FORM_WORD[level]}, style, where, rng)
+        name = f"form_{where}_{fmt}_{i}.{_ext(fmt)}"
+        return Built(name, render(doc, fmt), level), False, f"mark:form_{where}"
+
+    return build
+
+
+def _form_negative(i: int, seed: int) -> Case:
+    """Blank forms, two ticks, a specimen row, a ■ bullet in prose: no mark."""
+
+    def build() -> tuple[Built, bool, str]:
+        rng = random.Random(seed)
+        fmt = FORM_FORMATS[i % len(FORM_FORMATS)]
+        options = (tx.STATE_OPTIONS, tx.COMMERCIAL_OPTIONS)[i % 2]
+        style = _form_style(i, fmt)
+        kind = ("blank", "two", "example", "bullet")[i % 4]
+        if kind == "blank":
+            doc = form_doc(options, set(), style, ("line", "cell", "cells")[i % 3], rng)
+        elif kind == "two":
+            doc = form_doc(options, set(options[:2]), style, ("line", "cell", "cells")[i % 3], rng)
+        elif kind == "example":
+            row = tx.ticked_row(options, {options[1]}, style)
+            doc = Doc(lines=["定密审批表填写说明", f"填写示例：{row}", "保密期限按规定填写。"])
+        else:
+            doc = Doc(lines=["保密工作要点", f"■ {options[1]}文件要专柜存放，不得带出办公场所。"])
+        name = f"form_neg_{kind}_{fmt}_{i}.{_ext(fmt)}"
+        return Built(name, render(doc, fmt), "none"), True, f"negative:form_{kind}"
+
+    return build
+
+
 def _info_cases(rng: random.Random) -> list[Case]:
     fmts = ("xlsx", "docx", "txt", "pdf", "html", "txt_gbk", "ofd", "rtf")
     return [_info_case(i, fmts[i % len(fmts)], rng.randrange(10**9)) for i in range(48)]
@@ -292,6 +361,7 @@ def cases() -> list[Case]:
         _negative_cases(rng),
         _info_cases(rng),
     ]
+    groups.append(_form_cases(random.Random(20260301)))  # own seed: earlier cases unchanged
     return [c for g in groups for c in g]
 
 

@@ -139,3 +139,42 @@ NEG_SPECIAL = (
         "2\t考核方案\t秘密★1年\t2",
     ],
 )
+
+# --- forms with a row of level boxes (勾选式密级栏) -------------------------------------------
+FORM_TITLES = ("定密审批表", "发文稿纸", "呈批件", "涉密文件登记表", "定密事项审批表")
+FORM_FIELDS = (
+    "文件标题：关于2024年信贷投放计划的请示",
+    "承办部门：计划财务部",
+    "拟稿人：王某　　核稿人：李某",
+    "份数：3份",
+    "签发人：",
+)
+STATE_OPTIONS = ("绝密", "机密", "秘密")
+COMMERCIAL_OPTIONS = ("核心商密", "普通商密", "内部")
+TICK_STYLES = {
+    "box": ("☑{w}", "□{w}"),
+    "filled": ("■{w}", "□{w}"),
+    "cross": ("☒{w}", "☐{w}"),
+    "check": ("√{w}", "□{w}"),
+    "after": ("{w}√", "{w}□"),
+    "paren": ("(√){w}", "( ){w}"),
+    "fullparen": ("{w}（√）", "{w}（ ）"),
+    "bracket": ("[x]{w}", "[ ]{w}"),
+}
+GBK_TICK_STYLES = ("filled", "check", "after", "paren", "fullparen", "bracket")
+"""Styles whose glyphs exist in GBK and in the PDF CID font STSong-Light."""
+
+
+def form_options(level: str) -> tuple[str, ...]:
+    """The options a form offers next to ``level`` (state or commercial levels)."""
+    return STATE_OPTIONS if level in STATE else COMMERCIAL_OPTIONS
+
+
+def ticked_cells(options: tuple[str, ...], ticked: set[str], style: str) -> list[str]:
+    """One cell per option, the options in ``ticked`` ticked in ``style``."""
+    on, off = TICK_STYLES[style]
+    return [(on if w in ticked else off).format(w=w) for w in options]
+
+
+def ticked_row(options: tuple[str, ...], ticked: set[str], style: str) -> str:
+    return " ".join(ticked_cells(options, ticked, style))
