@@ -40,6 +40,7 @@ _SPRM_INNER_TTP = 0x244C
 _SPRM_TDEF_TABLE = 0xD608
 _SPRM_CHG_TABS = 0xC615
 _OPERAND_SIZE = {0: 1, 1: 1, 2: 2, 3: 4, 4: 2, 5: 2, 7: 3}
+_MARKS = re.compile("[\r\x07]")
 _TOKEN = re.compile("[\r\x07\x0b\x0c" + ROW_END + CELL_BREAK + "]")
 
 Piece = tuple[int, int, int, bool]  # first CP, length in CPs, file offset, is 8-bit
@@ -57,20 +58,23 @@ def mark_rows(
     except (struct.error, IndexError, ValueError):
         return text
     starts = [run[0] for run in runs]
+    piece_starts = [piece[0] for piece in pieces]
     chars = list(text)
-    for cp_first, length, fc, compressed in pieces:
-        for i in range(cp_first, min(cp_first + length, len(chars))):
-            if chars[i] not in "\r\x07":
-                continue
-            char_fc = fc + (i - cp_first) * (1 if compressed else 2)
-            k = bisect.bisect_right(starts, char_fc) - 1
-            if k < 0 or char_fc >= runs[k][1]:
-                continue
-            in_table, ttp = runs[k][2]
-            if ttp and chars[i] == "\x07":
-                chars[i] = ROW_END
-            elif in_table and chars[i] == "\r":
-                chars[i] = CELL_BREAK
+    for match in _MARKS.finditer(text):
+        i = match.start()
+        p = bisect.bisect_right(piece_starts, i) - 1
+        if p < 0 or i >= pieces[p][0] + pieces[p][1]:
+            continue
+        cp_first, _length, fc, compressed = pieces[p]
+        char_fc = fc + (i - cp_first) * (1 if compressed else 2)
+        k = bisect.bisect_right(starts, char_fc) - 1
+        if k < 0 or char_fc >= runs[k][1]:
+            continue
+        in_table, ttp = runs[k][2]
+        if ttp and chars[i] == "\x07":
+            chars[i] = ROW_END
+        elif in_table and chars[i] == "\r":
+            chars[i] = CELL_BREAK
     return "".join(chars)
 
 

@@ -179,3 +179,13 @@ def test_extract_json_shows_row_lines(fmt: str, tmp_path: Path) -> None:
     texts = [c["text"] for c in json.loads(run.stdout)["chunks"]]
     assert "\t".join(ACCOUNTS[0]) in texts
     assert "\t".join(ACCOUNTS[1]) in texts
+
+
+def test_doc_with_unreadable_paragraph_properties_falls_back_to_the_guess() -> None:
+    story = "标题\r账号\x07户名\x07\x07" + NUMBERS[0] + "\x07客户1\x07\x07"
+    pieces = [(0, len(story), 0, True)]
+    hostile = [(0, 0)] * 13 + [(4, 4_000_000)]  # PlcBtePapx beyond the table stream
+    assert ole_word_rows.mark_rows(story, pieces, b"", b"\0" * 64, hostile) == story
+    assert ole_word.paragraphs(story) == [
+        "标题", "账号\t户名", "账号", "户名", f"{NUMBERS[0]}\t客户1", NUMBERS[0], "客户1"
+    ]
