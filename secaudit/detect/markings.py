@@ -81,6 +81,7 @@ _FRONT_MATTER = re.compile(
 document number (``江农商银发〔2024〕37号``), organ header (``…银行文件``) or letterhead name."""
 _EXAMPLE_CTX = re.compile(
     r"示例|例如|比如|举例|样式|式样|格式|如下|范例|样例|样张|写作|写为|写法|标注|密级标[志识]"
+    r"|如[:：]\s*$"
 )
 """A line within :data:`CONTEXT_LINES` before a mark that says what follows is an example."""
 CONTEXT_LINES = 3

@@ -568,7 +568,83 @@ ROUND2 = [  # written after round 1 was fixed, run once before any further rule 
     _m("r2-internal-staff", lambda: paras("内部员工通讯录", "张某 信贷部"), "none"),
 ]
 
-MARK_CASES = [*MARKS_GBT, *MARKS_COMMERCIAL, *MARKS_FILES, *NEGATIVES, *ROUND2]
+FORM_WHY = "one level ticked in the form's 密级 row: the drafter declared it"
+TICKED = [
+    _m(
+        "tick-pdf-approval-form",
+        lambda: pdf(
+            [
+                ("呈 批 件", 90, 20),
+                ("来文单位：风险管理部", 20, 40),
+                ("密级：□绝密  □机密  ■秘密", 120, 40),
+                ("事由：关于不良贷款核销的请示", 20, 55),
+            ]
+        ),
+        "confidential",
+        FORM_WHY,
+    ),
+    _m(
+        "tick-docx-draft-sheet",
+        lambda: docx(
+            ["江川农村商业银行发文稿纸"],
+            table=[
+                ["签发", "会签", "核稿", "拟稿"],
+                ["密级", "□核心商密 √普通商密 □内部", "保密期限", "3年"],
+            ],
+        ),
+        "commercial",
+        FORM_WHY,
+    ),
+    _m(
+        "tick-xlsx-register-form",
+        lambda: xlsx(
+            {"审批": [["涉密事项审批表"], ["申请人", "甲"], ["密级", "机密（√）秘密（ ）"]]}
+        ),
+        "secret",
+        "tick after the word, full-width brackets",
+    ),
+    _m(
+        "tick-gbk-text",
+        lambda: txt(
+            "定密审批表\n事项：年度考核方案\n密级：[ ]绝密 [x]机密 [ ]秘密\n", encoding="gbk"
+        ),
+        "secret",
+    ),
+    _m("tick-header", lambda: docx(N, header="密级：○核心商密 √普通商密"), "commercial"),
+    _m(
+        "tick-blank-xlsx-form",
+        lambda: xlsx({"审批": [["定密审批表"], ["密级", "□绝密", "□机密", "□秘密"]]}),
+        "none",
+        "a blank form declares nothing",
+    ),
+    _m(
+        "tick-two-ticked",
+        lambda: docx(["定密审批表"], table=[["密级", "□绝密 ■机密 ■秘密"]]),
+        "none",
+        "two levels ticked: ambiguous, no declaration",
+    ),
+    _m(
+        "tick-instructions",
+        lambda: paras("填表说明", "密级栏在对应密级前的□内打√，如：", "□绝密 √机密 □秘密"),
+        "none",
+        "instructions with a specimen row",
+    ),
+    _m(
+        "tick-bullets",
+        lambda: pptx(
+            [[("保密要点", 1, 1), ("■ 机密文件专柜存放", 1, 3), ("■ 绝密文件双人管理", 1, 5)]]
+        ),
+        "none",
+        "■ bullets in a slide are no boxes",
+    ),
+    _m(
+        "tick-checklist",
+        lambda: paras("保密自查表", "√ 已对照绝密、机密、秘密三级标准完成定密", "√ 已建立台账"),
+        "none",
+    ),
+]
+
+MARK_CASES = [*MARKS_GBT, *MARKS_COMMERCIAL, *MARKS_FILES, *NEGATIVES, *ROUND2, *TICKED]
 
 # --- info types ------------------------------------------------------------------------------
 ID1, ID2, IDX = rid(1), rid(2), rid_with_x(5)
