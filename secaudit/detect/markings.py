@@ -41,6 +41,7 @@ from typing import ClassVar
 
 from secaudit.detect.markforms import MarkGrammar, MarkMatch
 from secaudit.detect.tables import split_rows
+from secaudit.detect.ticked import ANY_BOX
 from secaudit.detect.vocabulary import Vocabulary
 from secaudit.model import Confidence, Finding, Location, TextChunk
 
@@ -90,7 +91,6 @@ LIST_WINDOW = 2
 _FIELD_LABEL = re.compile(
     r"^\s*(?:密\s?级|文件密级|保密等级|密级标识|保密级别|密级(?:和|及|与)保密期限)\s*[:：]?\s*$"
 )
-_BOX = re.compile(r"[□☐▢☑☒■▣○◯√✓✔✅(（\[［【]")
 _COPY_NUMBER = re.compile(r"^\s*[0-9０-９]{3,8}\s+|\s+[0-9０-９]{3,8}\s*$")
 _CHOICE_WORDS = frozenset({"外部", "公开", "非密", "对外", "普通", "一般", "无", "不公开"})
 _LABEL_GAP = re.compile(r"[:：]\s+")
@@ -184,7 +184,7 @@ class MarkingDetector:
         g, i = self.grammar, 0
         while i < len(lines):
             j = i
-            while j < len(lines) and _BOX.search(lines[j].text) and g.options_only(lines[j].text):
+            while j < len(lines) and g.options_only(lines[j].text):
                 j += 1
             if j > i:
                 label = i > 0 and _FIELD_LABEL.match(lines[i - 1].text) is not None
@@ -247,7 +247,7 @@ class MarkingDetector:
         """A ticked row of level boxes: across the row's cells, or in one cell (labelled by a
         ``密级`` cell before it)."""
         g = self.grammar
-        if not _BOX.search("".join(cells)):
+        if not ANY_BOX.search("".join(cells)):
             return []
         if found := g.ticked_marks("\t".join(cells)):
             return found

@@ -33,6 +33,8 @@ NOTE = "勾选式密级栏"
 _SEP = r"[\s、,，/|;；]+"
 _STARS = ("★", "☆", "*", "＊")
 _ANY_TICK = re.compile(TICKS)
+ANY_BOX = re.compile(f"{TICKS}|{EMPTY}")
+"""Any box, ticked or empty: a cheap test before a line is parsed as options."""
 _LABEL_END = re.compile(
     r"(?:^|[\s:：|])(?:密级(?:和|及|与)保密期限|密级标识|密级标志|文件密级|保密等级|保密级别|密\s?级)"
     r"\s*[:：]?\s*$"
@@ -103,6 +105,8 @@ class TickedRow:
     def options_only(self, text: str) -> bool:
         """The text is nothing but options (``□绝密``, ``☑ 机密``): one cell of a form whose
         options stand one per cell or line."""
+        if not ANY_BOX.search(text):
+            return False
         parsed = self._parse(text.strip())
         return parsed is not None and parsed[0] == "" and parsed[2] == ""
 
