@@ -117,7 +117,7 @@ def workbook_content(
     name = "Workbook" if ole.exists(stream_path(storage, "Workbook")) else "Book"
     book = read_stream(ole, stream_path(storage, name), ctx)
     ole_sheet.check_not_encrypted(book)
-    yield from ole_sheet.workbook_chunks(whole_file or book, ctx)
+    yield from ole_sheet.workbook_chunks(whole_file or book, ctx, stream=book)
     yield from ole_sheet.page_header_chunks(book, ctx)
 
 

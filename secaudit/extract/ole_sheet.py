@@ -44,15 +44,24 @@ def check_not_encrypted(book: bytes) -> None:
         pos += 4 + size
 
 
-def workbook_chunks(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
+def workbook_chunks(
+    data: bytes, ctx: ExtractContext, stream: bytes | None = None
+) -> Iterator[TextChunk]:
+    """Sheet names and rows of a workbook: ``data`` is a compound file or a bare BIFF stream.
+
+    ``stream`` is the file's ``Workbook`` stream as olefile read it: when xlrd's stricter
+    compound-file reader rejects the container (a FAT sector listed twice, as some writers leave
+    it), the sheets are read from the stream instead of being lost.
+    """
     try:
-        book = xlrd.open_workbook(file_contents=data, logfile=io.StringIO(), on_demand=True)
-    except xlrd.XLRDError as exc:
-        if "encrypt" in str(exc).lower():
-            raise EncryptedError(f"Excel workbook is encrypted: {exc}") from exc
-        raise CorruptError(f"Excel workbook cannot be read: {exc}") from exc
-    except (CompDocError, struct.error, IndexError, KeyError, ValueError, AssertionError) as exc:
-        raise CorruptError(f"Excel workbook is damaged: {type(exc).__name__}: {exc}") from exc
+        book = _open_book(data)
+    except CompDocError as exc:
+        if stream is None:
+            raise CorruptError(f"Excel workbook is damaged: CompDocError: {exc}") from exc
+        try:
+            book = _open_book(stream)
+        except CompDocError as again:
+            raise CorruptError(f"Excel workbook is damaged: CompDocError: {again}") from again
     try:
         for ordinal, name in enumerate(book.sheet_names()):
             yield ctx.chunk(name, Location.SHEET_NAME, index=ordinal, standalone=True)
@@ -65,6 +74,20 @@ def workbook_chunks(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
             book.unload_sheet(ordinal)
     finally:
         book.release_resources()
+
+
+def _open_book(data: bytes) -> xlrd.book.Book:
+    """xlrd's book over ``data``; raises CompDocError (the container) or an extraction error."""
+    try:
+        return xlrd.open_workbook(file_contents=data, logfile=io.StringIO(), on_demand=True)
+    except CompDocError:
+        raise
+    except xlrd.XLRDError as exc:
+        if "encrypt" in str(exc).lower():
+            raise EncryptedError(f"Excel workbook is encrypted: {exc}") from exc
+        raise CorruptError(f"Excel workbook cannot be read: {exc}") from exc
+    except (struct.error, IndexError, KeyError, ValueError, AssertionError) as exc:
+        raise CorruptError(f"Excel workbook is damaged: {type(exc).__name__}: {exc}") from exc
 
 
 def _rows(sheet: xlrd.sheet.Sheet, name: str, ctx: ExtractContext) -> Iterator[TextChunk]:
