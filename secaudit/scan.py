@@ -23,6 +23,7 @@ from secaudit import __version__
 from secaudit.cache import ScanCache
 from secaudit.config import Config
 from secaudit.detect.registry import build_detectors, detect, detectors_version
+from secaudit.extract.ocr import ocr_cache_key
 from secaudit.ledger import Ledger, now_iso
 from secaudit.model import (
     Channel,
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Progress", "ScanRun", "Scanner"]
 
-EXTRACT_VERSION = "3"
+EXTRACT_VERSION = "4"
 """Bump when extraction output changes (part of the cache key)."""
 
 Progress = Callable[[int, int, str], None]
@@ -67,7 +68,7 @@ class Scanner:
         self.ledger = ledger
         self.limits = config.scan.limits()
         self.version_key = (
-            f"secaudit {__version__};extract {EXTRACT_VERSION};"
+            f"secaudit {__version__};extract {EXTRACT_VERSION};{ocr_cache_key(self.limits)};"
             f"{detectors_version(policy.vocabulary)}"
         )
         self._workers = workers if workers is not None else config.scan.workers

@@ -39,6 +39,13 @@ class Limits:
     """Seconds one file may take; the worker is killed after that (``timeout``)."""
     max_text_chars: int = 64 * MiB
     """Characters of text kept from one file; the rest is not examined (``limit``)."""
+    ocr: str = "off"
+    """OCR of scanned images: ``off`` or ``auto`` (image files, image-only PDF pages). Off here so
+    library callers opt in; the product default is ``ScanConfig.ocr = "auto"``."""
+    ocr_max_pages: int = 10
+    """Image-only PDF pages OCR'd per file; later ones are reported ``unsupported``."""
+    ocr_min_pixels: int = 40_000
+    """Images with fewer pixels (icons, logos: under 200×200) are not OCR'd (``unsupported``)."""
 
 
 @dataclass(slots=True)

@@ -1,8 +1,11 @@
-"""Files that carry no extractable text: images, executables, empty files.
+"""Files that carry no text layer: images, executables, empty files.
 
-Images are reported (``unsupported``): a scanned secret document is an image, and secaudit has no
-OCR, so the officer must know the file's content was not examined. Other binaries and empty files
-yield nothing beyond their file name, which is checked like any other.
+An image may be a scanned secret document or an ID-card copy. With ``[scan] ocr = "auto"`` it is
+read by OCR (:mod:`secaudit.extract.ocr`): its lines become standalone ``body`` chunks (index 0)
+and a ``property`` chunk ``ocr`` says the text came from OCR. An image that is not OCR'd (OCR off,
+an icon under ``ocr_min_pixels``, Tesseract not installed) is reported ``unsupported`` so the
+officer knows its content was not examined. Other binaries and empty files yield nothing beyond
+their file name, which is checked like any other.
 """
 
 from __future__ import annotations
@@ -11,12 +14,24 @@ from collections.abc import Iterator
 
 from secaudit.errors import UnsupportedError
 from secaudit.extract.base import ExtractContext
+from secaudit.extract.imagesize import image_size
+from secaudit.extract.ocr import ocr_lines, ocr_marker
 from secaudit.model import TextChunk
 
 
 def extract_image(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
-    raise UnsupportedError("image without a text layer; content not examined (no OCR)")
-    yield  # pragma: no cover
+    if ctx.limits.ocr == "off":
+        raise UnsupportedError("image without a text layer; content not examined (OCR off)")
+    size = image_size(data)
+    if size is not None and size[0] * size[1] < ctx.limits.ocr_min_pixels:
+        raise UnsupportedError(
+            f"image of {size[0]}×{size[1]} pixels, too small to be a scanned document "
+            f"(ocr_min_pixels {ctx.limits.ocr_min_pixels}); content not examined"
+        )
+    lines = ocr_lines(data, ctx, "image")
+    yield ocr_marker(ctx)
+    for line in lines:
+        yield ctx.chunk(line, index=0, standalone=True)
 
 
 def extract_binary(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:

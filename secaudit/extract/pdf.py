@@ -7,8 +7,10 @@ files go through ``ctx.recurse``.
 
 Failures: a password-protected PDF raises :class:`EncryptedError` (one that opens with the empty
 user password is simply read); PDFium rebuilds a damaged cross-reference table itself, and a file
-it cannot open at all raises :class:`CorruptError`. Pages holding images but no text are reported
-as ``unsupported`` (no OCR), so the officer knows that content was not examined.
+it cannot open at all raises :class:`CorruptError`. Pages holding images but no text are read by
+OCR when ``[scan] ocr = "auto"`` (:mod:`secaudit.extract.pdf_ocr`, up to ``ocr_max_pages``; their
+lines are that page's ``body`` chunks, and a ``property`` chunk ``ocr`` marks the file); pages not
+OCR'd are reported ``unsupported`` with the reason, so the officer knows they were not examined.
 
 PDFium is not thread-safe: secaudit runs extraction in worker processes, one document at a time,
 and every PDFium object is closed here before returning.
@@ -25,6 +27,8 @@ import pypdfium2.raw as pdfium_c
 from secaudit.errors import CorruptError, EncryptedError
 from secaudit.extract.base import ExtractContext
 from secaudit.extract.cjkfonts import has_cjk_system_font, uses_chinese_cid_font
+from secaudit.extract.ocr import ocr_marker
+from secaudit.extract.pdf_ocr import PageOcr
 from secaudit.model import ErrorReason, Location, TextChunk
 
 INFO_KEYS = ("Title", "Subject", "Keywords", "Author")
@@ -72,27 +76,41 @@ def _info(doc: pdfium.PdfDocument, ctx: ExtractContext) -> Iterator[TextChunk]:
 def _pages(doc: pdfium.PdfDocument, ctx: ExtractContext) -> Iterator[TextChunk]:
     count = len(doc)
     textless: list[int] = []
+    ocr = PageOcr(ctx)
+    marked = False
     for number in range(count):
         ctx.check_time()
-        lines, has_images = _page_lines(doc, number, ctx)
-        if not lines and has_images:
+        lines, is_image_only = _page_lines(doc, number, ctx, ocr)
+        if lines is None:
             textless.append(number + 1)
+            continue
+        if is_image_only and ocr.pages_read and not marked:
+            marked = True
+            yield ocr_marker(ctx)
         for line in lines:
             yield ctx.chunk(line, index=number, standalone=True)
+    _report_textless(textless, count, ocr.why_not, ctx)
+
+
+def _report_textless(textless: list[int], count: int, why: str, ctx: ExtractContext) -> None:
+    """One ``unsupported`` record naming the image-only pages that were not examined."""
     if textless and len(textless) == count:
-        ctx.error(ErrorReason.UNSUPPORTED, "image-only PDF: no text layer, OCR not available")
+        ctx.error(ErrorReason.UNSUPPORTED, f"image-only PDF: no text layer, {why}")
     elif textless:
         shown = ", ".join(str(n) for n in textless[:20]) + (" …" if len(textless) > 20 else "")
         ctx.error(
             ErrorReason.UNSUPPORTED,
-            f"PDF page(s) {shown} are images without a text layer; OCR not available",
+            f"PDF page(s) {shown} are images without a text layer; {why}",
         )
 
 
 def _page_lines(
-    doc: pdfium.PdfDocument, number: int, ctx: ExtractContext
-) -> tuple[list[str], bool]:
-    """Non-empty text lines of one page, and whether the page holds images."""
+    doc: pdfium.PdfDocument, number: int, ctx: ExtractContext, ocr: PageOcr
+) -> tuple[list[str] | None, bool]:
+    """Non-empty lines of one page, and whether they came from OCR of an image-only page.
+
+    ``None`` for an image-only page that was not OCR'd.
+    """
     try:
         page = doc[number]
     except pdfium.PdfiumError as exc:
@@ -106,8 +124,9 @@ def _page_lines(
             textpage.close()
         lines = [_clean(line) for line in _LINE_BREAK.split(text)]
         lines = [line for line in lines if line]
-        has_images = bool(lines) or _has_images(page)
-        return lines, has_images
+        if lines or not _has_images(page):
+            return lines, False
+        return ocr.read(page, number), True
     finally:
         page.close()
 

@@ -1,0 +1,183 @@
+"""OCR of scanned documents with Tesseract (Debian ``tesseract-ocr`` + ``tesseract-ocr-chi-sim``).
+
+Scanned paper is how secrets and ID-card copies most often leave a bank, so image files and
+image-only PDF pages are read with the ``tesseract`` command, run as a subprocess: the image goes
+in on stdin (PNG/JPEG/TIFF/BMP/GIF as they are, rendered PDF pages as binary PGM built by
+:func:`pgm_from_gray`), the text comes out on stdout. No Python imaging library is needed at run
+time.
+
+- :func:`ocr_image` is what extractors call; it raises the extraction errors of the contract:
+  ``unsupported`` when Tesseract or its ``chi_sim`` language is not installed, ``timeout`` when
+  the file's time budget runs out, ``corrupt`` when Tesseract rejects the image.
+- :func:`normalise_ocr_text` repairs what OCR does to Chinese: spaces between characters and the
+  ★ of a marking (``机密★10年``), which the ``chi_sim`` model has no glyph for and reads as some
+  other character.
+- :func:`ocr_marker` is the ``property`` chunk (key ``ocr``) every OCR'd file carries, so
+  ``secaudit extract`` shows that its text came from OCR.
+- :func:`ocr_cache_key` names the OCR setting and engine for the scan cache key, so installing
+  Tesseract or switching ``[scan] ocr`` makes images be read again.
+
+To try other Tesseract options, change :data:`TESSERACT_ARGS` and run ``benchmarks/ocr_speed.py``
+and ``tests/extract/test_ocr.py``.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import shutil
+import subprocess
+import time
+
+from secaudit.errors import CorruptError, LimitError, UnsupportedError
+from secaudit.extract.base import ExtractContext, Limits
+from secaudit.model import Location, TextChunk
+
+LANGUAGE = "chi_sim"
+"""``chi_sim`` reads digits and Latin letters too; ``chi_sim+eng`` was measured to turn short
+Chinese lines such as ``机密★10年`` into Latin garbage, so English is not added."""
+TESSERACT_ARGS = ("stdin", "stdout", "-l", LANGUAGE, "--psm", "3")
+OCR_ENGINE = f"tesseract {LANGUAGE}"
+"""Value of the ``ocr`` property chunk of an OCR'd file."""
+TIME_MARGIN = 2.0
+"""Seconds left to the worker after Tesseract's own timeout, so a slow page becomes a
+``timeout`` record here instead of the worker being killed with the subprocess still running."""
+
+_WIDE = (
+    r"\u2e80-\u2fdf\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f"
+    r"\uff00-\uffef\u2605\u2606\u00b7\u2014\u2026\u201c\u201d\u2018\u2019"
+)
+_SPACE_BETWEEN_WIDE = re.compile(
+    rf"(?<=[{_WIDE}]) (?=[{_WIDE}0-9])|(?<=[{_WIDE}0-9]) (?=[{_WIDE}])"
+)
+_SPACED_DIGITS = re.compile(r"(?<![0-9A-Za-z])[0-9](?: [0-9Xx](?![0-9A-Za-z]))+")
+"""A run of single digits set apart by single spaces (``1 0``): letter-spacing, one number."""
+_LEVEL_WORDS = "绝密|机密|秘密|核心商密|普通商密|商密"
+_MARK_HEAD = rf"(?P<head>(?:密级[:：]\s*)?[(（]?(?:{_LEVEL_WORDS}))"
+_MARK_TAIL = r"(?P<period>[0-9]{1,2}(?:年|个月)|长期)(?P<tail>[)）]?)$"
+_MISREAD_STAR = re.compile(rf"^{_MARK_HEAD}[^\s0-9★☆*·]{_MARK_TAIL}")
+"""A line that is a marking whose ★ came out as another character (``机密女10年``)."""
+_NO_SEPARATOR = re.compile(rf"^{_MARK_HEAD}{_MARK_TAIL}")
+"""A marking line whose separator was a space (or lost): ``机密 10年`` once spaces are gone."""
+
+
+@functools.lru_cache(maxsize=8)
+def _engine_on(search_path: str | None) -> tuple[str, str]:
+    """``(binary, problem)`` for the ``PATH`` given; exactly one of the two is empty."""
+    binary = shutil.which("tesseract", path=search_path)
+    if binary is None:
+        return "", "OCR not installed: no tesseract command (install tesseract-ocr)"
+    try:
+        listed = subprocess.run(  # noqa: S603 - fixed arguments, binary found on PATH
+            [binary, "--list-langs"], capture_output=True, timeout=30, check=False
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        return "", f"OCR not installed: tesseract does not run ({exc})"
+    langs = (listed.stdout + listed.stderr).decode("utf-8", "replace").split()
+    if LANGUAGE not in langs:
+        return "", f"OCR not installed: tesseract has no {LANGUAGE} language " \
+            "(install tesseract-ocr-chi-sim)"
+    return binary, ""
+
+
+def tesseract_binary() -> str:
+    """Path of a ``tesseract`` that has ``chi_sim``; raises ``unsupported`` otherwise.
+
+    Looked up once per process and ``PATH`` value.
+    """
+    binary, problem = _engine_on(os.environ.get("PATH"))
+    if problem:
+        raise UnsupportedError(problem)
+    return binary
+
+
+def ocr_cache_key(limits: Limits) -> str:
+    """What the scan cache must know about OCR: the setting, and whether the engine is there."""
+    if limits.ocr == "off":
+        return "ocr off"
+    binary, _problem = _engine_on(os.environ.get("PATH"))
+    return f"ocr {limits.ocr} {limits.ocr_max_pages} {limits.ocr_min_pixels} " + (
+        OCR_ENGINE if binary else "missing"
+    )
+
+
+def ocr_image(image: bytes, ctx: ExtractContext, what: str) -> str:
+    """Text Tesseract reads in ``image`` (any format it knows, or PGM), normalised.
+
+    ``what`` names the image in error details (``image``, ``PDF page 3``). An empty string means
+    no text was found.
+    """
+    binary = tesseract_binary()
+    timeout = _time_left(ctx)
+    if timeout <= 0:
+        raise LimitError(f"time limit for this file reached before OCR of {what}", reason="timeout")
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")  # one core per worker; workers run in parallel
+    try:
+        done = subprocess.run(  # noqa: S603 - fixed arguments, binary found on PATH
+            [binary, *TESSERACT_ARGS],
+            input=image,
+            capture_output=True,
+            timeout=timeout,
+            env=env,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise LimitError(f"OCR of {what} took longer than {timeout:.0f} s", reason="timeout") \
+            from exc
+    except OSError as exc:
+        raise UnsupportedError(f"OCR not available: tesseract does not run ({exc})") from exc
+    if done.returncode != 0:
+        raise CorruptError(f"OCR rejected {what}: {_last_error_line(done.stderr)}")
+    return normalise_ocr_text(done.stdout.decode("utf-8", "replace"))
+
+
+def _time_left(ctx: ExtractContext) -> float:
+    deadline = ctx.budget.deadline
+    if deadline is None:
+        return ctx.limits.file_timeout
+    return deadline - time.monotonic() - TIME_MARGIN
+
+
+def _last_error_line(stderr: bytes) -> str:
+    lines = [ln.strip() for ln in stderr.decode("utf-8", "replace").splitlines() if ln.strip()]
+    useful = [ln for ln in lines if not ln.startswith(("Estimating resolution", "Warning"))]
+    return (useful or lines or ["tesseract failed"])[-1][:200]
+
+
+def normalise_ocr_text(text: str) -> str:
+    """OCR output as lines a detector can read: Chinese spacing removed, ★ of a marking restored.
+
+    ``机 密 ★ 1 0 年`` becomes ``机密★10年``; ``机密女10年`` (the star misread) becomes
+    ``机密★10年``; line breaks are kept, blank lines dropped.
+    """
+    out: list[str] = []
+    for raw in text.replace("\f", "\n").splitlines():
+        line = " ".join(raw.split())
+        line = _SPACE_BETWEEN_WIDE.sub("", line)
+        line = _SPACED_DIGITS.sub(lambda m: m.group().replace(" ", ""), line)
+        line = _MISREAD_STAR.sub(r"\g<head>★\g<period>\g<tail>", line)
+        line = _NO_SEPARATOR.sub(r"\g<head> \g<period>\g<tail>", line)
+        if line:
+            out.append(line)
+    return "\n".join(out)
+
+
+def ocr_lines(image: bytes, ctx: ExtractContext, what: str) -> list[str]:
+    """:func:`ocr_image` split into non-empty lines."""
+    return [line for line in ocr_image(image, ctx, what).split("\n") if line]
+
+
+def ocr_marker(ctx: ExtractContext) -> TextChunk:
+    """The ``property`` chunk ``ocr = tesseract chi_sim`` of a file whose text came from OCR."""
+    return ctx.chunk(OCR_ENGINE, Location.PROPERTY, key="ocr")
+
+
+def pgm_from_gray(width: int, height: int, stride: int, pixels: bytes | memoryview) -> bytes:
+    """Binary PGM (P5) of an 8-bit grayscale bitmap whose rows are ``stride`` bytes apart."""
+    header = f"P5\n{width} {height}\n255\n".encode("ascii")
+    view = memoryview(pixels)
+    if stride == width:
+        return header + bytes(view[: width * height])
+    rows = (view[row * stride : row * stride + width] for row in range(height))
+    return header + b"".join(rows)

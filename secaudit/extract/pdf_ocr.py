@@ -1,0 +1,74 @@
+"""OCR of image-only PDF pages: render with PDFium in grayscale, read with Tesseract.
+
+:class:`PageOcr` is used by :mod:`secaudit.extract.pdf` for each page that has images but no
+text layer. It renders the page at :data:`OCR_DPI` as an 8-bit grayscale bitmap, hands it to
+Tesseract as a binary PGM, and keeps count: at most ``limits.ocr_max_pages`` pages per file are
+OCR'd. When a page is not OCR'd, :attr:`PageOcr.why_not` says why (OCR off, not installed, page
+budget spent) for the ``unsupported`` record of the caller. A page Tesseract rejects becomes a
+``corrupt`` record of its own and the next page is tried; a timeout stops the file.
+
+To change resolution or page size cap, edit the constants and re-run ``benchmarks/ocr_speed.py``.
+"""
+
+from __future__ import annotations
+
+import pypdfium2 as pdfium
+
+from secaudit.errors import CorruptError, UnsupportedError
+from secaudit.extract.base import ExtractContext
+from secaudit.extract.ocr import ocr_lines, pgm_from_gray
+from secaudit.model import ErrorReason
+
+OCR_DPI = 200
+"""Measured with ``benchmarks/ocr_speed.py`` (A4 notice, 9–12 pt body, scans of 100–200 dpi):
+200 dpi reads the marking, the ID number and as many body lines as 300 dpi (better for a 100 dpi
+scan: 3/4 lines against 1/4) in about 0.65 s/page instead of 1.0 s."""
+MAX_PAGE_PIXELS = 40_000_000
+"""Pages larger than about A1 at 200 dpi are rendered at a lower resolution (memory, OCR time)."""
+_NOT_AVAILABLE = "OCR not available"
+
+
+class PageOcr:
+    """OCR of the image-only pages of one PDF, with the file's page budget."""
+
+    def __init__(self, ctx: ExtractContext) -> None:
+        self.ctx = ctx
+        self.pages_read = 0
+        self.why_not = "" if ctx.limits.ocr == "auto" else _NOT_AVAILABLE
+        """Why pages are no longer OCR'd; empty while they are."""
+
+    def read(self, page: pdfium.PdfPage, number: int) -> list[str] | None:
+        """Lines OCR'd from ``page`` (0-based ``number``), or ``None`` if it was not OCR'd."""
+        if self.why_not:
+            return None
+        if self.pages_read >= self.ctx.limits.ocr_max_pages:
+            self.why_not = f"not OCR'd beyond ocr_max_pages = {self.ctx.limits.ocr_max_pages}"
+            return None
+        what = f"PDF page {number + 1}"
+        try:
+            lines = ocr_lines(render_gray_pgm(page), self.ctx, what)
+        except UnsupportedError as exc:
+            self.why_not = str(exc)
+            return None
+        except CorruptError as exc:
+            self.ctx.error(ErrorReason.CORRUPT, str(exc))
+            return []
+        except pdfium.PdfiumError as exc:
+            self.ctx.error(ErrorReason.CORRUPT, f"{what} cannot be rendered for OCR: {exc}")
+            return []
+        self.pages_read += 1
+        return lines
+
+
+def render_gray_pgm(page: pdfium.PdfPage, dpi: float = OCR_DPI) -> bytes:
+    """``page`` rendered at ``dpi`` (less for huge pages) as a binary PGM image."""
+    width_pt, height_pt = page.get_size()
+    scale = dpi / 72
+    pixels = width_pt * height_pt * scale * scale
+    if pixels > MAX_PAGE_PIXELS:
+        scale *= (MAX_PAGE_PIXELS / pixels) ** 0.5
+    bitmap = page.render(scale=scale, grayscale=True)
+    try:
+        return pgm_from_gray(bitmap.width, bitmap.height, bitmap.stride, bitmap.buffer)
+    finally:
+        bitmap.close()

@@ -1,0 +1,222 @@
+"""OCR of scanned documents: real images drawn with Pillow, read by the real Tesseract.
+
+A "scanned notice" (marking ``机密★10年``, a title, a generated resident ID number) is scanned as
+a PNG file and as a JPEG inside a PDF without a text layer; the scan pipeline (worker processes,
+config → Limits) must find the marking and the ID number in both. Icons, corrupt images, OCR off,
+Tesseract missing and an exhausted time budget each become an error record with a reason.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import random
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen import canvas
+
+from secaudit.config import load_config
+from secaudit.errors import ConfigError
+from secaudit.extract.base import Limits
+from secaudit.extract.imagesize import image_size
+from secaudit.extract.ocr import _engine_on, normalise_ocr_text, pgm_from_gray
+from secaudit.extract.registry import extract_bytes
+from secaudit.model import Channel, ErrorReason, HostRole, Location, ScanContext
+from secaudit.policy import load_policy
+from secaudit.scan import Scanner
+from tests.corpus.numbers import resident_id
+
+RID = resident_id(random.Random(7))
+AUTO = Limits(ocr="auto")
+
+
+def _font_file() -> str:
+    if shutil.which("fc-match") is None:
+        return ""
+    out = subprocess.run(
+        ["fc-match", "-f", "%{file}", "WenQuanYi Micro Hei"],  # noqa: S607
+        capture_output=True, text=True, check=False,
+    ).stdout
+    return out if "wqy" in out.lower() else ""
+
+
+_binary, _problem = _engine_on(os.environ.get("PATH"))
+pytestmark = pytest.mark.skipif(
+    bool(_problem) or not _font_file(),
+    reason=f"needs tesseract-ocr + tesseract-ocr-chi-sim and fonts-wqy-microhei "
+    f"(install.sh --dev installs them): {_problem or 'no WenQuanYi Micro Hei'}",
+)
+
+
+def notice_image(fmt: str = "PNG") -> bytes:
+    """A scanned notice: marking at the top left, a title, a line with an ID number."""
+    font = ImageFont.truetype(_font_file(), 32)
+    lines = ["机密★10年", "", "关于加强客户信息保护工作的通知", "", f"客户身份证号码：{RID}",
+             "请各支行于本月底前完成自查并上报结果。"]
+    img = Image.new("L", (1000, 60 + len(lines) * 58), 255)
+    draw = ImageDraw.Draw(img)
+    for row, text in enumerate(lines):
+        draw.text((60, 40 + row * 58), text, font=font, fill=0)
+    out = io.BytesIO()
+    img.save(out, fmt, **({"quality": 85} if fmt == "JPEG" else {}))
+    return out.getvalue()
+
+
+def image_pdf(jpeg: bytes, pages: int = 1) -> bytes:
+    """A PDF whose pages are only the scanned image (no text layer)."""
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out, pagesize=A4)
+    for _ in range(pages):
+        width = A4[0] - 72
+        pdf.drawImage(ImageReader(io.BytesIO(jpeg)), 36, A4[1] - 36 - width * 0.5,
+                      width=width, height=width * 0.5, preserveAspectRatio=True, anchor="nw")
+        pdf.showPage()
+    pdf.save()
+    return out.getvalue()
+
+
+def corrupt_png() -> bytes:
+    """A PNG header announcing 800×800 pixels, then garbage instead of image data."""
+    good = notice_image("PNG")
+    return good[:33] + bytes(range(256)) * 8
+
+
+@pytest.fixture(scope="module")
+def scan_json(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:  # type: ignore[type-arg]
+    root = tmp_path_factory.mktemp("scans")
+    home = tmp_path_factory.mktemp("home")
+    (root / "扫描件.png").write_bytes(notice_image("PNG"))
+    (root / "扫描件.pdf").write_bytes(image_pdf(notice_image("JPEG")))
+    icon = io.BytesIO()
+    Image.new("RGB", (32, 32), (200, 30, 30)).save(icon, "PNG")
+    (root / "icon.png").write_bytes(icon.getvalue())
+    (root / "broken.png").write_bytes(corrupt_png())
+    (root / "通知.txt").write_text("秘密★5年\n会议纪要", encoding="utf-8")
+    cfg = load_config(home)
+    with Scanner(cfg, load_policy(), workers=2, use_cache=False) as scanner:
+        run = scanner.scan([root], ScanContext(channel=Channel.LOCAL, host_role=HostRole.INTERNET))
+    return {Path(f["path"]).name: f for f in run.to_json()["files"]}
+
+
+def _has(file: dict, kind: str, value: str) -> bool:  # type: ignore[type-arg]
+    key = "level" if kind == "marking" else "type"
+    return any(f["kind"] == kind and f[key] == value for f in file["findings"])
+
+
+@pytest.mark.parametrize("name", ["扫描件.png", "扫描件.pdf"])
+def test_scanned_notice_marking_and_id_found(scan_json: dict, name: str) -> None:  # type: ignore[type-arg]
+    file = scan_json[name]
+    assert file["errors"] == []
+    assert file["classification"] == "secret"
+    assert _has(file, "marking", "secret")
+    assert _has(file, "info_type", "cn_resident_id")
+    assert file["format"] == ("image" if name.endswith(".png") else "pdf")
+
+
+def test_icon_is_not_ocrd_and_says_why(scan_json: dict) -> None:  # type: ignore[type-arg]
+    [error] = scan_json["icon.png"]["errors"]
+    assert error["reason"] == "unsupported"
+    assert "32×32" in error["detail"] and "too small" in error["detail"]
+
+
+def test_corrupt_image_is_an_error_and_the_scan_goes_on(scan_json: dict) -> None:  # type: ignore[type-arg]
+    [error] = scan_json["broken.png"]["errors"]
+    assert error["reason"] == "corrupt"
+    assert "OCR rejected image" in error["detail"]
+    assert scan_json["通知.txt"]["classification"] == "confidential"
+
+
+def test_ocrd_text_is_marked_and_lines_are_standalone_body_chunks() -> None:
+    result = extract_bytes(notice_image("PNG"), "scan.png", limits=AUTO)
+    assert result.format == "image" and result.errors == ()
+    props = [(c.key, c.text) for c in result.chunks if c.location is Location.PROPERTY]
+    assert props == [("ocr", "tesseract chi_sim")]
+    body = [c for c in result.chunks if c.location is Location.BODY]
+    assert body[0].text == "机密★10年"
+    assert all(c.standalone and c.index == 0 for c in body)
+    assert any(RID in c.text for c in body)
+
+
+def test_ocr_off_reports_image_unsupported(tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text('[scan]\nocr = "off"\n', encoding="utf-8")
+    limits = load_config(tmp_path).scan.limits()
+    assert limits.ocr == "off"
+    result = extract_bytes(notice_image("PNG"), "scan.png", limits=limits)
+    assert [e.reason for e in result.errors] == [ErrorReason.UNSUPPORTED]
+    assert "OCR off" in result.errors[0].detail
+    assert [c.location for c in result.chunks] == [Location.FILENAME]
+
+
+def test_bad_ocr_setting_is_a_config_error(tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text('[scan]\nocr = "always"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="ocr"):
+        load_config(tmp_path)
+
+
+def test_default_config_turns_ocr_on(tmp_path: Path) -> None:
+    assert load_config(tmp_path).scan.limits().ocr == "auto"
+
+
+def test_missing_tesseract_is_reported_not_installed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    image, pdf_data = notice_image("PNG"), image_pdf(notice_image("JPEG"))
+    monkeypatch.setenv("PATH", str(tmp_path))  # a PATH with no tesseract on it
+    png = extract_bytes(image, "scan.png", limits=AUTO)
+    assert [e.reason for e in png.errors] == [ErrorReason.UNSUPPORTED]
+    assert "OCR not installed" in png.errors[0].detail
+    pdf = extract_bytes(pdf_data, "scan.pdf", limits=AUTO)
+    assert [e.reason for e in pdf.errors] == [ErrorReason.UNSUPPORTED]
+    assert "image-only PDF" in pdf.errors[0].detail and "OCR not installed" in pdf.errors[0].detail
+
+
+def test_pages_beyond_ocr_max_pages_are_reported() -> None:
+    data = image_pdf(notice_image("JPEG"), pages=2)
+    result = extract_bytes(data, "two.pdf", limits=Limits(ocr="auto", ocr_max_pages=1))
+    assert {c.index for c in result.chunks if c.location is Location.BODY} == {0}
+    [error] = result.errors
+    assert error.reason is ErrorReason.UNSUPPORTED
+    assert "page(s) 2" in error.detail and "ocr_max_pages = 1" in error.detail
+
+
+def test_no_time_left_is_a_timeout() -> None:
+    result = extract_bytes(
+        notice_image("PNG"), "scan.png", limits=AUTO, deadline=time.monotonic() + 1.0
+    )
+    assert [e.reason for e in result.errors] == [ErrorReason.TIMEOUT]
+
+
+@pytest.mark.parametrize(("raw", "clean"), [
+    ("机 密 ★ 1 0 年", "机密★10年"),
+    ("机密女10年", "机密★10年"),
+    ("密级：机密广 5 年", "密级：机密★5年"),
+    ("（核心商密妇3个月）", "（核心商密★3个月）"),
+    ("秘密 长期", "秘密 长期"),
+    ("机密 10 年", "机密 10年"),
+    ("关于 加强 客户 信息\n\n保护", "关于加强客户信息\n保护"),
+    ("保守机密10年", "保守机密10年"),
+    ("Word 文档 v2", "Word 文档 v2"),
+    ("电话 138 0000 0000", "电话138 0000 0000"),
+])
+def test_normalise_ocr_text(raw: str, clean: str) -> None:
+    assert normalise_ocr_text(raw) == clean
+
+
+def test_pgm_from_gray_drops_row_padding() -> None:
+    pixels = bytes([1, 2, 3, 99, 4, 5, 6, 99])
+    assert pgm_from_gray(3, 2, 4, pixels) == b"P5\n3 2\n255\n" + bytes([1, 2, 3, 4, 5, 6])
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG", "GIF", "BMP", "TIFF"])
+def test_image_size_from_header(fmt: str) -> None:
+    out = io.BytesIO()
+    Image.new("RGB", (321, 123), (255, 255, 255)).save(out, fmt)
+    assert image_size(out.getvalue()) == (321, 123)
+    assert image_size(out.getvalue()[:8]) is None
