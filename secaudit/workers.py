@@ -94,6 +94,7 @@ def _worker_main(conn: Connection, limits: Limits, vocabulary: Vocabulary, nice:
         except OSError:
             pass
     detectors = build_detectors(vocabulary)
+    conn.send(_READY)  # start-up (imports, patterns) does not count against the first file
     while True:
         try:
             batch = conn.recv()
@@ -125,6 +126,10 @@ def stop_process_servers() -> None:
         if stop is not None:
             with contextlib.suppress(Exception):
                 stop()
+
+
+_READY = "secaudit-worker-ready"
+"""First message of a worker: its set-up is done; the time limit of its batch starts now."""
 
 
 @dataclass
@@ -224,6 +229,9 @@ class WorkerPool:
                     result = w.conn.recv()
                 except (EOFError, OSError):
                     yield from self._replace(w, ErrorReason.CORRUPT, "parser crashed")
+                    continue
+                if isinstance(result, str) and result == _READY:
+                    w.started = time.monotonic()
                     continue
                 yield result
                 w.done += 1

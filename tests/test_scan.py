@@ -80,7 +80,7 @@ def test_hostile_and_unreadable_files_become_error_records(
 
 
 def test_per_file_timeout_kills_worker_and_scan_goes_on(tree: Path, home: Path) -> None:
-    (home / "config.toml").write_text("[scan]\nfile_timeout = 0.05\n", encoding="utf-8")
+    (home / "config.toml").write_text("[scan]\nfile_timeout = 0.1\n", encoding="utf-8")
     big = tree / "big.txt"
     big.write_text(("正文内容，无标识。" * 40 + "\n") * 60000, encoding="utf-8")  # ~65 MB
     with _scanner(home, use_cache=False) as sc:
