@@ -273,7 +273,7 @@ max_ratio = 200.0
 file_timeout = 120.0
 # OCR of scanned documents (tesseract-ocr + tesseract-ocr-chi-sim): "auto" reads image files of
 # at least ocr_min_pixels (smaller ones are icons) and up to ocr_max_pages image-only pages per
-# PDF, about 1-3 s per A4 page on one core; "off" reports them as not examined (unsupported).
+# PDF, about 0.7 s per A4 page on one core; "off" reports them as not examined (unsupported).
 ocr = "auto"
 ocr_max_pages = 10
 ocr_min_pixels = 40000
