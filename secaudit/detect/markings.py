@@ -141,8 +141,12 @@ class MarkingDetector:
     def _body(self, chunks: list[TextChunk]) -> Iterator[tuple[TextChunk, MarkMatch, Confidence]]:
         lines = _lines(chunks, self.grammar)
         raw: dict[int, list[MarkMatch]] = {}
+        hit_lines: list[int] = []
         for i, ln in enumerate(lines):
-            if i < START_LINES or self.grammar.has_hit(ln.text):
+            hit = self.grammar.has_hit(ln.text)
+            if hit:
+                hit_lines.append(i)
+            if hit or i < START_LINES:
                 marks = self.grammar.line_marks(ln.text, gapped=i < START_LINES)
                 if not marks and i < START_LINES and _COPY_NUMBER.search(ln.text):
                     # 1999 layout: copy number left, mark right, one space apart after extraction
@@ -155,7 +159,7 @@ class MarkingDetector:
                     marks = self.grammar.title_marks(ln.text)
                 if marks:
                     raw[i] = marks
-        for i, marks in self._ticked_runs(lines).items():
+        for i, marks in self._ticked_runs(lines, hit_lines).items():
             raw.setdefault(i, marks)
         header_at: int | None = -1  # -1: not looked for yet
         for i, marks in raw.items():
@@ -177,21 +181,26 @@ class MarkingDetector:
             for m in kept:
                 yield lines[i].chunk, m, Confidence.HIGH
 
-    def _ticked_runs(self, lines: list[_Line]) -> dict[int, list[MarkMatch]]:
+    def _ticked_runs(self, lines: list[_Line], hit_lines: list[int]) -> dict[int, list[MarkMatch]]:
         """Form options standing one per line or cell (``□绝密`` / ``☑机密`` / ``□秘密``), read
-        as one row, a ``密级`` label line before them included; keyed by the run's first line."""
+        as one row, a ``密级`` label line before them included; keyed by the run's first line.
+        Only lines naming a level (``hit_lines``, ascending) are looked at: a prose document
+        costs nothing here."""
         out: dict[int, list[MarkMatch]] = {}
-        g, i = self.grammar, 0
-        while i < len(lines):
-            j = i
-            while j < len(lines) and g.options_only(lines[j].text):
-                j += 1
-            if j > i:
-                label = i > 0 and _FIELD_LABEL.match(lines[i - 1].text) is not None
-                row = " ".join(ln.text.strip() for ln in lines[i:j])
-                if marks := g.ticked_marks(("密级：" if label else "") + row):
-                    out[i] = marks
-            i = j + 1
+        runs: list[list[int]] = []
+        for i in hit_lines:
+            if not self.grammar.options_only(lines[i].text):
+                continue
+            if runs and runs[-1][-1] == i - 1:
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+        for run in runs:
+            first = run[0]
+            label = first > 0 and _FIELD_LABEL.match(lines[first - 1].text) is not None
+            row = " ".join(lines[j].text.strip() for j in run)
+            if marks := self.grammar.ticked_marks(("密级：" if label else "") + row):
+                out[first] = marks
         return out
 
     def _bare_ok(self, lines: list[_Line], i: int) -> bool:
