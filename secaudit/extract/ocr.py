@@ -93,13 +93,28 @@ def tesseract_binary() -> str:
 
 
 def ocr_cache_key(limits: Limits) -> str:
-    """What the scan cache must know about OCR: the setting, and whether the engine is there."""
+    """What the scan cache must know about OCR: the setting, and whether the engine is there.
+
+    Judged from the files alone (the ``tesseract`` command and a ``chi_sim`` model on disk),
+    without starting tesseract: every scan command builds this key, a rescan served from the
+    cache included."""
     if limits.ocr == "off":
         return "ocr off"
-    binary, _problem = _engine_on(os.environ.get("PATH"))
+    present = shutil.which("tesseract") is not None and _model_on_disk()
     return f"ocr {limits.ocr} {limits.ocr_max_pages} {limits.ocr_min_pixels} " + (
-        OCR_ENGINE if binary else "missing"
+        OCR_ENGINE if present else "missing"
     )
+
+
+def _model_on_disk() -> bool:
+    """A ``chi_sim.traineddata`` where tesseract looks (``TESSDATA_PREFIX``, Debian's and the
+    upstream default folders)."""
+    import glob
+
+    folders = [os.environ.get("TESSDATA_PREFIX", ""), "/usr/share/tesseract-ocr/*/tessdata",
+               "/usr/share/tessdata", "/usr/local/share/tessdata"]
+    name = f"{LANGUAGE}.traineddata"
+    return any(glob.glob(os.path.join(f, name)) for f in folders if f)
 
 
 def ocr_image(image: bytes, ctx: ExtractContext, what: str) -> str:
