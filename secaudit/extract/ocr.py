@@ -9,9 +9,9 @@ time.
 - :func:`ocr_image` is what extractors call; it raises the extraction errors of the contract:
   ``unsupported`` when Tesseract or its ``chi_sim`` language is not installed, ``timeout`` when
   the file's time budget runs out, ``corrupt`` when Tesseract rejects the image.
-- :func:`normalise_ocr_text` repairs what OCR does to Chinese: spaces between characters and the
-  ★ of a marking (``机密★10年``), which the ``chi_sim`` model has no glyph for and reads as some
-  other character.
+- :func:`.ocr_text.normalise_ocr_text` repairs what OCR does to Chinese: spaces between
+  characters and the ★ of a marking (``机密★10年``), which the ``chi_sim`` model has no glyph
+  for and reads as some other character.
 - :func:`ocr_marker` is the ``property`` chunk (key ``ocr``) every OCR'd file carries, so
   ``secaudit extract`` shows that its text came from OCR.
 - :func:`ocr_cache_key` names the OCR setting and engine for the scan cache key, so installing
@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 import shutil
 import subprocess
 import time
@@ -43,24 +42,6 @@ OCR_ENGINE = f"tesseract {LANGUAGE}"
 TIME_MARGIN = 2.0
 """Seconds left to the worker after Tesseract's own timeout, so a slow page becomes a
 ``timeout`` record here instead of the worker being killed with the subprocess still running."""
-
-_WIDE = (
-    r"\u2e80-\u2fdf\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f"
-    r"\uff00-\uffef\u2605\u2606\u00b7\u2014\u2026\u201c\u201d\u2018\u2019"
-)
-_SPACE_BETWEEN_WIDE = re.compile(
-    rf"(?<=[{_WIDE}]) (?=[{_WIDE}0-9])|(?<=[{_WIDE}0-9]) (?=[{_WIDE}])"
-)
-_SPACED_DIGITS = re.compile(r"(?<![0-9A-Za-z])[0-9](?: [0-9Xx](?![0-9A-Za-z]))+")
-"""A run of single digits set apart by single spaces (``1 0``): letter-spacing, one number."""
-_LEVEL_WORDS = "绝密|机密|秘密|核心商密|普通商密|商密"
-_MARK_HEAD = rf"(?P<head>(?:密级[:：]\s*)?[(（]?(?:{_LEVEL_WORDS}))"
-_MARK_TAIL = r"(?P<period>[0-9]{1,2}(?:年|个月)|长期)(?P<tail>[)）]?)$"
-_MISREAD_STAR = re.compile(rf"^{_MARK_HEAD}[^\s0-9★☆*·]{_MARK_TAIL}")
-"""A line that is a marking whose ★ came out as another character (``机密女10年``)."""
-_NO_SEPARATOR = re.compile(rf"^{_MARK_HEAD}{_MARK_TAIL}")
-"""A marking line whose separator was a space (or lost): ``机密 10年`` once spaces are gone."""
-
 
 @functools.lru_cache(maxsize=8)
 def _engine_on(search_path: str | None) -> tuple[str, str]:
@@ -144,6 +125,8 @@ def ocr_image(image: bytes, ctx: ExtractContext, what: str) -> str:
         raise UnsupportedError(f"OCR not available: tesseract does not run ({exc})") from exc
     if done.returncode != 0:
         raise CorruptError(f"OCR rejected {what}: {_last_error_line(done.stderr)}")
+    from secaudit.extract.ocr_text import normalise_ocr_text
+
     return normalise_ocr_text(done.stdout.decode("utf-8", "replace"))
 
 
@@ -158,24 +141,6 @@ def _last_error_line(stderr: bytes) -> str:
     lines = [ln.strip() for ln in stderr.decode("utf-8", "replace").splitlines() if ln.strip()]
     useful = [ln for ln in lines if not ln.startswith(("Estimating resolution", "Warning"))]
     return (useful or lines or ["tesseract failed"])[-1][:200]
-
-
-def normalise_ocr_text(text: str) -> str:
-    """OCR output as lines a detector can read: Chinese spacing removed, ★ of a marking restored.
-
-    ``机 密 ★ 1 0 年`` becomes ``机密★10年``; ``机密女10年`` (the star misread) becomes
-    ``机密★10年``; line breaks are kept, blank lines dropped.
-    """
-    out: list[str] = []
-    for raw in text.replace("\f", "\n").splitlines():
-        line = " ".join(raw.split())
-        line = _SPACE_BETWEEN_WIDE.sub("", line)
-        line = _SPACED_DIGITS.sub(lambda m: m.group().replace(" ", ""), line)
-        line = _MISREAD_STAR.sub(r"\g<head>★\g<period>\g<tail>", line)
-        line = _NO_SEPARATOR.sub(r"\g<head> \g<period>\g<tail>", line)
-        if line:
-            out.append(line)
-    return "\n".join(out)
 
 
 def ocr_lines(image: bytes, ctx: ExtractContext, what: str) -> list[str]:

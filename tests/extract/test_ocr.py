@@ -26,7 +26,8 @@ from secaudit.config import load_config
 from secaudit.errors import ConfigError
 from secaudit.extract.base import Limits
 from secaudit.extract.imagesize import image_size
-from secaudit.extract.ocr import _engine_on, normalise_ocr_text, pgm_from_gray
+from secaudit.extract.ocr import _engine_on, pgm_from_gray
+from secaudit.extract.ocr_text import normalise_ocr_text
 from secaudit.extract.registry import extract_bytes
 from secaudit.model import Channel, ErrorReason, HostRole, Location, ScanContext
 from secaudit.policy import load_policy

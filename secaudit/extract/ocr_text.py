@@ -1,0 +1,46 @@
+"""OCR output made readable for the detectors: spacing of Chinese text, the ★ of a marking.
+
+Tesseract's ``chi_sim`` model sets single spaces between Chinese characters and letter-spaced
+digits, and has no glyph for ★, which it reads as some other character (``机密女10年``).
+Kept apart from :mod:`.ocr` so that the scan command, which only asks whether OCR is installed,
+does not compile these patterns.
+"""
+
+from __future__ import annotations
+
+import re
+
+_WIDE = (
+    r"\u2e80-\u2fdf\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f"
+    r"\uff00-\uffef\u2605\u2606\u00b7\u2014\u2026\u201c\u201d\u2018\u2019"
+)
+_SPACE_BETWEEN_WIDE = re.compile(
+    rf"(?<=[{_WIDE}]) (?=[{_WIDE}0-9])|(?<=[{_WIDE}0-9]) (?=[{_WIDE}])"
+)
+_SPACED_DIGITS = re.compile(r"(?<![0-9A-Za-z])[0-9](?: [0-9Xx](?![0-9A-Za-z]))+")
+"""A run of single digits set apart by single spaces (``1 0``): letter-spacing, one number."""
+_LEVEL_WORDS = "绝密|机密|秘密|核心商密|普通商密|商密"
+_MARK_HEAD = rf"(?P<head>(?:密级[:：]\s*)?[(（]?(?:{_LEVEL_WORDS}))"
+_MARK_TAIL = r"(?P<period>[0-9]{1,2}(?:年|个月)|长期)(?P<tail>[)）]?)$"
+_MISREAD_STAR = re.compile(rf"^{_MARK_HEAD}[^\s0-9★☆*·]{_MARK_TAIL}")
+"""A line that is a marking whose ★ came out as another character (``机密女10年``)."""
+_NO_SEPARATOR = re.compile(rf"^{_MARK_HEAD}{_MARK_TAIL}")
+"""A marking line whose separator was a space (or lost): ``机密 10年`` once spaces are gone."""
+
+
+def normalise_ocr_text(text: str) -> str:
+    """OCR output as lines a detector can read: Chinese spacing removed, ★ of a marking restored.
+
+    ``机 密 ★ 1 0 年`` becomes ``机密★10年``; ``机密女10年`` (the star misread) becomes
+    ``机密★10年``; line breaks are kept, blank lines dropped.
+    """
+    out: list[str] = []
+    for raw in text.replace("\f", "\n").splitlines():
+        line = " ".join(raw.split())
+        line = _SPACE_BETWEEN_WIDE.sub("", line)
+        line = _SPACED_DIGITS.sub(lambda m: m.group().replace(" ", ""), line)
+        line = _MISREAD_STAR.sub(r"\g<head>★\g<period>\g<tail>", line)
+        line = _NO_SEPARATOR.sub(r"\g<head> \g<period>\g<tail>", line)
+        if line:
+            out.append(line)
+    return "\n".join(out)
