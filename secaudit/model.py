@@ -147,6 +147,8 @@ class TextChunk:
     standalone: bool = False
     """True when the extractor knows the text stands on its own (a table cell, a text box, a
     paragraph of its own); detectors may treat such a chunk as a line of its own."""
+    ocr: bool = False
+    """True when the text was read by OCR from an image (a scan): findings in it say so."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,16 @@ from typing import ClassVar, Protocol
 
 from secaudit.model import Finding, TextChunk
 
+OCR_NOTE = "由OCR从扫描图像识别，请核对原件"
+"""Note of a finding made in text read by OCR (a misread is possible; check the original)."""
+
+
+def with_ocr_note(note: str | None, ocr: bool) -> str | None:
+    """``note`` extended by :data:`OCR_NOTE` when the text came from OCR."""
+    if not ocr:
+        return note
+    return f"{note}；{OCR_NOTE}" if note else OCR_NOTE
+
 
 class Detector(Protocol):
     """A detector turns the chunks of one file (all its members) into findings."""

@@ -21,6 +21,7 @@ from functools import lru_cache
 from typing import ClassVar
 
 from secaudit.detect import validators as v
+from secaudit.detect.base import with_ocr_note
 from secaudit.detect.tables import split_rows
 from secaudit.model import Confidence, Finding, Location, TextChunk
 
@@ -245,6 +246,9 @@ class InfoTypeDetector:
                 type=typ,
                 count=len(found),
                 sample=MASKS[typ](next(iter(found))),
+                note=with_ocr_note(
+                    None, any(chunks[_chunk_at(starts, off)].ocr for off in found.values())
+                ),
             )
 
 

@@ -39,6 +39,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
+from secaudit.detect.base import with_ocr_note
 from secaudit.detect.markforms import MarkGrammar, MarkMatch
 from secaudit.detect.tables import split_rows
 from secaudit.detect.ticked import ANY_BOX
@@ -391,5 +392,5 @@ def _keep(
         level=m.level,
         text=m.text,
         period=m.period,
-        note=m.note,
+        note=with_ocr_note(m.note, chunk.ocr),
     )

@@ -87,6 +87,7 @@ class ExtractContext:
         index: int = 0,
         key: str | None = None,
         standalone: bool = False,
+        ocr: bool = False,
     ) -> TextChunk:
         """A chunk of this context's member; counts characters against ``max_text_chars``."""
         self.budget.text_chars += len(text)
@@ -101,6 +102,7 @@ class ExtractContext:
             index=index,
             key=key,
             standalone=standalone,
+            ocr=ocr,
         )
 
     def member_path(self, name: str) -> str:

@@ -31,7 +31,7 @@ def extract_image(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
     lines = ocr_lines(data, ctx, "image")
     yield ocr_marker(ctx)
     for line in lines:
-        yield ctx.chunk(line, index=0, standalone=True)
+        yield ctx.chunk(line, index=0, standalone=True, ocr=True)
 
 
 def extract_binary(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:

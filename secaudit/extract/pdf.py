@@ -88,7 +88,7 @@ def _pages(doc: pdfium.PdfDocument, ctx: ExtractContext) -> Iterator[TextChunk]:
             marked = True
             yield ocr_marker(ctx)
         for line in lines:
-            yield ctx.chunk(line, index=number, standalone=True)
+            yield ctx.chunk(line, index=number, standalone=True, ocr=is_image_only)
     _report_textless(textless, count, ocr.why_not, ctx)
 
 

@@ -23,6 +23,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
 from secaudit.config import load_config
+from secaudit.detect.base import OCR_NOTE
 from secaudit.errors import ConfigError
 from secaudit.extract.base import Limits
 from secaudit.extract.imagesize import image_size
@@ -119,6 +120,14 @@ def test_scanned_notice_marking_and_id_found(scan_json: dict, name: str) -> None
     assert _has(file, "marking", "secret")
     assert _has(file, "info_type", "cn_resident_id")
     assert file["format"] == ("image" if name.endswith(".png") else "pdf")
+    # every finding made in OCR'd text says so: a misread is possible, check the original
+    assert all(OCR_NOTE in (f.get("note") or "") for f in file["findings"]
+               if f["location"] == "body")
+
+
+def test_typed_text_findings_carry_no_ocr_note(scan_json: dict) -> None:  # type: ignore[type-arg]
+    findings = scan_json["通知.txt"]["findings"]
+    assert findings and all(OCR_NOTE not in (f.get("note") or "") for f in findings)
 
 
 def test_icon_is_not_ocrd_and_says_why(scan_json: dict) -> None:  # type: ignore[type-arg]
@@ -141,7 +150,7 @@ def test_ocrd_text_is_marked_and_lines_are_standalone_body_chunks() -> None:
     assert props == [("ocr", "tesseract chi_sim")]
     body = [c for c in result.chunks if c.location is Location.BODY]
     assert body[0].text == "机密★10年"
-    assert all(c.standalone and c.index == 0 for c in body)
+    assert all(c.standalone and c.index == 0 and c.ocr for c in body)
     assert any(RID in c.text for c in body)
 
 
