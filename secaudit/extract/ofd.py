@@ -24,7 +24,9 @@ from lxml import etree
 
 from secaudit.errors import CorruptError
 from secaudit.extract.base import ExtractContext
+from secaudit.extract.ocr import ocr_marker
 from secaudit.extract.ofd_layout import page_lines
+from secaudit.extract.pdf_ocr import PageOcr
 from secaudit.extract.zipparts import ZipParts, child, children, descendants, local, text_of
 from secaudit.model import ErrorReason, Location, TextChunk
 
@@ -113,15 +115,17 @@ class _Doc:
         pages = [(p.get("ID", ""), p.get("BaseLoc", "")) for p in descendants(root, "Page")]
         self.page_count = len(pages)
         annots = self._annotations(root)
-        yield from self._pages(pages, templates, annots, first_page)
+        media = self._media(root)
+        yield from self._pages(pages, templates, annots, first_page, media)
         yield from self._remarks(annots)
-        self._check_resources(root)
         yield from self._attachments(root)
 
     def _pages(self, pages: list[tuple[str, str]], templates: dict[str, str],
-               annots: dict[str, list[etree._Element]], first_page: int) -> Iterator[TextChunk]:
+               annots: dict[str, list[etree._Element]], first_page: int,
+               media: dict[str, str]) -> Iterator[TextChunk]:
         used: set[str] = set()
         textless: list[int] = []
+        ocr = PageOcr(self.ctx)
         for ordinal, (page_id, loc) in enumerate(pages):
             self.ctx.check_time()
             content = self.xml(loc, f"page {ordinal + 1}")
@@ -132,14 +136,32 @@ class _Doc:
                     tpl = self.xml(templates[tid], "template page")
                     layers += [tpl] if tpl is not None else []
             layers += annots.get(page_id, [])
-            lines = page_lines(layers)
+            lines, from_ocr = page_lines(layers), False
             if not lines and any(_has(layer, "ImageObject") for layer in layers):
-                textless.append(ordinal + 1)
+                read = ocr.read_images(self._page_images(layers, media), f"OFD page {ordinal + 1}")
+                if read is None:
+                    textless.append(ordinal + 1)
+                    continue
+                if ocr.pages_read == 1 and read is not None:
+                    yield ocr_marker(self.ctx)
+                lines, from_ocr = read, True
             for line in lines:
-                yield self.ctx.chunk(line, index=first_page + ordinal, standalone=True)
+                yield self.ctx.chunk(line, index=first_page + ordinal, standalone=True,
+                                     ocr=from_ocr)
         if textless:
             self.ctx.error(ErrorReason.UNSUPPORTED, "OFD page(s) " + ", ".join(
-                map(str, textless[:20])) + " are images without text; OCR not available")
+                map(str, textless[:20])) + f" are images without text; {ocr.why_not}")
+
+    def _page_images(self, layers: list[etree._Element], media: dict[str, str]) -> list[bytes]:
+        """Bytes of the images a page draws (``ImageObject@ResourceID`` → ``MultiMedia``)."""
+        out: list[bytes] = []
+        for layer in layers:
+            for obj in descendants(layer, "ImageObject"):
+                name = media.get(obj.get("ResourceID", ""))
+                data = self.parts.read(name) if name else None
+                if data:
+                    out.append(data)
+        return out
 
     def _annotations(self, root: etree._Element) -> dict[str, list[etree._Element]]:
         """Page ID → parsed ``PageAnnot`` parts."""
@@ -178,8 +200,10 @@ class _Doc:
                     label = posixpath.basename(name)
                 yield from self.ctx.recurse(label, data)
 
-    def _check_resources(self, root: etree._Element) -> None:
-        """Report media files that resource lists name but the package lacks."""
+    def _media(self, root: etree._Element) -> dict[str, str]:
+        """``MultiMedia`` ID → package part of the media file; files that resource lists name
+        but the package lacks are reported."""
+        out: dict[str, str] = {}
         common = child(root, "CommonData")
         for res_name in ("PublicRes", "DocumentRes"):
             for el in children(common if common is not None else root, res_name):
@@ -187,10 +211,15 @@ class _Doc:
                 if res is None:
                     continue
                 base = posixpath.join(self.folder, res.get("BaseLoc") or "")
-                for media in descendants(res, "MediaFile"):
-                    if not self.resolve(text_of(media), base):
-                        self.ctx.error(ErrorReason.CORRUPT,
-                                       f"OFD resource {text_of(media)!r} is missing")
+                for item in descendants(res, "MultiMedia"):
+                    for media in children(item, "MediaFile"):
+                        name = self.resolve(text_of(media), base)
+                        if name:
+                            out[item.get("ID", "")] = name
+                        else:
+                            self.ctx.error(ErrorReason.CORRUPT,
+                                           f"OFD resource {text_of(media)!r} is missing")
+        return out
 
 
 def _template_ids(content: etree._Element | None, templates: dict[str, str],

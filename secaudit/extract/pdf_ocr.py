@@ -1,4 +1,5 @@
-"""OCR of image-only PDF pages: render with PDFium in grayscale, read with Tesseract.
+"""OCR of image-only pages: PDF pages rendered with PDFium in grayscale, OFD pages' images as
+they are stored; read with Tesseract.
 
 :class:`PageOcr` is used by :mod:`secaudit.extract.pdf` for each page that has images but no
 text layer. It renders the page at :data:`OCR_DPI` as an 8-bit grayscale bitmap, hands it to
@@ -12,10 +13,13 @@ To change resolution or page size cap, edit the constants and re-run ``benchmark
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pypdfium2 as pdfium
 
 from secaudit.errors import CorruptError, UnsupportedError
 from secaudit.extract.base import ExtractContext
+from secaudit.extract.imagesize import image_size
 from secaudit.extract.ocr import ocr_lines, pgm_from_gray
 from secaudit.model import ErrorReason
 
@@ -29,7 +33,7 @@ _NOT_AVAILABLE = "OCR not available"
 
 
 class PageOcr:
-    """OCR of the image-only pages of one PDF, with the file's page budget."""
+    """OCR of the image-only pages of one PDF or OFD, with the file's page budget."""
 
     def __init__(self, ctx: ExtractContext) -> None:
         self.ctx = ctx
@@ -39,22 +43,37 @@ class PageOcr:
 
     def read(self, page: pdfium.PdfPage, number: int) -> list[str] | None:
         """Lines OCR'd from ``page`` (0-based ``number``), or ``None`` if it was not OCR'd."""
+        what = f"PDF page {number + 1}"
+        try:
+            return self._read(lambda: [render_gray_pgm(page)], what)
+        except pdfium.PdfiumError as exc:
+            self.ctx.error(ErrorReason.CORRUPT, f"{what} cannot be rendered for OCR: {exc}")
+            return []
+
+    def read_images(self, images: list[bytes], what: str) -> list[str] | None:
+        """Lines OCR'd from the encoded images of one page (an OFD page made of scans), or
+        ``None`` if it was not OCR'd. Images below ``ocr_min_pixels`` (logos, seals) are skipped."""
+        floor = self.ctx.limits.ocr_min_pixels
+        big = [i for i in images if (size := image_size(i)) is None or size[0] * size[1] >= floor]
+        if not big:
+            return None if self.why_not else []
+        return self._read(lambda: big, what)
+
+    def _read(self, images: Callable[[], list[bytes]], what: str) -> list[str] | None:
         if self.why_not:
             return None
         if self.pages_read >= self.ctx.limits.ocr_max_pages:
             self.why_not = f"not OCR'd beyond ocr_max_pages = {self.ctx.limits.ocr_max_pages}"
             return None
-        what = f"PDF page {number + 1}"
+        lines: list[str] = []
         try:
-            lines = ocr_lines(render_gray_pgm(page), self.ctx, what)
+            for image in images():
+                lines += ocr_lines(image, self.ctx, what)
         except UnsupportedError as exc:
             self.why_not = str(exc)
             return None
         except CorruptError as exc:
             self.ctx.error(ErrorReason.CORRUPT, str(exc))
-            return []
-        except pdfium.PdfiumError as exc:
-            self.ctx.error(ErrorReason.CORRUPT, f"{what} cannot be rendered for OCR: {exc}")
             return []
         self.pages_read += 1
         return lines

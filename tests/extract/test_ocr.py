@@ -14,6 +14,7 @@ import random
 import shutil
 import subprocess
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -84,6 +85,33 @@ def image_pdf(jpeg: bytes, pages: int = 1) -> bytes:
     return out.getvalue()
 
 
+def image_ofd(png: bytes) -> bytes:
+    """An OFD whose one page only draws a scanned image (as scanners and WPS write them)."""
+    ns = 'xmlns:ofd="http://www.ofdspec.org/2016"'
+    parts = {
+        "OFD.xml": f"<ofd:OFD {ns} Version=\"1.0\" DocType=\"OFD\"><ofd:DocBody>"
+                   "<ofd:DocInfo><ofd:DocID>x</ofd:DocID></ofd:DocInfo>"
+                   "<ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>",
+        "Doc_0/Document.xml": f"<ofd:Document {ns}><ofd:CommonData><ofd:MaxUnitID>9"
+                              "</ofd:MaxUnitID><ofd:DocumentRes>DocumentRes.xml</ofd:DocumentRes>"
+                              "</ofd:CommonData><ofd:Pages><ofd:Page ID=\"1\" "
+                              "BaseLoc=\"Pages/Page_0/Content.xml\"/></ofd:Pages></ofd:Document>",
+        "Doc_0/DocumentRes.xml": f"<ofd:Res {ns} BaseLoc=\"Res\"><ofd:MultiMedias>"
+                                 "<ofd:MultiMedia ID=\"4\" Type=\"Image\" Format=\"PNG\">"
+                                 "<ofd:MediaFile>scan.png</ofd:MediaFile></ofd:MultiMedia>"
+                                 "</ofd:MultiMedias></ofd:Res>",
+        "Doc_0/Pages/Page_0/Content.xml": f"<ofd:Page {ns}><ofd:Content><ofd:Layer ID=\"2\">"
+                                          "<ofd:ImageObject ID=\"3\" Boundary=\"0 0 200 80\" "
+                                          "ResourceID=\"4\"/></ofd:Layer></ofd:Content></ofd:Page>",
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for name, text in parts.items():
+            z.writestr(name, '<?xml version="1.0" encoding="UTF-8"?>' + text)
+        z.writestr("Doc_0/Res/scan.png", png)
+    return out.getvalue()
+
+
 def corrupt_png() -> bytes:
     """A PNG header announcing 800×800 pixels, then garbage instead of image data."""
     good = notice_image("PNG")
@@ -96,6 +124,7 @@ def scan_json(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:  # t
     home = tmp_path_factory.mktemp("home")
     (root / "扫描件.png").write_bytes(notice_image("PNG"))
     (root / "扫描件.pdf").write_bytes(image_pdf(notice_image("JPEG")))
+    (root / "扫描件.ofd").write_bytes(image_ofd(notice_image("PNG")))
     icon = io.BytesIO()
     Image.new("RGB", (32, 32), (200, 30, 30)).save(icon, "PNG")
     (root / "icon.png").write_bytes(icon.getvalue())
@@ -112,14 +141,14 @@ def _has(file: dict, kind: str, value: str) -> bool:  # type: ignore[type-arg]
     return any(f["kind"] == kind and f[key] == value for f in file["findings"])
 
 
-@pytest.mark.parametrize("name", ["扫描件.png", "扫描件.pdf"])
+@pytest.mark.parametrize("name", ["扫描件.png", "扫描件.pdf", "扫描件.ofd"])
 def test_scanned_notice_marking_and_id_found(scan_json: dict, name: str) -> None:  # type: ignore[type-arg]
     file = scan_json[name]
     assert file["errors"] == []
     assert file["classification"] == "secret"
     assert _has(file, "marking", "secret")
     assert _has(file, "info_type", "cn_resident_id")
-    assert file["format"] == ("image" if name.endswith(".png") else "pdf")
+    assert file["format"] == {"png": "image", "pdf": "pdf", "ofd": "ofd"}[name.rsplit(".")[-1]]
     # every finding made in OCR'd text says so: a misread is possible, check the original
     assert all(OCR_NOTE in (f.get("note") or "") for f in file["findings"]
                if f["location"] == "body")
