@@ -23,6 +23,8 @@ from secaudit.model import (
 )
 
 _TRANSIENT = {ErrorReason.TIMEOUT, ErrorReason.PERMISSION, ErrorReason.VANISHED}
+PREFETCH_MAX = 200_000
+"""Most cached rows :meth:`ScanCache.prefetch` holds in memory for one root (~30 MB)."""
 
 
 def _finding_to_row(f: Finding) -> dict[str, Any]:
@@ -110,17 +112,43 @@ class ScanCache:
             "mtime_ns INTEGER, inode INTEGER, version TEXT, result TEXT)"
         )
         self._pending: list[tuple[Any, ...]] = []
+        self._rows: dict[str, tuple[Any, ...]] = {}
+        self._covered: tuple[str, ...] = ()
+
+    def prefetch(self, roots: list[str]) -> None:
+        """Read the rows of every file under ``roots`` in one query per root, so that a rescan
+        costs a dictionary lookup per file instead of an SQL statement. A root holding more than
+        :data:`PREFETCH_MAX` cached files is left to per-file queries (memory stays bounded)."""
+        self._rows, covered = {}, []
+        for root in roots:
+            top = root.rstrip("/") or "/"
+            low, high = (top + "/", top + "0") if top != "/" else ("/", "0")  # "0" follows "/"
+            rows = self._db.execute(
+                "SELECT path, size, mtime_ns, inode, version, result FROM files "
+                "WHERE (path >= ? AND path < ?) OR path = ? LIMIT ?",
+                (low, high, top, PREFETCH_MAX + 1),
+            ).fetchall()
+            if len(rows) > PREFETCH_MAX:
+                continue
+            self._rows.update((r[0], r[1:]) for r in rows)
+            covered.append(top)
+        self._covered = tuple(covered)
 
     def get(self, path: str, size: int, mtime_ns: int, inode: int) -> FileResult | None:
-        row = self._db.execute(
-            "SELECT size, mtime_ns, inode, version, result FROM files WHERE path = ?", (path,)
-        ).fetchone()
+        row = self._rows.pop(path, None)
+        if row is None and not self._is_covered(path):
+            row = self._db.execute(
+                "SELECT size, mtime_ns, inode, version, result FROM files WHERE path = ?", (path,)
+            ).fetchone()
         if not row or tuple(row[:4]) != (size, mtime_ns, inode, self.version_key):
             return None
         try:
             return decode_result(path, mtime_ns, row[4])
         except (ValueError, KeyError):
             return None
+
+    def _is_covered(self, path: str) -> bool:
+        return any(path == top or path.startswith(top.rstrip("/") + "/") for top in self._covered)
 
     def put(self, result: FileResult, inode: int) -> None:
         if any(e.reason in _TRANSIENT for e in result.errors) or not result.sha256:

@@ -198,6 +198,9 @@ class Scanner:
         """
         ready: deque[FileResult] = deque()  # cached and unreachable files, met during the walk
 
+        if self._cache:
+            self._cache.prefetch(run.paths)
+
         def tasks() -> Iterator[Task]:
             for item in walk(run.paths, self.config.scan.exclude):
                 if isinstance(item, WalkProblem):
