@@ -43,7 +43,8 @@ class Limits:
     """OCR of scanned images: ``off`` or ``auto`` (image files, image-only PDF pages). Off here so
     library callers opt in; the product default is ``ScanConfig.ocr = "auto"``."""
     ocr_max_pages: int = 10
-    """Image-only PDF pages OCR'd per file; later ones are reported ``unsupported``."""
+    """Images and image-only pages OCR'd per file (members included); later ones are reported
+    ``unsupported``."""
     ocr_min_pixels: int = 40_000
     """Images with fewer pixels (icons, logos: under 200×200) are not OCR'd (``unsupported``)."""
 
@@ -55,6 +56,8 @@ class _Budget:
     container_bytes: int = 0
     text_chars: int = 0
     deadline: float | None = None
+    ocr_pages: int = 0
+    """Images and pages OCR'd so far (``Limits.ocr_max_pages`` applies to the whole file)."""
 
 
 Dispatcher = Callable[["ExtractContext", bytes, str], Iterator[TextChunk]]

@@ -28,7 +28,13 @@ def extract_image(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
             f"image of {size[0]}×{size[1]} pixels, too small to be a scanned document "
             f"(ocr_min_pixels {ctx.limits.ocr_min_pixels}); content not examined"
         )
+    if ctx.budget.ocr_pages >= ctx.limits.ocr_max_pages:
+        raise UnsupportedError(
+            f"image not OCR'd: ocr_max_pages = {ctx.limits.ocr_max_pages} images/pages of this "
+            "file were OCR'd already"
+        )
     lines = ocr_lines(data, ctx, "image")
+    ctx.budget.ocr_pages += 1
     yield ocr_marker(ctx)
     for line in lines:
         yield ctx.chunk(line, index=0, standalone=True, ocr=True)

@@ -33,6 +33,7 @@ from lxml import etree
 
 from secaudit.errors import CorruptError, EncryptedError
 from secaudit.extract.base import ExtractContext
+from secaudit.extract.ocr_embedded import pictures
 from secaudit.extract.zipparts import ZipParts, children, descendants, local, parse_xml
 from secaudit.model import Location, TextChunk
 
@@ -70,6 +71,7 @@ def extract_odf(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
             embedded = parts.xml(name)
             if embedded is not None:
                 yield from _document(embedded, ctx)
+        yield from pictures(parts, ctx)
 
 
 def extract_flat_odf(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 
 from secaudit.errors import CorruptError, UnsupportedError
 from secaudit.extract.base import ExtractContext
+from secaudit.extract.ocr_embedded import pictures
 from secaudit.extract.zipparts import ZipParts, any_ns, child, children, descendants, local, text_of
 from secaudit.model import Location, TextChunk
 
@@ -43,6 +44,7 @@ def extract_ooxml(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
             raise UnsupportedError("OOXML package that is neither Word, Excel nor PowerPoint")
         yield from reader.extract(parts, main or "", ctx)
         yield from embedded_objects(parts, ctx)
+        yield from pictures(parts, ctx)
 
 
 def main_part(parts: ZipParts) -> str | None:

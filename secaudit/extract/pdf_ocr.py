@@ -62,7 +62,7 @@ class PageOcr:
     def _read(self, images: Callable[[], list[bytes]], what: str) -> list[str] | None:
         if self.why_not:
             return None
-        if self.pages_read >= self.ctx.limits.ocr_max_pages:
+        if self.ctx.budget.ocr_pages >= self.ctx.limits.ocr_max_pages:
             self.why_not = f"not OCR'd beyond ocr_max_pages = {self.ctx.limits.ocr_max_pages}"
             return None
         lines: list[str] = []
@@ -76,6 +76,7 @@ class PageOcr:
             self.ctx.error(ErrorReason.CORRUPT, str(exc))
             return []
         self.pages_read += 1
+        self.ctx.budget.ocr_pages += 1
         return lines
 
 

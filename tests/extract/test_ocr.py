@@ -259,3 +259,39 @@ def test_image_size_from_header(fmt: str) -> None:
     Image.new("RGB", (321, 123), (255, 255, 255)).save(out, fmt)
     assert image_size(out.getvalue()) == (321, 123)
     assert image_size(out.getvalue()[:8]) is None
+
+
+def test_picture_pasted_into_docx_is_ocrd_as_a_member(tmp_path: Path) -> None:
+    """An ID-card copy or a scanned notice pasted into a Word file: its picture is OCR'd as the
+    member word/media/…; a small logo in the same file is passed over without a record."""
+    import docx
+    from docx.shared import Cm
+
+    document = docx.Document()
+    document.add_paragraph("开户资料，附客户证件扫描件如下。")
+    document.add_picture(io.BytesIO(notice_image("PNG")), width=Cm(15))
+    logo = io.BytesIO()
+    Image.new("RGB", (64, 64), (200, 30, 30)).save(logo, "PNG")
+    document.add_picture(logo, width=Cm(1))
+    out = io.BytesIO()
+    document.save(out)
+    result = extract_bytes(out.getvalue(), "开户资料.docx", limits=AUTO)
+    assert result.errors == ()
+    pictures = [m for m in result.members if m.startswith("word/media/")]
+    assert len(pictures) == 1  # the notice; the 64×64 logo is not a scan
+    ocr_body = [c for c in result.chunks if c.member == pictures[0] and c.ocr]
+    assert ocr_body and ocr_body[0].text == "机密★10年"
+    assert any(RID in c.text for c in ocr_body)
+
+
+def test_ocr_page_budget_covers_the_members_of_one_file() -> None:
+    """ocr_max_pages counts every image OCR'd in one file: an archive of scans stops there."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for n in range(3):
+            z.writestr(f"扫描{n}.png", notice_image("PNG"))
+    result = extract_bytes(buf.getvalue(), "scans.zip", limits=Limits(ocr="auto", ocr_max_pages=2))
+    read = {c.member for c in result.chunks if c.ocr}
+    assert len(read) == 2
+    [error] = result.errors
+    assert error.reason is ErrorReason.UNSUPPORTED and "ocr_max_pages = 2" in error.detail
