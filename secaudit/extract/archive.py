@@ -51,7 +51,7 @@ def extract_zip(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
     """Every member of a zip file; overlapping entries (zip bombs) stop the whole file."""
     try:
         zf = open_zip(data)
-    except (zipfile.BadZipFile, *_STREAM_ERRORS) as exc:
+    except (zipfile.BadZipFile, NotImplementedError, *_STREAM_ERRORS) as exc:
         raise CorruptError(f"not a readable zip file: {exc}") from exc
     with zf:
         infos = zf.infolist()

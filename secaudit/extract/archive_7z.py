@@ -10,6 +10,8 @@ to the whole archive before anything is decompressed.
 from __future__ import annotations
 
 import io
+import lzma
+import zlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -35,7 +37,8 @@ def extract_7z_members(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
         archive = py7zr.SevenZipFile(io.BytesIO(data), mode="r")
     except py7zr.PasswordRequired as exc:
         raise EncryptedError("7z archive with encrypted headers (password needed)") from exc
-    except (py7zr.Bad7zFile, EOFError, OSError, ValueError, KeyError, IndexError) as exc:
+    except (py7zr.Bad7zFile, EOFError, OSError, ValueError, KeyError, IndexError,
+            lzma.LZMAError, zlib.error) as exc:
         raise CorruptError(f"not a readable 7z archive: {exc}"[:300]) from exc
     except py7zr.UnsupportedCompressionMethodError as exc:
         raise UnsupportedError(f"7z compression method not supported: {exc}"[:300]) from exc
@@ -102,7 +105,7 @@ def _extract_batch(
     except LimitError:
         raise
     except (py7zr.exceptions.ArchiveError, EOFError, OSError, ValueError, KeyError,
-            py7zr.exceptions.CrcError) as exc:
+            py7zr.exceptions.CrcError, lzma.LZMAError, zlib.error) as exc:
         failed = f"damaged 7z data: {type(exc).__name__}: {exc}"[:300]
     else:
         failed = ""

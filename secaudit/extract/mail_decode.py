@@ -11,6 +11,7 @@ and Big5 by how the result reads.
 from __future__ import annotations
 
 import re
+from email.errors import HeaderParseError
 from email.header import decode_header
 from email.message import Message
 from email.policy import compat32
@@ -74,8 +75,21 @@ def decode_header_value(value: str | None) -> str:
         return repair_latin1_mojibake(text).strip()
     try:
         pieces = decode_header(text)
+    except HeaderParseError:  # one damaged encoded-word: decode the others, keep it as it is
+        return _ENCODED_WORD.sub(lambda m: _one_word(m.group()), text).strip()
     except (ValueError, LookupError, AssertionError):
         return text.strip()
+    return _joined(pieces)
+
+
+def _one_word(word: str) -> str:
+    try:
+        return _joined(decode_header(word))
+    except (HeaderParseError, ValueError, LookupError, AssertionError):
+        return word
+
+
+def _joined(pieces: list[tuple[bytes | str, str | None]]) -> str:
     out = []
     for piece, charset in pieces:
         if isinstance(piece, str):

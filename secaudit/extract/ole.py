@@ -94,9 +94,13 @@ def word_content(
     if not ole.exists(table_path):
         raise CorruptError(f"Word document without its {fib.table_stream} stream")
     table = read_stream(ole, table_path, ctx)
-    text = ole_word.document_text(word, table, fib)
+    try:
+        text = ole_word.document_text(word, table, fib)
+        stories = ole_word.stories(text, fib, table)
+    except (struct.error, IndexError, ValueError) as exc:
+        raise CorruptError(f"Word document structures are damaged: {exc}"[:300]) from exc
     counters: dict[Location, int] = {}
-    for where, story in ole_word.stories(text, fib, table):
+    for where, story in stories:
         for paragraph in ole_word.paragraphs(story):
             ctx.check_time()
             index = counters.get(where, 0)

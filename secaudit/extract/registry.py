@@ -66,7 +66,11 @@ def extractor_for(fmt: str) -> Extractor:
 
 def _dispatch(ctx: ExtractContext, data: bytes, name: str) -> Iterator[TextChunk]:
     """Sniff and extract ``data``; every failure becomes an error record of ``ctx.member``."""
-    fmt = sniff(data, name)
+    try:
+        fmt = sniff(data, name)
+    except Exception as exc:  # noqa: BLE001 - sniffing hostile bytes must not stop the scan
+        ctx.error(ErrorReason.CORRUPT, f"format cannot be told: {type(exc).__name__}: {exc}"[:500])
+        return
     ctx.name = name
     ctx.formats[ctx.member or ""] = fmt
     try:

@@ -117,7 +117,7 @@ def _sniff_zip(data: bytes, ext: str) -> str:
     global _last_zip
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except Exception:  # noqa: BLE001 - hostile directories raise many types (version 14.8 …)
         return "zip"  # the zip extractor reports the damage
     names = set(zf.namelist())
     _last_zip = (data, zf)

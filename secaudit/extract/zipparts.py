@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
+import zlib
 from collections.abc import Iterator
 
 from lxml import etree
@@ -91,7 +92,8 @@ class ZipParts:
         try:
             with self.zip.open(info) as fh:
                 return fh.read(info.file_size + 1)[: info.file_size]
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError,
+                zlib.error) as exc:
             reason = ErrorReason.ENCRYPTED if info.flag_bits & 0x1 else ErrorReason.CORRUPT
             self.ctx.error(reason, f"{self.kind} part {stored} cannot be read: {exc}")
             return None
