@@ -89,7 +89,10 @@ def word_content(
 ) -> Iterator[TextChunk]:
     """Paragraph chunks of the Word document whose streams are in ``storage``."""
     word = read_stream(ole, stream_path(storage, "WordDocument"), ctx)
-    fib = ole_word.parse_fib(word)
+    try:
+        fib = ole_word.parse_fib(word)
+    except (struct.error, IndexError, ValueError) as exc:
+        raise CorruptError(f"Word document header (FIB) is damaged: {exc}"[:300]) from exc
     table_path = stream_path(storage, fib.table_stream)
     if not ole.exists(table_path):
         raise CorruptError(f"Word document without its {fib.table_stream} stream")

@@ -68,7 +68,7 @@ def workbook_chunks(
             try:
                 sheet = book.sheet_by_index(ordinal)
             except (xlrd.XLRDError, struct.error, IndexError, ValueError, KeyError,
-                    AssertionError) as exc:
+                    AssertionError, TypeError) as exc:
                 ctx.error("corrupt", f"sheet {name!r} cannot be read: {exc}")
                 continue
             yield from _rows(sheet, name, ctx)
@@ -87,7 +87,7 @@ def _open_book(data: bytes) -> xlrd.book.Book:
         if "encrypt" in str(exc).lower():
             raise EncryptedError(f"Excel workbook is encrypted: {exc}") from exc
         raise CorruptError(f"Excel workbook cannot be read: {exc}") from exc
-    except (struct.error, IndexError, KeyError, ValueError, AssertionError) as exc:
+    except (struct.error, IndexError, KeyError, ValueError, AssertionError, TypeError) as exc:
         raise CorruptError(f"Excel workbook is damaged: {type(exc).__name__}: {exc}") from exc
 
 
