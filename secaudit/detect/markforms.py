@@ -140,11 +140,14 @@ class MarkGrammar:
         return False
 
     # -- lines ------------------------------------------------------------------------------
-    def line_marks(self, line: str, *, gapped: bool, loose: bool = False) -> list[MarkMatch]:
+    def line_marks(
+        self, line: str, *, gapped: bool, loose: bool = False, ticks: bool = True
+    ) -> list[MarkMatch]:
         """Mark forms standing in ``line``: the whole line, or (``gapped``) a segment set off
-        by a gap, or (``loose``: headers, footers, property values) by any whitespace."""
+        by a gap, or (``loose``: headers, footers, property values) by any whitespace.
+        ``ticks=False`` tells that the text around holds no tick at all (no ticked-box form)."""
         stripped = line.strip()
-        if TickedRow.has_tick(stripped):
+        if ticks and TickedRow.has_tick(stripped):
             ticked = self.ticked_marks(stripped)
             if ticked:
                 return ticked

@@ -42,7 +42,7 @@ from typing import ClassVar
 from secaudit.detect.base import with_ocr_note
 from secaudit.detect.markforms import MarkGrammar, MarkMatch
 from secaudit.detect.tables import split_rows
-from secaudit.detect.ticked import ANY_BOX
+from secaudit.detect.ticked import ANY_BOX, BOX_GATE
 from secaudit.detect.vocabulary import Vocabulary
 from secaudit.model import Confidence, Finding, Location, TextChunk
 
@@ -143,12 +143,13 @@ class MarkingDetector:
         lines = _lines(chunks, self.grammar)
         raw: dict[int, list[MarkMatch]] = {}
         hit_lines: list[int] = []
+        boxes = any(BOX_GATE.search(c.text) for c in chunks)  # once: most documents have none
         for i, ln in enumerate(lines):
             hit = self.grammar.has_hit(ln.text)
             if hit:
                 hit_lines.append(i)
             if hit or i < START_LINES:
-                marks = self.grammar.line_marks(ln.text, gapped=i < START_LINES)
+                marks = self.grammar.line_marks(ln.text, gapped=i < START_LINES, ticks=boxes)
                 if not marks and i < START_LINES and _COPY_NUMBER.search(ln.text):
                     # 1999 layout: copy number left, mark right, one space apart after extraction
                     marks = self.grammar.line_marks(_COPY_NUMBER.sub("", ln.text), gapped=False)
@@ -160,7 +161,7 @@ class MarkingDetector:
                     marks = self.grammar.title_marks(ln.text)
                 if marks:
                     raw[i] = marks
-        for i, marks in self._ticked_runs(lines, hit_lines).items():
+        for i, marks in (self._ticked_runs(lines, hit_lines) if boxes else {}).items():
             raw.setdefault(i, marks)
         header_at: int | None = -1  # -1: not looked for yet
         for i, marks in raw.items():

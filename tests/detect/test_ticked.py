@@ -163,3 +163,17 @@ def test_ticked_form_on_an_internet_host_is_a_violation(tmp_path: Path, home: Pa
     assert result.classification.value == "secret"
     rules = {(v.rule, v.level.value if v.level else None) for v in run.violations}
     assert ("SEC-001", "secret") in rules
+
+
+def test_box_gate_finds_every_box_any_box_finds() -> None:
+    """The document-wide gate may say yes more often than ANY_BOX, never less."""
+    import random
+
+    from secaudit.detect.ticked import ANY_BOX, BOX_GATE
+
+    rng = random.Random(11)
+    alphabet = "■☑☒▣√✓✔✅□☐▢○◯(（[［【)）]］】 \u3000_xX机密a1"
+    for _ in range(50_000):
+        s = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6)))
+        assert not ANY_BOX.search(s) or BOX_GATE.search(s), s
+    assert BOX_GATE.search("加强内部控制制度建设") is None
