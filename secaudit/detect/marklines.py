@@ -1,0 +1,123 @@
+"""Body lines of one member and the position rules the marking detector applies to them.
+
+:func:`lines_of` turns the body chunks of a member into non-empty lines (:class:`Line`, with the
+chunk each came from); the predicates below say where a line stands — among the first lines,
+beside front matter (copy number, urgency, document number, letterhead), after an example
+announcement, in a list of levels, under a ``密级`` column header. :mod:`.markings` combines them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from secaudit.detect.markforms import MarkGrammar, MarkMatch
+from secaudit.model import TextChunk
+
+START_LINES = 5
+"""Bare level words count within this many non-empty body lines of a member."""
+
+FRONT_MATTER = re.compile(
+    r"^(?:[0-9０-９]{1,8}|特急|加急|特提|平急|急件|紧急|份号.{0,10}|No\.?\s*\d+"
+    r"|(?:紧急程度|缓急)[:：]?.{0,4}|保密期限[:：]?.{1,20}|编号[:：]?[-—0-9A-Za-z０-９()（）〔〕]{1,20}"
+    r"|.{1,12}〔[0-9０-９]{4}〕[0-9０-９]{1,4}号"
+    r"|[^\s，。；：:]{2,30}(?:文件|签报|便函|会议纪要|银行|支行|分行|公司|联社|部|室|中心))$"
+)
+"""Lines and segments of a document's front matter: copy number, urgency, period field, number,
+document number (``江农商银发〔2024〕37号``), organ header (``…银行文件``) or letterhead name."""
+EXAMPLE_CTX = re.compile(
+    r"示例|例如|比如|举例|样式|式样|格式|如下|范例|样例|样张|写作|写为|写法|标注|密级标[志识]"
+    r"|如[:：]\s*$"
+)
+"""A line within :data:`CONTEXT_LINES` before a mark that says what follows is an example."""
+CONTEXT_LINES = 3
+LIST_WINDOW = 2
+"""Marks naming different levels within this many lines are a list of levels."""
+FIELD_LABEL = re.compile(
+    r"^\s*(?:密\s?级|文件密级|保密等级|密级标识|保密级别|密级(?:和|及|与)保密期限)\s*[:：]?\s*$"
+)
+LABEL_GAP = re.compile(r"[:：]\s+")
+LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\x0b|\x0c")
+
+
+@dataclass(slots=True)
+class Line:
+    """One non-empty body line and the chunk it came from (``whole_chunk``: the line is all of
+    that chunk, e.g. a table cell or a text box)."""
+
+    text: str
+    chunk: TextChunk
+    whole_chunk: bool
+
+
+def lines_of(chunks: list[TextChunk], grammar: MarkGrammar) -> list[Line]:
+    """Non-empty body lines in order; past the start, a chunk without any level word is kept
+    only as its last line (context for the next chunk), so long documents cost one search."""
+    out: list[Line] = []
+    for chunk in chunks:
+        if len(out) > START_LINES + 1 and not grammar.has_hit(chunk.text):
+            tail = chunk.text.rstrip().rsplit("\n", 1)[-1]
+            if tail.strip():
+                out.append(Line(tail, chunk, False))
+            continue
+        parts = [p for p in LINE_BREAK.split(chunk.text) if p.strip()]
+        out.extend(Line(p, chunk, len(parts) == 1) for p in parts)
+    return out
+
+
+def column_header(lines: list[Line], raw: dict[int, list[MarkMatch]]) -> int | None:
+    """Index of the first line before the last mark line that is, or holds as a cell, a 密级
+    field label (a column header of a register); None when there is none."""
+    if not raw:
+        return None
+    last = max(raw)
+    for j, ln in enumerate(lines[:last]):
+        if "级" in ln.text and any(FIELD_LABEL.match(c) for c in ln.text.split("\t")):
+            return j
+    return None
+
+
+def example_context(lines: list[Line], i: int) -> bool:
+    """A line shortly before ``i`` announces an example or a specimen of a mark."""
+    return any(EXAMPLE_CTX.search(lines[j].text) for j in range(max(0, i - CONTEXT_LINES), i))
+
+
+def first_page(lines: list[Line], i: int) -> bool:
+    """Lines 0..i lie on the first page or slide of a paged document (pdf, pptx: several
+    chunks share index 0), where a text box holding only a level word is the mark."""
+    first = lines[0].chunk
+    return (
+        first.index == 0
+        and all(ln.chunk.index == 0 and ln.whole_chunk for ln in lines[: i + 1])
+        and len({id(ln.chunk) for ln in lines[: i + 1]}) > 1
+    )
+
+
+def stands_alone(m: MarkMatch) -> bool:
+    """A body mark sharing its line stands only beside a copy number or urgency word (the 1999
+    top-right layout), or starts the line as a full ``密级★期限`` form; in the middle of a
+    tab-separated row (a register of documents) it is a value, not a mark."""
+    if m.whole:
+        return True
+    if m.period and m.strong and not m.before:
+        return True
+    rest = LABEL_GAP.sub("：", f"{m.before} {m.after}").split()
+    return all(FRONT_MATTER.match(seg) for seg in rest)
+
+
+def is_front_matter(before: list[Line], grammar: MarkGrammar) -> bool:
+    """Every earlier line is a copy number, an urgency word, or itself a mark."""
+    for ln in before:
+        t = ln.text.strip()
+        if not (FRONT_MATTER.match(t) or grammar.line_marks(t, gapped=True)):
+            return False
+    return True
+
+
+def in_level_list(cands: dict[int, list[MarkMatch]], i: int) -> bool:
+    """Adjacent mark lines naming different levels are a list of levels, not marks."""
+    levels = {m.level for m in cands[i]}
+    for j in (*range(i - LIST_WINDOW, i), *range(i + 1, i + LIST_WINDOW + 1)):
+        if j in cands and {m.level for m in cands[j]} - levels:
+            return True
+    return False
