@@ -29,8 +29,8 @@ Guards: choice lists (``□绝密 □机密``, blank or with several ticks), lin
 ``密级`` column header above (a register's values), data columns of ``内部``/``外部``. Grammar
 lives in :mod:`secaudit.detect.markforms` (ticked forms in :mod:`.ticked`), body lines and their
 position predicates in :mod:`.marklines`; to change what counts as a mark, edit there or the
-rules of :class:`MarkingDetector` here and extend ``tests/detect/test_markings.py``, ``tests/detect/test_ticked.py``
-and ``tests/detect/test_heldout.py``.
+rules of :class:`MarkingDetector` here and extend ``tests/detect/test_markings.py``,
+``tests/detect/test_ticked.py`` and ``tests/detect/test_heldout.py``.
 """
 
 from __future__ import annotations
