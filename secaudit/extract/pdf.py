@@ -34,6 +34,10 @@ from secaudit.model import ErrorReason, Location, TextChunk
 INFO_KEYS = ("Title", "Subject", "Keywords", "Author")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+SPARSE_TEXT = 40
+"""Characters of text a scanned page may carry (page number, stamp) and still be OCR'd."""
+SCAN_SHARE = 0.3
+"""Share of a page a single image must cover for a page with sparse text to count as a scan."""
 
 
 def extract_pdf(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
@@ -80,15 +84,17 @@ def _pages(doc: pdfium.PdfDocument, ctx: ExtractContext) -> Iterator[TextChunk]:
     marked = False
     for number in range(count):
         ctx.check_time()
-        lines, is_image_only = _page_lines(doc, number, ctx, ocr)
-        if lines is None:
+        lines, scanned = _page_lines(doc, number, ctx, ocr)
+        if scanned is None and not lines:
             textless.append(number + 1)
             continue
-        if is_image_only and ocr.pages_read and not marked:
+        if scanned and not marked:
             marked = True
             yield ocr_marker(ctx)
+        for line in scanned or ():
+            yield ctx.chunk(line, index=number, standalone=True, ocr=True)
         for line in lines:
-            yield ctx.chunk(line, index=number, standalone=True, ocr=is_image_only)
+            yield ctx.chunk(line, index=number, standalone=True)
     _report_textless(textless, count, ocr.why_not, ctx)
 
 
@@ -106,16 +112,19 @@ def _report_textless(textless: list[int], count: int, why: str, ctx: ExtractCont
 
 def _page_lines(
     doc: pdfium.PdfDocument, number: int, ctx: ExtractContext, ocr: PageOcr
-) -> tuple[list[str] | None, bool]:
-    """Non-empty lines of one page, and whether they came from OCR of an image-only page.
+) -> tuple[list[str], list[str] | None]:
+    """(lines of the page's text layer, lines OCR'd from it).
 
-    ``None`` for an image-only page that was not OCR'd.
+    A page is OCR'd when it holds images and no text, or when a large image (a scan, at least
+    :data:`SCAN_SHARE` of the page) carries all but a few characters (a page number or a
+    stamp added to a scanned page). The OCR part is ``None`` when such a page was not OCR'd and
+    ``[]`` for a page that needs no OCR.
     """
     try:
         page = doc[number]
     except pdfium.PdfiumError as exc:
         ctx.error(ErrorReason.CORRUPT, f"PDF page {number + 1} cannot be loaded: {exc}")
-        return [], False
+        return [], []
     try:
         textpage = page.get_textpage()
         try:
@@ -124,16 +133,27 @@ def _page_lines(
             textpage.close()
         lines = [_clean(line) for line in _LINE_BREAK.split(text)]
         lines = [line for line in lines if line]
-        if lines or not _has_images(page):
-            return lines, False
-        return ocr.read(page, number), True
+        if not lines and _image_share(page) > 0:
+            return lines, ocr.read(page, number)
+        if sum(map(len, lines)) <= SPARSE_TEXT and _image_share(page) >= SCAN_SHARE:
+            return lines, ocr.read(page, number) or []
+        return lines, []
     finally:
         page.close()
 
 
-def _has_images(page: pdfium.PdfPage) -> bool:
-    objects = page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=3)
-    return next(iter(objects), None) is not None
+def _image_share(page: pdfium.PdfPage) -> float:
+    """Share of the page the largest image covers (0 when the page has no image)."""
+    width, height = page.get_size()
+    best = 0.0
+    for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=3):
+        try:
+            left, bottom, right, top = obj.get_bounds()
+        except pdfium.PdfiumError:
+            left = bottom = right = top = 0.0
+        area = max(right - left, 0) * max(top - bottom, 0)
+        best = max(best, area / max(width * height, 1.0), 1e-6)
+    return min(best, 1.0)
 
 
 def _attachments(doc: pdfium.PdfDocument, ctx: ExtractContext) -> Iterator[TextChunk]:

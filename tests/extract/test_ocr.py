@@ -72,11 +72,20 @@ def notice_image(fmt: str = "PNG") -> bytes:
     return out.getvalue()
 
 
-def image_pdf(jpeg: bytes, pages: int = 1) -> bytes:
-    """A PDF whose pages are only the scanned image (no text layer)."""
+def image_pdf(jpeg: bytes, pages: int = 1, footer: str = "") -> bytes:
+    """A PDF whose pages are only the scanned image (no text layer), or the image and a line of
+    ``footer`` text typed below it."""
     out = io.BytesIO()
     pdf = canvas.Canvas(out, pagesize=A4)
+    if footer:
+        from reportlab.pdfbase import pdfmetrics
+        from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     for _ in range(pages):
+        if footer:
+            pdf.setFont("STSong-Light", 10)
+            pdf.drawString(72, 40, footer)
         width = A4[0] - 72
         pdf.drawImage(ImageReader(io.BytesIO(jpeg)), 36, A4[1] - 36 - width * 0.5,
                       width=width, height=width * 0.5, preserveAspectRatio=True, anchor="nw")
@@ -295,3 +304,40 @@ def test_ocr_page_budget_covers_the_members_of_one_file() -> None:
     assert len(read) == 2
     [error] = result.errors
     assert error.reason is ErrorReason.UNSUPPORTED and "ocr_max_pages = 2" in error.detail
+
+
+def a4_scan() -> bytes:
+    """The notice at the top of a whole A4 sheet, as a flatbed scanner delivers it (JPEG)."""
+    sheet = Image.new("L", (1240, 1754), 255)
+    sheet.paste(Image.open(io.BytesIO(notice_image("PNG"))), (60, 60))
+    out = io.BytesIO()
+    sheet.save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
+def test_scanned_page_with_a_typed_page_number_is_ocrd() -> None:
+    """A scan with 第 1 页 typed under it has a text layer of a few characters: still OCR'd."""
+    pdf = io.BytesIO()
+    page = canvas.Canvas(pdf, pagesize=A4)
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    page.drawImage(ImageReader(io.BytesIO(a4_scan())), 0, 0, width=A4[0], height=A4[1])
+    page.setFont("STSong-Light", 10)
+    page.drawString(250, 20, "第 1 页 共 1 页")
+    page.showPage()
+    page.save()
+    result = extract_bytes(pdf.getvalue(), "s.pdf", limits=AUTO)
+    assert result.errors == ()
+    ocr = [c.text for c in result.chunks if c.ocr]
+    typed = [c.text for c in result.chunks if c.location is Location.BODY and not c.ocr]
+    assert ocr and ocr[0] == "机密★10年"
+    assert typed == ["第 1 页 共 1 页"]
+
+
+def test_page_with_real_text_and_a_picture_is_not_ocrd() -> None:
+    footer = "本行二〇二四年度信贷工作会议纪要，请各支行认真学习并贯彻落实，做好相关工作。" * 2
+    result = extract_bytes(image_pdf(notice_image("JPEG"), footer=footer), "t.pdf", limits=AUTO)
+    assert result.errors == ()
+    assert not any(c.ocr for c in result.chunks)
