@@ -23,6 +23,7 @@ from typing import ClassVar
 from secaudit.detect import validators as v
 from secaudit.detect.base import with_ocr_note
 from secaudit.detect.tables import split_rows
+from secaudit.detect.traditional import TO_SIMPLIFIED
 from secaudit.model import Confidence, Finding, Location, TextChunk
 
 KEYWORD_WINDOW = 300
@@ -102,7 +103,8 @@ _CONTEXT_CHARS = 12
 _ANY_DIGIT_RUN = re.compile(r"[0-9\uff10-\uff19][0-9\uff10-\uff19][0-9\uff10-\uff19]")
 """Every candidate holds at least 3 digits in a row (half- or full-width). Spelled out: CPython's
 regex engine scans CJK text 3× faster this way than with ``{3}``."""
-# Full-width digits, letters, +, - and the ideographic space read as ASCII (same length).
+# Full-width digits, letters, +, - and the ideographic space read as ASCII, traditional
+# characters of the keywords as simplified (same length).
 _HALF_WIDTH = str.maketrans(
     {
         **{0xFF10 + i: 0x30 + i for i in range(10)},
@@ -111,6 +113,7 @@ _HALF_WIDTH = str.maketrans(
         0xFF0B: 0x2B,
         0xFF0D: 0x2D,
         0x3000: 0x20,
+        **TO_SIMPLIFIED,  # 帳號, 身份證號碼 … read as 账号, 身份证号码 (same length)
     }
 )
 
@@ -195,7 +198,7 @@ class InfoTypeDetector:
     """Counts validated sensitive values per (member, location, type)."""
 
     id: ClassVar[str] = "info_type"
-    version: ClassVar[str] = "3"
+    version: ClassVar[str] = "4"
 
     def analyze(self, chunks: Sequence[TextChunk]) -> Iterator[Finding]:
         groups: dict[tuple[str | None, Location], list[TextChunk]] = {}
@@ -330,6 +333,6 @@ def _sheet_header_types(chunks: list[TextChunk]) -> dict[str | None, set[str]]:
             continue
         rows[c.key] = rows.get(c.key, 0) + 1
         if rows[c.key] <= SHEET_HEADER_ROWS:
-            for m in _KEYWORD_RE.finditer(c.text):
+            for m in _KEYWORD_RE.finditer(c.text.translate(_HALF_WIDTH)):
                 out.setdefault(c.key, set()).add(_TYPE_OF_KEYWORD[m.group().lower()])
     return out

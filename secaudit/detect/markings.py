@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from typing import ClassVar
 
 from secaudit.detect.base import with_ocr_note
@@ -56,6 +57,7 @@ from secaudit.detect.marklines import (
 )
 from secaudit.detect.tables import split_rows
 from secaudit.detect.ticked import ANY_BOX, BOX_GATE
+from secaudit.detect.traditional import has_traditional, simplified
 from secaudit.detect.vocabulary import Vocabulary
 from secaudit.model import Confidence, Finding, Location, TextChunk
 
@@ -94,13 +96,15 @@ class MarkingDetector:
     """Finds secrecy markings; every distinct (member, location, text) is one finding."""
 
     id: ClassVar[str] = "marking"
-    version: ClassVar[str] = "3"
+    version: ClassVar[str] = "4"
 
     def __init__(self, vocabulary: Vocabulary) -> None:
         self.vocabulary = vocabulary
         self.grammar = MarkGrammar(vocabulary)
 
     def analyze(self, chunks: Sequence[TextChunk]) -> Iterator[Finding]:
+        if any(has_traditional(c.text) for c in chunks):  # 機密★10年 reads as 机密★10年
+            chunks = [replace(c, text=simplified(c.text)) for c in chunks]
         found: dict[tuple[str | None, Location, str], Finding] = {}
         body: dict[str | None, list[TextChunk]] = {}
         sheets: dict[tuple[str | None, str], list[TextChunk]] = {}
