@@ -92,7 +92,8 @@ class ScanConfig:
     max_ratio: float = 200.0
     file_timeout: float = 120.0
     ocr: str = "auto"
-    """``auto``: OCR image files and image-only PDF pages with Tesseract; ``off``: report them."""
+    """``auto``: OCR images, pictures in Office files and image-only PDF/OFD pages with
+    Tesseract; ``off``: report image files and image-only pages as not examined."""
     ocr_max_pages: int = 10
     ocr_min_pixels: int = 40_000
 
@@ -271,9 +272,10 @@ max_depth = 6
 max_members = 20000
 max_ratio = 200.0
 file_timeout = 120.0
-# OCR of scanned documents (tesseract-ocr + tesseract-ocr-chi-sim): "auto" reads image files of
-# at least ocr_min_pixels (smaller ones are icons) and up to ocr_max_pages image-only pages per
-# PDF, about 0.7 s per A4 page on one core; "off" reports them as not examined (unsupported).
+# OCR of scanned documents (tesseract-ocr + tesseract-ocr-chi-sim): "auto" reads images of at
+# least ocr_min_pixels (smaller ones are icons): image files, pictures in Office files, image-only
+# PDF/OFD pages, up to ocr_max_pages per file, about 0.7 s per A4 page on one core; "off" reports
+# image files and image-only pages as not examined (unsupported).
 ocr = "auto"
 ocr_max_pages = 10
 ocr_min_pixels = 40000
