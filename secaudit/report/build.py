@@ -19,6 +19,7 @@ from typing import Any
 
 from secaudit import __version__
 from secaudit.config import Config
+from secaudit.detect.base import OCR_NOTE
 from secaudit.ledger import GENESIS, Event, Ledger, now_iso
 from secaudit.report.redact import scrub
 
@@ -184,6 +185,7 @@ def _finding_row(row: dict[str, Any]) -> dict[str, Any]:
             for f in findings
             if f.get("kind") == "info_type"
         ],
+        "ocr": any(OCR_NOTE in str(f.get("note") or "") for f in findings),
     }
 
 

@@ -176,3 +176,24 @@ def test_json_format(config: Config, key: SigningKey, rng: random.Random) -> Non
     path = _issue(config, key, ReportFormat.JSON, rng)
     data = json.loads(path.read_text(encoding="utf-8"))
     assert data["schema"] == "secaudit.report/1" and data["key"] == key.fingerprint
+
+
+def test_findings_read_by_ocr_are_marked_in_the_report(config: Config, rng: random.Random) -> None:
+    from secaudit.detect.base import OCR_NOTE
+
+    with Ledger(config.home.ledger) as led:
+        fill_ledger(led, rng)
+        led.append("finding", {
+            "scan_id": "scan-1", "path": "/home/zhang/桌面/扫描件.pdf", "size": 1, "format": "pdf",
+            "sha256": "aa" * 32, "classification": "secret", "channel": "internet_host",
+            "findings": [{"kind": "marking", "level": "secret", "text": "机密★10年",
+                          "period": "10年", "location": "body", "member": None,
+                          "confidence": "high", "note": OCR_NOTE}],
+        })
+        model = build_report(led, config, ReportRequest(key_fingerprint="0" * 32))
+    rows = {Path(f["path"]).name: f for f in model["findings"]}
+    assert rows["扫描件.pdf"]["ocr"] is True
+    assert not any(f["ocr"] for name, f in rows.items() if name != "扫描件.pdf")
+    zh, en = render_html(model, "zh"), render_html(model, "en")
+    assert zh.count("由OCR从扫描图像识别，请核对原件") == 1
+    assert en.count("read from a scanned image by OCR") == 1
