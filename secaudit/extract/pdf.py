@@ -1,7 +1,9 @@
 """PDF documents via pypdfium2 (PDFium): page text, document info, file attachments.
 
 Each text line of a page is one standalone ``body`` chunk with ``index`` = page number (0-based),
-so a marking standing alone at the top of page 1 is a line of index 0. Document info (Title,
+so a marking standing alone at the top of page 1 is a line of index 0; the text of stamps and
+text boxes added as annotations follows as lines of the same page, review comments are
+``comment`` chunks (:mod:`secaudit.extract.pdf_annots`). Document info (Title,
 Subject, Keywords, Author) becomes ``property`` chunks keyed by the lower-cased name. Embedded
 files go through ``ctx.recurse``.
 
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -28,6 +31,7 @@ from secaudit.errors import CorruptError, EncryptedError
 from secaudit.extract.base import ExtractContext
 from secaudit.extract.cjkfonts import has_cjk_system_font, uses_chinese_cid_font
 from secaudit.extract.ocr import ocr_marker
+from secaudit.extract.pdf_annots import annotation_texts
 from secaudit.extract.pdf_ocr import PageOcr
 from secaudit.model import ErrorReason, Location, TextChunk
 
@@ -84,17 +88,18 @@ def _pages(doc: pdfium.PdfDocument, ctx: ExtractContext) -> Iterator[TextChunk]:
     marked = False
     for number in range(count):
         ctx.check_time()
-        lines, scanned = _page_lines(doc, number, ctx, ocr)
-        if scanned is None and not lines:
+        page = _read_page(doc, number, ctx, ocr)
+        if page.scanned is None:
             textless.append(number + 1)
-            continue
-        if scanned and not marked:
+        if page.scanned and not marked:
             marked = True
             yield ocr_marker(ctx)
-        for line in scanned or ():
+        for line in page.scanned or ():
             yield ctx.chunk(line, index=number, standalone=True, ocr=True)
-        for line in lines:
+        for line in page.typed + page.stamped:
             yield ctx.chunk(line, index=number, standalone=True)
+        for note in page.comments:
+            yield ctx.chunk(note, Location.COMMENT, index=number, standalone=True)
     _report_textless(textless, count, ocr.why_not, ctx)
 
 
@@ -110,8 +115,34 @@ def _report_textless(textless: list[int], count: int, why: str, ctx: ExtractCont
         )
 
 
+@dataclass
+class _Page:
+    typed: list[str] = field(default_factory=list)
+    """Lines of the page's text layer."""
+    scanned: list[str] | None = field(default_factory=list)
+    """Lines OCR'd from the page; ``None`` when it needed OCR and was not OCR'd."""
+    stamped: list[str] = field(default_factory=list)
+    """Lines of stamps and text boxes added as annotations."""
+    comments: list[str] = field(default_factory=list)
+    """Texts of review comments (other annotations)."""
+
+
+def _read_page(doc: pdfium.PdfDocument, number: int, ctx: ExtractContext, ocr: PageOcr) -> _Page:
+    try:
+        page = doc[number]
+    except pdfium.PdfiumError as exc:
+        ctx.error(ErrorReason.CORRUPT, f"PDF page {number + 1} cannot be loaded: {exc}")
+        return _Page()
+    try:
+        typed, scanned = _page_lines(page, number, ocr)
+        stamped, comments = annotation_texts(page)
+        return _Page(typed, scanned, stamped, comments)
+    finally:
+        page.close()
+
+
 def _page_lines(
-    doc: pdfium.PdfDocument, number: int, ctx: ExtractContext, ocr: PageOcr
+    page: pdfium.PdfPage, number: int, ocr: PageOcr
 ) -> tuple[list[str], list[str] | None]:
     """(lines of the page's text layer, lines OCR'd from it).
 
@@ -120,26 +151,18 @@ def _page_lines(
     stamp added to a scanned page). The OCR part is ``None`` when such a page was not OCR'd and
     ``[]`` for a page that needs no OCR.
     """
+    textpage = page.get_textpage()
     try:
-        page = doc[number]
-    except pdfium.PdfiumError as exc:
-        ctx.error(ErrorReason.CORRUPT, f"PDF page {number + 1} cannot be loaded: {exc}")
-        return [], []
-    try:
-        textpage = page.get_textpage()
-        try:
-            text = textpage.get_text_bounded()
-        finally:
-            textpage.close()
-        lines = [_clean(line) for line in _LINE_BREAK.split(text)]
-        lines = [line for line in lines if line]
-        if not lines and _image_share(page) > 0:
-            return lines, ocr.read(page, number)
-        if sum(map(len, lines)) <= SPARSE_TEXT and _image_share(page) >= SCAN_SHARE:
-            return lines, ocr.read(page, number) or []
-        return lines, []
+        text = textpage.get_text_bounded()
     finally:
-        page.close()
+        textpage.close()
+    lines = [_clean(line) for line in _LINE_BREAK.split(text)]
+    lines = [line for line in lines if line]
+    if not lines and _image_share(page) > 0:
+        return lines, ocr.read(page, number)
+    if sum(map(len, lines)) <= SPARSE_TEXT and _image_share(page) >= SCAN_SHARE:
+        return lines, ocr.read(page, number) or []
+    return lines, []
 
 
 def _image_share(page: pdfium.PdfPage) -> float:

@@ -166,3 +166,45 @@ def test_this_machine_has_a_chinese_font() -> None:
     from secaudit.extract.cjkfonts import has_cjk_system_font
 
     assert has_cjk_system_font()
+
+
+def annotated_pdf(notes: list[tuple[int, str]]) -> bytes:
+    """A PDF (typed body text) whose page carries annotations, made with PDFium as an editor
+    would: ``(subtype, /Contents)`` pairs (a free-text box, a stamp, a sticky-note comment)."""
+    import ctypes
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    doc = pdfium.PdfDocument(build_pdf([["关于二〇二四年信贷计划的通知", "各支行："]]))
+    page = doc[0]
+    for n, (subtype, text) in enumerate(notes):
+        annot = raw.FPDFPage_CreateAnnot(page.raw, subtype)
+        raw.FPDFAnnot_SetRect(annot, raw.FS_RECTF(50, 780 - 40 * n, 250, 810 - 40 * n))
+        buf = ctypes.create_string_buffer((text + "\x00").encode("utf-16-le"))
+        wide = ctypes.cast(buf, ctypes.POINTER(raw.FPDF_WCHAR))
+        raw.FPDFAnnot_SetStringValue(annot, b"Contents", wide)
+        raw.FPDFPage_CloseAnnot(annot)
+    page.close()
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def test_stamps_and_text_boxes_stand_on_the_page_comments_are_comments() -> None:
+    import pypdfium2.raw as raw
+
+    from secaudit.detect.registry import build_detectors, detect
+
+    data = annotated_pdf([(raw.FPDF_ANNOT_FREETEXT, "机密★10年"),
+                          (raw.FPDF_ANNOT_STAMP, "已核对\n2024-05-06"),
+                          (raw.FPDF_ANNOT_TEXT, "此件请按机密件管理，勿外传")])
+    result = extract_bytes(data, "注释.pdf")
+    assert result.errors == ()
+    lines = body(result)
+    assert (0, "机密★10年") in lines and (0, "已核对") in lines and (0, "2024-05-06") in lines
+    comments = [c.text for c in result.chunks if c.location is Location.COMMENT]
+    assert comments == ["此件请按机密件管理，勿外传"]
+    levels = {f.level.value for f in detect(list(result.chunks), build_detectors())
+              if f.kind == "marking"}
+    assert "secret" in levels
