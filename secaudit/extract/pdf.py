@@ -31,7 +31,7 @@ from secaudit.errors import CorruptError, EncryptedError
 from secaudit.extract.base import ExtractContext
 from secaudit.extract.cjkfonts import has_cjk_system_font, uses_chinese_cid_font
 from secaudit.extract.ocr import ocr_marker
-from secaudit.extract.pdf_annots import annotation_texts
+from secaudit.extract.pdf_annots import page_annotations
 from secaudit.extract.pdf_ocr import PageOcr
 from secaudit.model import ErrorReason, Location, TextChunk
 
@@ -100,6 +100,8 @@ def _pages(doc: pdfium.PdfDocument, ctx: ExtractContext) -> Iterator[TextChunk]:
             yield ctx.chunk(line, index=number, standalone=True)
         for note in page.comments:
             yield ctx.chunk(note, Location.COMMENT, index=number, standalone=True)
+        for n, attachment in enumerate(page.files, start=1):
+            yield from _attached(attachment, f"page{number + 1}-attachment-{n}", ctx)
     _report_textless(textless, count, ocr.why_not, ctx)
 
 
@@ -125,6 +127,8 @@ class _Page:
     """Lines of stamps and text boxes added as annotations."""
     comments: list[str] = field(default_factory=list)
     """Texts of review comments (other annotations)."""
+    files: list[pdfium.PdfAttachment] = field(default_factory=list)
+    """Files attached to the page by annotation."""
 
 
 def _read_page(doc: pdfium.PdfDocument, number: int, ctx: ExtractContext, ocr: PageOcr) -> _Page:
@@ -135,8 +139,8 @@ def _read_page(doc: pdfium.PdfDocument, number: int, ctx: ExtractContext, ocr: P
         return _Page()
     try:
         typed, scanned = _page_lines(page, number, ocr)
-        stamped, comments = annotation_texts(page)
-        return _Page(typed, scanned, stamped, comments)
+        notes = page_annotations(page, doc)
+        return _Page(typed, scanned, notes.on_page, notes.comments, notes.files)
     finally:
         page.close()
 
@@ -181,23 +185,26 @@ def _image_share(page: pdfium.PdfPage) -> float:
 
 def _attachments(doc: pdfium.PdfDocument, ctx: ExtractContext) -> Iterator[TextChunk]:
     for i in range(doc.count_attachments()):
-        ctx.check_time()
-        attachment = doc.get_attachment(i)
-        name = attachment.get_name() or f"attachment-{i + 1}"
-        try:
-            data = bytes(attachment.get_data())
-        except pdfium.PdfiumError as exc:
-            ctx.error(ErrorReason.CORRUPT, f"PDF attachment {name!r} cannot be read: {exc}")
-            continue
-        if len(data) > ctx.limits.max_member_size:
-            ctx.error(
-                ErrorReason.TOO_LARGE,
-                f"{len(data)} bytes > max_member_size",
-                member=ctx.member_path(name),
-            )
-            continue
-        ctx.charge(len(data))
-        yield from ctx.recurse(name, data)
+        yield from _attached(doc.get_attachment(i), f"attachment-{i + 1}", ctx)
+
+
+def _attached(
+    attachment: pdfium.PdfAttachment, fallback: str, ctx: ExtractContext
+) -> Iterator[TextChunk]:
+    """One embedded file (of the document, or of a page's annotation), recursed as a member."""
+    ctx.check_time()
+    name = attachment.get_name() or fallback
+    try:
+        data = bytes(attachment.get_data())
+    except pdfium.PdfiumError as exc:
+        ctx.error(ErrorReason.CORRUPT, f"PDF attachment {name!r} cannot be read: {exc}")
+        return
+    if len(data) > ctx.limits.max_member_size:
+        path = ctx.member_path(name)
+        ctx.error(ErrorReason.TOO_LARGE, f"{len(data)} bytes > max_member_size", member=path)
+        return
+    ctx.charge(len(data))
+    yield from ctx.recurse(name, data)
 
 
 def _clean(text: str) -> str:

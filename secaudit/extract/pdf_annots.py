@@ -4,12 +4,15 @@ A PDF editor adds a marking as a *stamp* or a *free-text box* (``机密★10年`
 page), and reviewers leave *comments*; neither is part of the page's content stream, so PDFium's
 text page does not return them. Their ``/Contents`` strings are read here: free text, stamps and
 watermarks stand on the page (body lines of that page), every other kind with text is a comment.
-At most :data:`MAX_ANNOTS` annotations per page and :data:`MAX_CHARS` characters each are read.
+A *file attachment* annotation carries a whole file, handed back for recursion like the
+document's own attachments. At most :data:`MAX_ANNOTS` annotations per page and
+:data:`MAX_CHARS` characters each are read.
 """
 
 from __future__ import annotations
 
 import ctypes
+from dataclasses import dataclass, field
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -26,10 +29,18 @@ _SKIP = frozenset(
 """Links, pop-ups (they repeat their parent's text) and form widgets carry no text of theirs."""
 
 
-def annotation_texts(page: pdfium.PdfPage) -> tuple[list[str], list[str]]:
-    """(lines standing on the page, comment texts) of ``page``'s annotations."""
-    on_page: list[str] = []
-    comments: list[str] = []
+@dataclass
+class Annotations:
+    on_page: list[str] = field(default_factory=list)
+    """Lines of stamps, text boxes and watermarks."""
+    comments: list[str] = field(default_factory=list)
+    files: list[pdfium.PdfAttachment] = field(default_factory=list)
+    """Files attached by annotation (read them before the document closes)."""
+
+
+def page_annotations(page: pdfium.PdfPage, doc: pdfium.PdfDocument) -> Annotations:
+    """Text and attached files of ``page``'s annotations."""
+    found = Annotations()
     count = min(pdfium_c.FPDFPage_GetAnnotCount(page.raw), MAX_ANNOTS)
     for i in range(max(count, 0)):
         annot = pdfium_c.FPDFPage_GetAnnot(page.raw, i)
@@ -39,16 +50,20 @@ def annotation_texts(page: pdfium.PdfPage) -> tuple[list[str], list[str]]:
             subtype = pdfium_c.FPDFAnnot_GetSubtype(annot)
             if subtype in _SKIP:
                 continue
+            if subtype == pdfium_c.FPDF_ANNOT_FILEATTACHMENT:
+                handle = pdfium_c.FPDFAnnot_GetFileAttachment(annot)
+                if handle:
+                    found.files.append(pdfium.PdfAttachment(handle, doc))
             text = _contents(annot)
         finally:
             pdfium_c.FPDFPage_CloseAnnot(annot)
         if not text:
             continue
         if subtype in ON_PAGE:
-            on_page.extend(line.strip() for line in text.splitlines() if line.strip())
+            found.on_page.extend(line.strip() for line in text.splitlines() if line.strip())
         else:
-            comments.append(text)
-    return on_page, comments
+            found.comments.append(text)
+    return found
 
 
 def _contents(annot: pdfium_c.FPDF_ANNOTATION) -> str:

@@ -208,3 +208,29 @@ def test_stamps_and_text_boxes_stand_on_the_page_comments_are_comments() -> None
     levels = {f.level.value for f in detect(list(result.chunks), build_detectors())
               if f.kind == "marking"}
     assert "secret" in levels
+
+
+def test_file_attached_by_annotation_is_recursed() -> None:
+    """A marked file attached to a page as a comment (paper-clip icon) is read as a member."""
+    import ctypes
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    doc = pdfium.PdfDocument(build_pdf([["请审阅附件。"]]))
+    page = doc[0]
+    annot = raw.FPDFPage_CreateAnnot(page.raw, raw.FPDF_ANNOT_FILEATTACHMENT)
+    raw.FPDFAnnot_SetRect(annot, raw.FS_RECTF(50, 780, 70, 800))
+    name = ctypes.create_string_buffer("方案.txt\x00".encode("utf-16-le"))
+    attachment = raw.FPDFAnnot_AddFileAttachment(
+        annot, ctypes.cast(name, ctypes.POINTER(raw.FPDF_WCHAR)))
+    content = "秘密★5年\n存款利率调整方案".encode()
+    raw.FPDFAttachment_SetFile(attachment, doc.raw, content, len(content))
+    raw.FPDFPage_CloseAnnot(annot)
+    page.close()
+    out = io.BytesIO()
+    doc.save(out)
+    result = extract_bytes(out.getvalue(), "审阅.pdf")
+    assert result.errors == ()
+    assert "方案.txt" in result.members
+    assert any(c.member == "方案.txt" and c.text.startswith("秘密★5年") for c in result.chunks)
