@@ -134,7 +134,12 @@ class AgentConfig:
     )
     """Folders scanned and watched on an internet-connected host (``~`` = every user's home)."""
     scan_interval: float = 86400.0
-    mail_stores: tuple[str, ...] = ("~/.thunderbird", "~/.icedove")
+    mail_stores: tuple[str, ...] = (
+        "~/.thunderbird",
+        "~/.icedove",
+        "~/.local/share/evolution/mail",
+    )
+    """Thunderbird/Icedove profiles and Evolution's local folders (Maildir++: ``.Sent`` …)."""
     removable_extra: tuple[str, ...] = ()
     """Extra mount points (globs) or device paths treated as removable media (e.g. loop images)."""
     media_poll_interval: float = 2.0
@@ -286,7 +291,7 @@ path = ""                   # empty = shipped default policy (农商银行默认
 [agent]
 roots = ["~/Desktop", "~/Documents", "~/Downloads", "~/桌面", "~/文档", "~/下载"]
 scan_interval = 86400.0
-mail_stores = ["~/.thunderbird", "~/.icedove"]
+mail_stores = ["~/.thunderbird", "~/.icedove", "~/.local/share/evolution/mail"]
 removable_extra = []
 media_poll_interval = 2.0
 selfcheck_interval_days = 30.0     # scheduled self-inspection into the reports folder (0 = never)

@@ -132,3 +132,17 @@ def sc_members(scanner: Scanner, path: Path) -> list[str]:
 
     run = scanner.scan([path], ScanContext(), list_all=True)
     return list(run.files[0].members)
+
+
+def test_default_stores_include_evolution_local_folders(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Evolution (the mail client of several domestic Linux desktops) keeps local folders as
+    Maildir++ under ~/.local/share/evolution/mail/local: its .Sent folder is watched."""
+    home = tmp_path / "home" / "zhang"
+    local = home / ".local/share/evolution/mail/local"
+    for folder in (".Sent", ".Inbox"):
+        for sub in ("cur", "new", "tmp"):
+            (local / folder / sub).mkdir(parents=True)
+    monkeypatch.setattr("secaudit.sources.mailstores.user_homes", lambda: [home])
+    stores = find_mail_stores(AgentConfig())
+    assert stores == [local / ".Sent"]
