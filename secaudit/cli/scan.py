@@ -86,7 +86,7 @@ def _scan_table(run) -> str:  # type: ignore[no-untyped-def]
     if files:
         rows = []
         for r in files:
-            marks = ", ".join(sorted({f.text or "" for f in r.findings if f.kind == "marking"}))
+            marks = ", ".join(sorted({_mark_cell(f) for f in r.findings if f.kind == "marking"}))
             infos = ", ".join(f"{t}×{n}" for t, n in sorted(r.info_counts().items()))
             errs = ", ".join(sorted({e.reason.value for e in r.errors}))
             rows.append([r.path, r.classification.zh, marks, infos, errs])
@@ -111,6 +111,13 @@ def _scan_table(run) -> str:  # type: ignore[no-untyped-def]
         reasons = "，".join(f"{k} {v}" for k, v in sorted(run.not_scanned.items()))
         out.append(f"未能检查原因：{reasons}")
     return "\n".join(out)
+
+
+def _mark_cell(f) -> str:  # type: ignore[no-untyped-def]
+    """A marking as the table shows it; ``（OCR）`` when it was read from a scan."""
+    from secaudit.detect.base import OCR_NOTE
+
+    return (f.text or "") + ("（OCR）" if OCR_NOTE in (f.note or "") else "")
 
 
 class _Progress:

@@ -341,3 +341,16 @@ def test_page_with_real_text_and_a_picture_is_not_ocrd() -> None:
     result = extract_bytes(image_pdf(notice_image("JPEG"), footer=footer), "t.pdf", limits=AUTO)
     assert result.errors == ()
     assert not any(c.ocr for c in result.chunks)
+
+
+def test_scan_table_tags_marks_read_by_ocr(tmp_path: Path) -> None:
+    import subprocess as sp
+    import sys
+
+    (tmp_path / "扫描件.png").write_bytes(notice_image("PNG"))
+    (tmp_path / "通知.txt").write_text("秘密★5年\n会议纪要", encoding="utf-8")
+    out = sp.run([sys.executable, "-m", "secaudit", "--home", str(tmp_path / "h"), "scan",
+                  "--no-ledger", str(tmp_path)], capture_output=True, text=True, check=False)
+    lines = out.stdout.splitlines()  # paths are clipped to the column: look at the marks
+    assert any("机密★10年（OCR）" in line for line in lines), out.stdout + out.stderr
+    assert [line for line in lines if "秘密★5年" in line and "（OCR）" not in line]
