@@ -165,6 +165,7 @@ def extract_command(
                     "index": c.index,
                     "key": c.key,
                     "standalone": c.standalone,
+                    "ocr": c.ocr,
                     "text": c.text,
                 }
                 for c in ext.chunks
@@ -177,7 +178,7 @@ def extract_command(
     for c in ext.chunks:
         where = c.location.value + (f"[{c.key}]" if c.key else "") + f"#{c.index}"
         member = f" {c.member}" if c.member else ""
-        typer.echo(f"--- {where}{member}")
+        typer.echo(f"--- {where}{member}{' (OCR)' if c.ocr else ''}")
         typer.echo(c.text)
     for e in ext.errors:
         typer.echo(f"!!! {e.reason.value}{' ' + e.member if e.member else ''}: {e.detail}")

@@ -354,3 +354,19 @@ def test_scan_table_tags_marks_read_by_ocr(tmp_path: Path) -> None:
     lines = out.stdout.splitlines()  # paths are clipped to the column: look at the marks
     assert any("机密★10年（OCR）" in line for line in lines), out.stdout + out.stderr
     assert [line for line in lines if "秘密★5年" in line and "（OCR）" not in line]
+
+
+def test_extract_command_shows_which_chunks_came_from_ocr(tmp_path: Path) -> None:
+    import json
+    import subprocess as sp
+    import sys
+
+    png = tmp_path / "扫描件.png"
+    png.write_bytes(notice_image("PNG"))
+    cmd = [sys.executable, "-m", "secaudit", "--home", str(tmp_path / "h"), "extract", str(png)]
+    text = sp.run(cmd, capture_output=True, text=True, check=True).stdout
+    assert "--- body#0 (OCR)\n机密★10年" in text
+    doc = json.loads(sp.run([*cmd, "--format", "json"], capture_output=True, text=True,
+                            check=True).stdout)
+    assert {c["ocr"] for c in doc["chunks"] if c["location"] == "body"} == {True}
+    assert {c["ocr"] for c in doc["chunks"] if c["location"] != "body"} == {False}
