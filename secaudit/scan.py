@@ -45,6 +45,8 @@ __all__ = ["Progress", "ScanRun", "Scanner"]
 
 EXTRACT_VERSION = "4"
 """Bump when extraction output changes (part of the cache key)."""
+PICTURE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".gif", ".heic", ".webp")
+"""Read after the other files of a scan (only the order changes: every file is read)."""
 
 Progress = Callable[[int, int, str], None]
 """progress(files_done, bytes_done, current_path)"""
@@ -194,9 +196,12 @@ class Scanner:
 
         The walk is consumed lazily by the worker pool, so reading starts with the first files
         found (progress shows at once; a huge tree is never held in memory as a task list).
+        Pictures (by name: ``.jpg``, ``.png`` …) are read last: OCR costs ~1 s each, and the
+        documents of a camera card or a photo folder should not wait behind them.
         ``inodes`` receives the inode of every file handed to the workers (cache key).
         """
         ready: deque[FileResult] = deque()  # cached and unreachable files, met during the walk
+        pictures: list[Task] = []
 
         if self._cache:
             self._cache.prefetch(run.paths)
@@ -215,7 +220,11 @@ class Scanner:
                     ready.append(cached)
                 else:
                     inodes[item.path] = item.inode  # only fresh results go into the cache
-                    yield _task(item)
+                    if item.path.lower().endswith(PICTURE_SUFFIXES):
+                        pictures.append(_task(item))
+                    else:
+                        yield _task(item)
+            yield from pictures
 
         source = tasks()
         first = next(source, None)  # all cached: no worker pool is made, nothing is imported

@@ -229,3 +229,21 @@ def test_linked_file_is_read_not_reported_unreadable(tmp_path: Path, home: Path)
     (res,) = run.results
     assert res.path == str(root / "z.txt") and res.errors == ()
     assert res.classification.value == "secret"
+
+
+def test_pictures_are_read_after_the_documents_of_a_scan(tmp_path: Path, home: Path) -> None:
+    """OCR makes pictures slow: a camera card's documents are not left waiting behind them."""
+    card = tmp_path / "card"
+    card.mkdir()
+    tiny_png = bytes.fromhex(
+        "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+        "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+    )
+    for n in range(3):
+        (card / f"a{n}.png").write_bytes(tiny_png)  # sorted first by name
+    (card / "z通知.txt").write_text("秘密★5年\n会议纪要", encoding="utf-8")
+    with _scanner(home, use_cache=False) as sc:
+        run = sc.scan([card], ScanContext(), list_all=True)
+    order = [Path(r.path).name for r in run.results]
+    assert order.index("z通知.txt") < min(order.index(f"a{n}.png") for n in range(3))
+    assert len(order) == 4  # nothing skipped, only reordered
