@@ -7,6 +7,7 @@ import sys
 import time
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -14,6 +15,9 @@ from secaudit.cli.common import config_of, policy_of
 from secaudit.cli.output import clip, table
 from secaudit.errors import UsageError
 from secaudit.model import Channel, HostRole, ScanContext, Severity
+
+if TYPE_CHECKING:
+    from secaudit.config import Config
 
 
 class OutputFormat(str, Enum):
@@ -43,12 +47,13 @@ def scan_command(
     fail_on: Severity = typer.Option(Severity.LOW, "--fail-on", help="Exit 1 from this severity."),
     no_ledger: bool = typer.Option(False, "--no-ledger", help="Do not record in the ledger."),
     workers: int = typer.Option(None, "--workers", help="Worker processes (default: cores)."),
+    no_ocr: bool = typer.Option(False, "--no-ocr", help="Do not OCR scans (report them)."),
 ) -> None:
     """扫描文件和文件夹 — scan files and folders for markings and sensitive data."""
     from secaudit.ledger import Ledger
     from secaudit.scan import Scanner
 
-    config = config_of(ctx)
+    config = _without_ocr(config_of(ctx)) if no_ocr else config_of(ctx)
     policy = policy_of(config)
     scan_ctx = ScanContext(
         channel=channel, host_role=role or config.host.role, hostname=config.hostname
@@ -113,6 +118,13 @@ def _scan_table(run) -> str:  # type: ignore[no-untyped-def]
     return "\n".join(out)
 
 
+def _without_ocr(config: Config) -> Config:
+    """``config`` with ``[scan] ocr = "off"`` (``--no-ocr``)."""
+    from dataclasses import replace
+
+    return replace(config, scan=replace(config.scan, ocr="off"))
+
+
 def _mark_cell(f) -> str:  # type: ignore[no-untyped-def]
     """A marking as the table shows it; ``（OCR）`` when it was read from a scan."""
     from secaudit.detect.base import OCR_NOTE
@@ -146,11 +158,12 @@ def extract_command(
     ctx: typer.Context,
     file: Path = typer.Argument(..., help="The file to read."),
     fmt: ChunkFormat = typer.Option(ChunkFormat.TEXT, "--format", "-f", help="text | json"),
+    no_ocr: bool = typer.Option(False, "--no-ocr", help="Do not OCR scans (report them)."),
 ) -> None:
     """显示扫描器读到的文字 — print what the scanner reads from one file."""
     from secaudit.extract.registry import extract_path
 
-    config = config_of(ctx)
+    config = _without_ocr(config_of(ctx)) if no_ocr else config_of(ctx)
     if not file.is_file():
         raise UsageError(f"not a file: {file}")
     ext = extract_path(str(file), limits=config.scan.limits(), timeout=config.scan.file_timeout)

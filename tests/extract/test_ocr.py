@@ -370,3 +370,22 @@ def test_extract_command_shows_which_chunks_came_from_ocr(tmp_path: Path) -> Non
                             check=True).stdout)
     assert {c["ocr"] for c in doc["chunks"] if c["location"] == "body"} == {True}
     assert {c["ocr"] for c in doc["chunks"] if c["location"] != "body"} == {False}
+
+
+def test_no_ocr_flag_reports_the_scan_instead_of_reading_it(tmp_path: Path) -> None:
+    import json
+    import subprocess as sp
+    import sys
+
+    png = tmp_path / "扫描件.png"
+    png.write_bytes(notice_image("PNG"))
+    base = [sys.executable, "-m", "secaudit", "--home", str(tmp_path / "h")]
+    out = sp.run([*base, "scan", "--no-ledger", "--no-ocr", "--format", "json", str(png)],
+                 capture_output=True, text=True, check=False)
+    [file] = json.loads(out.stdout)["files"]
+    assert file["findings"] == [] or all(f["location"] == "filename" for f in file["findings"])
+    assert [e["reason"] for e in file["errors"]] == ["unsupported"]
+    assert "OCR off" in file["errors"][0]["detail"]
+    shown = sp.run([*base, "extract", "--no-ocr", str(png)], capture_output=True, text=True,
+                   check=True).stdout
+    assert "(OCR)" not in shown and "OCR off" in shown
