@@ -124,11 +124,12 @@ def _document(root: etree._Element, ctx: ExtractContext) -> Iterator[TextChunk]:
 
 def _flow(container: etree._Element, where: Location, ctx: ExtractContext) -> Iterator[TextChunk]:
     """Chunks of a text flow: paragraphs in order, with their notes, comments and text boxes."""
-    index = 0
+    counters: dict[Location, int] = {}  # ordinal of the chunk among those of its location
     for text, loc in _blocks(container, where):
         ctx.check_time()
-        yield ctx.chunk(text, loc, index=index if loc is where else 0, standalone=True)
-        index += loc is where
+        index = counters.get(loc, 0)
+        counters[loc] = index + 1
+        yield ctx.chunk(text, loc, index=index, standalone=True)
 
 
 def _blocks(container: etree._Element, where: Location) -> Iterator[tuple[str, Location]]:
