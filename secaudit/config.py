@@ -95,7 +95,7 @@ class ScanConfig:
     """``auto``: OCR images, pictures in Office files and image-only PDF/OFD pages with
     Tesseract; ``off``: report image files and image-only pages as not examined."""
     ocr_max_pages: int = 10
-    ocr_min_pixels: int = 40_000
+    ocr_min_pixels: int = 20_000
 
     def __post_init__(self) -> None:
         if self.ocr not in OCR_MODES:
@@ -283,7 +283,7 @@ file_timeout = 120.0
 # image files and image-only pages as not examined (unsupported).
 ocr = "auto"
 ocr_max_pages = 10
-ocr_min_pixels = 40000
+ocr_min_pixels = 20000
 
 [policy]
 path = ""                   # empty = shipped default policy (农商银行默认保密策略)

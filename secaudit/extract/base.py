@@ -45,8 +45,9 @@ class Limits:
     ocr_max_pages: int = 10
     """Images and image-only pages OCR'd per file (members included); later ones are reported
     ``unsupported``."""
-    ocr_min_pixels: int = 40_000
-    """Images with fewer pixels (icons, logos: under 200×200) are not OCR'd (``unsupported``)."""
+    ocr_min_pixels: int = 20_000
+    """Images with fewer pixels (icons up to 128×128) are not OCR'd (``unsupported``); a seal of
+    150×150 or a 560×70 banner still is."""
 
 
 @dataclass(slots=True)
