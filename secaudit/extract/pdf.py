@@ -42,6 +42,9 @@ SPARSE_TEXT = 40
 """Characters of text a scanned page may carry (page number, stamp) and still be OCR'd."""
 SCAN_SHARE = 0.3
 """Share of a page a single image must cover for a page with sparse text to count as a scan."""
+BIG_SCAN_SHARE = 0.5
+"""An image covering this much of a page is OCR'd whatever text the page carries (a typed form
+with a scanned ID-card copy or a scanned attachment pasted under it)."""
 
 
 def extract_pdf(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
@@ -150,10 +153,11 @@ def _page_lines(
 ) -> tuple[list[str], list[str] | None]:
     """(lines of the page's text layer, lines OCR'd from it).
 
-    A page is OCR'd when it holds images and no text, or when a large image (a scan, at least
+    A page is OCR'd when it holds images and no text, when a large image (a scan, at least
     :data:`SCAN_SHARE` of the page) carries all but a few characters (a page number or a
-    stamp added to a scanned page). The OCR part is ``None`` when such a page was not OCR'd and
-    ``[]`` for a page that needs no OCR.
+    stamp added to a scanned page), or when one image covers :data:`BIG_SCAN_SHARE` of it.
+    The OCR part is ``None`` when such a page was not OCR'd and ``[]`` for a page that needs
+    no OCR.
     """
     textpage = page.get_textpage()
     try:
@@ -162,9 +166,11 @@ def _page_lines(
         textpage.close()
     lines = [_clean(line) for line in _LINE_BREAK.split(text)]
     lines = [line for line in lines if line]
-    if not lines and _image_share(page) > 0:
+    share = _image_share(page)
+    if not lines and share > 0:
         return lines, ocr.read(page, number)
-    if sum(map(len, lines)) <= SPARSE_TEXT and _image_share(page) >= SCAN_SHARE:
+    sparse = sum(map(len, lines)) <= SPARSE_TEXT
+    if share >= BIG_SCAN_SHARE or (sparse and share >= SCAN_SHARE):
         return lines, ocr.read(page, number) or []
     return lines, []
 

@@ -337,10 +337,32 @@ def test_scanned_page_with_a_typed_page_number_is_ocrd() -> None:
 
 
 def test_page_with_real_text_and_a_picture_is_not_ocrd() -> None:
+    """A typed page with a banner-sized picture (22 % of the page) is not read by OCR."""
     footer = "本行二〇二四年度信贷工作会议纪要，请各支行认真学习并贯彻落实，做好相关工作。" * 2
     result = extract_bytes(image_pdf(notice_image("JPEG"), footer=footer), "t.pdf", limits=AUTO)
     assert result.errors == ()
     assert not any(c.ocr for c in result.chunks)
+
+
+def test_typed_page_with_a_full_page_scan_is_ocrd() -> None:
+    """A typed cover note with a scanned copy filling the page under it (开户资料): OCR'd."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    pdf = io.BytesIO()
+    page = canvas.Canvas(pdf, pagesize=A4)
+    page.drawImage(ImageReader(io.BytesIO(a4_scan())), 40, 40, width=A4[0] - 80,
+                   height=A4[1] - 120)
+    page.setFont("STSong-Light", 10)
+    note = "附件：客户开户资料扫描件，已由柜员核对原件，与原件一致，请审核。"
+    page.drawString(40, A4[1] - 50, note * 2)
+    page.showPage()
+    page.save()
+    result = extract_bytes(pdf.getvalue(), "开户资料.pdf", limits=AUTO)
+    assert result.errors == ()
+    ocr = [c.text for c in result.chunks if c.ocr]
+    assert "机密★10年" in ocr and any(RID in line for line in ocr)
 
 
 def test_scan_table_tags_marks_read_by_ocr(tmp_path: Path) -> None:
