@@ -35,7 +35,7 @@ from secaudit.errors import CorruptError, EncryptedError, UnsupportedError
 from secaudit.extract import ole_word
 from secaudit.extract.base import ExtractContext
 from secaudit.extract.ole_props import DOC_SUMMARY_NAMES, SUMMARY_NAMES, read_property_set
-from secaudit.model import Location, TextChunk
+from secaudit.model import ErrorReason, Location, TextChunk
 
 _PROPERTY_STREAMS = (
     ("\x05SummaryInformation", SUMMARY_NAMES),
@@ -109,6 +109,7 @@ def word_content(
             index = counters.get(where, 0)
             counters[where] = index + 1
             yield ctx.chunk(paragraph, where, index=index, standalone=True)
+    yield from pictures(ole, ctx, stream_path(storage, "Data"))
 
 
 def workbook_content(
@@ -139,6 +140,27 @@ def slides_content(
     stream = read_stream(ole, stream_path(storage, "PowerPoint Document"), ctx)
     yield from ole_slide.slide_chunks(stream, ctx)
     yield from ole_embed.slide_objects(stream, ctx)
+    yield from pictures(ole, ctx, stream_path(storage, "Pictures"))
+
+
+def pictures(ole: olefile.OleFileIO, ctx: ExtractContext, stream: str) -> Iterator[TextChunk]:
+    """Scans pasted into the document (:mod:`.ole_pictures`), OCR'd as members when OCR is on;
+    pictures under ``ocr_min_pixels`` (logos, icons) are passed over."""
+    from secaudit.extract.imagesize import image_size
+    from secaudit.extract.ole_pictures import pictures_in
+
+    if ctx.limits.ocr == "off" or not ole.exists(stream):
+        return
+    try:
+        data = read_stream(ole, stream, ctx)
+    except CorruptError as exc:
+        ctx.error(ErrorReason.CORRUPT, f"pictures not read: {exc}")
+        return
+    leaf = stream.rsplit("/", 1)[-1]
+    for n, (ext, image) in enumerate(pictures_in(data), start=1):
+        size = image_size(image)
+        if size is not None and size[0] * size[1] >= ctx.limits.ocr_min_pixels:
+            yield from ctx.recurse(f"{leaf}/picture-{n}.{ext}", image)
 
 
 def _extract_with(data: bytes, ctx: ExtractContext, content: ContentReader) -> Iterator[TextChunk]:

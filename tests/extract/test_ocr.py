@@ -411,3 +411,33 @@ def test_no_ocr_flag_reports_the_scan_instead_of_reading_it(tmp_path: Path) -> N
     shown = sp.run([*base, "extract", "--no-ocr", str(png)], capture_output=True, text=True,
                    check=True).stdout
     assert "(OCR)" not in shown and "OCR off" in shown
+
+
+LEGACY = Path(__file__).resolve().parents[1] / "data" / "legacy"
+
+
+@pytest.mark.parametrize(("name", "member"), [("scan_picture.doc", "Data/picture-1.png"),
+                                              ("scan_slide.ppt", "Pictures/picture-1.png")])
+def test_scan_pasted_into_legacy_word_and_powerpoint_is_ocrd(name: str, member: str) -> None:
+    """LibreOffice-made .doc/.ppt (tests/data/legacy/README.md) holding a pasted scan."""
+    from secaudit.detect.registry import build_detectors, detect
+
+    data = (LEGACY / name).read_bytes()
+    result = extract_bytes(data, name, limits=AUTO)
+    assert result.errors == ()
+    assert member in result.members
+    marks = [f for f in detect(list(result.chunks), build_detectors()) if f.kind == "marking"]
+    assert [(f.member, f.level.value) for f in marks] == [(member, "secret")]
+    assert OCR_NOTE in (marks[0].note or "")
+    off = extract_bytes(data, name, limits=Limits(ocr="off"))
+    assert member not in off.members and off.errors == ()
+
+
+def test_only_whole_pictures_are_cut_out_of_a_stream() -> None:
+    from secaudit.extract.ole_pictures import pictures_in
+
+    png = notice_image("PNG")
+    jpeg = notice_image("JPEG")
+    broken_png = png[:100] + bytes([png[100] ^ 0xFF]) + png[101:]  # a CRC no longer matches
+    stream = b"\x00" * 37 + png + b"junk" + jpeg + b"\x0f" * 9 + broken_png + jpeg[:-300]
+    assert pictures_in(stream) == [("png", png), ("jpg", jpeg)]

@@ -5,9 +5,9 @@ LibreOffice (``soffice --headless --convert-to doc|xls|ppt``) into the Word/Exce
 97-2003 binary format that bank PCs are full of. All content is invented; the resident ID
 numbers come from a seeded generator with valid GB 11643 check digits (``tests/corpus/numbers``).
 
-Usage (from the repository root, LibreOffice installed)::
+Usage (from the repository root, LibreOffice installed; name stems to regenerate only those)::
 
-    .venv/bin/python tests/data/legacy/make_legacy.py
+    .venv/bin/python tests/data/legacy/make_legacy.py [scan_picture scan_slide …]
 
 To add a case: write a ``_xxx(path)`` builder below, add it to :data:`CASES` with the target
 format, regenerate, and add its expectation to ``tests/extract/test_legacy_marks.py``.
@@ -200,6 +200,48 @@ def _xls_page_header(path: Path) -> None:
     book.save(path)
 
 
+def _scan_image() -> bytes:
+    """A scanned notice as a PNG: ``机密★10年`` at the top left, a title, an ID number line
+    (drawn with WenQuanYi Micro Hei; Pillow is a dev dependency)."""
+    import io
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    font_file = subprocess.run(["fc-match", "-f", "%{file}", "WenQuanYi Micro Hei"],
+                               capture_output=True, text=True, check=True).stdout
+    font = ImageFont.truetype(font_file, 32)
+    rid = resident_id(random.Random(20241129))
+    lines = ["机密★10年", "", f"关于{BANK}客户信息核对的通知", "", f"客户身份证号码：{rid}"]
+    img = Image.new("L", (1000, 60 + len(lines) * 58), 255)
+    draw = ImageDraw.Draw(img)
+    for row, text in enumerate(lines):
+        draw.text((60, 40 + row * 58), text, font=font, fill=0)
+    out = io.BytesIO()
+    img.save(out, "PNG")
+    return out.getvalue()
+
+
+def _doc_scan_picture(path: Path) -> None:
+    """A typed cover note with the scanned notice pasted under it as a picture."""
+    import io
+
+    from docx.shared import Cm as DocCm
+
+    d = _word(["附件：客户信息核对通知扫描件，请审阅。"])
+    d.add_picture(io.BytesIO(_scan_image()), width=DocCm(15))
+    d.save(str(path))
+
+
+def _ppt_scan_slide(path: Path) -> None:
+    """A slide holding only the scanned notice as a picture."""
+    import io
+
+    prs = _deck()
+    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    slide.shapes.add_picture(io.BytesIO(_scan_image()), Cm(1), Cm(1), width=Cm(22))
+    prs.save(str(path))
+
+
 def _slide_text(slide, text: str, left: float, top: float, width: float, size: int = 18) -> None:
     box = slide.shapes.add_textbox(Cm(left), Cm(top), Cm(width), Cm(1.5))
     box.text_frame.text = text
@@ -253,6 +295,8 @@ CASES: dict[str, tuple[Callable[[Path], None], str, str]] = {
     "page_header": (_xls_page_header, "xlsx", "xls"),
     "slide_top_secret": (_ppt_top_secret, "pptx", "ppt"),
     "training_negative": (_ppt_training_negative, "pptx", "ppt"),
+    "scan_picture": (_doc_scan_picture, "docx", "doc"),
+    "scan_slide": (_ppt_scan_slide, "pptx", "ppt"),
 }
 
 
@@ -314,10 +358,14 @@ def convert(source: Path, target_format: str, outdir: Path, profile: Path) -> Pa
 
 
 def main() -> None:
+    """Regenerate every case, or only the stems named on the command line."""
+    wanted = set(sys.argv[1:]) or set(CASES)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         profile = _profile(work / "profile")
         for stem, (build, source_ext, target_ext) in CASES.items():
+            if stem not in wanted:
+                continue
             source = work / f"{stem}.{source_ext}"
             build(source)
             made = convert(source, target_ext, work, profile)
