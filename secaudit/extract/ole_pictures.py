@@ -18,23 +18,21 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 JPEG_MAGIC = b"\xff\xd8\xff"
 MAX_PICTURES = 50
 """Pictures taken from one stream at most."""
+MAX_TRIES = 500
+"""Picture signatures examined per stream at most (a hostile stream full of them stays cheap)."""
 
 
 def pictures_in(stream: bytes) -> list[tuple[str, bytes]]:
     """``(extension, bytes)`` of every whole PNG and JPEG picture in ``stream``, in order."""
     found: list[tuple[int, str, bytes]] = []
-    pos = stream.find(PNG_MAGIC)
-    while pos >= 0 and len(found) < MAX_PICTURES:
-        end = _png_end(stream, pos)
-        if end:
-            found.append((pos, "png", stream[pos:end]))
-        pos = stream.find(PNG_MAGIC, end or pos + 1)
-    pos = stream.find(JPEG_MAGIC)
-    while pos >= 0 and len(found) < MAX_PICTURES:
-        end = _jpeg_end(stream, pos)
-        if end:
-            found.append((pos, "jpg", stream[pos:end]))
-        pos = stream.find(JPEG_MAGIC, end or pos + 1)
+    for magic, ext, end_of in ((PNG_MAGIC, "png", _png_end), (JPEG_MAGIC, "jpg", _jpeg_end)):
+        pos, tries = stream.find(magic), 0
+        while pos >= 0 and len(found) < MAX_PICTURES and tries < MAX_TRIES:
+            tries += 1
+            end = end_of(stream, pos)
+            if end:
+                found.append((pos, ext, stream[pos:end]))
+            pos = stream.find(magic, end or pos + 1)
     return [(ext, data) for _pos, ext, data in sorted(found, key=lambda f: f[0])]
 
 
