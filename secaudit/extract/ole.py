@@ -127,6 +127,10 @@ def workbook_content(
     ole_sheet.check_not_encrypted(book)
     yield from ole_sheet.workbook_chunks(whole_file or book, ctx, stream=book)
     yield from ole_sheet.page_header_chunks(book, ctx)
+    if ctx.limits.ocr != "off":
+        from secaudit.extract.ole_pictures import drawing_group
+
+        yield from picture_members(drawing_group(book), name, ctx)
 
 
 def slides_content(
@@ -144,11 +148,8 @@ def slides_content(
 
 
 def pictures(ole: olefile.OleFileIO, ctx: ExtractContext, stream: str) -> Iterator[TextChunk]:
-    """Scans pasted into the document (:mod:`.ole_pictures`), OCR'd as members when OCR is on;
-    pictures under ``ocr_min_pixels`` (logos, icons) are passed over."""
-    from secaudit.extract.imagesize import image_size
-    from secaudit.extract.ole_pictures import pictures_in
-
+    """Scans pasted into the document, kept in ``stream`` (``Data``, ``Pictures``), OCR'd as
+    members when OCR is on."""
     if ctx.limits.ocr == "off" or not ole.exists(stream):
         return
     try:
@@ -156,7 +157,15 @@ def pictures(ole: olefile.OleFileIO, ctx: ExtractContext, stream: str) -> Iterat
     except CorruptError as exc:
         ctx.error(ErrorReason.CORRUPT, f"pictures not read: {exc}")
         return
-    leaf = stream.rsplit("/", 1)[-1]
+    yield from picture_members(data, stream.rsplit("/", 1)[-1], ctx)
+
+
+def picture_members(data: bytes, leaf: str, ctx: ExtractContext) -> Iterator[TextChunk]:
+    """The whole pictures in ``data`` (:mod:`.ole_pictures`) as members ``leaf/picture-N.ext``;
+    pictures under ``ocr_min_pixels`` (logos, icons) are passed over."""
+    from secaudit.extract.imagesize import image_size
+    from secaudit.extract.ole_pictures import pictures_in
+
     for n, (ext, image) in enumerate(pictures_in(data), start=1):
         size = image_size(image)
         if size is not None and size[0] * size[1] >= ctx.limits.ocr_min_pixels:

@@ -5,8 +5,9 @@ A scan pasted into a ``.doc`` lives in its ``Data`` stream, one pasted into a ``
 out of those streams by their own structure — a PNG's chunks up to ``IEND``, a JPEG's segments up
 to the end of its scan — so a picture is taken only when it is whole. EMF/WMF drawings are not
 scans and are passed over. Pictures are read only when OCR is on; each becomes a member
-(``Data/picture-1.png``) so its findings say where they came from. Excel keeps pictures in
-records split every 8 KB (``MsoDrawingGroup``/``CONTINUE``): not read (README: not checked).
+(``Data/picture-1.png``) so its findings say where they came from. Excel keeps its pictures
+in the workbook's ``MsoDrawingGroup`` record and the ``CONTINUE`` records after it (BIFF records
+hold at most 8 KB): :func:`drawing_group` joins them first.
 """
 
 from __future__ import annotations
@@ -34,6 +35,27 @@ def pictures_in(stream: bytes) -> list[tuple[str, bytes]]:
                 found.append((pos, ext, stream[pos:end]))
             pos = stream.find(magic, end or pos + 1)
     return [(ext, data) for _pos, ext, data in sorted(found, key=lambda f: f[0])]
+
+
+_MSO_DRAWING_GROUP = 0x00EB
+_CONTINUE = 0x003C
+
+
+def drawing_group(book: bytes) -> bytes:
+    """The Office drawing data of a BIFF8 ``Workbook`` stream: every ``MsoDrawingGroup`` record
+    joined with the ``CONTINUE`` records that follow it (empty when there is none)."""
+    parts: list[bytes] = []
+    pos, joining = 0, False
+    while pos + 4 <= len(book):
+        kind, size = struct.unpack_from("<HH", book, pos)
+        body = book[pos + 4 : pos + 4 + size]
+        if kind == _MSO_DRAWING_GROUP or (joining and kind == _CONTINUE):
+            parts.append(body)
+            joining = True
+        else:
+            joining = False
+        pos += 4 + size
+    return b"".join(parts)
 
 
 def _png_end(data: bytes, start: int) -> int:

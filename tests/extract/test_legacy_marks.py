@@ -71,7 +71,7 @@ def texts(result: Extraction, location: Location) -> list[str]:
     return [c.text for c in result.chunks if c.location is location]
 
 
-OCR_CASES = frozenset({"scan_picture.doc", "scan_slide.ppt"})
+OCR_CASES = frozenset({"scan_picture.doc", "scan_slide.ppt", "scan_sheet.xls"})
 """Marked only inside a pasted scan: tested with OCR in ``tests/extract/test_ocr.py``."""
 
 

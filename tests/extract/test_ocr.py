@@ -417,9 +417,10 @@ LEGACY = Path(__file__).resolve().parents[1] / "data" / "legacy"
 
 
 @pytest.mark.parametrize(("name", "member"), [("scan_picture.doc", "Data/picture-1.png"),
-                                              ("scan_slide.ppt", "Pictures/picture-1.png")])
-def test_scan_pasted_into_legacy_word_and_powerpoint_is_ocrd(name: str, member: str) -> None:
-    """LibreOffice-made .doc/.ppt (tests/data/legacy/README.md) holding a pasted scan."""
+                                              ("scan_slide.ppt", "Pictures/picture-1.png"),
+                                              ("scan_sheet.xls", "Workbook/picture-1.png")])
+def test_scan_pasted_into_legacy_office_files_is_ocrd(name: str, member: str) -> None:
+    """LibreOffice-made .doc/.ppt/.xls (tests/data/legacy/README.md) holding a pasted scan."""
     from secaudit.detect.registry import build_detectors, detect
 
     data = (LEGACY / name).read_bytes()

@@ -232,6 +232,20 @@ def _doc_scan_picture(path: Path) -> None:
     d.save(str(path))
 
 
+def _xls_scan_sheet(path: Path) -> None:
+    """A sheet with a typed heading and the scanned notice pasted as a picture below it."""
+    import io
+
+    from openpyxl.drawing.image import Image as SheetImage
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "附件"
+    ws["A1"] = "客户信息核对附件"
+    ws.add_image(SheetImage(io.BytesIO(_scan_image())), "A3")
+    wb.save(str(path))
+
+
 def _ppt_scan_slide(path: Path) -> None:
     """A slide holding only the scanned notice as a picture."""
     import io
@@ -297,6 +311,7 @@ CASES: dict[str, tuple[Callable[[Path], None], str, str]] = {
     "training_negative": (_ppt_training_negative, "pptx", "ppt"),
     "scan_picture": (_doc_scan_picture, "docx", "doc"),
     "scan_slide": (_ppt_scan_slide, "pptx", "ppt"),
+    "scan_sheet": (_xls_scan_sheet, "xlsx", "xls"),
 }
 
 
