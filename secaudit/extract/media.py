@@ -20,6 +20,11 @@ from secaudit.model import TextChunk
 
 
 def extract_image(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
+    if data[4:8] == b"ftyp":
+        raise UnsupportedError(
+            "HEIC/HEIF/AVIF photo (phone camera format): no decoder for OCR here; content not "
+            "examined"
+        )
     if ctx.limits.ocr == "off":
         raise UnsupportedError("image without a text layer; content not examined (OCR off)")
     size = image_size(data)

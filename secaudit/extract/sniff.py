@@ -35,6 +35,8 @@ _IMAGE_MAGIC = (
     b"II*\x00",
     b"MM\x00*",
 )
+HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1", b"avif")
+"""ISO-BMFF brands of still images (HEIC photos of phones, AVIF); other ``ftyp`` files are video."""
 _BINARY_MAGIC = (
     b"\x7fELF",
     b"MZ",
@@ -108,6 +110,8 @@ def sniff(data: bytes, name: str = "") -> str:
         return "xls"
     if head.startswith(_IMAGE_MAGIC) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
         return "image"
+    if head[4:8] == b"ftyp" and head[8:12] in HEIF_BRANDS:
+        return "image"  # a phone camera's HEIC/HEIF/AVIF photo
     if head.startswith(_BINARY_MAGIC):
         return "binary"
     return _sniff_text(head, ext)

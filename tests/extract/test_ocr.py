@@ -442,3 +442,15 @@ def test_only_whole_pictures_are_cut_out_of_a_stream() -> None:
     broken_png = png[:100] + bytes([png[100] ^ 0xFF]) + png[101:]  # a CRC no longer matches
     stream = b"\x00" * 37 + png + b"junk" + jpeg + b"\x0f" * 9 + broken_png + jpeg[:-300]
     assert pictures_in(stream) == [("png", png), ("jpg", jpeg)]
+
+
+def test_heic_photo_is_reported_not_silently_passed() -> None:
+    """An iPhone photo (HEIC) of an ID card cannot be OCR'd here: said so, not skipped."""
+    heic = (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 64)
+    video = (b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2" + b"\x00" * 64)
+    from secaudit.extract.sniff import sniff
+
+    assert sniff(heic, "IMG_0001.HEIC") == "image" and sniff(video, "v.mp4") == "binary"
+    for limits in (AUTO, Limits(ocr="off")):
+        [error] = extract_bytes(heic, "IMG_0001.HEIC", limits=limits).errors
+        assert error.reason is ErrorReason.UNSUPPORTED and "HEIC" in error.detail
