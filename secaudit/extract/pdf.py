@@ -34,6 +34,7 @@ from secaudit.extract.cjkfonts import has_cjk_system_font, uses_chinese_cid_font
 from secaudit.extract.ocr import ocr_marker
 from secaudit.extract.pdf_annots import page_annotations
 from secaudit.extract.pdf_ocr import PageOcr
+from secaudit.extract.text import garbled_hanzi
 from secaudit.model import ErrorReason, Location, TextChunk
 
 INFO_KEYS = ("Title", "Subject", "Keywords", "Author")
@@ -156,7 +157,8 @@ def _page_lines(
 
     A page is OCR'd when it holds images and no text, when a large image (a scan, at least
     :data:`SCAN_SHARE` of the page) carries all but a few characters (a page number or a
-    stamp added to a scanned page), or when one image covers :data:`BIG_SCAN_SHARE` of it.
+    stamp added to a scanned page), when one image covers :data:`BIG_SCAN_SHARE` of it, or when
+    its text layer is garbled Chinese (a font with a wrong ToUnicode map).
     The OCR part is ``None`` when such a page was not OCR'd and ``[]`` for a page that needs
     no OCR.
     """
@@ -172,6 +174,8 @@ def _page_lines(
         return lines, ocr.read(page, number)
     sparse = sum(map(len, lines)) <= SPARSE_TEXT
     if share >= BIG_SCAN_SHARE or (sparse and share >= SCAN_SHARE):
+        return lines, ocr.read(page, number) or []
+    if garbled_hanzi("".join(lines)):  # a font's ToUnicode map is wrong: read what is drawn
         return lines, ocr.read(page, number) or []
     return lines, []
 

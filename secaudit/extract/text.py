@@ -168,6 +168,20 @@ def _char_score(ch: str, script: str) -> float:
     return 0.0
 
 
+def garbled_hanzi(text: str, at_least: int = 20) -> bool:
+    """``text`` holds ``at_least`` hanzi and most of them are rare (neither GB2312 level 1 nor
+    Big5 frequent): the sign of a PDF font whose ToUnicode map is wrong (``Buyer˖哾㦓``); real
+    Chinese prose has over 90 % common characters."""
+    hanzi = [ch for ch in text if 0x3400 <= ord(ch) <= 0x9FFF]
+    if len(hanzi) < at_least:
+        return False
+    unified = [ch for ch in hanzi if ord(ch) >= 0x4E00]
+    common = max(
+        sum(1 for ch in unified if _is_common_hanzi(ch, script)) for script in ("gb", "big5")
+    )
+    return common < len(hanzi) / 2
+
+
 def _is_common_hanzi(ch: str, script: str) -> bool:
     """GB2312 level-1 (simplified) and/or Big5 frequent (traditional) character."""
     if script in ("gb", "any"):

@@ -454,3 +454,38 @@ def test_heic_photo_is_reported_not_silently_passed() -> None:
     for limits in (AUTO, Limits(ocr="off")):
         [error] = extract_bytes(heic, "IMG_0001.HEIC", limits=limits).errors
         assert error.reason is ErrorReason.UNSUPPORTED and "HEIC" in error.detail
+
+
+def test_page_whose_text_layer_is_garbled_chinese_is_ocrd() -> None:
+    """A font with a wrong ToUnicode map gives rare characters for the drawn text (the shared
+    sample pdf_cjk_aspose_bad_tounicode.pdf reads 哾㦓): such a page is read by OCR as well."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    rng = random.Random(5)
+    garbage = []
+    while len(garbage) < 60:  # GB2312 level-2 characters: valid, but never most of real prose
+        try:
+            garbage.append(bytes([rng.randrange(0xD8, 0xF8), rng.randrange(0xA1, 0xFF)])
+                           .decode("gb2312"))
+        except UnicodeDecodeError:
+            continue
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    pdf = io.BytesIO()
+    page = canvas.Canvas(pdf, pagesize=A4)
+    width = A4[0] - 72
+    page.drawImage(ImageReader(io.BytesIO(notice_image("JPEG"))), 36, A4[1] - 36 - width * 0.5,
+                   width=width, height=width * 0.5, preserveAspectRatio=True, anchor="nw")
+    text = page.beginText(36, 100)
+    text.setTextRenderMode(3)  # invisible: the text layer says one thing, the page shows another
+    text.setFont("STSong-Light", 10)
+    text.textLine("".join(garbage))
+    page.drawText(text)
+    page.showPage()
+    page.save()
+    result = extract_bytes(pdf.getvalue(), "乱码.pdf", limits=AUTO)
+    assert result.errors == ()
+    assert "机密★10年" in [c.text for c in result.chunks if c.ocr]
+    prose = "本行二〇二四年度信贷工作会议纪要，请各支行认真学习并贯彻落实，做好相关工作。" * 2
+    plain = extract_bytes(image_pdf(notice_image("JPEG"), footer=prose), "t.pdf", limits=AUTO)
+    assert not any(c.ocr for c in plain.chunks)  # readable Chinese text: no OCR
