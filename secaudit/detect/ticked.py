@@ -44,6 +44,12 @@ _LABEL_END = re.compile(
     r"(?:^|[\s:：|])(?:密级(?:和|及|与)保密期限|密级标识|密级标志|文件密级|保密等级|保密级别|密\s?级)"
     r"\s*[:：]?\s*$"
 )
+_LABEL_IN_ROW = re.compile(
+    r"(?:密级(?:和|及|与)保密期限|密级标识|密级标志|文件密级|保密等级|保密级别|密\s?级)\s*[:：]"
+)
+"""A 密级 field label anywhere in a row (a form row of several fields)."""
+_NEXT_FIELD = re.compile(r"\s{2,}(?!保密期限)[^\s:：□☐▢○◯■☑☒▣√✓✔✅]{2,8}[:：]")
+"""The label of the next field of a row (``  紧急程度：``); the period field stays with 密级."""
 _EXAMPLE = re.compile(r"示例|例如|比如|举例|样式|式样|格式|如下|范例|样例|样张|写法|如[:：]")
 _PERIOD_AFTER = re.compile(
     r"\s*[★☆*＊]\s*((?:[0-9０-９一二三四五六七八九十两]{1,4}\s*(?:年|个月|個月))|长期|永久)"
@@ -116,7 +122,24 @@ class TickedRow:
         return parsed is not None and parsed[0] == "" and parsed[2] == ""
 
     def declared(self, text: str) -> TickedMark | None:
-        """The level the ticked row ``text`` declares, or None (no form, blank, ambiguous)."""
+        """The level the ticked row ``text`` declares, or None (no form, blank, ambiguous).
+
+        A row of several fields whose boxes stand on different sides of their labels
+        (``紧急程度：特急√  密级：□绝密 ☑机密``) is read again from its ``密级`` field to the next
+        field."""
+        if not self.has_tick(text):
+            return None
+        found = self._declared(text)
+        if found is not None:
+            return found
+        label = _LABEL_IN_ROW.search(text)
+        if label is None or label.start() == 0 or _EXAMPLE.search(text[: label.start()]):
+            return None
+        segment = text[label.start() :]
+        nxt = _NEXT_FIELD.search(segment, label.end() - label.start())
+        return self._declared(segment[: nxt.start()] if nxt else segment)
+
+    def _declared(self, text: str) -> TickedMark | None:
         if not self.has_tick(text):
             return None
         parsed = self._parse(text)

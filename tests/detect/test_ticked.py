@@ -51,6 +51,11 @@ TICKED_ROWS = [
     ("密级：□秘密 ✔机密 □非密", "secret", "✔机密", None),
     ("紧急程度：☑特急 □加急    密级：□绝密 ✓机密 □秘密", "secret", "✓机密", None),
     ("密 级：□ 绝 密  ✅ 机 密  □ 秘 密", "secret", "✅ 机 密", None),
+    # a 发文稿纸 row of several fields, ticks on different sides of their labels
+    ("紧急程度：特急√  密级：□绝密 ☑机密 □秘密", "secret", "☑机密", None),
+    ("紧急程度：特急√  密级：□绝密 ☑机密 □秘密  保密期限：10年", "secret", "☑机密", "10年"),
+    ("份号：003  紧急程度：加急√  密级：□核心商密 ■普通商密  份数：5", "commercial", "■普通商密",
+     None),
 ]
 
 
@@ -77,6 +82,9 @@ NOT_MARKS = [
     "□绝密 ■机密（示例）",
     "○绝密 ●机密",  # ● is no tick
     "√ 已对照绝密、机密、秘密三级标准完成定密",
+    "紧急程度：特急√  密级：□绝密 □机密 □秘密",  # several fields, 密级 left blank
+    "紧急程度：特急√  密级：□绝密 ☑机密 ☑秘密",  # several fields, 密级 ticked twice
+    "填写示例 紧急程度：特急√  密级：□绝密 ☑机密",
 ]
 
 
