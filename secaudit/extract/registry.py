@@ -37,6 +37,7 @@ EXTRACTORS: dict[str, str] = {
     "ofd": "ofd:extract_ofd",
     "odf": "odf:extract_odf",
     "fodf": "odf:extract_flat_odf",
+    "xps": "xps:extract_xps",
     "eml": "mail:extract_eml",
     "mht": "mail:extract_eml",
     "mbox": "mail:extract_mbox",

@@ -136,6 +136,8 @@ def _sniff_zip(data: bytes, ext: str) -> str:
         return "ofd"
     if _is_odf(zf, names):
         return "odf"
+    if any(n.lower().endswith(".fdseq") for n in names):
+        return "xps"  # XPS / OpenXPS: a document printed by "Microsoft XPS Document Writer"
     return "zip"
 
 
