@@ -42,6 +42,7 @@ EXTRACTORS: dict[str, str] = {
     "mht": "mail:extract_eml",
     "mbox": "mail:extract_mbox",
     "msg": "mail:extract_msg",
+    "tnef": "tnef:extract_tnef",
     "zip": "archive:extract_zip",
     "tar": "archive:extract_tar",
     "gz": "archive:extract_gz",

@@ -100,6 +100,8 @@ def sniff(data: bytes, name: str = "") -> str:
         return "rtf"
     if head.startswith(b"7z\xbc\xaf\x27\x1c"):
         return "7z"
+    if head.startswith(b"\x78\x9f\x3e\x22"):
+        return "tnef"  # winmail.dat: Outlook's rich-text envelope around the attachments
     if head.startswith(b"Rar!\x1a\x07"):
         return "rar"
     if head.startswith(b"\x1f\x8b") or _is_bzip2_or_xz(head):
