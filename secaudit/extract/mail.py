@@ -31,7 +31,7 @@ from secaudit.extract.mail_decode import (
 )
 from secaudit.extract.members import MemberCounter, safe_member_name
 from secaudit.extract.text import split_lines
-from secaudit.model import Location, MailMeta, TextChunk
+from secaudit.model import ErrorReason, Location, MailMeta, TextChunk
 
 PROPERTY_HEADERS = ("From", "To", "Cc", "Date", "Message-ID")
 
@@ -46,6 +46,8 @@ class _Part:
     payload: bytes
     attached: bool
     """True for attachments and attached messages (recursed), False for body text."""
+    sealed: str = ""
+    """Why the part cannot be read (S/MIME or PGP encryption), or ``""``."""
 
 
 # ------------------------------------------------------------------------------------ .eml
@@ -79,6 +81,12 @@ def extract_eml(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
     counter = MemberCounter(ctx)
     body_index = 0
     for number, part in enumerate(parts, start=1):
+        if part.sealed:
+            reason = ErrorReason.UNSUPPORTED if "signed" in part.sealed else ErrorReason.ENCRYPTED
+            ctx.error(reason, f"{part.sealed}; content not examined")
+            continue
+        if not part.attached and _PGP_BLOCK in part.payload:
+            ctx.error(ErrorReason.ENCRYPTED, "PGP-encrypted text in the message body; not examined")
         if part.attached:
             if counter.admit():
                 yield from ctx.recurse(_attachment_name(part, number), part.payload)
@@ -128,6 +136,10 @@ def _leaves(msg: Message) -> list[_Part]:
 
 def _collect(part: Message, out: list[_Part]) -> None:
     ctype = part.get_content_type()
+    sealed = _sealed(part, ctype)
+    if sealed:
+        out.append(_Part(ctype, None, part_filename(part), b"", True, sealed))
+        return
     if part.is_multipart() and ctype != "message/rfc822":
         for sub in part.get_payload():
             if isinstance(sub, Message):
@@ -145,6 +157,22 @@ def _collect(part: Message, out: list[_Part]) -> None:
     disposition = (part.get_content_disposition() or "").lower()
     is_body = ctype.startswith("text/") and not filename and disposition != "attachment"
     out.append(_Part(ctype, part.get_content_charset(), filename, payload, not is_body))
+
+
+_PGP_BLOCK = b"-----BEGIN PGP MESSAGE-----"
+_SMIME_TYPES = ("application/pkcs7-mime", "application/x-pkcs7-mime")
+
+
+def _sealed(part: Message, ctype: str) -> str:
+    """Why an encrypted part (S/MIME enveloped data, PGP/MIME) cannot be read, or ``""``."""
+    if ctype == "multipart/encrypted":
+        return f"{part.get_param('protocol') or 'PGP'}-encrypted message (multipart/encrypted)"
+    if ctype in _SMIME_TYPES:
+        kind = str(part.get_param("smime-type") or "").lower()
+        if kind == "signed-data":
+            return "S/MIME opaque-signed message (smime.p7m): its content is inside the signature"
+        return "S/MIME-encrypted message (smime.p7m)"
+    return ""
 
 
 def _attached_message_bytes(part: Message) -> bytes:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import email.message
 import io
 import zipfile
 from email.header import Header
@@ -278,3 +279,38 @@ def test_real_gb_subjects(samples: Path, name: str) -> None:
     result = run((samples / name).read_bytes(), name)
     subject = chunks_at(result, Location.SUBJECT)[0]
     assert "回复" in subject or "撤回" in subject
+
+
+def _mime(ctype: str, payload: bytes, **params: str) -> bytes:
+    msg = email.message.EmailMessage()
+    msg["Subject"] = "加密邮件"
+    msg["From"] = "a@rcb.example"
+    msg["To"] = "b@example.org"
+    maintype, subtype = ctype.split("/")
+    msg.set_content(payload, maintype=maintype, subtype=subtype, params=params,
+                    filename="smime.p7m" if "pkcs7" in ctype else None)
+    return bytes(msg)
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        (_mime("application/pkcs7-mime", b"\x30\x82\x01\x00" + b"\x00" * 64,
+               **{"smime-type": "enveloped-data"}), "encrypted"),
+        (_mime("application/pkcs7-mime", b"\x30\x82\x01\x00" + b"\x00" * 64,
+               **{"smime-type": "signed-data"}), "unsupported"),
+        (b"From: a@rcb.example\r\nTo: b@example.org\r\nSubject: pgp\r\nMIME-Version: 1.0\r\n"
+         b'Content-Type: multipart/encrypted; protocol="application/pgp-encrypted"; '
+         b'boundary="b"\r\n\r\n--b\r\nContent-Type: application/pgp-encrypted\r\n\r\n'
+         b"Version: 1\r\n--b\r\nContent-Type: application/octet-stream\r\n\r\n"
+         b"-----BEGIN PGP MESSAGE-----\r\nhQEMA\r\n-----END PGP MESSAGE-----\r\n--b--\r\n",
+         "encrypted"),
+        (b"From: a@rcb.example\r\nTo: b@example.org\r\nSubject: inline\r\n\r\n"
+         b"-----BEGIN PGP MESSAGE-----\r\nhQEMA\r\n-----END PGP MESSAGE-----\r\n", "encrypted"),
+    ],
+    ids=["smime-enveloped", "smime-opaque-signed", "pgp-mime", "pgp-inline"],
+)
+def test_encrypted_mail_is_reported_not_silently_passed(raw: bytes, reason: str) -> None:
+    result = extract_bytes(raw, "m.eml")
+    assert [e.reason.value for e in result.errors] == [reason]
+    assert "not examined" in result.errors[0].detail
