@@ -14,13 +14,14 @@ import bz2
 import gzip
 import io
 import lzma
+import re
 import struct
 import tarfile
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 
-from secaudit.errors import CorruptError, LimitError
+from secaudit.errors import CorruptError, LimitError, UnsupportedError
 from secaudit.extract.base import ExtractContext
 from secaudit.extract.members import (
     RATIO_MIN_BYTES,
@@ -52,6 +53,8 @@ def extract_zip(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
     try:
         zf = open_zip(data)
     except (zipfile.BadZipFile, NotImplementedError, *_STREAM_ERRORS) as exc:
+        if is_volume_name(ctx.name):
+            raise UnsupportedError(VOLUME_DETAIL) from exc
         raise CorruptError(f"not a readable zip file: {exc}") from exc
     with zf:
         infos = zf.infolist()
@@ -291,7 +294,24 @@ def extract_7z(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
     """7z archives through py7zr (see :mod:`secaudit.extract.archive_7z`)."""
     from secaudit.extract.archive_7z import extract_7z_members
 
-    yield from extract_7z_members(data, ctx)
+    try:
+        yield from extract_7z_members(data, ctx)
+    except CorruptError as exc:
+        if is_volume_name(ctx.name):
+            raise UnsupportedError(VOLUME_DETAIL) from exc
+        raise
+
+
+_VOLUME_NAME = re.compile(r"\.(?:z\d{2}|\d{3}|zip\.\d{3}|7z\.\d{3})$", re.IGNORECASE)
+VOLUME_DETAIL = (
+    "one volume of a multi-volume archive (.001/.z01 …): it cannot be unpacked without the "
+    "other volumes; content not examined"
+)
+
+
+def is_volume_name(name: str | None) -> bool:
+    """``name`` is that of a split archive's volume (``资料.7z.001``, ``资料.z01``)."""
+    return bool(name) and _VOLUME_NAME.search(name or "") is not None
 
 
 def extract_rar(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:

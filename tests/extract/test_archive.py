@@ -386,3 +386,24 @@ def test_rar_corrupt() -> None:
     assert [r for r, _ in errors(run(b"Rar!\x1a\x07\x01\x00" + b"\xff" * 30, "c.rar"))] == [
         "corrupt"
     ]
+
+
+@pytest.mark.parametrize("kind", ["7z", "zip"])
+def test_volume_of_a_split_archive_is_named_as_such(kind: str) -> None:
+    """资料.7z.001 / 资料.z01 hold half an archive: 'needs the other volumes', not 'damaged'."""
+    members = {f"记录{i}.txt": ("一般工作记录。" * 400 + str(i)).encode() for i in range(6)}
+    if kind == "7z":
+        whole = make_7z(members)
+        volume, plain = "资料.7z.001", "资料.7z"
+    else:
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            for name, data in members.items():
+                z.writestr(name, data)
+        whole = buf.getvalue()
+        volume, plain = "资料.z01", "资料.zip"
+    half = whole[: len(whole) // 2]
+    as_volume = run(half, volume)
+    assert [e.reason.value for e in as_volume.errors] == ["unsupported"]
+    assert "multi-volume" in as_volume.errors[0].detail
+    assert [e.reason.value for e in run(half, plain).errors] == ["corrupt"]
