@@ -4,6 +4,11 @@ Slides are read in presentation order (``sldIdLst``). Every DrawingML paragraph 
 standalone chunk whose ``index`` is the slide ordinal (like pages of a PDF). Text of footer and
 header placeholders goes to ``footer``/``header``; date and slide-number placeholders are skipped.
 Speaker notes and review comments are ``comment`` chunks (``index`` = slide ordinal for notes).
+
+Slide masters and layouts print on every slide that uses them: a text box placed there (a bank
+template's ``内部资料 注意保密``) is read as ``header`` text, and their footer placeholders as
+``footer``; their other placeholders only hold prompts (``单击此处编辑母版标题样式``) and are
+skipped.
 """
 
 from __future__ import annotations
@@ -24,6 +29,9 @@ _NUMBER = re.compile(r"(\d+)\.xml$")
 _COMMENT_TAGS = any_ns("cm", "comment")
 _COMMENTS_PART = re.compile(r"ppt/comments/[^/]+\.xml$", re.I)
 _SLIDE_PART = re.compile(r"ppt/slides/slide\d+\.xml$", re.I)
+_MASTER_PART = re.compile(
+    r"ppt/(?:slideMasters/slideMaster|slideLayouts/slideLayout)\d+\.xml$", re.I
+)
 
 
 def extract(parts: ZipParts, main: str, ctx: ExtractContext) -> Iterator[TextChunk]:
@@ -39,6 +47,26 @@ def extract(parts: ZipParts, main: str, ctx: ExtractContext) -> Iterator[TextChu
     for name in sorted(parts.names()):
         if _COMMENTS_PART.match(name):
             yield from _comments(parts, name, ctx)
+    yield from _masters(parts, ctx)
+
+
+def _masters(parts: ZipParts, ctx: ExtractContext) -> Iterator[TextChunk]:
+    """Text boxes and footers of slide masters and layouts (each distinct text once)."""
+    seen: set[tuple[Location, str]] = set()
+    for name in sorted(n for n in parts.names() if _MASTER_PART.match(n)):
+        root = parts.xml(name)
+        if root is None:
+            continue
+        for body in descendants(root, "txBody"):
+            kind = _placeholder_type(body)
+            if kind is not None and kind not in _PLACEHOLDER_LOCATION:
+                continue  # title/body/date/number placeholders: prompts, not content
+            where = _PLACEHOLDER_LOCATION.get(kind or "", Location.HEADER)
+            for p in children(body, "p"):
+                text = paragraph_text(p)
+                if text and (where, text) not in seen:
+                    seen.add((where, text))
+                    yield ctx.chunk(text, where, standalone=True)
 
 
 def slide_parts(parts: ZipParts, main: str) -> list[str]:

@@ -325,3 +325,29 @@ def test_footnotes_continue_the_body_after_the_main_text() -> None:
     body = by_location(result, Location.BODY)
     assert body[-1].text == "脚注：依据内部文件"
     assert body[-1].index == len(body) - 1
+
+
+def test_text_box_on_the_slide_master_is_read_as_a_header() -> None:
+    """A bank template puts 内部资料 on the slide master: it prints on every slide."""
+    import copy
+
+    from pptx import Presentation
+    from pptx.util import Cm
+
+    from secaudit.detect.registry import build_detectors, detect
+
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[1])
+    slide.shapes.title.text = "年度工作总结"
+    box = slide.shapes.add_textbox(Cm(1), Cm(0.5), Cm(8), Cm(1))
+    box.text_frame.text = "内部资料 注意保存"
+    prs.slide_master.shapes._spTree.append(copy.deepcopy(box._element))  # noqa: SLF001
+    box._element.getparent().remove(box._element)  # noqa: SLF001 - only on the master now
+    out = io.BytesIO()
+    prs.save(out)
+    result = extract_bytes(out.getvalue(), "总结.pptx")
+    texts = [(c.location, c.text) for c in result.chunks]
+    assert (Location.HEADER, "内部资料 注意保存") in texts
+    assert not any("Master" in t for _loc, t in texts)  # the masters' placeholder prompts
+    marks = [f for f in detect(list(result.chunks), build_detectors()) if f.kind == "marking"]
+    assert [(f.location, f.level.value) for f in marks] == [(Location.HEADER, "internal")]
