@@ -257,14 +257,24 @@ def _pages(root: etree._Element, ctx: ExtractContext) -> Iterator[TextChunk]:
 
 
 def _master_pages(root: etree._Element, ctx: ExtractContext) -> Iterator[TextChunk]:
+    """Headers and footers of text documents' master pages; text boxes of presentations' master
+    pages (they print on every slide), their prompt placeholders skipped."""
     seen: set[tuple[Location, str]] = set()
     for master in descendants(root, "master-page"):
         for el in master:
             name = local(el)
-            if not name.startswith(("header", "footer")) or name.endswith("style"):
+            if name.startswith(("header", "footer")) and not name.endswith("style"):
+                where = Location.HEADER if name.startswith("header") else Location.FOOTER
+                found = _blocks(_regions(el), where)
+            elif name in ("frame", "custom-shape", "g"):
+                role = _attr(el, "class")
+                if role and role != "footer":
+                    continue  # title, outline, notes, date-time, page-number: prompts
+                where = Location.FOOTER if role == "footer" else Location.HEADER
+                found = _blocks(el, where)
+            else:
                 continue
-            where = Location.HEADER if name.startswith("header") else Location.FOOTER
-            for text, _loc in _blocks(_regions(el), where):
+            for text, _loc in found:
                 if (where, text) not in seen:
                     seen.add((where, text))
                     yield ctx.chunk(text, where, standalone=True)

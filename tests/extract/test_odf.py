@@ -200,3 +200,20 @@ def test_marked_odt_on_internet_host_is_a_violation(tmp_path: Path) -> None:
     [result] = run.files
     assert result.format == "odf" and result.classification.value == "secret"  # 机密
     assert any(v.severity.rank >= 3 for v in run.violations), run.violations
+
+
+def test_text_box_on_a_presentation_master_page_is_a_header() -> None:
+    styles = (
+        '<office:master-styles><style:master-page style:name="Default">'
+        '<draw:frame presentation:class="title"><draw:text-box><text:p>单击此处编辑标题</text:p>'
+        "</draw:text-box></draw:frame>"
+        "<draw:frame><draw:text-box><text:p>内部资料  注意保存</text:p></draw:text-box>"
+        "</draw:frame>"
+        "</style:master-page></office:master-styles>"
+    )
+    content = ('<office:presentation><draw:page draw:name="p1"><draw:frame><draw:text-box>'
+               "<text:p>年度工作总结</text:p></draw:text-box></draw:frame></draw:page>"
+               "</office:presentation>")
+    got = chunks_of(package("presentation", content, styles=styles), "总结.odp")
+    assert ("header", "内部资料  注意保存", None) in got
+    assert not any(text == "单击此处编辑标题" for _loc, text, _key in got)
