@@ -14,6 +14,13 @@ Size = tuple[int, int]
 _JPEG_SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
 
 
+def pixels(data: bytes) -> int | None:
+    """Width × height of the picture in ``data``, or ``None`` when its header cannot be read;
+    compared with ``Limits.ocr_min_pixels`` wherever a picture may be OCR'd."""
+    size = image_size(data)
+    return size[0] * size[1] if size is not None else None
+
+
 def image_size(data: bytes) -> Size | None:
     """``(width, height)`` in pixels, or ``None`` when the header cannot be read."""
     try:

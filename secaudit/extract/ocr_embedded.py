@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from secaudit.extract.base import ExtractContext
-from secaudit.extract.imagesize import image_size
+from secaudit.extract.imagesize import pixels
 from secaudit.extract.zipparts import ZipParts
 from secaudit.model import TextChunk
 
@@ -33,7 +33,5 @@ def pictures(parts: ZipParts, ctx: ExtractContext) -> Iterator[TextChunk]:
         if info.file_size < 1024:
             continue  # a bullet or a spacer
         data = parts.read(name)
-        size = image_size(data) if data else None
-        if size is None or size[0] * size[1] < ctx.limits.ocr_min_pixels:
-            continue
-        yield from ctx.recurse(name, data)  # type: ignore[arg-type]
+        if data and (pixels(data) or 0) >= ctx.limits.ocr_min_pixels:
+            yield from ctx.recurse(name, data)

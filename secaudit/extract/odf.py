@@ -93,9 +93,9 @@ def _meta(root: etree._Element, ctx: ExtractContext) -> Iterator[TextChunk]:
             if not value:
                 continue
             if name == "user-defined":
-                key = next((v for k, v in el.attrib.items() if local_attr(k) == "name"), "")
-                if key.strip():
-                    yield ctx.chunk(value, Location.PROPERTY, key=key.strip())
+                key = _attr(el, "name")
+                if key:
+                    yield ctx.chunk(value, Location.PROPERTY, key=key)
             elif name in _META_KEYS:
                 yield ctx.chunk(value, Location.PROPERTY, key=_META_KEYS[name])
         return  # one office:meta per document

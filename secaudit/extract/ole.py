@@ -163,12 +163,11 @@ def pictures(ole: olefile.OleFileIO, ctx: ExtractContext, stream: str) -> Iterat
 def picture_members(data: bytes, leaf: str, ctx: ExtractContext) -> Iterator[TextChunk]:
     """The whole pictures in ``data`` (:mod:`.ole_pictures`) as members ``leaf/picture-N.ext``;
     pictures under ``ocr_min_pixels`` (logos, icons) are passed over."""
-    from secaudit.extract.imagesize import image_size
+    from secaudit.extract.imagesize import pixels
     from secaudit.extract.ole_pictures import pictures_in
 
     for n, (ext, image) in enumerate(pictures_in(data), start=1):
-        size = image_size(image)
-        if size is not None and size[0] * size[1] >= ctx.limits.ocr_min_pixels:
+        if (pixels(image) or 0) >= ctx.limits.ocr_min_pixels:
             yield from ctx.recurse(f"{leaf}/picture-{n}.{ext}", image)
 
 

@@ -19,7 +19,7 @@ import pypdfium2 as pdfium
 
 from secaudit.errors import CorruptError, UnsupportedError
 from secaudit.extract.base import ExtractContext
-from secaudit.extract.imagesize import image_size
+from secaudit.extract.imagesize import pixels
 from secaudit.extract.ocr import ocr_lines, pgm_from_gray
 from secaudit.model import ErrorReason
 
@@ -54,7 +54,7 @@ class PageOcr:
         """Lines OCR'd from the encoded images of one page (an OFD page made of scans), or
         ``None`` if it was not OCR'd. Images below ``ocr_min_pixels`` (logos, seals) are skipped."""
         floor = self.ctx.limits.ocr_min_pixels
-        big = [i for i in images if (size := image_size(i)) is None or size[0] * size[1] >= floor]
+        big = [i for i in images if (n := pixels(i)) is None or n >= floor]
         if not big:
             return None if self.why_not else []
         return self._read(lambda: big, what)
