@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from secaudit.detect.ticked import NOTE as TICKED_NOTE
 from secaudit.detect.ticked import TickedRow
@@ -33,7 +33,8 @@ from secaudit.model import Level
 _STAR = "★☆*＊·・•●▲△"
 _NUM = r"[0-9０-９一二三四五六七八九十两〇零百]{1,4}"
 _PERIOD = (
-    r"\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?(?:之前|前|止)?"
+    r"(?:解密时间|解密日期|解密条件|保密期限)\s*[:：]\s*[^\s,，。;；★☆]{1,30}"
+    r"|\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?(?:之前|前|止)?"
     rf"|{_NUM}\s*(?:年|个月|個月|月|日|天|周)(?:以内|内)?"
     r"|长期|永久"
     r"|[^\s★☆*＊·・•●▲△,，。;；:：、()（）\[\]［］【】〔〕“”\"'‘’《》<>〈〉]{1,20}"
@@ -49,6 +50,9 @@ _SUFFIX = (
 )
 _OPEN = "[【(（〔［\\[〈<]"
 _CLOSE = "[】)）〕］\\]〉>]"
+_OPENS = re.compile(_OPEN)
+_FIELD_PERIOD = re.compile(r"(?:保密期限|保密期)\s*[:：]\s*(?P<period>\S{1,20})")
+"""A period given in a field of its own beside the mark (``密级：秘密    保密期限：5年``)."""
 _GAP = re.compile(r"\t|\u3000|\s{2,}")
 _ASCII_DIGITS = str.maketrans("０１２３４５６７８９＊", "0123456789*")
 _BOXES = re.compile("[□☐▢☑☒■▣○◯]")
@@ -103,13 +107,13 @@ class MarkGrammar:
         words = "|".join(_spaced(w) for w, _ in pairs)
         self.hit_re = re.compile(words, re.IGNORECASE)
         core = (
-            rf"(?:(?P<pre>[{_STAR}])\s*)?(?P<lead>{_LEAD})?(?P<level>{words})(?(lead)(?P<use>{_USE})?)"
+            rf"(?:(?P<pre>[{_STAR}])\s*)?(?P<lead>{_LEAD})?(?P<level>{words})级?(?(lead)(?P<use>{_USE})?)"
             rf"(?:\s*(?P<star>[{_STAR}])\s*(?P<period>{_PERIOD})?|\s+(?P<numperiod>{_NUM_PERIOD}))?"
             rf"(?P<suffix>{_SUFFIX})?{_STOP}"
         )
         self._core = core
         self.form_re = re.compile(
-            rf"(?<!\S)(?P<field>{_FIELD})?(?:(?P<open>{_OPEN})\s*)?{core}(?:\s*(?P<close>{_CLOSE}))?(?!\S)",
+            rf"(?<!\S)(?P<field>{_FIELD})?(?:(?P<open>{_OPEN})\s*)?{core}(?:\s*(?P<close>{_CLOSE}))?(?:(?!\S)|(?={_OPEN}))",
             re.IGNORECASE,
         )
         self.bracket_re = re.compile(rf"{_OPEN}\s*{core}\s*{_CLOSE}", re.IGNORECASE)
@@ -161,7 +165,7 @@ class MarkGrammar:
             out.append(self._match(m, whole=whole, field=bool(m.group("field"))))
         if out and self.is_choice_list(stripped):
             return []  # checked last: most lines hold no mark form at all
-        return out
+        return [_with_field_period(mark) for mark in out]
 
     def title_marks(self, line: str) -> list[MarkMatch]:
         """A bracketed mark closing a short title line (``存款客户明细（内部资料）``)."""
@@ -223,6 +227,16 @@ class MarkGrammar:
         return MarkMatch(level, text, period, _note(m, level), strong, whole, before, after)
 
 
+def _with_field_period(mark: MarkMatch) -> MarkMatch:
+    """A mark without a period takes the one given beside it in a ``保密期限：`` field."""
+    if mark.period is not None:
+        return mark
+    m = _FIELD_PERIOD.search(mark.after)
+    if m is None or "_" in m.group("period"):  # a blank form field (``保密期限：____年``)
+        return mark
+    return replace(mark, period=_compact(m.group("period")))
+
+
 def _is_gapped(line: str, m: re.Match[str]) -> bool:
     """The match is set off from the rest of the line by gaps (or by the line's ends)."""
     before, after = line[: m.start()], line[m.end() :]
@@ -230,6 +244,8 @@ def _is_gapped(line: str, m: re.Match[str]) -> bool:
     ok_after = not after or bool(_GAP.match(after))
     if m.group("period") and after[:1] == " ":
         ok_after = True  # 机密★10年 正文… : a full star form needs only one space
+    if m.group("star") and _OPENS.match(after):
+        ok_after = True  # 机密★10年（内部）: a star form followed by a bracketed remark
     return ok_before and ok_after
 
 

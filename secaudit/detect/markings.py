@@ -96,7 +96,7 @@ class MarkingDetector:
     """Finds secrecy markings; every distinct (member, location, text) is one finding."""
 
     id: ClassVar[str] = "marking"
-    version: ClassVar[str] = "4"
+    version: ClassVar[str] = "5"
 
     def __init__(self, vocabulary: Vocabulary) -> None:
         self.vocabulary = vocabulary

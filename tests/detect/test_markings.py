@@ -81,6 +81,13 @@ POSITIVE = [
     ([TextChunk("2024年信贷计划-机密.docx", N)], "secret", None),
     ([TextChunk("机密", Location.SHEET_NAME)], "secret", None),
     (body("○绝密 ●机密", "000123 秘密★1年", *NEUTRAL), "confidential", "1年"),
+    (body("秘密★解密时间：2028年1月1日", *NEUTRAL), "confidential", "解密时间:2028年1月1日"),
+    (body("机密★解密条件：项目验收后", *NEUTRAL), "secret", "解密条件:项目验收后"),
+    (body("密级：机密级", *NEUTRAL), "secret", None),
+    (body("密级：秘密    保密期限：5年", *NEUTRAL), "confidential", "5年"),
+    (body("密级：秘密    保密期限：____年", *NEUTRAL), "confidential", None),
+    (body("机密★10年（内部）", *NEUTRAL), "secret", "10年"),
+    ([TextChunk("XX农商银行\t\t机密★5年（此件不得翻印）", H)], "secret", "5年"),
 ]
 
 
@@ -125,6 +132,8 @@ NEGATIVE = [
     body("密级", "文件名", "机密", "2024年信贷计划"),
     body("○绝密 ○机密 ○秘密", "( )绝密 ( )机密"),
     [TextChunk("内部审计报告.docx", N), TextChunk("机密文件清单.xlsx", N)],
+    body("会议纪要", "本次会议讨论了机密级文件的管理。", "秘密级以上文件不得带出。"),
+    body("机密（公开版）说明", "正文"),
 ]
 
 
