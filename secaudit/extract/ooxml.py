@@ -4,7 +4,9 @@
 by ``_rels/.rels``, else ``word/``, ``xl/``, ``ppt/``), reads the document properties every
 application shares (core: title/subject/keywords/category/description/contentStatus; custom
 properties such as ``密级``), delegates the content to :mod:`.ooxml_word`, :mod:`.ooxml_sheet` or
-:mod:`.ooxml_slide`, and hands embedded objects (``*/embeddings/*``) to ``ctx.recurse``.
+:mod:`.ooxml_slide`, reads shapes on sheets, SmartArt, charts and Word's alternative-format
+chunks (:mod:`.ooxml_parts`), and hands embedded objects (``*/embeddings/*``) to
+``ctx.recurse``.
 
 Every part goes through :class:`~secaudit.extract.zipparts.ZipParts` (size/ratio limits, safe XML
 parser). Encrypted OOXML is an OLE file and is handled in :mod:`.ole`. To read another part type,
@@ -43,6 +45,11 @@ def extract_ooxml(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
         else:
             raise UnsupportedError("OOXML package that is neither Word, Excel nor PowerPoint")
         yield from reader.extract(parts, main or "", ctx)
+        from secaudit.extract import ooxml_parts
+
+        yield from ooxml_parts.extract_side_parts(parts, ctx)
+        if app == "word":
+            yield from ooxml_parts.alt_chunks(parts, main or "word/document.xml", ctx)
         yield from embedded_objects(parts, ctx)
         yield from pictures(parts, ctx)
 
