@@ -127,6 +127,7 @@ def workbook_content(
     ole_sheet.check_not_encrypted(book)
     yield from ole_sheet.workbook_chunks(whole_file or book, ctx, stream=book)
     yield from ole_sheet.page_header_chunks(book, ctx)
+    yield from ole_sheet.text_box_chunks(book, ctx)
     if ctx.limits.ocr != "off":
         from secaudit.extract.ole_pictures import drawing_group
 

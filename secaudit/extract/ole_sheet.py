@@ -8,7 +8,8 @@ Encryption (``FILEPASS`` record, RC4 or XOR) is detected before xlrd runs.
 xlrd does not read the printed page header/footer (``HEADER``/``FOOTER`` records of a BIFF8 sheet
 substream), where a bank often puts ``秘密★2年``: :func:`page_header_chunks` walks the records
 itself and yields one ``header``/``footer`` chunk per section (``&L``/``&C``/``&R``) with the
-format codes (``&P``, ``&"宋体,加粗"``, ``&12``) removed and ``key`` = sheet name.
+format codes (``&P``, ``&"宋体,加粗"``, ``&12``) removed and ``key`` = sheet name. Nor does it
+read drawing objects: :func:`text_box_chunks` reads text boxes, shapes and cell notes.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from secaudit.model import Location, TextChunk
 
 _FILEPASS, _EOF, _BOF, _BOUNDSHEET = 0x002F, 0x000A, 0x0809, 0x0085
 _HEADER, _FOOTER = 0x0014, 0x0015
+_OBJ, _TXO, _CONTINUE, _OT_NOTE = 0x005D, 0x01B6, 0x003C, 0x19
 _HF_SECTION = re.compile(r"&[LCR]")
 _HF_CODES = re.compile(r'&"[^"]*"|&\d{1,3}|&[PNDTFAZGBIUSXYEKH]|&[+-]', re.IGNORECASE)
 
@@ -122,6 +124,50 @@ def page_header_chunks(book: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
             for section in header_sections(text):
                 yield ctx.chunk(section, where, index=counters[where], key=name, standalone=True)
                 counters[where] += 1
+
+
+def text_box_chunks(book: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
+    """Text of the drawing objects on every BIFF8 sheet: text boxes and shapes (``body``, a
+    ``内部资料`` box over a customer list) and cell notes (``comment``), as standalone chunks
+    without a sheet key (a box is no row).
+
+    Each object's text is a ``TXO`` record whose ``CONTINUE`` records carry the characters (a
+    flag byte per record: 8-bit or UTF-16LE); the ``OBJ`` record before it tells a note
+    (object type 0x19) from a shape."""
+    counters = {Location.BODY: 0, Location.COMMENT: 0}
+    for _name, offset in _sheet_offsets(book):
+        ctx.check_time()
+        for kind, text in _sheet_text_objects(book, offset):
+            where = Location.COMMENT if kind == _OT_NOTE else Location.BODY
+            yield ctx.chunk(text, where, index=counters[where], standalone=True)
+            counters[where] += 1
+
+
+def _sheet_text_objects(book: bytes, offset: int) -> Iterator[tuple[int, str]]:
+    """``(object type, text)`` of the TXO records of one sheet substream."""
+    depth, kind, want, parts = 0, 0, 0, []
+    for _pos, rtype, body in _records(book, offset):
+        if want and rtype == _CONTINUE and body:
+            chunk = body[1:].decode("utf-16-le" if body[0] & 1 else "latin-1", "replace")
+            parts.append(chunk[:want])
+            want -= len(parts[-1])
+            if want <= 0:
+                text = "".join(parts).replace("\r\n", "\n").replace("\r", "\n").strip()
+                if text:
+                    yield kind, text
+                kind = 0  # the next object names its own type
+            continue
+        want, parts = 0, []
+        if rtype == _BOF:
+            depth += 1
+        elif rtype == _EOF:
+            depth -= 1
+            if depth <= 0:
+                return
+        elif rtype == _OBJ and len(body) >= 6 and depth == 1:
+            (kind,) = struct.unpack_from("<H", body, 4)
+        elif rtype == _TXO and len(body) >= 12 and depth == 1:
+            (want,) = struct.unpack_from("<H", body, 10)
 
 
 def header_sections(text: str) -> list[str]:

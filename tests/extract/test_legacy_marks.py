@@ -55,6 +55,11 @@ CASES = (
     Case("slide_top_secret.ppt", "ppt", Level.TOP_SECRET,
          frozenset({(Location.BODY, Level.TOP_SECRET)})),
     Case("training_negative.ppt", "ppt", Level.NONE),
+    Case("master_internal.ppt", "ppt", Level.INTERNAL,
+         frozenset({(Location.HEADER, Level.INTERNAL)})),
+    Case("text_box.xls", "xls", Level.INTERNAL, frozenset({(Location.BODY, Level.INTERNAL)})),
+    Case("text_box_story.doc", "doc", Level.CONFIDENTIAL,
+         frozenset({(Location.BODY, Level.CONFIDENTIAL)})),
 )
 
 
@@ -193,3 +198,16 @@ def test_prose_about_secrecy_is_read_and_not_classified(name: str) -> None:
 )
 def test_excel_header_format_codes_are_removed(raw: str, sections: list[str]) -> None:
     assert header_sections(raw) == sections
+
+
+def test_cell_note_of_a_legacy_sheet_is_a_comment_and_the_box_is_body_text() -> None:
+    result, _ = scan("text_box.xls")
+    assert texts(result, Location.COMMENT) == ["批注：名单已核对"]
+    assert "内部资料\n注意保存" in texts(result, Location.BODY)
+
+
+def test_slide_master_prompts_of_a_legacy_deck_are_not_read() -> None:
+    result, _ = scan("master_internal.ppt")
+    assert texts(result, Location.HEADER) == ["内部资料 注意保存"]
+    every = " ".join(c.text for c in result.chunks)
+    assert "单击" not in every and "Click to edit" not in every

@@ -296,6 +296,80 @@ def _ppt_training_negative(path: Path) -> None:
     deck.save(path)
 
 
+def _ppt_master_internal(path: Path) -> None:
+    """A bank template: 内部资料 注意保存 in a text box on the slide master only."""
+    import copy
+
+    deck = _deck()
+    slide = deck.slides.add_slide(deck.slide_layouts[6])
+    _slide_text(slide, "2024年度个人存款营销方案", 2, 6, 21, 32)
+    box = slide.shapes.add_textbox(Cm(1), Cm(0.5), Cm(8), Cm(1))
+    box.text_frame.text = "内部资料 注意保存"
+    deck.slide_master.shapes._spTree.append(copy.deepcopy(box._element))  # noqa: SLF001
+    box._element.getparent().remove(box._element)  # noqa: SLF001 - on the master only
+    deck.save(path)
+
+
+def _xls_text_box(path: Path) -> None:
+    """A customer list with 内部资料 in a text box drawn over the sheet, a note on a cell."""
+    from tests.extract.test_ooxml_parts import xlsx_with_text_box
+
+    path.write_bytes(xlsx_with_text_box(["内部资料", "注意保存"]))
+    book = openpyxl.load_workbook(path)
+    from openpyxl.comments import Comment
+
+    book.active["A1"].comment = Comment("批注：名单已核对", "审核人")
+    book.save(path)
+    # openpyxl drops the hand-made drawing on save: put the text box back
+    path.write_bytes(_with_parts(path.read_bytes(), xlsx_with_text_box(["内部资料", "注意保存"])))
+
+
+def _with_parts(saved: bytes, drawn: bytes) -> bytes:
+    """``saved`` (with a comment) plus the drawing parts of ``drawn`` (with the text box)."""
+    import io
+
+    src, extra = zipfile.ZipFile(io.BytesIO(saved)), zipfile.ZipFile(io.BytesIO(drawn))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            body = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                body = body.replace(
+                    b"</worksheet>",
+                    b'<drawing xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
+                    b'relationships" r:id="rIdBox"/></worksheet>',
+                )
+            elif item.filename == "xl/worksheets/_rels/sheet1.xml.rels":
+                body = body.replace(
+                    b"</Relationships>",
+                    b'<Relationship Id="rIdBox" Type="http://schemas.openxmlformats.org/'
+                    b'officeDocument/2006/relationships/drawing" '
+                    b'Target="../drawings/drawing1.xml"/></Relationships>',
+                )
+            elif item.filename == "[Content_Types].xml":
+                body = body.replace(
+                    b"</Types>",
+                    b'<Override PartName="/xl/drawings/drawing1.xml" ContentType="application/'
+                    b'vnd.openxmlformats-officedocument.drawing+xml"/></Types>',
+                )
+            dst.writestr(item, body)
+        dst.writestr("xl/drawings/drawing1.xml", extra.read("xl/drawings/drawing1.xml"))
+    return out.getvalue()
+
+
+def _doc_text_box(path: Path) -> None:
+    """秘密★5年 only inside a text box (Word keeps text boxes in a story of their own)."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    from tests.extract.test_ooxml import TEXTBOX_RUN
+
+    run = TEXTBOX_RUN.replace("文本框里的秘密★5年", "秘密★5年")
+    d = _word(["关于开展客户信息安全自查的通知", "各支行：请于月底前完成自查。"])
+    d.paragraphs[0]._p.append(parse_xml(run.format(nsdecls("w"))))  # noqa: SLF001
+    d.save(str(path))
+
+
 CASES: dict[str, tuple[Callable[[Path], None], str, str]] = {
     "gbt9704_secret": (_doc_gbt9704, "docx", "doc"),
     "header_footer": (_doc_header_footer, "docx", "doc"),
@@ -312,6 +386,9 @@ CASES: dict[str, tuple[Callable[[Path], None], str, str]] = {
     "scan_picture": (_doc_scan_picture, "docx", "doc"),
     "scan_slide": (_ppt_scan_slide, "pptx", "ppt"),
     "scan_sheet": (_xls_scan_sheet, "xlsx", "xls"),
+    "master_internal": (_ppt_master_internal, "pptx", "ppt"),
+    "text_box": (_xls_text_box, "xlsx", "xls"),
+    "text_box_story": (_doc_text_box, "docx", "doc"),
 }
 
 
