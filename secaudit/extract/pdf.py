@@ -32,7 +32,7 @@ from secaudit.errors import CorruptError, EncryptedError
 from secaudit.extract.base import ExtractContext
 from secaudit.extract.cjkfonts import has_cjk_system_font, uses_chinese_cid_font
 from secaudit.extract.ocr import ocr_marker
-from secaudit.extract.pdf_annots import page_annotations
+from secaudit.extract.pdf_annots import init_forms, page_annotations
 from secaudit.extract.pdf_ocr import PageOcr
 from secaudit.extract.text import garbled_hanzi
 from secaudit.model import ErrorReason, Location, TextChunk
@@ -58,6 +58,7 @@ def extract_pdf(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
             "system font: some text may be missing (install fonts-wqy-microhei)",
         )
     try:
+        init_forms(doc)
         yield from _info(doc, ctx)
         yield from _pages(doc, ctx)
         yield from _attachments(doc, ctx)

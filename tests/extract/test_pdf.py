@@ -234,3 +234,84 @@ def test_file_attached_by_annotation_is_recursed() -> None:
     assert result.errors == ()
     assert "方案.txt" in result.members
     assert any(c.member == "方案.txt" and c.text.startswith("秘密★5年") for c in result.chunks)
+
+
+def _pdf_text(text: str) -> str:
+    """A PDF text string in UTF-16BE with BOM, as Acrobat writes Chinese field values."""
+    return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
+
+
+def form_pdf(fields: list[tuple[str, str]], *, with_parent: tuple[str, str] | None = None) -> bytes:
+    """A hand-written one-page PDF form: AcroForm text fields ``(name, value)`` whose field and
+    widget share one dictionary, plus optionally a field whose value sits on a parent dictionary
+    above its widget (``/Kids``), as Acrobat stores a field shown in two places."""
+    objects: list[str] = []
+    widgets: list[int] = []
+    field_refs: list[int] = []
+    first = 4  # 1 catalog, 2 pages, 3 page
+    for i, (name, value) in enumerate(fields):
+        num = first + i
+        widgets.append(num)
+        field_refs.append(num)
+        objects.append(
+            f"<< /Type /Annot /Subtype /Widget /FT /Tx /T {_pdf_text(name)} /V {_pdf_text(value)}"
+            f" /Rect [150 {700 - 30 * i} 400 {720 - 30 * i}] /P 3 0 R /F 4 >>"
+        )
+    if with_parent:
+        parent, kid = first + len(objects), first + len(objects) + 1
+        name, value = with_parent
+        objects.append(
+            f"<< /FT /Tx /T {_pdf_text(name)} /V {_pdf_text(value)} /Kids [{kid} 0 R] >>"
+        )
+        objects.append(
+            f"<< /Type /Annot /Subtype /Widget /Parent {parent} 0 R /Rect [150 400 400 420]"
+            " /P 3 0 R /F 4 >>"
+        )
+        widgets.append(kid)
+        field_refs.append(parent)
+    annots = " ".join(f"{n} 0 R" for n in widgets)
+    fields_ref = " ".join(f"{n} 0 R" for n in field_refs)
+    head = [
+        f"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [{fields_ref}] >> >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Annots [{annots}] >>",
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.7\n")
+    offsets = []
+    for n, body_text in enumerate(head + objects, start=1):
+        offsets.append(out.tell())
+        out.write(f"{n} 0 obj\n{body_text}\nendobj\n".encode("ascii"))
+    xref = out.tell()
+    out.write(f"xref\n0 {len(offsets) + 1}\n0000000000 65535 f \n".encode())
+    for off in offsets:
+        out.write(f"{off:010d} 00000 n \n".encode())
+    out.write(f"trailer\n<< /Size {len(offsets) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
+              .encode())
+    return out.getvalue()
+
+
+def test_filled_form_fields_are_read_with_their_chinese_names() -> None:
+    """A 开户申请表 filled in Acrobat: the values live in the fields, not in the page text."""
+    from secaudit.detect.registry import build_detectors, detect
+
+    data = form_pdf(
+        [("密级", "机密"), ("form1[0].客户信息[0].身份证号码[0]", "110105198503156373"),
+         ("Text3", "13812345678")],
+        with_parent=("备注", "客户要求\n加急办理"),
+    )
+    result = extract_bytes(data, "开户申请表.pdf")
+    assert result.errors == ()
+    lines = [t for _p, t in body(result)]
+    assert lines[:3] == ["密级：机密", "身份证号码：110105198503156373", "13812345678"]
+    assert lines[3:] == ["备注：客户要求", "加急办理"]
+    found = detect(list(result.chunks), build_detectors())
+    assert {f.type for f in found if f.kind == "info_type"} == {"cn_resident_id", "cn_mobile"}
+    assert [f.level.value for f in found if f.kind == "marking"] == ["secret"]
+
+
+def test_check_box_names_are_not_text() -> None:
+    data = form_pdf([("同意", "x")]).replace(b"/V <FEFF0078>", b"/V /Yes /AS /Yes")
+    data = data.replace(b"/FT /Tx", b"/FT /Btn")
+    result = extract_bytes(data, "表.pdf")
+    assert body(result) == []
