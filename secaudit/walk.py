@@ -1,8 +1,10 @@
 """Walking the paths of a scan: which files to read, and which could not be reached (and why).
 
 Symlinks are followed only while they stay inside the scanned root; a link pointing outside it
-and a directory loop are reported (reason ``limit``), never silently dropped. Unreadable folders
-and files become ``permission`` records, files that disappear during the walk ``vanished``.
+and a directory loop are reported (reason ``limit``), never silently dropped. What a link leads to
+is reported at its real path, and once: links are walked after the real entries of a folder.
+Unreadable folders and files become ``permission`` records, files that disappear during the walk
+``vanished``.
 """
 
 from __future__ import annotations
@@ -86,7 +88,9 @@ def _walk_dir(
 ) -> Iterator[WalkEntry | WalkProblem]:
     try:
         with os.scandir(folder) as it:
-            entries = sorted(it, key=lambda e: e.name)
+            # links last: a file or folder met both directly and through a link is reported
+            # at its real path
+            entries = sorted(it, key=lambda e: (e.is_symlink(), e.name))
     except FileNotFoundError:
         yield WalkProblem(folder, ErrorReason.VANISHED, "folder disappeared during the scan")
         return
@@ -130,7 +134,8 @@ def _walk_dir(
             if is_link and key in seen_files:
                 continue
             seen_files.add(key)
-            yield from _walk_dir(path, root, exclude, ancestors | {key}, seen_files)
+            inner = target if is_link else path  # files under a linked folder: real paths
+            yield from _walk_dir(inner, root, exclude, ancestors | {key}, seen_files)
         elif stat.S_ISREG(st.st_mode):
             if key in seen_files:
                 continue  # hard link or symlink to a file already scanned

@@ -29,6 +29,31 @@ def test_regular_files_found_once_even_through_links(tmp_path: Path) -> None:
     assert problems == {}
 
 
+def test_a_file_met_through_a_link_first_by_name_is_reported_at_its_real_path(
+    tmp_path: Path,
+) -> None:
+    """``0_link`` sorts before ``sub``: the real folder is still the path reported."""
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "方案.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "0_link").symlink_to(tmp_path / "sub")
+    (tmp_path / "deep").mkdir()
+    (tmp_path / "deep" / "only_link").symlink_to(tmp_path / "sub")
+    files, problems = _split(list(walk([str(tmp_path)])))
+    assert files == {str(tmp_path / "sub" / "方案.txt")}
+    assert problems == {}
+
+
+def test_a_file_only_reachable_through_a_linked_folder_gets_its_real_path(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "store" / "inner").mkdir(parents=True)
+    (tmp_path / "store" / "inner" / "a.txt").write_text("x", encoding="utf-8")
+    root = tmp_path / "store"
+    (root / "a_link").symlink_to(root / "inner")
+    files, _ = _split(list(walk([str(root)])))
+    assert files == {str(root / "inner" / "a.txt")}
+
+
 def test_symlink_out_of_root_reported_not_followed(tmp_path: Path) -> None:
     outside = tmp_path / "outside"
     outside.mkdir()
