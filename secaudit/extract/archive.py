@@ -1,9 +1,10 @@
-"""Archive extractors: zip, tar (plain or compressed), single-file gzip/bzip2/xz, 7z and rar.
+"""Archive extractors: zip, tar (plain or compressed), single-file gzip/bzip2/xz, 7z, rar and
+ISO 9660 disc images.
 
 Members are read into memory only (nothing is ever written to disk), through
 :mod:`secaudit.extract.members`, which applies the size, ratio and member-count limits and keeps
 member names from escaping their container. Each member goes to ``ctx.recurse`` so nested
-archives, documents and mails are read as well. 7z and rar live in their own modules (their
+archives, documents and mails are read as well. 7z, rar and ISO live in their own modules (their
 libraries are imported only when such a file turns up). To add an archive format: list its
 members, call ``admit_member`` + ``read_bounded`` per member, then ``ctx.recurse``.
 """
@@ -319,3 +320,10 @@ def extract_rar(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
     from secaudit.extract.archive_rar import extract_rar_members
 
     yield from extract_rar_members(data, ctx)
+
+
+def extract_iso(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
+    """ISO 9660 disc images through pycdlib (see :mod:`secaudit.extract.archive_iso`)."""
+    from secaudit.extract.archive_iso import extract_iso_members
+
+    yield from extract_iso_members(data, ctx)

@@ -4,18 +4,21 @@ An image may be a scanned secret document or an ID-card copy. With ``[scan] ocr 
 read by OCR (:mod:`secaudit.extract.ocr`): its lines become standalone ``body`` chunks (index 0)
 and a ``property`` chunk ``ocr`` says the text came from OCR. An image that is not OCR'd (OCR off,
 an icon under ``ocr_min_pixels``, Tesseract not installed) is reported ``unsupported`` so the
-officer knows its content was not examined. Other binaries and empty files yield nothing beyond
-their file name, which is checked like any other.
+officer knows its content was not examined. So is a container or disk image secaudit cannot
+open (Outlook ``.pst``, ``.cab``, ``.vhd``, ``.dmg`` … see :func:`.sniff.opaque_container`): it may
+hold whole folders of documents. Other binaries and empty files yield nothing beyond their file
+name, which is checked like any other.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from secaudit.errors import UnsupportedError
+from secaudit.errors import EncryptedError, UnsupportedError
 from secaudit.extract.base import ExtractContext
 from secaudit.extract.imagesize import image_size
 from secaudit.extract.ocr import ocr_lines, ocr_marker
+from secaudit.extract.sniff import opaque_container
 from secaudit.model import TextChunk
 
 
@@ -51,3 +54,11 @@ def extract_binary(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
 
 def extract_empty(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
     return iter(())
+
+
+def extract_opaque(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
+    what = opaque_container(data) or "container"
+    if what.startswith("LUKS"):
+        raise EncryptedError(f"{what}: content not examined")
+    raise UnsupportedError(f"{what}: secaudit cannot open it; content not examined")
+    yield  # pragma: no cover - a generator like every extractor

@@ -48,6 +48,8 @@ EXTRACTORS: dict[str, str] = {
     "gz": "archive:extract_gz",
     "7z": "archive:extract_7z",
     "rar": "archive:extract_rar",
+    "iso": "archive:extract_iso",
+    "opaque": "media:extract_opaque",
     "image": "media:extract_image",
     "binary": "media:extract_binary",
     "empty": "media:extract_empty",

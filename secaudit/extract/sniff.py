@@ -114,9 +114,44 @@ def sniff(data: bytes, name: str = "") -> str:
         return "image"
     if head[4:8] == b"ftyp" and head[8:12] in HEIF_BRANDS:
         return "image"  # a phone camera's HEIC/HEIF/AVIF photo
+    if data[0x8001:0x8006] in (b"CD001", b"BEA01"):
+        return "iso"  # ISO 9660 (or UDF) volume descriptors at sector 16
+    if opaque_container(data):
+        return "opaque"
     if head.startswith(_BINARY_MAGIC):
         return "binary"
     return _sniff_text(head, ext)
+
+
+_OPAQUE = (
+    (b"!BDN", "Outlook data file (.pst/.ost)"),
+    (b"MSCF", "Windows cabinet (.cab)"),
+    (b"MSWIM\x00\x00\x00", "Windows imaging file (.wim)"),
+    (b"conectix", "virtual hard disk (.vhd)"),
+    (b"vhdxfile", "virtual hard disk (.vhdx)"),
+    (b"KDMV", "VMware virtual disk (.vmdk)"),
+    (b"QFI\xfb", "QEMU disk image (.qcow2)"),
+    (b"LUKS\xba\xbe", "LUKS-encrypted volume"),
+)
+
+
+def opaque_container(data: bytes) -> str | None:
+    """What a container or disk image that secaudit cannot open is (``None``: not one).
+
+    Such a file may hold whole folders of documents, so it is reported, never passed as a
+    plain binary."""
+    for magic, what in _OPAQUE:
+        if data.startswith(magic):
+            return what
+    if data[:2] == b"\x60\xea" and 0 < int.from_bytes(data[2:4], "little") <= 2600:
+        return "ARJ archive"
+    if len(data) > 7 and data[2:5] == b"-lh" and data[6:7] == b"-":
+        return "LHA/LZH archive"
+    if len(data) >= 512 and data[-512:-504] == b"conectix":
+        return "virtual hard disk (.vhd)"
+    if len(data) >= 512 and data[-512:-508] == b"koly":
+        return "macOS disk image (.dmg)"
+    return None
 
 
 def _sniff_zip(data: bytes, ext: str) -> str:
