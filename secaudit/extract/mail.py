@@ -3,7 +3,8 @@
 A message yields its Subject (``subject`` chunk), From/To/Cc/Date/Message-ID (``property`` chunks
 keyed by the header name, kept as evidence), its text/plain and text/html bodies (``body``), and
 hands every attachment and attached message (``message/rfc822``) to ``ctx.recurse`` so that
-marked files sent as attachments are read like any other file. Charsets: see
+marked files sent as attachments are read like any other file; so are files uuencoded into a
+plain-text body (:mod:`secaudit.extract.mail_uu`). Charsets: see
 :mod:`secaudit.extract.mail_decode`. ``.msg`` lives in :mod:`secaudit.extract.mail_msg` (its
 library is slow to import). :func:`mail_meta` gives the agent a message's evidence metadata.
 
@@ -29,6 +30,7 @@ from secaudit.extract.mail_decode import (
     raw_header,
     raw_headers,
 )
+from secaudit.extract.mail_uu import uu_files, without_blocks
 from secaudit.extract.members import MemberCounter, safe_member_name
 from secaudit.extract.text import split_lines
 from secaudit.model import ErrorReason, Location, MailMeta, TextChunk
@@ -91,7 +93,15 @@ def extract_eml(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
             if counter.admit():
                 yield from ctx.recurse(_attachment_name(part, number), part.payload)
             continue
-        for chunk in body_chunks(part.payload, part.content_type, part.charset, ctx, body_index):
+        payload = part.payload
+        if part.content_type == "text/plain" and b"begin" in payload:
+            files = uu_files(payload)
+            for found in files:
+                if counter.admit():
+                    name = safe_member_name(found.name)[0].replace("/", "_")
+                    yield from ctx.recurse(name, found.data)
+            payload = without_blocks(payload, files)
+        for chunk in body_chunks(payload, part.content_type, part.charset, ctx, body_index):
             body_index = chunk.index + 1
             yield chunk
 

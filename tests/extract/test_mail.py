@@ -314,3 +314,44 @@ def test_encrypted_mail_is_reported_not_silently_passed(raw: bytes, reason: str)
     result = extract_bytes(raw, "m.eml")
     assert [e.reason.value for e in result.errors] == [reason]
     assert "not examined" in result.errors[0].detail
+
+
+def _uu_lines(data: bytes) -> bytes:
+    import binascii
+
+    return b"".join(binascii.b2a_uu(data[i : i + 45]) for i in range(0, len(data), 45))
+
+
+def test_uuencoded_files_in_a_plain_body_are_read_as_attachments() -> None:
+    """``uuencode`` output pasted into the body (classic and ``-m`` base64), GBK file name."""
+    zipped = make_zip({"名单.txt": "秘密★5年\n客户名单".encode()})
+    plan = "内部资料\n存款营销方案".encode()
+    raw = (
+        "请查收附件。\n\n".encode("gbk")
+        + b"begin 644 " + "方案.zip".encode("gbk") + b"\n" + _uu_lines(zipped) + b"`\nend\n"
+        + b"\nbegin-base64 600 plan.txt\n" + base64.encodebytes(plan) + b"====\n"
+        + "此致".encode("gbk")
+    )
+    msg = (
+        b"From: a@example.com\nTo: b@example.org\nSubject: uu\n"
+        b"Content-Type: text/plain; charset=gbk\n\n" + raw
+    )
+    result = run(msg, "邮件.eml")
+    assert result.errors == ()
+    assert {"方案.zip", "方案.zip/名单.txt", "plan.txt"} <= set(result.members)
+    assert body_of_member(result, "方案.zip/名单.txt").startswith("秘密★5年")
+    assert body_of_member(result, "plan.txt").startswith("内部资料")
+    text = body(result)
+    assert "请查收附件。" in text and "此致" in text and "begin 644" not in text
+
+
+def test_unterminated_uu_block_stays_body_text() -> None:
+    msg = b"Subject: x\nContent-Type: text/plain\n\nbegin 644 a.txt\nM9&%T80``\n"
+    result = run(msg, "a.eml")
+    assert result.members == ()
+    assert "begin 644 a.txt" in body(result)
+
+
+def body_of_member(result: Extraction, member: str) -> str:
+    return "\n".join(c.text for c in result.chunks
+                     if c.member == member and c.location is Location.BODY)
