@@ -155,8 +155,14 @@ class MarkGrammar:
             ticked = self.ticked_marks(stripped)
             if ticked:
                 return ticked
+        if gapped or loose:
+            matches = list(self.form_re.finditer(stripped))
+        else:  # only a mark that is the whole line counts: one anchored try (most prose fails
+            # at its first character)
+            whole_line = self.form_re.fullmatch(stripped)
+            matches = [whole_line] if whole_line is not None else []
         out = []
-        for m in self.form_re.finditer(stripped):
+        for m in matches:
             if bool(m.group("open")) != bool(m.group("close")):
                 continue
             whole = m.start() == 0 and m.end() == len(stripped)

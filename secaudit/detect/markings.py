@@ -131,7 +131,16 @@ class MarkingDetector:
         raw: dict[int, list[MarkMatch]] = {}
         hit_lines: list[int] = []
         boxes = any(BOX_GATE.search(c.text) for c in chunks)  # once: most documents have none
+        whole_line = self.grammar.form_re.fullmatch
         for i, ln in enumerate(lines):
+            if i >= START_LINES and not boxes:
+                # past the start only a line that is a mark form as a whole counts: one anchored
+                # try, which prose (内部控制…) fails at its first character
+                if whole_line(ln.text.strip()) is not None:
+                    raw_marks = self.grammar.line_marks(ln.text, gapped=False, ticks=False)
+                    if raw_marks:
+                        raw[i] = raw_marks
+                continue
             hit = self.grammar.has_hit(ln.text)
             if hit:
                 hit_lines.append(i)

@@ -37,7 +37,6 @@ FIELD_LABEL = re.compile(
     r"^\s*(?:密\s?级|文件密级|保密等级|密级标识|保密级别|密级(?:和|及|与)保密期限)\s*[:：]?\s*$"
 )
 LABEL_GAP = re.compile(r"[:：]\s+")
-LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\x0b|\x0c")
 
 
 @dataclass(slots=True)
@@ -60,7 +59,7 @@ def lines_of(chunks: list[TextChunk], grammar: MarkGrammar) -> list[Line]:
             if tail.strip():
                 out.append(Line(tail, chunk, False))
             continue
-        parts = [p for p in LINE_BREAK.split(chunk.text) if p.strip()]
+        parts = [p for p in chunk.text.splitlines() if p.strip()]  # \n \r \v \f \u2028 …
         out.extend(Line(p, chunk, len(parts) == 1) for p in parts)
     return out
 
