@@ -81,7 +81,13 @@ def verify_command(
 
     sources = [*(pubkey or []), *([trust] if trust else [])]
     if not sources:
-        sources = [config_of(ctx).home.keys_dir]
+        keys_dir = config_of(ctx).home.keys_dir
+        if not keys_dir.is_dir():
+            raise UsageError(
+                f"no trusted public keys: {keys_dir} does not exist; pass the signing host's "
+                "public key with --pubkey FILE or a folder of keys with --trust DIR"
+            )
+        sources = [keys_dir]
     trusted = load_trusted_keys(sources)
     if not trusted:
         raise UsageError(f"no trusted public keys in {', '.join(map(str, sources))}")

@@ -157,6 +157,16 @@ def test_report_without_key_is_a_clear_error(config: Config, capsys) -> None:
     assert "secaudit keygen" in capsys.readouterr().err
 
 
+def test_verify_without_any_trusted_key_says_how_to_pass_one(
+    config: Config, tmp_path: Path, capsys
+) -> None:
+    report = tmp_path / "r.html"
+    report.write_text("<html></html>", encoding="utf-8")
+    assert main(["verify", str(report)]) == 2
+    err = capsys.readouterr().err
+    assert "--pubkey" in err and "does not exist" in err
+
+
 def test_report_and_verify_cli(config: Config, key: SigningKey, rng, tmp_path: Path, capsys):
     with Ledger(config.home.ledger) as led:
         fill_ledger(led, rng)
