@@ -72,7 +72,15 @@ def _guess_app(parts: ZipParts) -> str:
 
 
 def relationships(parts: ZipParts, part: str) -> dict[str, tuple[str, str]]:
-    """``{rId: (type, resolved target)}`` of ``part`` (``""`` = the package itself)."""
+    """``{rId: (type, resolved target)}`` of ``part`` (``""`` = the package itself); parsed
+    once per package."""
+    memo = parts.memo.get(("rels", part))
+    if memo is None:
+        memo = parts.memo[("rels", part)] = _relationships(parts, part)
+    return memo  # type: ignore[return-value]
+
+
+def _relationships(parts: ZipParts, part: str) -> dict[str, tuple[str, str]]:
     folder, base = posixpath.split(part)
     rels_name = posixpath.join(folder, "_rels", f"{base}.rels")
     if parts.find(rels_name) is None:

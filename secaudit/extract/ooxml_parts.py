@@ -17,6 +17,7 @@ relationships are missing or broken is still read.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterator
 
@@ -53,6 +54,11 @@ def extract_side_parts(parts: ZipParts, ctx: ExtractContext) -> Iterator[TextChu
 
 def alt_chunks(parts: ZipParts, main: str, ctx: ExtractContext) -> Iterator[TextChunk]:
     """The members a Word document imports as alternative-format chunks (``w:altChunk``)."""
+    folder, base = posixpath.split(main)
+    rels = posixpath.join(folder, "_rels", f"{base}.rels")
+    raw = parts.read(rels) if parts.find(rels) else None
+    if raw is None or _ALT_CHUNK.encode() not in raw:
+        return  # most documents: no parse of their relationships
     for rel_type, target in relationships(parts, main).values():
         if rel_type.endswith(_ALT_CHUNK) and parts.find(target):
             name = parts.find(target) or target

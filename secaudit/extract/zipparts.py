@@ -52,6 +52,8 @@ class ZipParts:
             raise CorruptError(f"{kind} package is not a readable zip: {exc}") from exc
         self.infos = {info.filename.lstrip("/"): info for info in self.zip.infolist()}
         self._lower = {name.lower(): name for name in self.infos}
+        self.memo: dict[object, object] = {}
+        """Values derived from parts (relationships), computed once per package."""
 
     def __enter__(self) -> ZipParts:
         return self
