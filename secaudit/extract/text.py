@@ -172,28 +172,33 @@ def garbled_hanzi(text: str, at_least: int = 20) -> bool:
     """``text`` holds ``at_least`` hanzi and most of them are rare (neither GB2312 level 1 nor
     Big5 frequent): the sign of a PDF font whose ToUnicode map is wrong (``Buyer˖哾㦓``); real
     Chinese prose has over 90 % common characters."""
-    hanzi = [ch for ch in text if 0x3400 <= ord(ch) <= 0x9FFF]
+    hanzi = [ch for ch in text if "\u3400" <= ch <= "\u9fff"]
     if len(hanzi) < at_least:
         return False
-    unified = [ch for ch in hanzi if ord(ch) >= 0x4E00]
-    common = max(
-        sum(1 for ch in unified if _is_common_hanzi(ch, script)) for script in ("gb", "big5")
-    )
+    gb, big5 = _common_sets()
+    common = max(sum(1 for ch in hanzi if ch in gb), sum(1 for ch in hanzi if ch in big5))
     return common < len(hanzi) / 2
+
+
+@lru_cache(maxsize=1)
+def _common_sets() -> tuple[frozenset[str], frozenset[str]]:
+    """GB2312 level-1 hanzi (rows 0xB0–0xD7) and Big5 frequent hanzi (0xA440–0xC67E)."""
+    gb = {
+        bytes((row, cell)).decode("gb2312", "ignore")
+        for row in range(0xB0, 0xD8)
+        for cell in range(0xA1, 0xFF)
+    }
+    big5 = {
+        code.to_bytes(2, "big").decode("big5", "ignore") for code in range(0xA440, 0xC67F)
+    }
+    return frozenset(gb - {""}), frozenset(big5 - {""})
 
 
 def _is_common_hanzi(ch: str, script: str) -> bool:
     """GB2312 level-1 (simplified) and/or Big5 frequent (traditional) character."""
-    if script in ("gb", "any"):
-        try:
-            if 0xB0 <= ch.encode("gb2312")[0] <= 0xD7:
-                return True
-        except UnicodeEncodeError:
-            pass
+    gb, big5 = _common_sets()
     if script == "gb":
-        return False
-    try:
-        b5 = ch.encode("big5")
-        return 0xA440 <= int.from_bytes(b5, "big") <= 0xC67E
-    except UnicodeEncodeError:
-        return False
+        return ch in gb
+    if script == "big5":
+        return ch in big5
+    return ch in gb or ch in big5
