@@ -100,6 +100,15 @@ def decode_result(path: str, mtime_ns: int, text: str) -> FileResult:
     )
 
 
+def _storable(path: str) -> bool:
+    """SQLite keeps UTF-8 text: a path with undecodable bytes (lone surrogates) is not cached."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class ScanCache:
     def __init__(self, path: Path, version_key: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -136,7 +145,7 @@ class ScanCache:
 
     def get(self, path: str, size: int, mtime_ns: int, inode: int) -> FileResult | None:
         row = self._rows.pop(path, None)
-        if row is None and not self._is_covered(path):
+        if row is None and not self._is_covered(path) and _storable(path):
             row = self._db.execute(
                 "SELECT size, mtime_ns, inode, version, result FROM files WHERE path = ?", (path,)
             ).fetchone()
@@ -153,6 +162,8 @@ class ScanCache:
     def put(self, result: FileResult, inode: int) -> None:
         if any(e.reason in _TRANSIENT for e in result.errors) or not result.sha256:
             return
+        if not _storable(result.path):
+            return  # a file name that is not UTF-8 is read again each time
         self._pending.append(
             (
                 result.path,

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from secaudit.errors import ChainError, LedgerError
+from secaudit.textsafe import readable
 
 GENESIS = "0" * 64
 
@@ -160,7 +161,12 @@ class Ledger:
                 for kind, data in items:
                     if kind not in KINDS:
                         raise LedgerError(f"unknown event kind {kind!r}")
-                    value = json.loads(canonical_json(data))
+                    text = canonical_json(data)
+                    try:
+                        text.encode("utf-8")
+                    except UnicodeEncodeError:  # a file name that is not UTF-8
+                        text = canonical_json(readable(data))
+                    value = json.loads(text)
                     seq += 1
                     digest = event_hash(prev, seq, stamp, kind, value)
                     self._db.execute(

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from secaudit.textsafe import readable_name
+
 
 class Level(str, Enum):
     """Secrecy level, ordered from highest to lowest (contract ids)."""
@@ -246,7 +248,7 @@ class FileResult:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "path": self.path,
+            "path": readable_name(self.path),
             "size": self.size,
             "sha256": self.sha256,
             "format": self.format,
@@ -277,7 +279,7 @@ class Violation:
             "rule": self.rule,
             "severity": self.severity.value,
             "title": self.title,
-            "path": self.path,
+            "path": readable_name(self.path) if self.path else self.path,
             "member": self.member,
             "channel": self.channel.value,
             "level": self.level.value if self.level else None,

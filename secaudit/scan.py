@@ -34,6 +34,7 @@ from secaudit.model import (
     TextChunk,
 )
 from secaudit.scanrun import ScanRun, ledger_events
+from secaudit.textsafe import readable_name
 from secaudit.walk import WalkEntry, WalkProblem, walk
 
 if TYPE_CHECKING:
@@ -241,7 +242,8 @@ class Scanner:
     ) -> None:
         if not result.findings and not result.sha256:
             # never read (too large, timeout, unreadable): its name is still checked
-            name_chunk = TextChunk(text=os.path.basename(result.path), location=Location.FILENAME)
+            name = readable_name(os.path.basename(result.path))
+            name_chunk = TextChunk(text=name, location=Location.FILENAME)
             result = replace(result, findings=tuple(detect([name_chunk], self.detectors)))
         if self._cache and inode is not None:
             self._cache.put(result, inode)

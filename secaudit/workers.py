@@ -22,6 +22,7 @@ from multiprocessing.connection import Connection, wait
 from secaudit.detect.vocabulary import Vocabulary
 from secaudit.extract.base import Limits
 from secaudit.model import ErrorReason, ExtractError, FileResult
+from secaudit.textsafe import readable_name
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +42,7 @@ def analyze(task: Task, limits: Limits, detectors: tuple) -> FileResult:  # type
     from secaudit.detect.registry import detect
     from secaudit.extract.registry import Extraction, extract_bytes
 
-    name = task.name or os.path.basename(task.path)
+    name = task.name or readable_name(os.path.basename(task.path))  # GBK bytes → 机密.doc
     if task.data is None and task.size > limits.max_file_size:
         reason = ErrorReason.TOO_LARGE
         err = ExtractError(reason, f"{task.size} bytes > max_file_size {limits.max_file_size}")

@@ -153,3 +153,31 @@ def test_email_file_on_the_command_line_is_judged_with_its_recipients(tmp_path: 
     assert ("外发.eml", "SEC-008") in rules  # a state secret to an external domain
     assert ("内部.eml", "SEC-008") not in rules
     assert ("内部.eml", "SEC-007") in rules  # still a marked attachment, internal recipient
+
+
+def test_file_names_that_are_not_utf8_are_shown_read_and_recorded(tmp_path: Path) -> None:
+    """A GBK-named file (copied by a Windows tool): its name is read as Chinese and marks the
+    file, the JSON is valid UTF-8, the ledger records it, a rescan does not fail on the cache."""
+    import os
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    gbk_name = os.fsencode(docs) + b"/" + "（机密）授信方案.txt".encode("gbk")
+    with open(gbk_name, "wb") as fh:
+        fh.write("关于授信方案的说明。".encode())
+    raw = os.fsencode(docs) + b"/\xff\xfe-report.txt"
+    with open(raw, "wb") as fh:
+        fh.write("内部资料\n正文".encode())
+    home = tmp_path / "home"
+    out = tmp_path / "out.json"
+    for _ in range(2):  # the second run goes past the cache
+        run = secaudit(home, "scan", "--format", "json", "--output", str(out), str(docs))
+        assert run.returncode == 0, run.stderr
+        doc = json.loads(out.read_bytes().decode("utf-8"))  # strict UTF-8
+        by_path = {f["path"]: f for f in doc["files"]}
+        assert by_path[f"{docs}/（机密）授信方案.txt"]["classification"] == "secret"
+        assert by_path[f"{docs}/\\xff\\xfe-report.txt"]["classification"] == "internal"
+    verify = secaudit(home, "ledger", "verify")
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+    table = secaudit(home, "scan", str(docs))
+    assert table.returncode == 0 and "机密" in table.stdout and "\\xff\\xfe" not in table.stderr

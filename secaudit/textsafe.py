@@ -1,0 +1,57 @@
+"""File names that are not UTF-8, made readable and safe for JSON, the ledger and reports.
+
+Linux hands Python a file name whose bytes are not UTF-8 (a GBK name written by a Windows tool, a
+USB stick mounted without ``iocharset=utf8``) as a string with lone surrogates (``\\udcbb``).
+Such a string cannot be encoded as UTF-8: written to JSON or hashed into the ledger it would
+break the output. :func:`readable_name` shows it as people read it — each path segment as UTF-8,
+else as GB18030 when that gives Chinese text (``机密★10年.txt``), else with ``\\xNN`` escapes for
+the undecodable bytes — and :func:`readable` applies that to every string of a JSON-like value.
+Paths used to open files keep their original form; only what is shown and recorded changes.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def readable_name(text: str) -> str:
+    """``text`` unchanged when it is valid Unicode, else decoded as described above."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        pass
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # surrogates that did not come from undecodable bytes
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return "/".join(_segment(part) for part in raw.split(b"/"))
+
+
+def _segment(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        text = ""
+    if _CJK.search(text):
+        return text
+    return raw.decode("utf-8", "backslashreplace")
+
+
+def readable(value: Any) -> Any:
+    """A copy of ``value`` (dicts, lists, tuples as lists, strings …) with every string made
+    :func:`readable_name`; for the rare value that cannot be encoded as it is."""
+    if isinstance(value, str):
+        return readable_name(value)
+    if isinstance(value, dict):
+        return {readable(k): readable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [readable(v) for v in value]
+    return value
