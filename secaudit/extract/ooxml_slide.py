@@ -13,6 +13,7 @@ skipped.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 
@@ -20,7 +21,15 @@ from lxml import etree
 
 from secaudit.extract.base import ExtractContext
 from secaudit.extract.ooxml import paragraph_text, relationships
-from secaudit.extract.zipparts import ZipParts, any_ns, children, descendants, local, text_of
+from secaudit.extract.zipparts import (
+    ZipParts,
+    any_ns,
+    children,
+    descendants,
+    local,
+    parse_xml,
+    text_of,
+)
 from secaudit.model import Location, TextChunk
 
 _PLACEHOLDER_LOCATION = {"ftr": Location.FOOTER, "hdr": Location.HEADER}
@@ -54,19 +63,38 @@ def _masters(parts: ZipParts, ctx: ExtractContext) -> Iterator[TextChunk]:
     """Text boxes and footers of slide masters and layouts (each distinct text once)."""
     seen: set[tuple[Location, str]] = set()
     for name in sorted(n for n in parts.names() if _MASTER_PART.match(n)):
-        root = parts.xml(name)
-        if root is None:
-            continue
-        for body in descendants(root, "txBody"):
-            kind = _placeholder_type(body)
-            if kind is not None and kind not in _PLACEHOLDER_LOCATION:
-                continue  # title/body/date/number placeholders: prompts, not content
-            where = _PLACEHOLDER_LOCATION.get(kind or "", Location.HEADER)
-            for p in children(body, "p"):
-                text = paragraph_text(p)
-                if text and (where, text) not in seen:
-                    seen.add((where, text))
-                    yield ctx.chunk(text, where, standalone=True)
+        for where, text in _master_texts(parts, name, ctx):
+            if (where, text) not in seen:
+                seen.add((where, text))
+                yield ctx.chunk(text, where, standalone=True)
+
+
+_MASTER_CACHE: dict[bytes, list[tuple[Location, str]]] = {}
+"""Texts of master/layout parts by content digest: decks made from one template (a bank's, or
+PowerPoint's default) share these parts byte for byte, so a scan parses each once per worker."""
+_MASTER_CACHE_SIZE = 512
+
+
+def _master_texts(parts: ZipParts, name: str, ctx: ExtractContext) -> list[tuple[Location, str]]:
+    raw = parts.read(name)
+    if raw is None:
+        return []
+    key = hashlib.sha1(raw, usedforsecurity=False).digest()
+    cached = _MASTER_CACHE.get(key)
+    if cached is not None:
+        return cached
+    errors = len(ctx.errors)
+    root = parse_xml(raw, ctx, f"OOXML part {name}")
+    out: list[tuple[Location, str]] = []
+    for body in descendants(root, "txBody") if root is not None else ():
+        kind = _placeholder_type(body)
+        if kind is not None and kind not in _PLACEHOLDER_LOCATION:
+            continue  # title/body/date/number placeholders: prompts, not content
+        where = _PLACEHOLDER_LOCATION.get(kind or "", Location.HEADER)
+        out.extend((where, text) for p in children(body, "p") if (text := paragraph_text(p)))
+    if len(ctx.errors) == errors and len(_MASTER_CACHE) < _MASTER_CACHE_SIZE:
+        _MASTER_CACHE[key] = out  # a damaged part is parsed (and reported) every time
+    return out
 
 
 def slide_parts(parts: ZipParts, main: str) -> list[str]:
