@@ -55,24 +55,11 @@ class _Part:
 # ------------------------------------------------------------------------------------ .eml
 
 
-def parse_message(data: bytes) -> Message:
-    """Parse with the modern policy; fall back to ``compat32`` when that policy chokes."""
-    try:
-        msg = email.message_from_bytes(data, policy=email.policy.default)
-        _leaves(msg)  # touches every header the extractor reads
-        return msg
-    except Exception:  # noqa: BLE001 - header-registry bugs on hostile input
-        return email.message_from_bytes(data, policy=email.policy.compat32)
-
-
 def _parse_with_leaves(data: bytes) -> tuple[Message, list[_Part]]:
-    """The parsed message and its leaves; the walk (which touches every header the extractor
-    reads) decides whether the modern policy copes or ``compat32`` is needed."""
-    try:
-        msg = email.message_from_bytes(data, policy=email.policy.default)
-        return msg, _leaves(msg)
-    except Exception:  # noqa: BLE001 - header-registry bugs on hostile input
-        msg = email.message_from_bytes(data, policy=email.policy.compat32)
+    """The parsed message and its leaves. The ``compat32`` policy keeps headers as raw strings:
+    :mod:`.mail_decode` decodes them itself (GBK in raw 8-bit headers, broken encoded words),
+    and the modern policy's header objects cost ~1.5 ms per message for nothing read here."""
+    msg = email.message_from_bytes(data, policy=email.policy.compat32)
     return msg, _leaves(msg)
 
 
