@@ -112,3 +112,20 @@ def test_containers_that_cannot_be_opened_are_reported_not_passed(head: bytes, w
 def test_luks_volume_is_encrypted() -> None:
     result = run(b"LUKS\xba\xbe\x00\x01" + b"\x00" * 600, "vault.img")
     assert [e.reason for e in result.errors] == [ErrorReason.ENCRYPTED]
+
+
+def test_mutated_images_give_records_not_exceptions() -> None:
+    """Flipped bytes anywhere in an image: read, or a ``corrupt`` record naming the image."""
+    import random
+
+    rng = random.Random(11)
+    image = build_iso({"信贷/方案.txt": MARKED, "a/b/c.txt": b"x" * 5000})
+    reasons = set()
+    for _ in range(60):
+        data = bytearray(image)
+        for _ in range(rng.randint(1, 20)):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        result = run(bytes(data), "坏.iso")
+        reasons |= {e.reason for e in result.errors}
+        assert all("parser failed" not in e.detail for e in result.errors)
+    assert reasons <= {ErrorReason.CORRUPT, ErrorReason.LIMIT, ErrorReason.TOO_LARGE}
