@@ -15,8 +15,9 @@ A :class:`MarkGrammar` is compiled once per vocabulary. It offers
 
 Form: ``[密级：][(]level[级][★|☆|*|·][period][)][ 注意保存]``; the period is a term (``10年``,
 ``6个月``, ``长期``), a date, a decryption time or condition (``解密时间：2028年1月1日``), or a
-``保密期限：`` field further on the line. The level word may be spaced (``机 密``). A star before the level, a hollow star, ``*``/``·`` or a bare space before a numeric
-period are non-standard forms: still marks, with a note. To accept a new kind of period or
+``保密期限：`` field further on the line. The level word may be spaced (``机 密``). A star
+before the level, a hollow star, ``*``/``·`` or a bare space before a numeric period are
+non-standard forms: still marks, with a note. To accept a new kind of period or
 separator, extend the patterns below and add rows to ``tests/detect/test_markings.py``.
 """
 

@@ -34,6 +34,7 @@ from secaudit.extract.cjkfonts import has_cjk_system_font, uses_chinese_cid_font
 from secaudit.extract.ocr import ocr_marker
 from secaudit.extract.pdf_annots import init_forms, page_annotations
 from secaudit.extract.pdf_ocr import PageOcr
+from secaudit.extract.pdf_xfa import xfa_lines
 from secaudit.extract.text import garbled_hanzi
 from secaudit.model import ErrorReason, Location, TextChunk
 
@@ -60,7 +61,12 @@ def extract_pdf(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
     try:
         init_forms(doc)
         yield from _info(doc, ctx)
+        before, after = xfa_lines(doc, ctx)
+        for line in before:
+            yield ctx.chunk(line, index=0, standalone=True)
         yield from _pages(doc, ctx)
+        for line in after:
+            yield ctx.chunk(line, index=len(doc), standalone=True)
         yield from _attachments(doc, ctx)
     finally:
         doc.close()

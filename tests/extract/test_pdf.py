@@ -315,3 +315,72 @@ def test_check_box_names_are_not_text() -> None:
     data = data.replace(b"/FT /Tx", b"/FT /Btn")
     result = extract_bytes(data, "表.pdf")
     assert body(result) == []
+
+
+XFA_TEMPLATE = """<template xmlns="http://www.xfa.org/schema/xfa-template/3.3/">
+<subform name="form1" layout="tb"><pageSet><pageArea name="Page1"/></pageSet>
+<subform name="head"><draw name="mark"><value><text>机密★10年</text></value></draw>
+<draw name="title"><value><exData contentType="text/html"><body xmlns="http://www.w3.org/1999/xhtml"><p>客户信息登记表</p></body></exData></value></draw></subform>
+<subform name="客户信息"><field name="身份证号码">
+<caption><value><text>身份证号码</text></value></caption><ui><textEdit/></ui></field>
+<field name="mobile"><caption><value><text>手机</text></value></caption>
+<ui><textEdit/></ui></field></subform>
+</subform></template>"""
+XFA_DATASETS = """<xfa:datasets xmlns:xfa="http://www.xfa.org/schema/xfa-data/1.0/"><xfa:data>
+<form1><客户信息><身份证号码>110105198503156373</身份证号码><mobile>13812345678</mobile></客户信息>
+</form1></xfa:data></xfa:datasets>"""
+
+
+def xfa_pdf(*, dynamic: bool) -> bytes:
+    """A hand-written PDF carrying an XFA form (template + datasets packets), as Adobe LiveCycle
+    Designer saves one; a dynamic form's only page says what a viewer without XFA shows."""
+    packets = [("template", XFA_TEMPLATE.encode()), ("datasets", XFA_DATASETS.encode())]
+    first_stream = 5
+    xfa = " ".join(f"({n}) {first_stream + i} 0 R" for i, (n, _) in enumerate(packets))
+    needs = " /NeedsRendering true" if dynamic else ""
+    text = b"BT /F1 12 Tf 72 720 Td (Please wait...) Tj ET"
+    objects = [
+        f"<< /Type /Catalog /Pages 2 0 R{needs} /AcroForm << /Fields [] /XFA [{xfa}] >> >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        " /Resources << /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >>"
+        " >>",
+    ]
+    bodies = [text] + [data for _n, data in packets]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.7\n")
+    offsets = []
+    for n, body_text in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(f"{n} 0 obj\n{body_text}\nendobj\n".encode("ascii"))
+    for n, stream in enumerate(bodies, start=len(objects) + 1):
+        offsets.append(out.tell())
+        out.write(f"{n} 0 obj\n<< /Length {len(stream)} >>\nstream\n".encode())
+        out.write(stream + b"\nendstream\nendobj\n")
+    xref = out.tell()
+    out.write(f"xref\n0 {len(offsets) + 1}\n0000000000 65535 f \n".encode())
+    for off in offsets:
+        out.write(f"{off:010d} 00000 n \n".encode())
+    out.write(f"trailer\n<< /Size {len(offsets) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
+              .encode())
+    return out.getvalue()
+
+
+def test_dynamic_xfa_form_is_read_from_its_template_and_data() -> None:
+    from secaudit.detect.registry import build_detectors, detect
+
+    result = extract_bytes(xfa_pdf(dynamic=True), "登记表.pdf")
+    assert result.errors == ()
+    lines = [t for _p, t in body(result)]
+    assert lines[:3] == ["机密★10年", "客户信息登记表", "身份证号码"]
+    assert "身份证号码：110105198503156373" in lines and "13812345678" in lines
+    found = detect(list(result.chunks), build_detectors())
+    assert [f.level.value for f in found if f.kind == "marking"] == ["secret"]
+    assert {f.type for f in found if f.kind == "info_type"} == {"cn_resident_id", "cn_mobile"}
+
+
+def test_static_xfa_form_adds_its_values_after_the_drawn_pages() -> None:
+    result = extract_bytes(xfa_pdf(dynamic=False), "登记表.pdf")
+    lines = [t for _p, t in body(result)]
+    assert "机密★10年" not in lines  # a static form draws its boilerplate on the page itself
+    assert lines[-2:] == ["身份证号码：110105198503156373", "13812345678"]
