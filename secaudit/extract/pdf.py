@@ -3,7 +3,10 @@
 Each text line of a page is one standalone ``body`` chunk with ``index`` = page number (0-based),
 so a marking standing alone at the top of page 1 is a line of index 0; the text of stamps and
 text boxes added as annotations follows as lines of the same page, review comments are
-``comment`` chunks (:mod:`secaudit.extract.pdf_annots`). Document info (Title,
+``comment`` chunks, and filled AcroForm fields are lines of their page
+(:mod:`secaudit.extract.pdf_annots`). An XFA form's text and data come from its packets
+(:mod:`secaudit.extract.pdf_xfa`): before the pages of a dynamic form, after those of a static
+one. Document info (Title,
 Subject, Keywords, Author) becomes ``property`` chunks keyed by the lower-cased name. Embedded
 files go through ``ctx.recurse``.
 
