@@ -130,6 +130,13 @@ class Confidence(str, Enum):
     LOW = "low"
 
 
+def _by_fields(self: Any) -> tuple[Any, tuple[Any, ...]]:
+    """Pickle a slotted dataclass as a call of its constructor with its fields in order: results
+    cross from worker processes to the scan by the thousand, and the dataclass state protocol
+    (``fields()`` on every load) costs several times more."""
+    return type(self), tuple(getattr(self, name) for name in self.__slots__)
+
+
 @dataclass(frozen=True, slots=True)
 class TextChunk:
     """A piece of text an extractor read from a file or one of its members."""
@@ -161,6 +168,8 @@ class ExtractError:
     detail: str
     member: str | None = None
 
+    __reduce__ = _by_fields
+
     def to_json(self) -> dict[str, Any]:
         return {"member": self.member, "reason": self.reason.value, "detail": self.detail}
 
@@ -188,6 +197,8 @@ class Finding:
     """For info types: one masked value."""
     note: str | None = None
     """Free remark, e.g. that a marking's form is non-standard."""
+
+    __reduce__ = _by_fields
 
     def to_json(self) -> dict[str, Any]:
         if self.kind == "marking":
@@ -228,6 +239,8 @@ class FileResult:
     mtime_ns: int = 0
     members: tuple[str, ...] = ()
     """Container members read (for coverage); not part of the JSON contract."""
+
+    __reduce__ = _by_fields
 
     @property
     def classification(self) -> Level:
