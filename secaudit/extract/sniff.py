@@ -105,7 +105,7 @@ def sniff(data: bytes, name: str = "") -> str:
     if head.startswith(b"Rar!\x1a\x07"):
         return "rar"
     if head.startswith(b"\x1f\x8b") or _is_bzip2_or_xz(head):
-        return "gz"  # one compressed stream (gzip/bzip2/xz); archive.extract_gz reads all three
+        return "gz"  # one compressed stream (gzip/bzip2/xz): archive_stream.extract_gz
     if len(data) > 262 and data[257:262] == b"ustar":
         return "tar"
     if head.startswith(_BIFF_MAGIC) and ext in ("xls", "xlt", "et"):
