@@ -7,7 +7,7 @@ the masked sample a finding may carry. Check-digit algorithms come from python-s
 (past birth date, issuer prefixes, GB 32100 structure) are written here.
 
 To add a type: write ``is_valid_<type>`` and ``mask_<type>`` here with a table of valid and
-invalid values in ``tests/detect/test_validators.py``, then wire it into ``infotypes.py``.
+invalid values in ``tests/detect/test_validators.py``, then wire it into ``infoclass.py``.
 """
 
 from __future__ import annotations

@@ -1,0 +1,186 @@
+"""What a run of digits is: the candidate pattern and the labels that confirm or veto a type.
+
+:data:`CANDIDATE` finds every number candidate in one guarded pass — plain runs, 4-digit groups,
+``+86``/dashed mobiles, 18-character credit codes — never inside a longer digit run nor glued to
+ASCII letters or an amount. :func:`classify` confirms a candidate with a validator of
+:mod:`secaudit.detect.validators` and applies the vetoes: a label before the value (订单号,
+流水号 say it is no card; 账号 says an 11-digit ``1[3-9]…`` value is no phone) or its column
+header. :data:`KEYWORDS` are the words that raise a finding's confidence. The detector that
+counts findings is :mod:`secaudit.detect.infotypes`.
+
+To add a type: a validator + mask in ``validators.py``, a branch in :func:`_validate`, keywords in
+:data:`KEYWORDS`, and table rows in ``tests/detect/test_infotypes.py``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import lru_cache
+
+from secaudit.detect import validators as v
+from secaudit.detect.traditional import TO_SIMPLIFIED
+
+
+def _grouped(body: str) -> str:
+    """``body`` (using ``{s}`` for the separator) once per separator, guarded on both sides:
+    no 1–4 digit group with the same separator right before or after (a longer spaced number);
+    a group that starts a number with the other separator (``1717 150-3694-5033``) is fine."""
+    alts = []
+    for sep in (" ", "-"):
+        before = "".join(rf"(?<![^0-9+][0-9]{{{n}}}{sep})" for n in range(1, 5))
+        other = "-" if sep == " " else " "
+        after = rf"(?!{sep}[0-9]{{1,4}}(?![0-9]|{other}[0-9]))"
+        body_sep = body.replace("{s}", sep).replace("{o}", other)
+        alts.append(before + body_sep + after)
+    return "|".join(f"(?:{a})" for a in alts)
+
+
+_MOBILE_GROUPED = _grouped("1[3-9][0-9]{s}[0-9]{4}{s}[0-9]{4}")
+_CARD_GROUPED = (
+    _grouped("[0-9]{4}(?:{s}[0-9]{4}){2,3}(?:{s}[0-9]{1,3}(?![0-9]|{o}[0-9]))?")
+    + "|"
+    + _grouped("[0-9]{4}{s}[0-9]{6}{s}[0-9]{5}")
+)
+CANDIDATE = re.compile(
+    r"(?<![0-9A-Za-z¥￥$])(?<![0-9][.])(?:"
+    r"(?P<plus>(?:\+|00)86[ -]?1[3-9][0-9](?:[ -]?[0-9]{4}){2})"
+    rf"|(?P<mob>(?:\+?86[ -]?)?(?:{_MOBILE_GROUPED}))"
+    r"|(?P<idgrp>[0-9]{6}(?P<idsep>[ -])[0-9]{8}(?P=idsep)[0-9]{3}[0-9Xx])"
+    rf"|(?P<grp>{_CARD_GROUPED})"
+    r"|(?<![0-9][ -])(?P<grp6>[0-9]{6}[ -][0-9]{10,13})(?![ -][0-9])"
+    r"|(?P<run>[0-9]{17}[0-9Xx]|[0-9]{11,19})"
+    r"|(?P<uscc>[0-9A-HJ-NP-RTUWXY]{18})"
+    r")(?![0-9A-Za-z])(?![.][0-9])(?!\s?(?:元|万|亿|美元|港元|%|％|‰))",
+)
+"""Never inside a longer digit run, glued to ASCII letters, part of a decimal number, or an
+amount (``¥…``, ``…元``). ``0086``/``+86`` prefix mobiles; ``grp6`` is the 6-13 grouping of
+passbooks (``621226 0145142947723``)."""
+KEYWORDS: dict[str, tuple[str, ...]] = {
+    "cn_resident_id": ("身份证", "证件号", "身份号码", "公民身份", "证件号码", "ID No"),
+    "bank_card": ("卡号", "账号", "帐号", "银行卡", "借记卡", "信用卡", "结算账户", "card"),
+    "cn_mobile": ("手机", "联系电话", "电话", "联系方式", "移动电话", "mobile", "tel"),
+    "cn_uscc": ("统一社会信用代码", "信用代码", "纳税人识别号", "税号", "USCC"),
+}
+KEYWORD_RE = re.compile(
+    "|".join(re.escape(w) for ws in KEYWORDS.values() for w in sorted(ws, key=len, reverse=True)),
+    re.IGNORECASE,
+)
+TYPE_OF_KEYWORD = {w.lower(): t for t, ws in KEYWORDS.items() for w in ws}
+MASKS: dict[str, Callable[[str], str]] = {
+    "cn_resident_id": v.mask_resident_id,
+    "bank_card": v.mask_bank_card,
+    "cn_mobile": v.mask_cn_mobile,
+    "cn_uscc": v.mask_uscc,
+}
+TYPE_ORDER = tuple(MASKS)
+_ANTI_CARD = re.compile(
+    r"订单|流水|单号|编号|交易号|凭证|合同号|批次|序列号|条码|运单|发票|工单|批号"
+    r"|参考号|商户号|终端号|授权号|授权码|检索号"
+)
+_ANTI_MOBILE = re.compile(
+    r"账号|帐号|账户|户号|客户号|编号|流水|单号|凭证|合同|工号|批次|序号|代码|卡号|证件|订单|交易号"
+)
+"""Labels that make an 11-digit ``1[3-9]…`` value an account or serial number, not a phone."""
+_HEADER_ANTI_MOBILE = re.compile(
+    r"账号|帐号|账户|户号|客户号|卡号|流水|单号|凭证|合同|工号|证件|交易号"
+)
+_HEADER_ANTI_CARD = re.compile(
+    r"流水|订单|单号|交易号|凭证|合同号|批次|序列号|条码|运单|发票|工单|参考号|商户号|终端号"
+)
+"""Column headers that say what a column holds (a bare ``编号`` says nothing)."""
+_MOBILE_LABEL = re.compile(r"手机|电话|联系|mobile|tel|phone", re.IGNORECASE)
+_ANY_LABEL = re.compile(f"{_ANTI_CARD.pattern}|{_ANTI_MOBILE.pattern}")
+CONTEXT_CHARS = 12
+ANY_DIGIT_RUN = re.compile(r"[0-9\uff10-\uff19][0-9\uff10-\uff19][0-9\uff10-\uff19]")
+"""Every candidate holds at least 3 digits in a row (half- or full-width). Spelled out: CPython's
+regex engine scans CJK text 3× faster this way than with ``{3}``."""
+# Full-width digits, letters, +, - and the ideographic space read as ASCII, traditional
+# characters of the keywords as simplified (same length).
+HALF_WIDTH = str.maketrans(
+    {
+        **{0xFF10 + i: 0x30 + i for i in range(10)},
+        **{0xFF21 + i: 0x41 + i for i in range(26)},
+        **{0xFF41 + i: 0x61 + i for i in range(26)},
+        0xFF0B: 0x2B,
+        0xFF0D: 0x2D,
+        0x3000: 0x20,
+        **TO_SIMPLIFIED,  # 帳號, 身份證號碼 … read as 账号, 身份证号码 (same length)
+    }
+)
+
+
+def classify(group: str, raw: str, context: str = "", header: str = "") -> tuple[str, str] | None:
+    """(type, compact value) of a candidate, or None when no validator accepts it.
+
+    ``context`` is the text just before the candidate on its line, ``header`` its column
+    header in a table: a label such as 订单号 or 流水号 says the number is no card even when
+    Luhn happens to hold; 账号 says an 11-digit ``1[3-9]…`` number is no mobile."""
+    hit = _validate(group, raw)
+    if (
+        hit is None
+        or hit[0] not in ("cn_mobile", "bank_card")
+        or not vetoed(hit[0], context, header)
+    ):
+        return hit
+    digits = hit[1]
+    if len(digits) == 18 and v.is_valid_uscc(digits):
+        return "cn_uscc", digits
+    return None
+
+
+def vetoed(typ: str, context: str, header: str = "") -> bool:
+    """A label before the value on its line, or its column header, says it is no ``typ``."""
+    if context and _ANY_LABEL.search(context):
+        if typ == "bank_card" and _ANTI_CARD.search(context):
+            return True
+        if typ == "cn_mobile" and _last_label_wins(_ANTI_MOBILE, _MOBILE_LABEL, context):
+            return True
+    return bool(header) and _header_vetoes(typ, header)
+
+
+@lru_cache(maxsize=1024)
+def _header_vetoes(typ: str, header: str) -> bool:
+    if typ == "bank_card":
+        return _HEADER_ANTI_CARD.search(header) is not None
+    return bool(_HEADER_ANTI_MOBILE.search(header) and not _MOBILE_LABEL.search(header))
+
+
+def _validate(group: str, raw: str) -> tuple[str, str] | None:
+    digits = re.sub(r"[ +-]", "", raw)
+    if group in ("mob", "plus"):
+        digits = digits[-11:] if len(digits) in (13, 15) else digits
+        return ("cn_mobile", digits) if _is_mobile(digits) else None
+    if group == "grp":
+        return ("bank_card", digits) if v.is_valid_bank_card(digits) else None
+    if group == "idgrp":
+        return ("cn_resident_id", digits.upper()) if v.is_valid_resident_id(digits) else None
+    if group == "uscc":
+        return ("cn_uscc", raw) if v.is_valid_uscc(raw) else None
+    if len(digits) == 18 and v.is_valid_resident_id(digits):
+        return "cn_resident_id", digits.upper()
+    if len(digits) == 11 and _is_mobile(digits):
+        return "cn_mobile", digits
+    if len(digits) == 13 and digits.startswith("86") and _is_mobile(digits[2:]):
+        return "cn_mobile", digits[2:]
+    if len(digits) == 18 and v.is_resident_id_shaped(digits):
+        return None  # an ID with a wrong check digit is a typo, not a card
+    if v.is_valid_bank_card(digits):
+        return "bank_card", digits
+    if len(digits) == 18 and v.is_valid_uscc(digits.upper()):
+        return "cn_uscc", digits.upper()
+    return None
+
+
+def _is_mobile(digits: str) -> bool:
+    return v.is_valid_cn_mobile(digits) and len(set(digits[3:])) > 2
+
+
+def _last_label_wins(label: re.Pattern[str], other: re.Pattern[str], context: str) -> bool:
+    """``label`` occurs in ``context`` after the last occurrence of ``other`` (nearest wins)."""
+    last = None
+    for last in label.finditer(context):  # noqa: B007
+        pass
+    if last is None:
+        return False
+    return other.search(context, last.end()) is None
