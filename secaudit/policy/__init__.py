@@ -10,9 +10,10 @@
     policy.evaluate_host(ctx)                   # 违规外联
 
 Modules: ``yamlsrc`` (YAML with places), ``schema`` (the file format), ``parse`` (conditions
-from YAML), ``conditions`` (condition objects), ``evaluate`` (rules → violations), ``describe``
-(zh text for ``policy show``), ``tests_runner`` (YAML policy unit tests). Invalid policies raise
-:class:`~secaudit.errors.PolicyError` with every problem as ``file:line: field: message``.
+from YAML), ``conditions`` (condition objects; ``file_conditions`` for those on the file),
+``evaluate`` (rules → violations), ``describe`` (zh text for ``policy show``), ``tests_runner``
+(YAML policy unit tests). Invalid policies raise :class:`~secaudit.errors.PolicyError` with every
+problem as ``file:line: field: message``.
 """
 
 from __future__ import annotations

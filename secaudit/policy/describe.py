@@ -12,6 +12,7 @@ from typing import Any
 
 from secaudit.model import Channel, HostRole, Level
 from secaudit.policy import conditions as c
+from secaudit.policy import file_conditions as fc
 from secaudit.policy.policy import Policy
 
 CHANNEL_ZH = {
@@ -53,7 +54,7 @@ def _names(values: frozenset[str], table: dict[str, str]) -> str:
     return "或".join(table.get(v, v) for v in sorted(values))
 
 
-def _classification(cond: c.Classification) -> str:
+def _classification(cond: fc.Classification) -> str:
     low, high = cond.at_least, cond.at_most
     if low is not None and low == high:
         return "未标密" if low == Level.NONE else f"密级为{low.zh}"
@@ -65,7 +66,7 @@ def _classification(cond: c.Classification) -> str:
     return "密级" + "且".join(parts) if parts else "任意密级"
 
 
-def _info(cond: c.InfoTypes) -> str:
+def _info(cond: fc.InfoTypes) -> str:
     return "且".join(
         f"{INFO_ZH.get(t, t)}" + ("达到阈值" if n is None else f"不少于{n}个")
         for t, n in cond.minimums
@@ -90,11 +91,11 @@ _WORDING: dict[type, Callable[[Any], str]] = {
         "介质在涉密与非涉密计算机间交叉使用" if x.value else "介质未交叉使用"
     ),
     c.RecipientExternal: lambda x: "有行外收件人" if x.value else "收件人均在行内",
-    c.Classification: _classification,
-    c.InfoTypes: _info,
-    c.CustomerData: lambda x: "含达到阈值的客户信息" if x.value else "不含达到阈值的客户信息",
-    c.HasErrors: lambda x: f"有无法检查的内容（{_names(x.reasons, REASON_ZH)}）",
-    c.NameMatches: lambda x: "文件名匹配 " + "|".join(p.pattern for p in x.patterns),
+    fc.Classification: _classification,
+    fc.InfoTypes: _info,
+    fc.CustomerData: lambda x: "含达到阈值的客户信息" if x.value else "不含达到阈值的客户信息",
+    fc.HasErrors: lambda x: f"有无法检查的内容（{_names(x.reasons, REASON_ZH)}）",
+    fc.NameMatches: lambda x: "文件名匹配 " + "|".join(p.pattern for p in x.patterns),
 }
 
 

@@ -20,6 +20,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 
 from secaudit.model import Channel, ErrorReason, HostRole, Level
 from secaudit.policy import conditions as c
+from secaudit.policy import file_conditions as fc
 from secaudit.policy.yamlsrc import Source
 
 INFO_TYPES = ("cn_resident_id", "bank_card", "cn_mobile", "cn_uscc")
@@ -179,7 +180,7 @@ class ConditionParser:
         return self._flag(node, where, c.RecipientExternal)
 
     def _parse_customer_data(self, node: Node, where: str) -> c.Condition | None:
-        return self._flag(node, where, c.CustomerData)
+        return self._flag(node, where, fc.CustomerData)
 
     # -- file --------------------------------------------------------------------------------
 
@@ -208,12 +209,12 @@ class ConditionParser:
             if len(levels) > 1:
                 self.src.problem(node, where, "`exactly` cannot be combined with a range")
                 return None
-            return c.Classification(levels["exactly"], levels["exactly"])
+            return fc.Classification(levels["exactly"], levels["exactly"])
         low, high = levels.get("at_least"), levels.get("at_most")
         if low is not None and high is not None and low.rank > high.rank:
             self.src.problem(node, where, f"empty range: {low.value} is above {high.value}")
             return None
-        return c.Classification(low, high)
+        return fc.Classification(low, high)
 
     def _parse_info_types(self, node: Node, where: str) -> c.Condition | None:
         entries = self.src.mapping(node, where)
@@ -237,7 +238,7 @@ class ConditionParser:
                 continue
             if minimum is not False:
                 minimums.append((info_type, minimum))
-        return c.InfoTypes(tuple(minimums)) if len(minimums) == len(entries) else None
+        return fc.InfoTypes(tuple(minimums)) if len(minimums) == len(entries) else None
 
     def _count(self, node: Node, where: str) -> int | None | bool:
         """``threshold`` → None (the policy's), ``{at_least: N}`` or ``N`` → N; False if bad."""
@@ -255,7 +256,7 @@ class ConditionParser:
 
     def _parse_errors(self, node: Node, where: str) -> c.Condition | None:
         ids = self._ids(node, where, [r.value for r in ErrorReason], "error reason")
-        return c.HasErrors(ids) if ids else None
+        return fc.HasErrors(ids) if ids else None
 
     def _parse_name_matches(self, node: Node, where: str) -> c.Condition | None:
         patterns = []
@@ -270,4 +271,4 @@ class ConditionParser:
             if len(self.src.problems) == before:
                 self.src.problem(node, where, "at least one pattern is needed")
             return None
-        return c.NameMatches(tuple(patterns))
+        return fc.NameMatches(tuple(patterns))
