@@ -90,6 +90,21 @@ def test_per_file_timeout_kills_worker_and_scan_goes_on(tree: Path, home: Path) 
     assert by_name["通知.txt"].classification.value == "secret"
 
 
+def test_files_queued_behind_a_timed_out_file_are_still_read(tree: Path, home: Path) -> None:
+    """Workers get their next batch before they finish the current one: when a file times out,
+    the files queued behind it on that worker go to its replacement, none is lost."""
+    (home / "config.toml").write_text("[scan]\nfile_timeout = 0.2\n", encoding="utf-8")
+    (tree / "a_big.txt").write_text(("正文内容，无标识。" * 40 + "\n") * 60000, encoding="utf-8")
+    for i in range(150):
+        (tree / f"b{i:03d}.txt").write_text(f"秘密★1年\n第{i}号通知", encoding="utf-8")
+    with Scanner(load_config(home), load_policy(), workers=1, use_cache=False) as sc:
+        run = sc.scan([tree], ScanContext())
+    by_name = {Path(r.path).name: r for r in run.results}
+    assert [e.reason.value for e in by_name["a_big.txt"].errors] == ["timeout"]
+    small = [by_name[f"b{i:03d}.txt"] for i in range(150)]
+    assert all(r.classification.value == "confidential" and not r.errors for r in small)
+
+
 def test_too_large_file_reported_and_its_name_still_checked(tree: Path, home: Path) -> None:
     (home / "config.toml").write_text("[scan]\nmax_file_size_mb = 1\n", encoding="utf-8")
     big = tree / "（机密）2024年信贷计划.txt"
