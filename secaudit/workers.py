@@ -202,9 +202,18 @@ class WorkerPool:
 
     def _assign(self, w: _Worker, pending: deque[Task]) -> None:
         batch = [pending.popleft()]
-        # Small files go in batches; big ones alone so a timeout costs one file.
-        small = 256 * 1024
-        while pending and len(batch) < 32 and batch[0].size < small and pending[0].size < small:
+        # Small files go in batches of up to 32 files and 1 MiB (a batch of scans to OCR stays
+        # short, so no worker is left with a long queue at the end); big ones alone, so a
+        # timeout costs one file.
+        small, total = 256 * 1024, batch[0].size
+        while (
+            pending
+            and len(batch) < 32
+            and batch[0].size < small
+            and pending[0].size < small
+            and total + pending[0].size <= 1024 * 1024
+        ):
+            total += pending[0].size
             batch.append(pending.popleft())
         self._send(w, batch)
 
