@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+
+from lxml import etree
 
 from secaudit.extract.base import ExtractContext
 from secaudit.extract.ooxml import paragraph_text, relationships
@@ -68,24 +70,21 @@ def alt_chunks(parts: ZipParts, main: str, ctx: ExtractContext) -> Iterator[Text
 
 
 def _shape_texts(parts: ZipParts, name: str) -> Iterator[str]:
+    """One text per shape (``sp``, ``cxnSp``) of a sheet drawing, its paragraphs as lines."""
     root = parts.xml(name)
-    if root is None:
-        return
-    for shape in root.iter():
-        if local(shape) not in _SHAPES:
-            continue
-        lines = [paragraph_text(p) for p in descendants(shape, "p")]
-        text = "\n".join(line for line in lines if line)
-        if text:
-            yield text
+    shapes = (el for el in root.iter() if local(el) in _SHAPES) if root is not None else ()
+    yield from _paragraph_blocks(shapes)
 
 
 def _diagram_texts(parts: ZipParts, name: str) -> Iterator[str]:
+    """One text per SmartArt node (``dgm:pt``), its paragraphs as lines."""
     root = parts.xml(name)
-    if root is None:
-        return
-    for node in descendants(root, "pt"):
-        lines = [paragraph_text(p) for p in descendants(node, "p")]
+    yield from _paragraph_blocks(descendants(root, "pt") if root is not None else ())
+
+
+def _paragraph_blocks(elements: Iterable[etree._Element]) -> Iterator[str]:
+    for el in elements:
+        lines = [paragraph_text(p) for p in descendants(el, "p")]
         text = "\n".join(line for line in lines if line)
         if text:
             yield text

@@ -58,33 +58,44 @@ def xlsx_with_text_box(*boxes: list[str]) -> bytes:
     sheet.append(["张三", "城关支行", 1200])
     buf = io.BytesIO()
     book.save(buf)
+    return add_text_boxes(buf.getvalue(), *boxes)
+
+
+def add_text_boxes(xlsx: bytes, *boxes: list[str]) -> bytes:
+    """``xlsx`` with a drawing of text boxes over its first sheet (openpyxl cannot write one);
+    the sheet's relationships (a comment's, say) are kept."""
     drawing = (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><xdr:wsDr xmlns:xdr="{XDR}" '
         f'xmlns:a="{A}">' + "".join(shape(b, i + 2) for i, b in enumerate(boxes)) + "</xdr:wsDr>"
     )
-    rels = (
-        '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxml'
-        'formats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
-        'openxmlformats.org/officeDocument/2006/relationships/drawing" '
-        'Target="../drawings/drawing1.xml"/></Relationships>'
+    link = (
+        '<Relationship Id="rIdBox" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/drawing" Target="../drawings/drawing1.xml"/>'
     )
-    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    src = zipfile.ZipFile(io.BytesIO(xlsx))
+    rels_name = "xl/worksheets/_rels/sheet1.xml.rels"
+    if rels_name in src.namelist():
+        rels = src.read(rels_name).replace(b"</Relationships>", link.encode() + b"</Relationships>")
+    else:
+        rels = (
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxml'
+            f'formats.org/package/2006/relationships">{link}</Relationships>'
+        ).encode()
     sheet_xml = src.read("xl/worksheets/sheet1.xml").replace(
-        b"</worksheet>", f'<drawing xmlns:r="{R}" r:id="rId1"/></worksheet>'.encode()
+        b"</worksheet>", f'<drawing xmlns:r="{R}" r:id="rIdBox"/></worksheet>'.encode()
     )
     types = src.read("[Content_Types].xml").replace(
         b"</Types>",
         b'<Override PartName="/xl/drawings/drawing1.xml" ContentType="application/'
         b'vnd.openxmlformats-officedocument.drawing+xml"/></Types>',
     )
-    return rewrite(
-        buf.getvalue(),
-        {
-            "xl/drawings/drawing1.xml": drawing.encode(),
-            "xl/worksheets/_rels/sheet1.xml.rels": rels.encode(),
-        },
-        {"xl/worksheets/sheet1.xml": sheet_xml, "[Content_Types].xml": types},
-    )
+    edits = {"xl/worksheets/sheet1.xml": sheet_xml, "[Content_Types].xml": types}
+    extra = {"xl/drawings/drawing1.xml": drawing.encode()}
+    if rels_name in src.namelist():
+        edits[rels_name] = rels
+    else:
+        extra[rels_name] = rels
+    return rewrite(xlsx, extra, edits)
 
 
 def marks(data: bytes, name: str) -> list[tuple[str, str | None]]:

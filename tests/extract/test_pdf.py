@@ -236,6 +236,28 @@ def test_file_attached_by_annotation_is_recursed() -> None:
     assert any(c.member == "方案.txt" and c.text.startswith("秘密★5年") for c in result.chunks)
 
 
+def write_pdf(objects: list[str], streams: tuple[bytes, ...] | list[bytes] = ()) -> bytes:
+    """A PDF file of numbered objects (dictionaries as text, then streams), with a correct
+    cross-reference table; object 1 is the catalog."""
+    out = io.BytesIO()
+    out.write(b"%PDF-1.7\n")
+    offsets = []
+    for n, body_text in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(f"{n} 0 obj\n{body_text}\nendobj\n".encode("ascii"))
+    for n, stream in enumerate(streams, start=len(objects) + 1):
+        offsets.append(out.tell())
+        out.write(f"{n} 0 obj\n<< /Length {len(stream)} >>\nstream\n".encode())
+        out.write(stream + b"\nendstream\nendobj\n")
+    xref = out.tell()
+    out.write(f"xref\n0 {len(offsets) + 1}\n0000000000 65535 f \n".encode())
+    for off in offsets:
+        out.write(f"{off:010d} 00000 n \n".encode())
+    out.write(f"trailer\n<< /Size {len(offsets) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
+              .encode())
+    return out.getvalue()
+
+
 def _pdf_text(text: str) -> str:
     """A PDF text string in UTF-16BE with BOM, as Acrobat writes Chinese field values."""
     return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
@@ -276,19 +298,7 @@ def form_pdf(fields: list[tuple[str, str]], *, with_parent: tuple[str, str] | No
         "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Annots [{annots}] >>",
     ]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.7\n")
-    offsets = []
-    for n, body_text in enumerate(head + objects, start=1):
-        offsets.append(out.tell())
-        out.write(f"{n} 0 obj\n{body_text}\nendobj\n".encode("ascii"))
-    xref = out.tell()
-    out.write(f"xref\n0 {len(offsets) + 1}\n0000000000 65535 f \n".encode())
-    for off in offsets:
-        out.write(f"{off:010d} 00000 n \n".encode())
-    out.write(f"trailer\n<< /Size {len(offsets) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
-              .encode())
-    return out.getvalue()
+    return write_pdf([*head, *objects])
 
 
 def test_filled_form_fields_are_read_with_their_chinese_names() -> None:
@@ -346,24 +356,7 @@ def xfa_pdf(*, dynamic: bool) -> bytes:
         " /Resources << /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >>"
         " >>",
     ]
-    bodies = [text] + [data for _n, data in packets]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.7\n")
-    offsets = []
-    for n, body_text in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(f"{n} 0 obj\n{body_text}\nendobj\n".encode("ascii"))
-    for n, stream in enumerate(bodies, start=len(objects) + 1):
-        offsets.append(out.tell())
-        out.write(f"{n} 0 obj\n<< /Length {len(stream)} >>\nstream\n".encode())
-        out.write(stream + b"\nendstream\nendobj\n")
-    xref = out.tell()
-    out.write(f"xref\n0 {len(offsets) + 1}\n0000000000 65535 f \n".encode())
-    for off in offsets:
-        out.write(f"{off:010d} 00000 n \n".encode())
-    out.write(f"trailer\n<< /Size {len(offsets) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
-              .encode())
-    return out.getvalue()
+    return write_pdf(objects, [text] + [data for _n, data in packets])
 
 
 def test_dynamic_xfa_form_is_read_from_its_template_and_data() -> None:

@@ -312,49 +312,21 @@ def _ppt_master_internal(path: Path) -> None:
 
 def _xls_text_box(path: Path) -> None:
     """A customer list with 内部资料 in a text box drawn over the sheet, a note on a cell."""
-    from tests.extract.test_ooxml_parts import xlsx_with_text_box
-
-    path.write_bytes(xlsx_with_text_box(["内部资料", "注意保存"]))
-    book = openpyxl.load_workbook(path)
-    from openpyxl.comments import Comment
-
-    book.active["A1"].comment = Comment("批注：名单已核对", "审核人")
-    book.save(path)
-    # openpyxl drops the hand-made drawing on save: put the text box back
-    path.write_bytes(_with_parts(path.read_bytes(), xlsx_with_text_box(["内部资料", "注意保存"])))
-
-
-def _with_parts(saved: bytes, drawn: bytes) -> bytes:
-    """``saved`` (with a comment) plus the drawing parts of ``drawn`` (with the text box)."""
     import io
 
-    src, extra = zipfile.ZipFile(io.BytesIO(saved)), zipfile.ZipFile(io.BytesIO(drawn))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for item in src.infolist():
-            body = src.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                body = body.replace(
-                    b"</worksheet>",
-                    b'<drawing xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
-                    b'relationships" r:id="rIdBox"/></worksheet>',
-                )
-            elif item.filename == "xl/worksheets/_rels/sheet1.xml.rels":
-                body = body.replace(
-                    b"</Relationships>",
-                    b'<Relationship Id="rIdBox" Type="http://schemas.openxmlformats.org/'
-                    b'officeDocument/2006/relationships/drawing" '
-                    b'Target="../drawings/drawing1.xml"/></Relationships>',
-                )
-            elif item.filename == "[Content_Types].xml":
-                body = body.replace(
-                    b"</Types>",
-                    b'<Override PartName="/xl/drawings/drawing1.xml" ContentType="application/'
-                    b'vnd.openxmlformats-officedocument.drawing+xml"/></Types>',
-                )
-            dst.writestr(item, body)
-        dst.writestr("xl/drawings/drawing1.xml", extra.read("xl/drawings/drawing1.xml"))
-    return out.getvalue()
+    from openpyxl.comments import Comment
+
+    from tests.extract.test_ooxml_parts import add_text_boxes
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "客户名单"
+    sheet.append(["姓名", "开户行", "余额"])
+    sheet.append(["张三", "城关支行", 1200])
+    sheet["A1"].comment = Comment("批注：名单已核对", "审核人")
+    buf = io.BytesIO()
+    book.save(buf)
+    path.write_bytes(add_text_boxes(buf.getvalue(), ["内部资料", "注意保存"]))
 
 
 def _doc_text_box(path: Path) -> None:
