@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-_CJK = re.compile(r"[\u3400-\u9fff]")
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 
 
 def readable_name(text: str) -> str:
@@ -32,6 +32,12 @@ def readable_name(text: str) -> str:
 
 
 def _segment(raw: bytes) -> str:
+    return utf8_or_chinese(raw) or raw.decode("utf-8", "backslashreplace")
+
+
+def utf8_or_chinese(raw: bytes) -> str | None:
+    """``raw`` as UTF-8, else as GB18030 (a superset of GBK, what Chinese Windows writes) when
+    that gives Chinese text; ``None`` when neither fits (the caller picks its fallback)."""
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -39,10 +45,8 @@ def _segment(raw: bytes) -> str:
     try:
         text = raw.decode("gb18030")
     except UnicodeDecodeError:
-        text = ""
-    if _CJK.search(text):
-        return text
-    return raw.decode("utf-8", "backslashreplace")
+        return None
+    return text if _CJK.search(text) else None
 
 
 def readable(value: Any) -> Any:

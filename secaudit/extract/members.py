@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from secaudit.extract.base import ExtractContext, MiB
 from secaudit.model import ErrorReason, Location, TextChunk
+from secaudit.textsafe import utf8_or_chinese
 
 READ_BLOCK = 1 * MiB
 RATIO_MIN_BYTES = 1 * MiB
@@ -23,7 +24,6 @@ repeated text compresses 1000:1 and is harmless."""
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _DRIVE = re.compile(r"^[A-Za-z]:$")
-_CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 
 
 def safe_member_name(name: str) -> tuple[str, bool]:
@@ -66,15 +66,7 @@ def decode_legacy_name(raw: bytes) -> str:
     Windows archivers in China write GBK names without the zip UTF-8 flag; GB18030 is a superset
     of GBK, so it is tried whenever the bytes are not valid UTF-8.
     """
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = raw.decode("gb18030")
-    except UnicodeDecodeError:
-        return raw.decode("cp437")
-    return text if _CJK.search(text) else raw.decode("cp437")
+    return utf8_or_chinese(raw) or raw.decode("cp437")
 
 
 def name_chunk(ctx: ExtractContext, name: str) -> TextChunk:

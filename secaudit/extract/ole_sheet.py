@@ -145,8 +145,8 @@ def text_box_chunks(book: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
 
 def _sheet_text_objects(book: bytes, offset: int) -> Iterator[tuple[int, str]]:
     """``(object type, text)`` of the TXO records of one sheet substream."""
-    depth, kind, want, parts = 0, 0, 0, []
-    for _pos, rtype, body in _records(book, offset):
+    kind, want, parts = 0, 0, []
+    for rtype, body in _sheet_records(book, offset):
         if want and rtype == _CONTINUE and body:
             chunk = body[1:].decode("utf-16-le" if body[0] & 1 else "latin-1", "replace")
             parts.append(chunk[:want])
@@ -158,15 +158,9 @@ def _sheet_text_objects(book: bytes, offset: int) -> Iterator[tuple[int, str]]:
                 kind = 0  # the next object names its own type
             continue
         want, parts = 0, []
-        if rtype == _BOF:
-            depth += 1
-        elif rtype == _EOF:
-            depth -= 1
-            if depth <= 0:
-                return
-        elif rtype == _OBJ and len(body) >= 6 and depth == 1:
+        if rtype == _OBJ and len(body) >= 6:
             (kind,) = struct.unpack_from("<H", body, 4)
-        elif rtype == _TXO and len(body) >= 12 and depth == 1:
+        elif rtype == _TXO and len(body) >= 12:
             (want,) = struct.unpack_from("<H", body, 10)
 
 
@@ -204,8 +198,9 @@ def _sheet_offsets(book: bytes) -> list[tuple[str, int]]:
     return out
 
 
-def _sheet_header_records(book: bytes, offset: int) -> Iterator[tuple[int, str]]:
-    """HEADER/FOOTER strings of one sheet substream (embedded chart substreams skipped)."""
+def _sheet_records(book: bytes, offset: int) -> Iterator[tuple[int, bytes]]:
+    """``(type, body)`` of the records of one sheet substream, up to its EOF; the records of
+    substreams embedded in it (charts) are skipped."""
     depth = 0
     for _pos, rtype, body in _records(book, offset):
         if rtype == _BOF:
@@ -214,7 +209,14 @@ def _sheet_header_records(book: bytes, offset: int) -> Iterator[tuple[int, str]]
             depth -= 1
             if depth <= 0:
                 return
-        elif rtype in (_HEADER, _FOOTER) and depth == 1 and len(body) >= 3:
+        elif depth == 1:
+            yield rtype, body
+
+
+def _sheet_header_records(book: bytes, offset: int) -> Iterator[tuple[int, str]]:
+    """HEADER/FOOTER strings of one sheet substream (embedded chart substreams skipped)."""
+    for rtype, body in _sheet_records(book, offset):
+        if rtype in (_HEADER, _FOOTER) and len(body) >= 3:
             (cch,) = struct.unpack_from("<H", body, 0)
             wide = body[2] & 1
             raw = body[3 : 3 + (cch * 2 if wide else cch)]
