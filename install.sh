@@ -77,11 +77,11 @@ python3 -c 'import venv, ensurepip' 2>/dev/null || apt_install python3-venv
 # (the same text comes out: docs/benchmarks.md). unar (free) decompresses RAR members, which
 # would otherwise be reported "unsupported" with their names only. tesseract-ocr with chi_sim
 # reads scanned documents (image files, image-only PDF pages): config [scan] ocr.
-[ -z "$prefix" ] && apt_install fonts-wqy-microhei unar tesseract-ocr tesseract-ocr-chi-sim
+[ -z "$prefix" ] && apt_install fonts-wqy-microhei unar tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-osd
 if [ "$mode" = dev ]; then
   # Test tools: headless browser for report rendering, minisign, filesystem tools for
   # loop-mounted USB-stick images, iproute2 for network namespaces.
-  apt_install chromium fonts-wqy-microhei fonts-noto-cjk minisign dosfstools e2fsprogs util-linux mount iproute2 procps unar tesseract-ocr tesseract-ocr-chi-sim
+  apt_install chromium fonts-wqy-microhei fonts-noto-cjk minisign dosfstools e2fsprogs util-linux mount iproute2 procps unar tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-osd
 fi
 
 if [ ! -x "$venv/bin/python" ]; then

@@ -36,7 +36,11 @@ from secaudit.model import Location, TextChunk
 LANGUAGE = "chi_sim"
 """``chi_sim`` reads digits and Latin letters too; ``chi_sim+eng`` was measured to turn short
 Chinese lines such as ``机密★10年`` into Latin garbage, so English is not added."""
-TESSERACT_ARGS = ("stdin", "stdout", "-l", LANGUAGE, "--psm", "3")
+TESSERACT_ARGS = ("stdin", "stdout", "-l", LANGUAGE, "--psm", "1")
+"""Page segmentation mode 1: automatic, with orientation and script detection (``osd``, a
+dependency of Debian's ``tesseract-ocr``), so a scan fed in sideways or upside down is turned
+before it is read (mode 3 reads such a page as garbage). Without ``osd`` Tesseract warns and reads
+the page as it lies."""
 OCR_ENGINE = f"tesseract {LANGUAGE}"
 """Value of the ``ocr`` property chunk of an OCR'd file."""
 TIME_MARGIN = 2.0

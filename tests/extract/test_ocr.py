@@ -192,6 +192,17 @@ def test_ocrd_text_is_marked_and_lines_are_standalone_body_chunks() -> None:
     assert any(RID in c.text for c in body)
 
 
+@pytest.mark.parametrize("angle", [90, 180])
+def test_scan_fed_in_sideways_or_upside_down_is_turned_and_read(angle: int) -> None:
+    page = Image.open(io.BytesIO(notice_image("PNG"))).rotate(angle, expand=True)
+    out = io.BytesIO()
+    page.save(out, "PNG")
+    result = extract_bytes(out.getvalue(), "scan.png", limits=AUTO)
+    body = [c.text for c in result.chunks if c.location is Location.BODY]
+    assert "机密★10年" in body
+    assert any(RID in text for text in body)
+
+
 def test_ocr_off_reports_image_unsupported(tmp_path: Path) -> None:
     (tmp_path / "config.toml").write_text('[scan]\nocr = "off"\n', encoding="utf-8")
     limits = load_config(tmp_path).scan.limits()
