@@ -1,8 +1,9 @@
 """Files that carry no text layer: images, executables, empty files.
 
-An image may be a scanned secret document or an ID-card copy. With ``[scan] ocr = "auto"`` it is
-read by OCR (:mod:`secaudit.extract.ocr`): its lines become standalone ``body`` chunks (index 0)
-and a ``property`` chunk ``ocr`` says the text came from OCR. An image that is not OCR'd (OCR off,
+An image may be a scanned secret document or an ID-card copy (HEIC photos of phones included:
+:mod:`secaudit.extract.heif`). With ``[scan] ocr = "auto"`` it is read by OCR
+(:mod:`secaudit.extract.ocr`): its lines become standalone ``body`` chunks (index 0) and a
+``property`` chunk ``ocr`` says the text came from OCR. An image that is not OCR'd (OCR off,
 an icon under ``ocr_min_pixels``, Tesseract not installed) is reported ``unsupported`` so the
 officer knows its content was not examined. So is a container or disk image secaudit cannot
 open (Outlook ``.pst``, ``.cab``, ``.vhd``, ``.dmg`` … see :func:`.sniff.opaque_container`): it may
@@ -23,14 +24,14 @@ from secaudit.model import TextChunk
 
 
 def extract_image(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
-    if data[4:8] == b"ftyp":
-        raise UnsupportedError(
-            "HEIC/HEIF/AVIF photo (phone camera format): no decoder for OCR here; content not "
-            "examined"
-        )
     if ctx.limits.ocr == "off":
         raise UnsupportedError("image without a text layer; content not examined (OCR off)")
     size = image_size(data)
+    if data[4:8] == b"ftyp":  # a phone's HEIC/HEIF photo: decoded for Tesseract
+        from secaudit.extract.heif import heif_to_pgm
+
+        data, *dimensions = heif_to_pgm(data)
+        size = (dimensions[0], dimensions[1])
     if size is not None and size[0] * size[1] < ctx.limits.ocr_min_pixels:
         raise UnsupportedError(
             f"image of {size[0]}×{size[1]} pixels, too small to be a scanned document "

@@ -455,16 +455,19 @@ def test_only_whole_pictures_are_cut_out_of_a_stream() -> None:
     assert pictures_in(stream) == [("png", png), ("jpg", jpeg)]
 
 
-def test_heic_photo_is_reported_not_silently_passed() -> None:
-    """An iPhone photo (HEIC) of an ID card cannot be OCR'd here: said so, not skipped."""
+def test_heic_photo_that_cannot_be_read_is_reported_not_silently_passed() -> None:
+    """A HEIC header with no picture behind it: said so (corrupt), and with OCR off the photo is
+    reported unsupported like any image; a video in the same container family is no image."""
     heic = (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 64)
     video = (b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2" + b"\x00" * 64)
     from secaudit.extract.sniff import sniff
 
     assert sniff(heic, "IMG_0001.HEIC") == "image" and sniff(video, "v.mp4") == "binary"
-    for limits in (AUTO, Limits(ocr="off")):
-        [error] = extract_bytes(heic, "IMG_0001.HEIC", limits=limits).errors
-        assert error.reason is ErrorReason.UNSUPPORTED and "HEIC" in error.detail
+    [error] = extract_bytes(heic, "IMG_0001.HEIC", limits=AUTO).errors
+    assert error.reason in (ErrorReason.CORRUPT, ErrorReason.UNSUPPORTED)
+    assert "HEI" in error.detail
+    [error] = extract_bytes(heic, "IMG_0001.HEIC", limits=Limits(ocr="off")).errors
+    assert error.reason is ErrorReason.UNSUPPORTED and "OCR off" in error.detail
 
 
 def test_page_whose_text_layer_is_garbled_chinese_is_ocrd() -> None:
@@ -500,3 +503,29 @@ def test_page_whose_text_layer_is_garbled_chinese_is_ocrd() -> None:
     prose = "本行二〇二四年度信贷工作会议纪要，请各支行认真学习并贯彻落实，做好相关工作。" * 2
     plain = extract_bytes(image_pdf(notice_image("JPEG"), footer=prose), "t.pdf", limits=AUTO)
     assert not any(c.ocr for c in plain.chunks)  # readable Chinese text: no OCR
+
+
+def _heic(png: bytes) -> bytes:
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+    out = io.BytesIO()
+    Image.open(io.BytesIO(png)).convert("RGB").save(out, format="HEIF", quality=90)
+    return out.getvalue()
+
+
+def test_heic_phone_photo_is_decoded_and_read() -> None:
+    """A document photographed with a phone (HEIC): decoded, OCR'd, found like a scan."""
+    photo = _heic(notice_image("PNG"))
+    assert photo[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1")
+    result = extract_bytes(photo, "IMG_0001.HEIC", limits=AUTO)
+    assert result.format == "image" and result.errors == ()
+    body = [c.text for c in result.chunks if c.location is Location.BODY]
+    assert "机密★10年" in body and any(RID in t for t in body)
+
+
+def test_damaged_heic_is_corrupt_not_a_silent_pass() -> None:
+    photo = bytearray(_heic(notice_image("PNG")))
+    photo[200:] = b"\x00" * (len(photo) - 200)
+    result = extract_bytes(bytes(photo), "IMG_0002.HEIC", limits=AUTO)
+    assert [e.reason for e in result.errors] in ([ErrorReason.CORRUPT], [ErrorReason.UNSUPPORTED])
