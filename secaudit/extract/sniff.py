@@ -114,7 +114,7 @@ def sniff(data: bytes, name: str = "") -> str:
         return "image"
     if head[4:8] == b"ftyp" and head[8:12] in HEIF_BRANDS:
         return "image"  # a phone camera's HEIC/HEIF/AVIF photo
-    if data[0x8001:0x8006] in (b"CD001", b"BEA01"):
+    if _is_disc_image(data):
         return "iso"  # ISO 9660 (or UDF) volume descriptors at sector 16
     if opaque_container(data):
         return "opaque"
@@ -123,15 +123,17 @@ def sniff(data: bytes, name: str = "") -> str:
     return _sniff_text(head, ext)
 
 
-_OPAQUE = (
-    (b"!BDN", "Outlook data file (.pst/.ost)"),
-    (b"MSCF", "Windows cabinet (.cab)"),
-    (b"MSWIM\x00\x00\x00", "Windows imaging file (.wim)"),
-    (b"conectix", "virtual hard disk (.vhd)"),
-    (b"vhdxfile", "virtual hard disk (.vhdx)"),
-    (b"KDMV", "VMware virtual disk (.vmdk)"),
-    (b"QFI\xfb", "QEMU disk image (.qcow2)"),
-    (b"LUKS\xba\xbe", "LUKS-encrypted volume"),
+_OPAQUE: tuple[tuple[bytes, int, bytes, str], ...] = (
+    # (magic at 0, offset, bytes expected there too, what): two signatures each, so a text file
+    # that happens to start with ``MSCF`` is still read as text
+    (b"!BDN", 8, b"SM", "Outlook data file (.pst/.ost)"),
+    (b"MSCF", 4, b"\x00\x00\x00\x00", "Windows cabinet (.cab)"),
+    (b"MSWIM\x00\x00\x00", 0, b"", "Windows imaging file (.wim)"),
+    (b"conectix", 12, b"\x00\x01\x00\x00", "virtual hard disk (.vhd)"),
+    (b"vhdxfile", 0, b"", "virtual hard disk (.vhdx)"),
+    (b"KDMV", 5, b"\x00\x00\x00", "VMware virtual disk (.vmdk)"),
+    (b"QFI\xfb", 0, b"", "QEMU disk image (.qcow2)"),
+    (b"LUKS\xba\xbe", 0, b"", "LUKS-encrypted volume"),
 )
 
 
@@ -140,18 +142,27 @@ def opaque_container(data: bytes) -> str | None:
 
     Such a file may hold whole folders of documents, so it is reported, never passed as a
     plain binary."""
-    for magic, what in _OPAQUE:
-        if data.startswith(magic):
+    for magic, offset, more, what in _OPAQUE:
+        if data.startswith(magic) and data[offset : offset + len(more)] == more:
             return what
     if data[:2] == b"\x60\xea" and 0 < int.from_bytes(data[2:4], "little") <= 2600:
         return "ARJ archive"
-    if len(data) > 7 and data[2:5] == b"-lh" and data[6:7] == b"-":
-        return "LHA/LZH archive"
-    if len(data) >= 512 and data[-512:-504] == b"conectix":
+    if len(data) > 21 and data[2:5] == b"-lh" and data[6:7] == b"-" and data[20] <= 3:
+        return "LHA/LZH archive"  # level 0-3 header
+    tail = data[-512:] if len(data) >= 512 else b""
+    if tail[:8] == b"conectix" and tail[12:16] == b"\x00\x01\x00\x00":
         return "virtual hard disk (.vhd)"
-    if len(data) >= 512 and data[-512:-508] == b"koly":
+    if tail[:4] == b"koly" and tail[4:8] == b"\x00\x00\x00\x04":
         return "macOS disk image (.dmg)"
     return None
+
+
+def _is_disc_image(data: bytes) -> bool:
+    """Volume descriptors at sector 16: type, ``CD001`` (ISO 9660) or ``BEA01`` (UDF), version 1."""
+    ident = data[0x8001:0x8006]
+    if ident == b"CD001":
+        return data[0x8000] in (0, 1, 2, 3, 255) and data[0x8006] == 1
+    return ident == b"BEA01" and data[0x8000] == 0 and data[0x8006] == 1
 
 
 def _sniff_zip(data: bytes, ext: str) -> str:

@@ -95,12 +95,13 @@ def test_damaged_image_is_corrupt() -> None:
 @pytest.mark.parametrize(
     ("head", "what"),
     [
-        (b"!BDN" + b"\x00" * 600, "Outlook data file"),
+        (b"!BDN\x00\x00\x00\x00SM\x17\x00" + b"\x00" * 600, "Outlook data file"),
         (b"MSCF\x00\x00\x00\x00" + b"\x00" * 600, "Windows cabinet"),
         (b"vhdxfile" + b"\x00" * 600, "virtual hard disk"),
         (b"\x60\xea" + struct.pack("<H", 40) + b"\x00" * 600, "ARJ archive"),
         (b"\x00\x00-lh5-" + b"\x00" * 600, "LHA/LZH archive"),
-        (b"\x00" * 600 + b"koly" + b"\x00" * 508, "macOS disk image"),
+        (b"\x00" * 600 + b"koly\x00\x00\x00\x04\x00\x00\x02\x00" + b"\x00" * 500,
+         "macOS disk image"),
     ],
 )
 def test_containers_that_cannot_be_opened_are_reported_not_passed(head: bytes, what: str) -> None:
@@ -129,3 +130,16 @@ def test_mutated_images_give_records_not_exceptions() -> None:
         reasons |= {e.reason for e in result.errors}
         assert all("parser failed" not in e.detail for e in result.errors)
     assert reasons <= {ErrorReason.CORRUPT, ErrorReason.LIMIT, ErrorReason.TOO_LARGE}
+
+
+def test_text_that_happens_to_hold_a_magic_word_is_read_as_text() -> None:
+    """A second signature is required: a note starting ``MSCF``, a list with ``CD001`` at byte
+    32769 or ``koly`` 512 bytes from the end stays a text file and is read."""
+    line = "MSCF 项目清单：客户名单已核对。\n".encode()
+    note = line * 4000
+    codes = bytearray(("产品编号 CD001 存款产品说明\n" * 3000).encode())
+    codes[0x8001:0x8006] = b"CD001"
+    tail = ("说明文字\n" * 300).encode() + b"koly" + b"x" * 508
+    for data in (note, bytes(codes), tail):
+        result = run(data, "说明.txt")
+        assert result.format == "text" and result.errors == ()
