@@ -26,12 +26,13 @@ from secaudit.model import TextChunk
 def extract_image(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
     if ctx.limits.ocr == "off":
         raise UnsupportedError("image without a text layer; content not examined (OCR off)")
-    size = image_size(data)
     if data[4:8] == b"ftyp":  # a phone's HEIC/HEIF photo: decoded for Tesseract
         from secaudit.extract.heif import heif_to_pgm
 
-        data, *dimensions = heif_to_pgm(data)
-        size = (dimensions[0], dimensions[1])
+        data, width, height = heif_to_pgm(data)
+        size: tuple[int, int] | None = (width, height)
+    else:
+        size = image_size(data)
     if size is not None and size[0] * size[1] < ctx.limits.ocr_min_pixels:
         raise UnsupportedError(
             f"image of {size[0]}×{size[1]} pixels, too small to be a scanned document "
