@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from secaudit.detect.keyvalue import FIELD_LABEL
 from secaudit.detect.markforms import MarkGrammar, MarkMatch
 from secaudit.model import TextChunk
 
@@ -33,9 +34,6 @@ EXAMPLE_CTX = re.compile(
 CONTEXT_LINES = 3
 LIST_WINDOW = 2
 """Marks naming different levels within this many lines are a list of levels."""
-FIELD_LABEL = re.compile(
-    r"^\s*(?:密\s?级|文件密级|保密等级|密级标识|保密级别|密级(?:和|及|与)保密期限)\s*[:：]?\s*$"
-)
 LABEL_GAP = re.compile(r"[:：]\s+")
 
 
