@@ -35,6 +35,10 @@ CONTEXT_LINES = 3
 LIST_WINDOW = 2
 """Marks naming different levels within this many lines are a list of levels."""
 LABEL_GAP = re.compile(r"[:：]\s+")
+_DECOR_START = frozenset("*_#>")
+_DECOR = re.compile(
+    r"^\s*(?:#{1,6}\s+|>\s*)*(?P<w>\*\*|__)?(?P<inner>.+?)(?(w)(?P=w))\s*#*\s*$"
+)
 
 
 @dataclass(slots=True)
@@ -58,8 +62,18 @@ def lines_of(chunks: list[TextChunk], grammar: MarkGrammar) -> list[Line]:
                 out.append(Line(tail, chunk, False))
             continue
         parts = [p for p in chunk.text.splitlines() if p.strip()]  # \n \r \v \f \u2028 …
-        out.extend(Line(p, chunk, len(parts) == 1) for p in parts)
+        out.extend(Line(undecorated(p), chunk, len(parts) == 1) for p in parts)
     return out
+
+
+def undecorated(line: str) -> str:
+    """``line`` without lightweight-markup decoration: a Markdown heading or quote marker and
+    bold/underline wrappers (``**机密★2026年12月31日**``, ``## 内部资料``) — plain-text files
+    written in Markdown show the mark exactly as a word processor would."""
+    if line.lstrip()[:1] not in _DECOR_START:
+        return line
+    m = _DECOR.match(line)
+    return m.group("inner") if m else line
 
 
 def column_header(lines: list[Line], raw: dict[int, list[MarkMatch]]) -> int | None:
