@@ -22,6 +22,7 @@ TRADITIONAL = (
     "讀課賬資轉運選銀鍵長閱閲頁題簽複週從圖掃時間"
     "書於劃則辦協臺員聲總擴據數匯洩稱經績見計說説載門項順預"
     "構組織"
+    "務錄態網詢陸驗"
 )
 SIMPLIFIED = (
     "万与业两严个为为举义习亿仅会传关内册写农准凭别动单参发号国复学审对属帐开张户报无"
@@ -29,6 +30,7 @@ SIMPLIFIED = (
     "读课账资转运选银键长阅阅页题签复周从图扫时间"
     "书于划则办协台员声总扩据数汇泄称经绩见计说说载门项顺预"
     "构组织"
+    "务录态网询陆验"
 )
 TO_SIMPLIFIED = str.maketrans(TRADITIONAL, SIMPLIFIED)
 """``str.translate`` table: each traditional character to its simplified form."""
