@@ -65,6 +65,10 @@ TRACK = re.compile(
 )
 _CARD_NEAR = re.compile(r"(?<![0-9])(?:[0-9][ -]?){12,18}[0-9](?![0-9])")
 _EXPIRY = re.compile(r"有效期|(?<![0-9/])(?:0[1-9]|1[0-2])/[0-9]{2}(?![0-9/])|EXP", re.IGNORECASE)
+_GATE = re.compile(
+    r"密[码碼]|口令|[验驗][证證]|安全[码碼]|PIN|CV[NVC]|CID|OTP|[=^]", re.IGNORECASE
+)
+"""Every C3 value needs one of these (labels, also traditional; track separators)."""
 _TYPES = ("card_cvn", "card_track", "auth_secret", "otp_code")
 
 
@@ -81,8 +85,8 @@ class AuthInfoDetector:
                 groups.setdefault((chunk.member, chunk.location), []).append(chunk.text)
         for (member, location), texts in groups.items():
             text = "\n".join(texts)
-            if not re.search(r"[0-9]{3}", text):
-                continue
+            if not _GATE.search(text) or not re.search(r"[0-9]{3}", text):
+                continue  # one cheap pass: most files name no C3 label and hold no track
             found = c3_values(text.translate(HALF_WIDTH))
             for typ in _TYPES:
                 if found.get(typ):

@@ -39,7 +39,12 @@ FIELD_LABEL = re.compile(
 HEADER_ROWS = 30
 """A one-row header table counts within this many rows/lines of a member's body."""
 _ORDINAL = re.compile(r"^(?:序号?|顺序号|编号|No\.?|#)$", re.IGNORECASE)
-_EXAMPLE = re.compile(r"示例|例如|举例|样式|式样|范例|样例|样张|模板|填写说明|填表说明")
+_EXAMPLE = re.compile(
+    r"示例|例如|举例|样式|式样|范例|样例|样张|模板|填写说明|填表说明"
+    r"|登记|台账|清单|目录|一览表|明细|汇总|统计|记录"
+)
+"""Before a header row: an example, or a list of documents (a register), not a document's own
+information table."""
 
 
 def is_label(text: str) -> bool:

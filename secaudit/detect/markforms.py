@@ -64,7 +64,10 @@ _BOXES = re.compile("[□☐▢☑☒■▣○◯]")
 _CHOICE_GAP = re.compile(r"[\s、,，/|;；或和及与()（）]*")
 _NOTES = {"☆": "☆", "*": "*", "＊": "*", "·": "·", "・": "·", "•": "·", "●": "·", "▲": "▲"}
 _NOTES["△"] = "▲"
-_LEAD = r"(?:本(?:资料|文件|文档|材料|报告|手册|讲义|课件|简报|表|页))?(?:仅供|仅限|只供|只限)"
+_LEAD = (
+    r"(?:本(?:资料|文件|文档|材料|报告|手册|讲义|课件|简报|表|页)|此件|本件|此文件)?"
+    r"(?:仅供|仅限|只供|只限)"
+)
 """A circulation notice before the level word (``本资料仅供内部使用``): a mark, strong."""
 _USE = r"(?:参考|传阅|阅读|学习|交流)"
 _STOP = r"(?:\s*[。.!！])?"
@@ -113,7 +116,8 @@ class MarkGrammar:
         self.hit_re = re.compile(words, re.IGNORECASE)
         core = (
             rf"(?:(?P<pre>[{_STAR}])\s*)?(?P<lead>{_LEAD})?(?P<level>{words})级?(?(lead)(?P<use>{_USE})?)"
-            rf"(?:\s*(?P<star>[{_STAR}])\s*(?P<period>{_PERIOD})?|\s+(?P<numperiod>{_NUM_PERIOD}))?"
+            rf"(?:\s*(?P<star>[{_STAR}])\s*(?P<period>{_PERIOD})?"
+            rf"|(?:\s+|\s*[（(/／]\s*)(?P<numperiod>{_NUM_PERIOD})(?P<nclose>\s*[）)])?)?"
             rf"(?P<suffix>{_SUFFIX})?{_STOP}"
         )
         self._core = core
@@ -232,7 +236,8 @@ class MarkGrammar:
         level_word = _compact(m.group("level")).lower()
         level = self._level_by_word[level_word]
         start = next((m.start(g) for g in ("pre", "lead") if m.group(g)), m.start("level"))
-        end = max(m.end(g) for g in ("level", "use", "star", "period", "numperiod", "suffix"))
+        ends = ("level", "use", "star", "period", "numperiod", "nclose", "suffix")
+        end = max(m.end(g) for g in ends)
         text = m.string[start:end].translate(_ASCII_DIGITS).strip()
         period_raw = m.group("period") or m.group("numperiod")
         period = _compact(period_raw) if period_raw else None

@@ -23,6 +23,8 @@ TRADITIONAL = (
     "書於劃則辦協臺員聲總擴據數匯洩稱經績見計說説載門項順預"
     "構組織"
     "務錄態網詢陸驗"
+    "覽"
+    "訓"
 )
 SIMPLIFIED = (
     "万与业两严个为为举义习亿仅会传关内册写农准凭别动单参发号国复学审对属帐开张户报无"
@@ -31,6 +33,8 @@ SIMPLIFIED = (
     "书于划则办协台员声总扩据数汇泄称经绩见计说说载门项顺预"
     "构组织"
     "务录态网询陆验"
+    "览"
+    "训"
 )
 TO_SIMPLIFIED = str.maketrans(TRADITIONAL, SIMPLIFIED)
 """``str.translate`` table: each traditional character to its simplified form."""

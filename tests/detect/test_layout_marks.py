@@ -66,6 +66,10 @@ POSITIVE: list[tuple[str, Callable[[], list[TextChunk]], str]] = [
     ("docx-kv-after-long-cover", lambda: docx_with_table(
         [["文档编号", "JC-07"], ["版本", "V1.2"], ["密级", "核心商密"]],
         before=TITLE + FILLER[:3]), "core_commercial"),
+    ("docx-kv-bracketed-period", lambda: docx_with_table(
+        [["文档名称", "方案"], ["密级", "核心商密（3年）"]], before=TITLE), "core_commercial"),
+    ("docx-kv-slashed-period", lambda: docx_with_table(
+        [["密级(Classification)", "普通商密/2年"]], before=TITLE), "commercial"),
     ("pptx-kv-table", lambda: pptx_with_table([["密级", "普通商密"], ["汇报人", "张三"]]),
      "commercial"),
     ("pdf-kv-lines", lambda: _pdf_lines(
@@ -95,6 +99,12 @@ POSITIVE: list[tuple[str, Callable[[], list[TextChunk]], str]] = [
      "core_commercial"),
     ("declaration-commercial", lambda: docx_lines(
         [*FILLER, "本方案属本行商业秘密（普通商密），未经批准不得向外披露。"]), "commercial"),
+    ("closing-note-circulation", lambda: docx_lines([*FILLER, "（此件仅供内部使用）"]),
+     "internal"),
+    ("declaration-contains", lambda: docx_lines([*FILLER, "本文件含有商业秘密，请妥善保管"]),
+     "commercial"),
+    ("declaration-study-material", lambda: docx_lines(
+        [*FILLER, "本材料为内部学习资料，请勿外传"]), "internal"),
     ("declaration-internal", lambda: docx_lines(
         ["员工培训手册", "本手册为内部资料，仅限本行员工学习使用", *FILLER]), "internal"),
 ]
@@ -137,6 +147,10 @@ NEGATIVE: list[tuple[str, Callable[[], list[TextChunk]]]] = [
     ("rtf-footer-page", lambda: rtf(FILLER, footer="第 1 页")),
     ("markdown-training", lambda: markdown(
         "# 保密培训\n\n密级分为**绝密**、**机密**、**秘密**三级。\n\n" + "\n\n".join(FILLER))),
+    ("statute-involves", lambda: docx_lines(
+        [*FILLER, "本办法涉及商业秘密的，按照有关规定办理。"])),
+    ("register-after-title", lambda: docx_with_table(
+        [["文件名称", "密级"], ["2024年信贷计划", "机密"]], before=["2024年收文台账"])),
     ("handling-clause-prose", lambda: docx_lines(
         [*FILLER, "涉及客户信息的资料不得外传，未经许可不得复制。"])),
 ]
