@@ -76,7 +76,7 @@ CARD_NETWORKS: tuple[tuple[str, tuple[tuple[str, str], ...], frozenset[int]], ..
     ("mastercard", (("51", "55"), ("2221", "2720")), frozenset({16})),
     ("amex", (("34", "34"), ("37", "37")), frozenset({15})),
     ("jcb", (("3528", "3589"),), frozenset(range(16, 20))),
-    ("discover", (("6011", "6011"), ("644", "649"), ("65", "65")), frozenset(range(16, 20))),
+    ("discover", (("6011", "6011"), ("644", "649"), ("65", "65")), frozenset({16})),
     ("pboc_debit", (("9555", "9555"), ("9558", "9559")), frozenset(range(16, 20))),
 )
 """Card networks: (name, prefix ranges (low, high, compared on the low's length), lengths).

@@ -178,3 +178,57 @@ def html(body: Sequence[str], *, footer: str = "", header: str = "") -> list[Tex
 
 def markdown(text: str) -> list[TextChunk]:
     return extracted(text.encode("utf-8"), "纪要.md")
+
+
+def odt_with_table(rows: Sequence[Sequence[str]], before: Sequence[str] = ()) -> list[TextChunk]:
+    """A hand-made OpenDocument text (as LibreOffice/Yozo write it) with one table."""
+    from tests.extract.office.test_odf import package
+
+    def p(text: str) -> str:
+        return f"<text:p>{text}</text:p>"
+
+    cells = "".join(
+        "<table:table-row>"
+        + "".join(f"<table:table-cell>{p(v)}</table:table-cell>" for v in row)
+        + "</table:table-row>"
+        for row in rows
+    )
+    body = (
+        "<office:text>" + "".join(p(t) for t in before)
+        + f'<table:table table:name="表1">{cells}</table:table>'
+        + "".join(p(t) for t in FILLER) + "</office:text>"
+    )
+    return extracted(package("text", body), "方案.odt")
+
+
+def ofd_with_running(text: str, pages: int = 3, *, foot: bool = True) -> list[TextChunk]:
+    """A hand-made OFD whose pages each draw ``text`` at the same place (no template)."""
+    import zipfile
+
+    from tests.extract.pdf.test_ofd import NS, page, text_object, xml
+
+    y = 280 if foot else 8
+    page_xml = {
+        f"Doc_0/Pages/Page_{n}/Content.xml": page(
+            "".join(text_object(10 * n + k, 20, 30 + 12 * k, f"{line}（第{n + 1}页）")
+                    for k, line in enumerate(FILLER[n % 3 : n % 3 + 3]))
+            + text_object(10 * n + 9, 60, y, text)
+        )
+        for n in range(pages)
+    }
+    refs = "".join(
+        f'<ofd:Page ID="{n + 1}" BaseLoc="Pages/Page_{n}/Content.xml"/>' for n in range(pages)
+    )
+    parts = {
+        "OFD.xml": f'<ofd:OFD {NS} Version="1.0" DocType="OFD"><ofd:DocBody><ofd:DocInfo>'
+        "<ofd:DocID>x</ofd:DocID></ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot>"
+        "</ofd:DocBody></ofd:OFD>",
+        "Doc_0/Document.xml": f"<ofd:Document {NS}><ofd:CommonData><ofd:MaxUnitID>99"
+        f"</ofd:MaxUnitID></ofd:CommonData><ofd:Pages>{refs}</ofd:Pages></ofd:Document>",
+        **page_xml,
+    }
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, body in parts.items():
+            z.writestr(name, xml(body, True).encode("utf-8"))
+    return extracted(buf.getvalue(), "通知.ofd")

@@ -20,6 +20,8 @@ from tests.detect.layout_builders import (
     docx_with_table,
     html,
     markdown,
+    odt_with_table,
+    ofd_with_running,
     pdf_body,
     pdf_pages,
     pdf_with_running,
@@ -79,6 +81,12 @@ POSITIVE: list[tuple[str, Callable[[], list[TextChunk]], str]] = [
     ("pdf-running-footer", lambda: pdf_with_running("普通商密"), "commercial"),
     ("pdf-running-header", lambda: pdf_with_running("核心商密", foot=False), "core_commercial"),
     ("pdf-running-footer-clause", lambda: pdf_with_running("内部资料 严禁外传"), "internal"),
+    ("ofd-running-footer", lambda: ofd_with_running("普通商密"), "commercial"),
+    ("ofd-running-header", lambda: ofd_with_running("核心商密", foot=False), "core_commercial"),
+    ("odt-kv-cells", lambda: odt_with_table(
+        [["文档名称", "方案"], ["密级", "核心商密"]], before=TITLE), "core_commercial"),
+    ("odt-header-row", lambda: odt_with_table(
+        [["文件编号", "密级", "版本"], ["JC-07", "机密", "V1"]], before=TITLE), "secret"),
     ("rtf-header", lambda: rtf(FILLER, header="机密★5年"), "secret"),
     ("rtf-footer", lambda: rtf(FILLER, footer="内部资料"), "internal"),
     ("html-footer", lambda: html(FILLER, footer="普通商密"), "commercial"),
@@ -125,6 +133,8 @@ NEGATIVE: list[tuple[str, Callable[[], list[TextChunk]]]] = [
         [["文件名称", "密级", "份数"], ["信贷方案", "机密", "3"], ["考核办法", "秘密", "2"]],
         before=["收文登记"])),
     ("pptx-register", lambda: pptx_with_table(REGISTER, title="文件登记情况")),
+    ("odt-register", lambda: odt_with_table(REGISTER, before=["涉密文件登记簿"])),
+    ("ofd-running-prose-footer", lambda: ofd_with_running("江川农村商业银行办公室")),
     ("docx-example-table", lambda: docx_with_table(
         [["文件编号", "密级", "版本"], ["JC-2024-07", "核心商密", "V1.0"]],
         before=["文档信息表填写示例："])),

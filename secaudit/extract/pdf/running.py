@@ -3,7 +3,7 @@ page is a header or footer, whatever the producer called it.
 
 A PDF has no header/footer structure: a mark printed at the foot of every page (``普通商密``,
 ``内部资料 注意保存``) is only page text. :func:`running_keys` finds the lines that stand in the
-head (or foot) band of every page — all pages, or all but the cover when there are three or more
+head (or foot) band of every page — all pages, or all but the cover when there are four or more
 — comparing them with digits folded (``第 1 页`` and ``第 2 页`` are the same running line).
 The extractor emits each running line once as a ``header``/``footer`` chunk and drops it from
 the page bodies. :data:`BAND` is the share of the page height searched at the top and bottom.
@@ -29,7 +29,7 @@ def line_key(line: str) -> str:
 
 def running_keys(per_page: Sequence[Sequence[str]]) -> set[str]:
     """Keys of the lines found in the band of every page (or every page but the first, with
-    three or more pages); empty for a single page."""
+    four or more pages); empty for a single page."""
     if len(per_page) < 2:
         return set()
     counts: dict[str, int] = {}
@@ -43,6 +43,6 @@ def running_keys(per_page: Sequence[Sequence[str]]) -> set[str]:
     pages = len(per_page)
     found = {
         k for k, c in counts.items()
-        if k and (c == pages or (pages >= 3 and c == pages - 1 and k not in first))
+        if k and (c == pages or (pages >= 4 and c == pages - 1 and k not in first))
     }
     return found if len(found) <= MAX_RUNNING else set()
