@@ -71,7 +71,8 @@ def is_resident_id_shaped(value: str) -> bool:
 
 
 CARD_NETWORKS: tuple[tuple[str, tuple[tuple[str, str], ...], frozenset[int]], ...] = (
-    ("unionpay", (("62", "62"), ("81", "81")), frozenset(range(16, 20))),
+    ("unionpay", (("62", "62"),), frozenset(range(16, 20))),
+    ("unionpay", (("8100", "8171"),), frozenset({16, 19})),
     ("visa", (("4", "4"),), frozenset({13, 16, 19})),
     ("mastercard", (("51", "55"), ("2221", "2720")), frozenset({16})),
     ("amex", (("34", "34"), ("37", "37")), frozenset({15})),
@@ -80,7 +81,7 @@ CARD_NETWORKS: tuple[tuple[str, tuple[tuple[str, str], ...], frozenset[int]], ..
     ("pboc_debit", (("9555", "9555"), ("9558", "9559")), frozenset(range(16, 20))),
 )
 """Card networks: (name, prefix ranges (low, high, compared on the low's length), lengths).
-UnionPay issues 62 (and 81) BINs, 16–19 digits; Chinese banks' Visa (4), Mastercard (51–55,
+UnionPay issues 62 BINs, 16–19 digits (and a few 8100–8171 BINs, 16 or 19); Chinese banks' Visa (4), Mastercard (51–55,
 2221–2720), JCB (3528–3589) and Amex (34/37, 15 digits) co-branded cards follow those
 networks' lengths; 9555/9558/9559 are the old PBOC domestic debit BINs."""
 

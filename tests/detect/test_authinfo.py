@@ -48,6 +48,9 @@ def findings(chunks: list[TextChunk]) -> dict[str, tuple[int, str | None, str | 
         (card("3530", 16), "jcb"),
         (card("37", 15), "amex"),
         (card("9558", 19), "pboc_debit"),
+        (card("8123", 16), "unionpay"),
+        (card("8123", 18), None),  # 81 BINs are 16 or 19 digits; an 18-digit 8… run is none
+        (card("8200", 16), None),
         (card("4", 18), None),  # Visa has no 18-digit cards
         (card("53", 19), None),
         (card("37", 16), None),
