@@ -27,6 +27,7 @@ from secaudit.detect.infoclass import (
     HALF_WIDTH,
     KEYWORD_RE,
     MASKS,
+    RAW_QUICK,
     TYPE_OF_KEYWORD,
     TYPE_ORDER,
     candidates,
@@ -143,7 +144,7 @@ def _join(chunks: list[TextChunk]) -> tuple[str, list[int]]:
         pos += len(c.text) + 1
     # a leading newline keeps every lookbehind of CANDIDATE inside the string
     text = "\n" + "\n".join(c.text for c in chunks)
-    if not ANY_DIGIT_RUN.search(text):
+    if not RAW_QUICK.search(text):
         return "", starts  # no candidate possible: skip the (costly) width folding
     return text.translate(HALF_WIDTH), starts
 

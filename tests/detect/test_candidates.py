@@ -6,7 +6,9 @@ import random
 
 import pytest
 
-from secaudit.detect.infoclass import CANDIDATE, QUICK, candidates
+from secaudit.detect.infoclass import CANDIDATE, HALF_WIDTH, QUICK, RAW_QUICK, candidates
+from secaudit.detect.infotypes import InfoTypeDetector
+from secaudit.model import Location, TextChunk
 from tests.corpus import numbers as num
 
 PIECES = [
@@ -53,3 +55,27 @@ def test_amount_lines_never_reach_the_candidate_pattern() -> None:
     )
     assert QUICK.search(text) is None
     assert list(candidates(text)) == []
+
+
+FULL_WIDTH = str.maketrans("0123456789 -ABCXY", "０１２３４５６７８９\u3000－ＡＢＣＸＹ")
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_raw_filter_sees_every_candidate_of_the_folded_text(seed: int) -> None:
+    rng = random.Random(1000 + seed)
+    pool = PIECES + _numbers(rng)
+    pieces = [p.translate(FULL_WIDTH) if rng.random() < 0.3 else p for p in pool]
+    raw = "\n" + "".join(rng.choice(pieces) for _ in range(400))
+    folded = raw.translate(HALF_WIDTH)
+    if QUICK.search(folded):
+        assert RAW_QUICK.search(raw)
+    if RAW_QUICK.search(raw) is None:
+        assert list(CANDIDATE.finditer(folded)) == []
+
+
+def test_full_width_numbers_are_still_found() -> None:
+    rng = random.Random(3)
+    rid = num.resident_id(rng)
+    chunk = TextChunk(text=f"身份证号：{rid.translate(FULL_WIDTH)}", location=Location.BODY)
+    [finding] = InfoTypeDetector().analyze([chunk])
+    assert finding.type == "cn_resident_id" and finding.count == 1
