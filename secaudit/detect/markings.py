@@ -56,6 +56,7 @@ from secaudit.detect.marklines import (
     is_front_matter,
     lines_of,
     stands_alone,
+    undecorated,
 )
 from secaudit.detect.markplaces import other_marks
 from secaudit.detect.tables import split_rows
@@ -179,8 +180,9 @@ class MarkingDetector:
         for c in rows:
             if c.location is Location.BODY and c.key is None:
                 head = heads.setdefault(c.member, [])
-                if len(head) < keyvalue.HEADER_ROWS + 2:
-                    head.append(c)
+                for line in c.text.splitlines()[: keyvalue.HEADER_ROWS + 2 - len(head)]:
+                    if line := undecorated(line).strip("\n"):
+                        head.append(replace(c, text=line) if line != c.text else c)
         for head in heads.values():
             if any("级" in c.text for c in head):
                 yield from keyvalue.header_row_marks(head, self.grammar)

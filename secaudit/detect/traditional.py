@@ -25,6 +25,7 @@ TRADITIONAL = (
     "務錄態網詢陸驗"
     "覽"
     "訓"
+    "餘貸額"
 )
 SIMPLIFIED = (
     "万与业两严个为为举义习亿仅会传关内册写农准凭别动单参发号国复学审对属帐开张户报无"
@@ -35,6 +36,7 @@ SIMPLIFIED = (
     "务录态网询陆验"
     "览"
     "训"
+    "余贷额"
 )
 TO_SIMPLIFIED = str.maketrans(TRADITIONAL, SIMPLIFIED)
 """``str.translate`` table: each traditional character to its simplified form."""

@@ -81,9 +81,9 @@ CARD_NETWORKS: tuple[tuple[str, tuple[tuple[str, str], ...], frozenset[int]], ..
     ("pboc_debit", (("9555", "9555"), ("9558", "9559")), frozenset(range(16, 20))),
 )
 """Card networks: (name, prefix ranges (low, high, compared on the low's length), lengths).
-UnionPay issues 62 BINs, 16–19 digits (and a few 8100–8171 BINs, 16 or 19); Chinese banks' Visa (4), Mastercard (51–55,
-2221–2720), JCB (3528–3589) and Amex (34/37, 15 digits) co-branded cards follow those
-networks' lengths; 9555/9558/9559 are the old PBOC domestic debit BINs."""
+UnionPay issues 62 BINs, 16–19 digits (and a few 8100–8171 BINs, 16 or 19); Chinese banks'
+Visa (4), Mastercard (51–55, 2221–2720), JCB (3528–3589) and Amex (34/37, 15 digits) co-branded
+cards follow those networks' lengths; 9555/9558/9559 are the old PBOC domestic debit BINs."""
 
 
 def card_issuer(value: str) -> str | None:

@@ -161,3 +161,15 @@ def test_jrt_class_in_finding_json() -> None:
     assert f.to_json()["jrt_class"] == "C3" and f.to_json()["sample"] == "***"
     marking = next(f for f in detect([TextChunk("机密★5年")], DETECTORS))
     assert "jrt_class" not in marking.to_json()
+
+
+@pytest.mark.parametrize("header", ["交易金额", "账户余额", "贷款本金", "发生额（元）"])
+def test_amount_column_is_neither_mobile_nor_card(header: str) -> None:
+    amounts = ["13800000000", "15912345670", card("62", 16, 3), card("4", 16, 5)]
+    rows = [["日期", header]] + [[f"2024-03-0{n + 1}", a] for n, a in enumerate(amounts)]
+    found = findings(xlsx_sheets({"S": rows}))
+    assert "cn_mobile" not in found and "bank_card" not in found
+
+
+def test_amount_label_before_an_11_digit_value_is_no_mobile() -> None:
+    assert "cn_mobile" not in findings([TextChunk("本期贷款余额 13800000000，较上期增长。")])

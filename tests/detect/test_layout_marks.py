@@ -95,6 +95,12 @@ POSITIVE: list[tuple[str, Callable[[], list[TextChunk]], str]] = [
         "**机密★2026年12月31日**\n\n# 会议纪要\n\n" + "\n\n".join(FILLER)), "secret"),
     ("markdown-heading-top", lambda: markdown("## 内部资料\n\n" + "\n\n".join(FILLER)),
      "internal"),
+    ("markdown-kv-table", lambda: markdown(
+        "# 2024年信贷投放方案\n\n| 项目 | 内容 |\n|---|---|\n| 文件名称 | 信贷投放方案 |\n"
+        "| 密级 | 核心商密 |\n\n" + "\n\n".join(FILLER)), "core_commercial"),
+    ("markdown-header-row-table", lambda: markdown(
+        "# 方案\n\n| 文件编号 | 密级 | 版本 |\n| :--- | :---: | ---: |\n"
+        "| JC-07 | 普通商密 | V1.0 |\n\n" + "\n\n".join(FILLER)), "commercial"),
     ("sheet-name-only", lambda: xlsx_sheets({"内部资料": [["姓名", "部门"], ["张三", "财务"]]}),
      "internal"),
     ("sheet-name-bracket", lambda: xlsx_sheets({"客户明细（核心商密）": [["姓名"], ["张三"]]}),
@@ -161,6 +167,9 @@ NEGATIVE: list[tuple[str, Callable[[], list[TextChunk]]]] = [
         [*FILLER, "本办法涉及商业秘密的，按照有关规定办理。"])),
     ("register-after-title", lambda: docx_with_table(
         [["文件名称", "密级"], ["2024年信贷计划", "机密"]], before=["2024年收文台账"])),
+    ("markdown-register", lambda: markdown(
+        "# 文件登记簿\n\n| 序号 | 文件名称 | 密级 |\n|---|---|---|\n| 1 | 方案 | 机密 |\n"
+        "| 2 | 办法 | 秘密 |\n\n" + "\n\n".join(FILLER))),
     ("handling-clause-prose", lambda: docx_lines(
         [*FILLER, "涉及客户信息的资料不得外传，未经许可不得复制。"])),
 ]
