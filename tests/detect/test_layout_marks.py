@@ -18,6 +18,7 @@ from tests.detect.layout_builders import (
     FILLER,
     docx_lines,
     docx_with_table,
+    extracted,
     html,
     markdown,
     odt_with_table,
@@ -87,10 +88,16 @@ POSITIVE: list[tuple[str, Callable[[], list[TextChunk]], str]] = [
         [["文档名称", "方案"], ["密级", "核心商密"]], before=TITLE), "core_commercial"),
     ("odt-header-row", lambda: odt_with_table(
         [["文件编号", "密级", "版本"], ["JC-07", "机密", "V1"]], before=TITLE), "secret"),
+    ("pdf-single-page-mark-drawn-last", lambda: pdf_pages(
+        [[*pdf_body(0), *[(f"正文第{k}行内容说明", 25, 100 + 8 * k) for k in range(8)],
+          ("核心商密", 20, 15)]]), "core_commercial"),
     ("rtf-header", lambda: rtf(FILLER, header="机密★5年"), "secret"),
     ("rtf-footer", lambda: rtf(FILLER, footer="内部资料"), "internal"),
     ("html-footer", lambda: html(FILLER, footer="普通商密"), "commercial"),
     ("html-header", lambda: html(FILLER, header="核心商密"), "core_commercial"),
+    ("html-footer-class", lambda: extracted(
+        ("<html><body><p>" + "</p><p>".join(FILLER) + '</p><div class="page-foot">内部资料</div>'
+         "</body></html>").encode(), "通知.html"), "internal"),
     ("markdown-bold-top", lambda: markdown(
         "**机密★2026年12月31日**\n\n# 会议纪要\n\n" + "\n\n".join(FILLER)), "secret"),
     ("markdown-heading-top", lambda: markdown("## 内部资料\n\n" + "\n\n".join(FILLER)),
@@ -106,6 +113,8 @@ POSITIVE: list[tuple[str, Callable[[], list[TextChunk]], str]] = [
     ("sheet-name-bracket", lambda: xlsx_sheets({"客户明细（核心商密）": [["姓名"], ["张三"]]}),
      "core_commercial"),
     ("pptx-footer-clause", lambda: pptx_with_footer("普通商密 未经许可不得外传"), "commercial"),
+    ("pptx-footer-clause-bar", lambda: pptx_with_footer("核心商密｜未经许可，不得外传"),
+     "core_commercial"),
     ("vocab-internal-file", lambda: docx_lines(["内部文件", *FILLER]), "internal"),
     ("vocab-internal-material", lambda: docx_lines(["内部材料", *FILLER]), "internal"),
     ("title-prefix", lambda: docx_lines(["【内部】2023年度绩效考核方案", *FILLER]), "internal"),

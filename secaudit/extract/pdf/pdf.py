@@ -3,8 +3,9 @@
 Each text line of a page is one standalone ``body`` chunk with ``index`` = page number (0-based),
 so a marking standing alone at the top of page 1 is a line of index 0. Lines repeated in
 the head or foot band of every page are running heads/feet (:mod:`.running`): given once as
-``header``/``footer`` chunks before the pages, not as page lines. The text of stamps and
-text boxes added as annotations follows as lines of the same page, review comments are
+``header``/``footer`` chunks before the pages, not as page lines; the other lines of a page's
+head band come first among its lines (a mark drawn last but printed at the top). The text of
+stamps and text boxes added as annotations follows as lines of the same page, review comments are
 ``comment`` chunks, and filled AcroForm fields are lines of their page
 (:mod:`secaudit.extract.pdf.pdf_annots`). An XFA form's text and data come from its packets
 (:mod:`secaudit.extract.pdf.pdf_xfa`): before the pages of a dynamic form, after those of a static
@@ -40,7 +41,7 @@ from secaudit.extract.pdf.cjkfonts import has_cjk_system_font, uses_chinese_cid_
 from secaudit.extract.pdf.pdf_annots import init_forms, page_annotations
 from secaudit.extract.pdf.pdf_ocr import PageOcr
 from secaudit.extract.pdf.pdf_xfa import xfa_lines
-from secaudit.extract.pdf.running import BAND, line_key, running_keys
+from secaudit.extract.pdf.running import BAND, line_key, running_keys, top_first
 from secaudit.extract.text.text import garbled_hanzi
 from secaudit.model import ErrorReason, Location, TextChunk
 
@@ -108,6 +109,8 @@ def _pages(doc: pdfium.PdfDocument, ctx: ExtractContext) -> Iterator[TextChunk]:
         ctx.check_time()
         pages.append(_read_page(doc, number, ctx, ocr))
     yield from _running(pages, ctx)
+    for page in pages:  # reading order: what stands at the top of a page comes first
+        page.typed = top_first(page.typed, page.head)
     marked = False
     for number, page in enumerate(pages):
         if page.scanned is None:

@@ -46,3 +46,13 @@ def running_keys(per_page: Sequence[Sequence[str]]) -> set[str]:
         if k and (c == pages or (pages >= 4 and c == pages - 1 and k not in first))
     }
     return found if len(found) <= MAX_RUNNING else set()
+
+
+def top_first(lines: list[str], head: Sequence[str]) -> list[str]:
+    """``lines`` with those of the head band first (content-stream order puts a header or a
+    mark drawn last at the end of the page text, though it is printed at the top)."""
+    keys = {line_key(h) for h in head}
+    if not keys:
+        return lines
+    top = [ln for ln in lines if line_key(ln) in keys]
+    return top + [ln for ln in lines if line_key(ln) not in keys] if top else lines

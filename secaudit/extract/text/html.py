@@ -74,7 +74,9 @@ def _properties(root: etree._Element, ctx: ExtractContext) -> Iterator[TextChunk
             yield ctx.chunk(content, Location.PROPERTY, key=name)
 
 
-_RUNNING_CLASS = re.compile(r"(?:^|[\s_-])(?:page-?)?(header|footer)(?:$|[\s_-])", re.I)
+_RUNNING_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:page-?)?(header|footer|head|foot)(?:$|[\s_-])", re.I
+)
 
 
 def _running(root: etree._Element, ctx: ExtractContext) -> Iterator[TextChunk]:
@@ -87,7 +89,7 @@ def _running(root: etree._Element, ctx: ExtractContext) -> Iterator[TextChunk]:
         match = _RUNNING_CLASS.search(f" {el.get('class') or ''} {el.get('id') or ''} ")
         kind = el.tag if el.tag in ("header", "footer") else (match and match.group(1).lower())
         if kind and not any(a in (e for e, _w in found) for a in el.iterancestors()):
-            found.append((el, Location.HEADER if kind == "header" else Location.FOOTER))
+            found.append((el, Location.HEADER if kind.startswith("head") else Location.FOOTER))
     for el, where in found:
         for line in _lines(el):
             yield ctx.chunk(line, where, standalone=True)
