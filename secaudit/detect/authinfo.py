@@ -15,6 +15,7 @@ in an office file. Four info types, each confirmed by its layout, never by a bar
 - ``otp_code`` — one-time or SMS codes (``短信验证码：483920``, a ``验证码`` column of 4–8-digit
   values).
 
+An inline value announced as an example (``例如``, ``示例``, ``弱口令`` shortly before) is none.
 Labels work inline and as column headers of tab-separated rows (sheets, word-processor tables).
 A finding counts distinct values per (member, location, type); its sample is always ``***``
 (nothing of a C3 value is kept). To add a label, extend the patterns below and the tables of
@@ -69,6 +70,7 @@ _GATE = re.compile(
     r"密[码碼]|口令|[验驗][证證]|安全[码碼]|PIN|CV[NVC]|CID|OTP|[=^]", re.IGNORECASE
 )
 """Every C3 value needs one of these (labels, also traditional; track separators)."""
+_EXAMPLE = re.compile(r"示例|例如|比如|举例|样例|模板|如[:：]|弱口令|弱密码|简单密码")
 _TYPES = ("card_cvn", "card_track", "auth_secret", "otp_code")
 
 
@@ -106,6 +108,9 @@ def c3_values(text: str) -> dict[str, set[str]]:
     """Distinct C3 values per type in ``text`` (half-width already)."""
     found: dict[str, set[str]] = {}
     for m in INLINE.finditer(text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        if _EXAMPLE.search(text, max(line_start, m.start() - 20), m.start()):
+            continue  # 例如：密码：123456 — training material, not a written secret
         if m.group("cvn") and _card_near(text, m.start(), m.end()):
             found.setdefault("card_cvn", set()).add(m.group("cvn"))
         elif m.group("otp"):

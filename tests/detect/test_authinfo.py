@@ -135,6 +135,8 @@ C3_NEGATIVE = [
     f";{PAN[:-1]}{(int(PAN[-1]) + 1) % 10}=27121010000012345?",  # PAN fails Luhn
     f";{PAN}=27131010000012345?",  # month 13
     "密码：abcdefgh",  # no digit: a placeholder word, not a written password
+    "弱口令举例：密码：123456、888888",
+    "短信模板示例：您的验证码：123456，5分钟内有效",
 ]
 
 
