@@ -15,7 +15,9 @@ practice), never in running prose:
 Also: a circulation notice standing alone (``本资料仅供内部使用``), a bracketed mark closing a
 title in the first lines or sheet rows (``存款客户明细（内部资料）``), a level word alone in a
 text box of the first slide/page (pdf, pptx), a mark beside front matter on its line (份号,
-编号, 紧急程度, 保密期限, 发文字号, letterhead name).
+编号, 紧急程度, 保密期限, 发文字号, letterhead name); a level as the value of a ``密级`` label
+cell or line, or under a one-row header table (:mod:`.keyvalue`); closing handling notes and
+declaration sentences standing as a line (:mod:`.declarations`, declarations at ``medium``).
 
 Forms: a row of boxes with exactly one level ticked (``密级：□绝密 ☑机密 □秘密``, ``机密√``,
 ``(√)秘密 ( )机密``) declares that level anywhere in the body, in a table cell, a sheet row within
@@ -28,9 +30,10 @@ Guards: choice lists (``□绝密 □机密``, blank or with several ticks), lin
 (``示例``/``式样``/``标注`` within :data:`CONTEXT_LINES` lines before, or on a ticked row), a
 ``密级`` column header above (a register's values), data columns of ``内部``/``外部``. Grammar
 lives in :mod:`secaudit.detect.markforms` (ticked forms in :mod:`.ticked`), body lines and their
-position predicates in :mod:`.marklines`; to change what counts as a mark, edit there or the
-rules of :class:`MarkingDetector` here and extend ``tests/detect/test_markings.py``,
-``tests/detect/test_ticked.py`` and ``tests/detect/test_heldout.py``.
+position predicates in :mod:`.marklines`, marks outside the body in :mod:`.markplaces`; to
+change what counts as a mark, edit there or the rules of :class:`MarkingDetector` here and
+extend ``tests/detect/test_markings.py``, ``tests/detect/test_ticked.py``,
+``tests/detect/test_heldout.py`` and ``tests/detect/test_layout_marks.py``.
 """
 
 from __future__ import annotations
