@@ -53,6 +53,7 @@ KINDS = frozenset(
         "report_issued",
         "file_error",
         "error",
+        "heartbeat",
     }
 )
 
