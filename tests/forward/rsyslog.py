@@ -32,6 +32,9 @@ GTLS = any(Path(p).exists() for p in ("/usr/lib/x86_64-linux-gnu/rsyslog/lmnsd_g
                                       "/usr/lib/rsyslog/lmnsd_gtls.so"))
 
 
+DAY = dt.timedelta(days=1)
+
+
 def _name(cn: str) -> x509.Name:
     return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
 
@@ -48,7 +51,7 @@ def make_ca(folder: Path, cn: str) -> tuple[Path, ec.EllipticCurvePrivateKey, x5
     now = dt.datetime.now(dt.UTC)
     cert = (x509.CertificateBuilder().subject_name(_name(cn)).issuer_name(_name(cn))
             .public_key(key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=30))
+            .not_valid_before(now - DAY).not_valid_after(now + 30 * DAY)
             .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
             .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False,
                                          False), critical=True)
@@ -66,7 +69,7 @@ def make_leaf(folder: Path, name: str, ca_key: ec.EllipticCurvePrivateKey,
                                        x509.IPAddress(ipaddress.ip_address("127.0.0.1"))])
     cert = (x509.CertificateBuilder().subject_name(_name(name)).issuer_name(ca_cert.subject)
             .public_key(key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=30))
+            .not_valid_before(now - DAY).not_valid_after(now + 30 * DAY)
             .add_extension(san, critical=False)
             .sign(ca_key, hashes.SHA256()))
     cert_path, key_path = folder / f"{name}.pem", folder / f"{name}.key"

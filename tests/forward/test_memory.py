@@ -1,0 +1,37 @@
+"""An unreachable collector: events pile up in the ledger only; the forwarder's memory stays flat,
+its cursor stays put, and it records why."""
+
+from __future__ import annotations
+
+import gc
+import tracemalloc
+from pathlib import Path
+
+from secaudit.forward import Forwarder, output_status
+from tests.forward.conftest import config_with, fill
+from tests.forward.rsyslog import free_port
+
+
+def test_memory_flat_while_collector_unreachable(tmp_path: Path) -> None:
+    port = free_port()  # nothing listens there
+    cfg = config_with(tmp_path / "home", [
+        {"type": "syslog", "address": f"127.0.0.1:{port}", "tls": False, "timeout": 1.0}])
+    fwd = Forwarder(cfg)
+    tracemalloc.start()
+    try:
+        sizes = []
+        for _ in range(6):
+            fill(cfg, 3000)
+            for run in fwd.runs:
+                run.retry_at = 0.0  # retry now instead of after the backoff
+            assert fwd.pump(1.0) == 0
+            gc.collect()
+            sizes.append(tracemalloc.get_traced_memory()[0])
+    finally:
+        tracemalloc.stop()
+        fwd.close()
+    growth = max(sizes[2:]) - sizes[1]
+    assert growth < 256 * 1024, sizes  # 12,000 more events waiting, no more memory
+    [status] = output_status(cfg)
+    assert status.cursor.seq == 0 and status.backlog == 18_000
+    assert "cannot connect to collector" in (status.cursor.error or "")
