@@ -62,7 +62,7 @@ def library_scan(home: Path, root: Path) -> tuple[float, float]:
     from secaudit.config import load_config
     from secaudit.model import ScanContext
     from secaudit.policy import load_policy
-    from secaudit.scan import Scanner
+    from secaudit.scan.scanner import Scanner
 
     shutil.rmtree(home / "cache", ignore_errors=True)
     with Scanner(load_config(home), load_policy()) as scanner:

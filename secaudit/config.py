@@ -19,7 +19,7 @@ from typing import Any
 
 from secaudit.config_forward import ForwardOutput, forward_outputs
 from secaudit.errors import ConfigError
-from secaudit.extract.base import Limits, MiB
+from secaudit.limits import Limits, MiB
 from secaudit.model import HostRole
 
 

@@ -23,13 +23,13 @@ from typing import ClassVar
 from secaudit.detect.base import with_ocr_note
 from secaudit.detect.infoclass import (
     ANY_DIGIT_RUN,
-    CANDIDATE,
     CONTEXT_CHARS,
     HALF_WIDTH,
     KEYWORD_RE,
     MASKS,
     TYPE_OF_KEYWORD,
     TYPE_ORDER,
+    candidates,
     classify,
     vetoed,
 )
@@ -62,7 +62,7 @@ class InfoTypeDetector:
             return  # every candidate holds at least 3 digits in a row
         values: dict[str, dict[str, int]] = {}  # type -> value -> first offset
         columns = _Columns(text)
-        for m in CANDIDATE.finditer(text):
+        for m in candidates(text):
             group = m.lastgroup or ""
             if group == "idsep":
                 group = "idgrp"

@@ -1,7 +1,7 @@
 """Agent hook: forward the ledger to the config's ``[[forward]]`` outputs; write heartbeats.
 
-The agent imports this module at start (its hook list) and calls :func:`register`, which uses
-only ``agent.every``, ``agent.config`` and ``agent.ledger`` (:class:`AgentLike`):
+The CLI hands :func:`register` to the agent as a start hook (``Agent(hooks=...)``); it uses only
+``agent.every``, ``agent.config`` and ``agent.ledger`` (:class:`AgentLike`):
 
 - ``forward`` every ``POLL_S`` seconds (main thread, microseconds): wakes the forwarding thread,
   which reads the ledger head (one indexed query) and sends what is new in batches; it (re)starts
