@@ -52,6 +52,8 @@ def _sd_value(value: str) -> str:
 
 
 def _ascii_token(value: str, limit: int) -> str:
+    if value.isascii() and value.isprintable() and " " not in value and value:
+        return value[:limit]  # the usual case, without a per-character pass
     token = "".join(c if 33 <= ord(c) <= 126 else "-" for c in value)[:limit]
     return token or "-"
 
