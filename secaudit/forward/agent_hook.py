@@ -72,6 +72,8 @@ class ForwardService:
                 if fwd.pump(BUDGET_S) == 0:  # caught up (or backing off): wait for the tick
                     self._wake.wait(POLL_S * 2)
                     self._wake.clear()
+            for run in fwd.runs:  # one last try on the way out, backoff or not
+                run.retry_at = 0.0
             fwd.pump(BUDGET_S)
             fwd.flush()
         except Exception:  # the tick restarts a thread that died
