@@ -119,7 +119,7 @@ def main() -> int:
         ndjson = replace(base, forward=forward_outputs(
             [{"type": "file", "path": str(root / "events.ndjson"), "batch": args.batch}], "b"))
         file_wall, file_cpu = _forward_all(ndjson, args.events)
-        size = (root / "events.ndjson").stat().st_size
+        size = sum(p.stat().st_size for p in root.glob("events.ndjson*"))
     result = {
         "events": args.events, "ledger_fill_s": round(fill_s, 2),
         "syslog_tls": {"seconds": round(wall, 2), "events_per_s": round(args.events / wall),
