@@ -197,25 +197,33 @@ class SyslogSink:
         return best
 
     def flush(self) -> int | None:
-        """Close gracefully; the collector's clean close acknowledges everything sent."""
+        """Close gracefully: every byte acknowledged by the collector's TCP, then a clean close
+        (TLS close_notify / FIN answered without a reset) acknowledges everything sent."""
         sock = self._sock
         if sock is None:
             return None
         last = int(self._pending[-1][0]) if self._pending else None
         try:
             self._check_alive(sock)
-            sock.settimeout(self.spec.timeout)
-            if isinstance(sock, ssl.SSLSocket):  # close_notify: the collector read all before it
-                with contextlib.suppress(ssl.SSLEOFError, ssl.SSLZeroReturnError):
-                    sock = self._sock = sock.unwrap()
-            sock.shutdown(socket.SHUT_WR)
-            while sock.recv(4096):
-                pass
+            if not self._wait_acked(sock, self.spec.timeout):
+                raise ForwardError(f"nothing acknowledged within {self.spec.timeout:g} s")
+            self._close_cleanly(sock)
         except (OSError, ForwardError) as exc:
             self._drop()
             raise ForwardError(f"collector {self.host}:{self.port}: closing: {exc}") from exc
         self._drop()
         return last
+
+    def _close_cleanly(self, sock: socket.socket) -> None:
+        """Raises on a reset: the collector closed with our data unread."""
+        sock.settimeout(self.spec.timeout)
+        if isinstance(sock, ssl.SSLSocket):
+            with contextlib.suppress(ssl.SSLEOFError, ssl.SSLZeroReturnError):
+                sock.unwrap()  # it read our close_notify, so everything before it
+            return
+        sock.shutdown(socket.SHUT_WR)
+        while sock.recv(4096):
+            pass
 
     def close(self) -> None:
         self._drop()
