@@ -157,9 +157,9 @@ class AgentConfig:
     """A ``heartbeat`` ledger event (ledger head + agent health) this often (0 = never)."""
 
     def __post_init__(self) -> None:
-        if not (self.heartbeat_minutes == 0 or 1 <= self.heartbeat_minutes <= 1440):
+        if not (self.heartbeat_minutes == 0 or 0.1 <= self.heartbeat_minutes <= 1440):
             raise ConfigError(f"[agent].heartbeat_minutes = {self.heartbeat_minutes!r}: "
-                              "expected 0 (never) or 1 … 1440 minutes")
+                              "expected 0 (never) or 0.1 … 1440 minutes")
 
 
 @dataclass(frozen=True)

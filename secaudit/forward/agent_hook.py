@@ -7,7 +7,8 @@ The CLI hands :func:`register` to the agent as a start hook (``Agent(hooks=...)`
   which reads the ledger head (one indexed query) and sends what is new in batches; it (re)starts
   the thread after a config reload changed the outputs. Sending happens in that thread so a slow
   or unreachable collector never holds up the agent's main loop.
-- ``heartbeat`` every ``agent.heartbeat_minutes`` (0 = never): :func:`heartbeat` with the health
+- ``heartbeat`` every ``agent.heartbeat_minutes`` (0 = never; the first one a period after the
+  start): :func:`heartbeat` with the health
   the agent reports through an optional ``agent.health()`` (uptime, queue, last scan, media);
   without it, the process id and uptime of this hook.
 
@@ -83,6 +84,7 @@ class ForwardService:
 
 
 _services: dict[int, ForwardService] = {}
+_beating: set[int] = set()
 
 
 def _stop_all() -> None:
@@ -114,6 +116,9 @@ def _tick(agent: AgentLike) -> None:
 
 
 def _heartbeat(agent: AgentLike) -> None:
+    if id(agent) not in _beating:  # the first run is at start: agent_started says as much
+        _beating.add(id(agent))
+        return
     health_fn = getattr(agent, "health", None)
     health: dict[str, Any] = health_fn() if callable(health_fn) else {}
     health.setdefault("pid", os.getpid())

@@ -54,7 +54,7 @@ def test_agent_delivers_everything_across_a_collector_restart(
     store, sent = _mail_store(tmp_path)
     home, ndjson = tmp_path / "h", tmp_path / "out" / "events.ndjson"
     _write(home, base_config(agent={"removable_extra": [str(stick)], "mail_stores": [str(store)],
-                                    "heartbeat_minutes": 1.0}),
+                                    "heartbeat_minutes": 0.1}),
            [f'type = "file"\npath = "{ndjson}"',
             f'type = "syslog"\naddress = "127.0.0.1:{rsyslog.port}"\nca = "{certs.ca}"\n'
             'backoff_max = 2.0'])

@@ -39,6 +39,7 @@ def test_register_forward_and_heartbeat(tmp_path: Path) -> None:
     assert agent.tasks["forward"][0] == agent_hook.POLL_S
     assert agent.tasks["heartbeat"][0] == cfg.agent.heartbeat_minutes * 60
     try:
+        agent.tasks["heartbeat"][1](agent)  # at start: nothing (agent_started says it)
         agent.tasks["heartbeat"][1](agent)
         agent.tasks["forward"][1](agent)
         deadline = time.monotonic() + 10

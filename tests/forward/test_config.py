@@ -79,5 +79,5 @@ def test_shape_and_duplicates_and_heartbeat(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="share a name: file:/x"):
         _load(tmp_path, twice)
     with pytest.raises(ConfigError, match="heartbeat_minutes"):
-        _load(tmp_path, "[agent]\nheartbeat_minutes = 0.5\n")
+        _load(tmp_path, "[agent]\nheartbeat_minutes = 0.05\n")
     assert _load(tmp_path, "[agent]\nheartbeat_minutes = 0\n").agent.heartbeat_minutes == 0
