@@ -36,11 +36,12 @@ class FileSink:
                 flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
                 fd = os.open(self.path, flags | getattr(os, "O_CLOEXEC", 0), 0o640)
             except OSError as exc:
-                raise ForwardError(f"cannot open {self.path}: {exc.strerror or exc}") from exc
+                raise ForwardError(f"无法打开 cannot open {self.path}: "
+                                   f"{exc.strerror or exc}") from exc
             info = os.fstat(fd)
             if not stat.S_ISREG(info.st_mode):
                 os.close(fd)
-                raise ForwardError(f"{self.path} is not a regular file")
+                raise ForwardError(f"不是普通文件 {self.path} is not a regular file")
             self._fd, self._size = fd, info.st_size
         return self._fd
 
@@ -54,7 +55,8 @@ class FileSink:
                     os.replace(f"{self.path}.{i}", f"{self.path}.{i + 1}")
             os.replace(self.path, f"{self.path}.1")
         except OSError as exc:
-            raise ForwardError(f"cannot rotate {self.path}: {exc.strerror or exc}") from exc
+            raise ForwardError(f"无法轮转 cannot rotate {self.path}: "
+                               f"{exc.strerror or exc}") from exc
 
     def send(self, frames: list[bytes], last_seq: int) -> None:
         data = b"".join(frames)
@@ -69,7 +71,7 @@ class FileSink:
             os.fsync(fd)
         except OSError as exc:
             self.close()
-            raise ForwardError(f"cannot write {self.path}: {exc.strerror or exc}") from exc
+            raise ForwardError(f"无法写入 cannot write {self.path}: {exc.strerror or exc}") from exc
         self._size += len(data)
         self._settled = last_seq
 

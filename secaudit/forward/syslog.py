@@ -88,43 +88,51 @@ class SyslogSink:
         self.host, self.port = spec.host_port
         self._sock: socket.socket | None = None
         self._pending: deque[list[float]] = deque()  # [last_seq, acked_at or 0]
+        self._ctx: ssl.SSLContext | None = None
         self._last_sync = 0.0
 
     # -- connection ---------------------------------------------------------------------------
 
     def _context(self) -> ssl.SSLContext:
         spec = self.spec
+        if self._ctx is not None:
+            return self._ctx
         try:
             ctx = ssl.create_default_context(cafile=spec.ca)
             ctx.minimum_version = ssl.TLSVersion.TLSv1_2
             if spec.cert:
                 ctx.load_cert_chain(spec.cert, spec.key)
         except (OSError, ssl.SSLError) as exc:
-            raise ForwardError(f"{spec.id}: TLS setup (ca={spec.ca} cert={spec.cert or '-'}): "
+            raise ForwardError(f"TLS 配置错误 TLS setup (ca={spec.ca} cert={spec.cert or '-'}): "
                                f"{exc}") from exc
+        self._ctx = ctx
         return ctx
 
     def _connect(self) -> socket.socket:
         if self._sock is not None:
             return self._sock
         where = f"{self.host}:{self.port}"
+        ctx = self._context() if self.spec.tls else None  # a bad CA file shows first
         try:
             raw = socket.create_connection((self.host, self.port), timeout=self.spec.timeout)
         except OSError as exc:
-            raise ForwardError(f"cannot connect to collector {where}: {exc}") from exc
+            raise ForwardError(f"无法连接收集器 cannot connect to collector {where}: "
+                               f"{exc}") from exc
         sock: socket.socket = raw
-        if self.spec.tls:
+        if ctx is not None:
             name = self.spec.server_name or self.host
             try:
-                sock = self._context().wrap_socket(raw, server_hostname=name)
+                sock = ctx.wrap_socket(raw, server_hostname=name)
             except ssl.SSLCertVerificationError as exc:
                 raw.close()
                 raise ForwardError(
-                    f"collector {where}: certificate refused ({exc.verify_message}; "
+                    f"收集器证书被拒绝 collector {where}: certificate refused "
+                    f"({exc.verify_message}; "
                     f"checked against ca={self.spec.ca}, name {name!r})") from exc
             except (OSError, ssl.SSLError) as exc:
                 raw.close()
-                raise ForwardError(f"collector {where}: TLS handshake failed: {exc}") from exc
+                raise ForwardError(f"TLS 握手失败 collector {where}: TLS handshake failed: "
+                                   f"{exc}") from exc
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._sock, self._last_sync = sock, time.monotonic()
         return sock
@@ -148,14 +156,15 @@ class SyslogSink:
             return  # TLS 1.3 session tickets: handled, nothing for us
         except OSError as exc:
             self._drop()
-            raise ForwardError(f"collector {self.host}:{self.port} broke the connection: "
-                               f"{exc}") from exc
+            raise ForwardError(f"收集器断开连接 collector {self.host}:{self.port} broke the "
+                               f"connection: {exc}") from exc
         finally:
             if self._sock is not None:
                 sock.settimeout(self.spec.timeout)
         if not data:
             self._drop()
-            raise ForwardError(f"collector {self.host}:{self.port} closed the connection")
+            raise ForwardError(f"收集器关闭连接 collector {self.host}:{self.port} closed the "
+                               "connection")
 
     # -- the sink protocol --------------------------------------------------------------------
 
@@ -165,7 +174,8 @@ class SyslogSink:
             sock.sendall(b"".join(frames))
         except OSError as exc:
             self._drop()
-            raise ForwardError(f"collector {self.host}:{self.port}: send failed: {exc}") from exc
+            raise ForwardError(f"发送失败 collector {self.host}:{self.port}: send failed: "
+                               f"{exc}") from exc
         self._pending.append([float(last_seq), 0.0])
         if time.monotonic() - self._last_sync >= SYNC_S:
             self._wait_acked(sock, self.spec.timeout)

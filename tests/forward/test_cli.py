@@ -36,7 +36,7 @@ def test_status_and_test(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert main(["--home", str(home), "forward", "test"]) == 1
     text = capsys.readouterr().out
     assert f"成功 OK    file:{out}: delivered id" in text
-    assert f"失败 FAIL  syslog:127.0.0.1:{port}: cannot connect to collector" in text
+    assert f"失败 FAIL  syslog:127.0.0.1:{port}: 无法连接收集器 cannot connect to collector" in text
     [line] = out.read_text(encoding="utf-8").splitlines()
     assert json.loads(line)["event"]["action"] == "forward_test"
 

@@ -35,3 +35,14 @@ def test_memory_flat_while_collector_unreachable(tmp_path: Path) -> None:
     [status] = output_status(cfg)
     assert status.cursor.seq == 0 and status.backlog == 18_000
     assert "cannot connect to collector" in (status.cursor.error or "")
+
+
+def test_missing_ca_file_is_named_before_any_network_error(tmp_path: Path) -> None:
+    cfg = config_with(tmp_path / "home", [
+        {"type": "syslog", "address": f"127.0.0.1:{free_port()}", "ca": str(tmp_path / "no.pem")}])
+    fill(cfg, 2)
+    fwd = Forwarder(cfg)
+    assert fwd.pump() == 0
+    error = fwd.runs[0].last_error or ""
+    fwd.close()
+    assert "TLS 配置错误" in error and str(tmp_path / "no.pem") in error
