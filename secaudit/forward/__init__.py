@@ -8,7 +8,7 @@
 
 ``ecs.py`` shapes an event, ``cursor.py`` keeps the cursors, ``heartbeat.py`` writes the
 ``heartbeat`` event, ``status.py`` serves ``secaudit forward status|test``, ``agent_hook.py``
-plugs all of it into the agent. Add an output type: a sink with ``send/settled/flush/close``,
+plugs all of it into the agent. Add an output type: a sink with ``ready/send/settled/flush/close``,
 built in ``forwarder.make_sink``, its keys in ``secaudit.config_forward``.
 """
 

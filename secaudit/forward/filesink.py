@@ -58,6 +58,9 @@ class FileSink:
             raise ForwardError(f"无法轮转 cannot rotate {self.path}: "
                                f"{exc.strerror or exc}") from exc
 
+    def ready(self) -> None:
+        self._open()
+
     def send(self, frames: list[bytes], last_seq: int) -> None:
         data = b"".join(frames)
         fd = self._open()

@@ -39,6 +39,7 @@ MAX_MESSAGE = 60_000
 
 
 class Sink(Protocol):
+    def ready(self) -> None: ...
     def send(self, frames: list[bytes], last_seq: int) -> None: ...
     def settled(self) -> int | None: ...
     def flush(self) -> int | None: ...
@@ -133,6 +134,8 @@ class Forwarder:
         sent = 0
         try:
             self._settle(run, run.sink.settled())
+            if run.sent < self.head_seq():
+                run.sink.ready()  # connect before reading and encoding anything
             while time.monotonic() < deadline:
                 batch = self._read(run.sent + 1, run.spec.batch)
                 if not batch:

@@ -168,6 +168,9 @@ class SyslogSink:
 
     # -- the sink protocol --------------------------------------------------------------------
 
+    def ready(self) -> None:
+        self._connect()
+
     def send(self, frames: list[bytes], last_seq: int) -> None:
         sock = self._connect()
         try:
