@@ -134,9 +134,10 @@ class Forwarder:
         sent = 0
         try:
             self._settle(run, run.sink.settled())
-            if run.sent < self.head_seq():
+            head = self.head_seq()  # idle, this one indexed query is all the work
+            if run.sent < head:
                 run.sink.ready()  # connect before reading and encoding anything
-            while time.monotonic() < deadline:
+            while run.sent < head and time.monotonic() < deadline:
                 batch = self._read(run.sent + 1, run.spec.batch)
                 if not batch:
                     break
