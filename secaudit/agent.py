@@ -50,7 +50,7 @@ from secaudit.sources.usbhistory import usb_history
 __all__ = ["Agent", "read_status"]
 
 log = logger(__name__)
-HOOK_MODULES = ("secaudit.report.agent_hook",)
+HOOK_MODULES = ("secaudit.report.agent_hook", "secaudit.checks.agent_hook")
 STATUS_INTERVAL = 5.0
 
 

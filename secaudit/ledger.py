@@ -53,6 +53,7 @@ KINDS = frozenset(
         "report_issued",
         "file_error",
         "error",
+        "host_check",  # secaudit.checks: one run of the policy's host checks
     }
 )
 
