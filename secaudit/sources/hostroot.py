@@ -61,6 +61,13 @@ def _reason(exc: OSError) -> str:
     return "unreadable"
 
 
+def _is_link(name: str, dir_fd: int) -> bool:
+    try:
+        return stat.S_ISLNK(os.stat(name, dir_fd=dir_fd, follow_symlinks=False).st_mode)
+    except OSError:
+        return False
+
+
 @dataclass
 class HostRoot:
     """The host's filesystem seen from ``root`` (``/`` on a real host)."""
@@ -85,7 +92,13 @@ class HostRoot:
             for i, part in enumerate(parts):
                 last = i == len(parts) - 1
                 want = flags if last else os.O_RDONLY | os.O_DIRECTORY
-                nxt = os.open(part, want | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=fd)
+                try:
+                    nxt = os.open(part, want | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=fd)
+                except OSError as exc:
+                    # a symlinked folder fails O_DIRECTORY|O_NOFOLLOW with ENOTDIR: say why
+                    if exc.errno == errno.ENOTDIR and _is_link(part, fd):
+                        raise OSError(errno.ELOOP, "symbolic link not followed") from exc
+                    raise
                 os.close(fd)
                 fd = nxt
         except BaseException:
