@@ -15,6 +15,8 @@ from typing import Any
 from secaudit.policy.hostcheck import HostCheck
 
 SCHEMA = "secaudit.check/1"
+NEVER = 2**31 - 1
+"""A delay that never ends (screen never locks): compares above any limit, shown as 从不."""
 
 
 class Outcome(str, Enum):
@@ -53,7 +55,7 @@ class Observed:
                 return "无" + note
             shown = "；".join(value[:10])
             return f"{len(value)} 项：{shown}" + ("；…" if len(value) > 10 else "") + note
-        return str(value) + note
+        return ("从不" if value == NEVER else str(value)) + note
 
 
 @dataclass(frozen=True)

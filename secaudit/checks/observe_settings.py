@@ -4,7 +4,7 @@ shares. Each function takes a :class:`HostView` and returns :class:`Observed`.
 
 from __future__ import annotations
 
-from secaudit.checks.base import Observed
+from secaudit.checks.base import NEVER, Observed
 from secaudit.checks.view import HostView
 from secaudit.sources import desktop, syssettings
 
@@ -21,10 +21,12 @@ def screen_lock_enabled(view: HostView) -> Observed:
 def screen_lock_idle_seconds(view: HostView) -> Observed:
     lock = view.screen_lock
     if lock.enabled is False:
-        # no lock at all: the idle delay protects nothing; report it as "never"
-        return Observed(0, (lock.to_json(),), why="锁屏未启用", sources=lock.sources)
+        # no lock at all: the screen never locks, whatever the idle delay
+        return Observed(NEVER, (lock.to_json(),), why="锁屏未启用", sources=lock.sources)
     if lock.idle_seconds is None:
         return Observed(None, why="未找到空闲时间设置（idle-delay）")
+    if lock.idle_seconds == 0:
+        return Observed(NEVER, (lock.to_json(),), why="idle-delay=0", sources=lock.sources)
     return Observed(lock.idle_seconds, (lock.to_json(),), sources=lock.sources)
 
 

@@ -91,16 +91,19 @@ def read_checks(
         entries = src.mapping(item, label, CHECK_KEYS)
         if entries is None:
             continue
-        check = _read_check(src, item, entries, label)
-        if check is None:
+        id_node = entries["id"][1] if "id" in entries else None
+        raw_id = str(getattr(id_node, "value", "") or "")
+        if raw_id in first:
+            where_first = f"first at line {first[raw_id]}"
+            src.problem(id_node, f"{label}.id", f"duplicate check id ({where_first})")
             continue
-        if check.id in first:
-            src.problem(entries["id"][1], f"{label}.id",
-                        f"duplicate check id (first at line {first[check.id]})")
-        elif check.id in rule_ids:
-            src.problem(entries["id"][1], f"{label}.id", "id already used by a rule")
-        else:
-            first[check.id] = check.line
+        if raw_id in rule_ids:
+            src.problem(id_node, f"{label}.id", "id already used by a rule")
+            continue
+        if raw_id:
+            first[raw_id] = item.start_mark.line + 1
+        check = _read_check(src, item, entries, label)
+        if check is not None:
             checks.append(check)
     return tuple(checks)
 

@@ -14,18 +14,7 @@ from tests.sources import artifacts
 @pytest.fixture(scope="session")
 def browser_profiles(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Real profiles that visited 127.0.0.1 (with a query) and localhost on one loopback port."""
-    work = tmp_path_factory.mktemp("browsers")
-    (work / "www").mkdir()
-    out: dict[str, Path] = {}
-    with artifacts.web_server(work / "www") as port:
-        urls = [f"http://127.0.0.1:{port}/index.html?q=机密", f"http://localhost:{port}/index.html"]
-        if artifacts.CHROMIUM:
-            artifacts.chromium_history(work / "chromium", urls)
-            out["chromium"] = work / "chromium"
-        if artifacts.FIREFOX:
-            artifacts.firefox_places(work / "firefox" / "t1x2.default-esr", urls, work)
-            out["firefox"] = work / "firefox"
-    return out
+    return artifacts.session_profiles(tmp_path_factory.mktemp("browsers"))
 
 
 def install_profiles(root: Path, profiles: dict[str, Path], user: str = "u") -> None:
