@@ -1,7 +1,7 @@
 """Scheduled host checks in the agent: ``register(agent)`` adds a periodic job.
 
-The agent never imports this stage by code: it loads the modules named in its ``HOOK_MODULES``
-and calls their ``register(agent)``, which uses only ``every(name, interval_s, fn)``, ``config``
+The agent never imports this stage: the CLI hands :func:`register` to it as a start hook
+(``Agent(hooks=...)``); it uses only ``every(name, interval_s, fn)``, ``config``
 and ``ledger`` (duck-typed, :class:`AgentLike`). Each run reads the policy named by the config,
 judges its checks on this host in a thread of its own. The first run is ``FIRST_DELAY_S`` after
 the agent starts (its start-up scans come first), then every ``CHECK_INTERVAL_S`` since the last
@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from secaudit.checks import check_host
+from secaudit.checks.run import check_host
 from secaudit.ledger import Ledger
 from secaudit.logs import logger
 

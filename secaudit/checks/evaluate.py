@@ -18,8 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from secaudit.checks import observe_settings as s
-from secaudit.checks import observe_traces as t
+import secaudit.checks.observe_settings as s
+import secaudit.checks.observe_traces as t
 from secaudit.checks.base import SCHEMA, CheckResult, Observed, Outcome
 from secaudit.checks.view import HostView
 from secaudit.policy.hostcheck import HostCheck

@@ -15,7 +15,7 @@ To add a type: a validator + mask in ``validators.py``, a branch in :func:`_vali
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 from secaudit.detect import validators as v
@@ -56,6 +56,39 @@ CANDIDATE = re.compile(
 """Never inside a longer digit run, glued to ASCII letters, part of a decimal number, or an
 amount (``¥…``, ``…元``). ``0086``/``+86`` prefix mobiles; ``grp6`` is the 6-13 grouping of
 passbooks (``621226 0145142947723``)."""
+QUICK = re.compile(r"[0-9]{11}|[0-9]{3,6}[ -][0-9]{4}|[0-9A-HJ-NP-RTUWXY]{18}")
+"""A cheap pattern every :data:`CANDIDATE` match contains: an 11-digit run, a group of 3–6 digits
+and a separator before 4 more, or 18 credit-code characters. Amounts, dates and 8-digit serials
+never match it, so lines made of them cost one simple scan instead of :data:`CANDIDATE`'s
+guarded alternatives at every digit."""
+
+
+_D = "0-9\uff10-\uff19"  # digits, half- and full-width
+RAW_QUICK = re.compile(
+    f"[{_D}]{{11}}|[{_D}]{{3,6}}[ \\-\u3000\uff0d][{_D}]{{4}}"
+    f"|[{_D}A-HJ-NP-RTUWXY\uff21-\uff28\uff2a-\uff2e\uff30-\uff32\uff34\uff35\uff37-\uff39]{{18}}"
+)
+""":data:`QUICK` on text before :data:`HALF_WIDTH` folding: every character class widened to the
+characters that fold into it. No hit here means no candidate after folding, so the folding (a
+copy of the whole text) is skipped too."""
+
+
+def candidates(text: str) -> Iterator[re.Match[str]]:
+    """The matches of :data:`CANDIDATE` in ``text``, same as ``CANDIDATE.finditer(text)``, looked
+    for only on the lines where :data:`QUICK` finds a hit (no candidate spans a line break)."""
+    done = 0
+    for hit in QUICK.finditer(text):
+        if hit.start() < done:
+            continue
+        start = text.rfind("\n", 0, hit.start()) + 1
+        end = text.find("\n", hit.end())
+        done = len(text) if end < 0 else end
+        for m in CANDIDATE.finditer(text, start):
+            if m.start() >= done:
+                break
+            yield m
+
+
 KEYWORDS: dict[str, tuple[str, ...]] = {
     "cn_resident_id": ("身份证", "证件号", "身份号码", "公民身份", "证件号码", "ID No"),
     "bank_card": ("卡号", "账号", "帐号", "银行卡", "借记卡", "信用卡", "结算账户", "card"),

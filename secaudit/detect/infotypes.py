@@ -23,13 +23,14 @@ from typing import ClassVar
 from secaudit.detect.base import with_ocr_note
 from secaudit.detect.infoclass import (
     ANY_DIGIT_RUN,
-    CANDIDATE,
     CONTEXT_CHARS,
     HALF_WIDTH,
     KEYWORD_RE,
     MASKS,
+    RAW_QUICK,
     TYPE_OF_KEYWORD,
     TYPE_ORDER,
+    candidates,
     classify,
     vetoed,
 )
@@ -62,7 +63,7 @@ class InfoTypeDetector:
             return  # every candidate holds at least 3 digits in a row
         values: dict[str, dict[str, int]] = {}  # type -> value -> first offset
         columns = _Columns(text)
-        for m in CANDIDATE.finditer(text):
+        for m in candidates(text):
             group = m.lastgroup or ""
             if group == "idsep":
                 group = "idgrp"
@@ -143,7 +144,7 @@ def _join(chunks: list[TextChunk]) -> tuple[str, list[int]]:
         pos += len(c.text) + 1
     # a leading newline keeps every lookbehind of CANDIDATE inside the string
     text = "\n" + "\n".join(c.text for c in chunks)
-    if not ANY_DIGIT_RUN.search(text):
+    if not RAW_QUICK.search(text):
         return "", starts  # no candidate possible: skip the (costly) width folding
     return text.translate(HALF_WIDTH), starts
 
