@@ -45,8 +45,9 @@ def test_report_shows_the_last_host_check(home: Path, tmp_path: Path) -> None:
     section.feed(html)
     text = "".join(section.text)
     assert "主机检查（上网痕迹" in text
-    for words in ("HC-01", "不符合", "www.baidu.com（Chromium，2 次", "GB/T 22239-2019 安全区域边界",
-                  "立即断开该计算机的外部连接", "teamviewer 15.48.4", "营业厅WiFi"):
+    for words in ("HC-01", "不符合", "www.baidu.com（Chromium，2 次",
+                  "GB/T 22239-2019 安全区域边界", "立即断开该计算机的外部连接",
+                  "teamviewer 15.48.4", "营业厅WiFi"):
         assert words in text, words
     assert text.index("HC-01") < text.index("HC-20")  # failures (critical first) before passes
     model = embedded_data(out.read_bytes())
