@@ -20,6 +20,9 @@ from secaudit.sources import browser, desktop, doctraces, networks, software, sy
 from secaudit.sources.hostroot import HostRoot
 
 _MAX_DIGEST = 64 * 1024 * 1024
+"""Largest file hashed to look a recent document up by digest."""
+DIGEST_BUDGET = 512 * 1024 * 1024
+"""Bytes hashed per check run at most (a recent list can name hundreds of files)."""
 
 
 @dataclass
@@ -28,6 +31,8 @@ class MarkedIndex:
 
     by_path: dict[str, str] = field(default_factory=dict)
     by_digest: dict[str, str] = field(default_factory=dict)
+    hashed: int = 0
+    """Bytes hashed so far (against ``DIGEST_BUDGET``)."""
 
     @classmethod
     def from_ledger(cls, ledger: Any) -> MarkedIndex:
@@ -51,11 +56,15 @@ class MarkedIndex:
         """The level known for ``path``: by its path, else by the digest of the file there."""
         if path in self.by_path:
             return self.by_path[path]
-        if not self.by_digest:
+        if not self.by_digest or self.hashed >= DIGEST_BUDGET:
+            return None
+        st = host.lstat(path)
+        if st is None or st.st_size > min(_MAX_DIGEST, DIGEST_BUDGET - self.hashed):
             return None
         data = host.read_bytes(path, _MAX_DIGEST, quiet=True)
         if data is None:
             return None
+        self.hashed += len(data)
         return self.by_digest.get(hashlib.sha256(data).hexdigest())
 
 

@@ -51,10 +51,13 @@ _MAX_ROWS = 2_000_000
 
 @dataclass(frozen=True)
 class Visit:
-    """One visit: host name only (never a path or query), time (UTC), browser and profile."""
+    """Visits to one URL's host from one profile: host name only (never a path or query), first
+    and last time (UTC), count, browser and profile."""
 
     host: str
-    when: datetime
+    first: datetime
+    last: datetime
+    count: int
     browser: str
     profile: str
 
@@ -135,28 +138,43 @@ def _query(host: HostRoot, path: str, sql: str) -> list[tuple[Any, ...]]:
             return []
 
 
-_CHROMIUM_SQL = "SELECT u.url, v.visit_time FROM visits v JOIN urls u ON u.id = v.url"
-_FIREFOX_SQL = (
-    "SELECT p.url, v.visit_date FROM moz_historyvisits v JOIN moz_places p ON p.id = v.place_id"
+# Grouped in SQLite per ``scheme://authority`` (the URL up to the first "/" after "://"): a busy
+# profile has 10^5 visits of 10^4 URLs but 10^3 hosts, and only those are parsed in Python.
+_CHROMIUM_SQL = (
+    "SELECT substr(url, 1, instr(url, '://') + 1 + instr(substr(url, instr(url, '://') + 3)"
+    " || '/', '/')) AS origin, min(t), max(t), count(*) FROM "
+    "(SELECT u.url AS url, v.visit_time AS t FROM visits v JOIN urls u ON u.id = v.url) "
+    "WHERE t > 0 AND instr(url, '://') > 0 GROUP BY origin"
 )
+_FIREFOX_SQL = (
+    "SELECT substr(url, 1, instr(url, '://') + 1 + instr(substr(url, instr(url, '://') + 3)"
+    " || '/', '/')) AS origin, min(t), max(t), count(*) FROM "
+    "(SELECT p.url AS url, v.visit_date AS t FROM moz_historyvisits v "
+    "JOIN moz_places p ON p.id = v.place_id) "
+    "WHERE t > 0 AND instr(url, '://') > 0 GROUP BY origin"
+)
+
+
+def _time(stamp: object, chrome: bool) -> datetime | None:
+    if not isinstance(stamp, int) or stamp <= 0:
+        return None
+    try:
+        if chrome:
+            return _CHROME_EPOCH + timedelta(microseconds=stamp)
+        return datetime.fromtimestamp(stamp / 1e6, UTC)
+    except (OverflowError, ValueError, OSError):
+        return None
 
 
 def _visits(
     rows: Iterable[tuple[Any, ...]], browser: str, profile: str, chrome: bool
 ) -> Iterator[Visit]:
-    for url, stamp in rows:
+    for url, first_stamp, last_stamp, count in rows:
         host_name = host_of(str(url or ""))
-        if host_name is None or not isinstance(stamp, int) or stamp <= 0:
+        first, last = _time(first_stamp, chrome), _time(last_stamp, chrome)
+        if host_name is None or first is None or last is None:
             continue
-        try:
-            when = (
-                _CHROME_EPOCH + timedelta(microseconds=stamp)
-                if chrome
-                else datetime.fromtimestamp(stamp / 1e6, UTC)
-            )
-        except (OverflowError, ValueError, OSError):
-            continue
-        yield Visit(host_name, when, browser, profile)
+        yield Visit(host_name, first, last, int(count), browser, profile)
 
 
 def read_visits(host: HostRoot) -> list[Visit]:
@@ -176,9 +194,11 @@ def aggregate(visits: Iterable[Visit]) -> list[HostVisits]:
         groups.setdefault((v.host, v.browser), []).append(v)
     out = []
     for (host_name, browser), items in sorted(groups.items()):
-        times = [v.when for v in items]
+        first = min(v.first for v in items)
+        last = max(v.last for v in items)
         profiles = tuple(sorted({v.profile for v in items}))
-        out.append(HostVisits(host_name, browser, min(times), max(times), len(items), profiles))
+        out.append(HostVisits(host_name, browser, first, last, sum(v.count for v in items),
+                              profiles))
     return out
 
 

@@ -95,3 +95,26 @@ def test_agent_hook_waits_after_start(home: Path) -> None:
         agent_hook.register(agent)
         agent.jobs[0][2](agent)
         assert not list(led.events(kinds=["host_check"]))
+
+
+def test_marked_document_found_by_digest_after_a_rename(tmp_path: Path) -> None:
+    import hashlib
+
+    from secaudit.checks import HostView, MarkedIndex
+    from secaudit.checks.evaluate import run_checks
+    from secaudit.sources.hostroot import HostRoot
+    from tests.sources import artifacts
+
+    root = tmp_path / "root"
+    artifacts.passwd(root, {"u": 1000})
+    body = b"\xe6\x9c\xba\xe5\xaf\x86 report"
+    artifacts.write(root, "/home/u/文档/改名后.txt", body.decode())
+    artifacts.write_xbel(root / "home/u/.local/share/recently-used.xbel",
+                         ["file:///home/u/%E6%96%87%E6%A1%A3/%E6%94%B9%E5%90%8D%E5%90%8E.txt"])
+    marked = MarkedIndex()
+    marked.add("/old/name.txt", hashlib.sha256(body).hexdigest(), "confidential")
+    view = HostView(load_policy(), HostRoot(root), live=False, marked=marked, role="intranet")
+    result = next(r for r in run_checks(load_policy(), view) if r.check.id == "HC-11")
+    assert result.outcome.value == "fail"
+    assert result.observed.value == ["/home/u/文档/改名后.txt（秘密，u，recently-used.xbel (wps)）"]
+    assert marked.hashed == len(body)
