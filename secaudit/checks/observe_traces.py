@@ -7,6 +7,8 @@ from __future__ import annotations
 from secaudit.checks.base import Observed
 from secaudit.checks.view import HostView
 from secaudit.ids import Level
+from secaudit.policy.hostcheck import RemoteTool
+from secaudit.sources import networks
 from secaudit.sources.networks import MOBILE_TYPES, VPN_TYPES
 
 _STATE_SECRET_RANK = Level.CONFIDENTIAL.rank
@@ -107,14 +109,12 @@ def wireless_radios(view: HostView) -> Observed:
 
 
 def active_interfaces(view: HostView) -> Observed:
-    from secaudit.sources.networks import active_interfaces as read
-
-    names = read(view.host)
+    names = networks.active_interfaces(view.host)
     return Observed(len(names), tuple({"interface": n} for n in names))
 
 
-def _tools(view: HostView) -> list:  # type: ignore[type-arg]
-    return list(view.policy.remote_control)
+def _tools(view: HostView) -> tuple[RemoteTool, ...]:
+    return view.policy.remote_control
 
 
 def remote_control_installed(view: HostView) -> Observed:

@@ -46,3 +46,15 @@ def test_class_link_leaving_sys_is_not_followed(tmp_path: Path) -> None:
     (root / "sys/class/net/wlan9").symlink_to(tmp_path / "evil")
     assert radios(HostRoot(root)) == []
     assert active_interfaces(HostRoot(root)) == []
+
+
+def test_bad_keyfile_is_a_problem_and_the_others_are_read(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    artifacts.wifi_keyfile(root, "Good", "ok-net", UUID, 1764000000)
+    artifacts.write(root, "/etc/NetworkManager/system-connections/bad.nmconnection",
+                    "no section header\n\x00\x01", 0o600)
+    big = root / "etc/NetworkManager/system-connections/huge.nmconnection"
+    big.write_bytes(b"[connection]\nid=x\n" + b"#" * (300 * 1024))
+    host = HostRoot(root)
+    assert [p.id for p in network_profiles(host)] == ["Good"]
+    assert sorted(p.reason for p in host.problems) == ["corrupt", "too_large"]
