@@ -149,3 +149,19 @@ def test_expect_on_lists_counts_items() -> None:
     assert Expect("at_most", 1).holds(["a"]) and not Expect("at_most", 1).holds(["a", "b"])
     assert Expect("empty", False).holds(["a"]) and Expect("empty", True).holds([])
     assert Expect("equals", True).holds(True) and not Expect("equals", True).holds(False)
+
+
+def test_readme_example_of_the_checks_format_loads(tmp_path: Path) -> None:
+    import re
+
+    readme = Path(__file__).resolve().parents[2] / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    section = text[text.index("### Host checks in the policy"):]
+    policy_block, cases_block = re.findall(r"```yaml\n(.*?)```", section, re.S)[:2]
+    path = tmp_path / "p.yaml"
+    path.write_text('id: doc\nversion: "1"\ntitle: 文档示例\nrules: []\n' + policy_block,
+                    encoding="utf-8")
+    policy = load_policy(path)
+    assert [c.id for c in policy.checks] == ["HC-01"]
+    assert policy.remote_control[0].name == "TeamViewer"
+    assert "check_cases:" in cases_block and "fixtures/intranet-pc" in cases_block
