@@ -53,7 +53,8 @@ def lint_command(
             continue
         typer.echo(
             f"OK {policy.files[0]}: {policy.id} {policy.version} "
-            f"({len(policy.rules)} rules) sha256={policy.sha256}"
+            f"({len(policy.rules)} rules, {len(policy.checks)} host checks) "
+            f"sha256={policy.sha256}"
         )
     if problems:
         noun = "problem" if len(problems) == 1 else "problems"
