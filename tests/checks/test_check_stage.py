@@ -118,3 +118,40 @@ def test_marked_document_found_by_digest_after_a_rename(tmp_path: Path) -> None:
     assert result.outcome.value == "fail"
     assert result.observed.value == ["/home/u/文档/改名后.txt（秘密，u，recently-used.xbel (wps)）"]
     assert marked.hashed == len(body)
+
+
+def test_live_host_running_and_listening_remote_control(tmp_path: Path) -> None:
+    """On the live host (root /), a running ToDesk process and a socket listening on a port the
+    policy lists are found (real process, real socket on 127.0.0.1)."""
+    import shutil
+    import socket
+    import subprocess
+    import time
+    from dataclasses import replace
+
+    from secaudit.policy.hostcheck import RemoteTool
+
+    exe = tmp_path / "ToDesk_Service"
+    shutil.copy(shutil.which("sleep") or "/bin/sleep", exe)
+    proc = subprocess.Popen([str(exe), "30"])
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    port = server.getsockname()[1]
+    policy = load_policy()
+    policy = replace(policy, remote_control=(
+        *policy.remote_control, RemoteTool("测试远控", ports=(port,))))
+    try:
+        time.sleep(0.2)
+        _, results = check_host(policy, role="intranet")
+        by_id = {r.check.id: r for r in results}
+        running = by_id["HC-08"]
+        assert running.outcome.value == "fail"
+        assert f"ToDesk：ToDesk_Service（PID {proc.pid}）" in running.observed.value
+        listening = by_id["HC-09"]
+        assert listening.outcome.value == "fail"
+        assert any(v.startswith(f"测试远控：127.0.0.1:{port}") for v in listening.observed.value)
+    finally:
+        server.close()
+        proc.kill()
+        proc.wait()
