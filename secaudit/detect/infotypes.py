@@ -16,7 +16,6 @@ validator + mask in ``validators.py``, a branch in ``infoclass._validate``, keyw
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import ClassVar
 
@@ -27,8 +26,10 @@ from secaudit.detect.infoclass import (
     HALF_WIDTH,
     KEYWORD_RE,
     MASKS,
+    RAW_QUICK,
     TYPE_OF_KEYWORD,
     TYPE_ORDER,
+    Candidate,
     candidates,
     classify,
     vetoed,
@@ -63,17 +64,14 @@ class InfoTypeDetector:
         values: dict[str, dict[str, int]] = {}  # type -> value -> first offset
         columns = _Columns(text)
         for m in candidates(text):
-            group = m.lastgroup or ""
-            if group == "idsep":
-                group = "idgrp"
-            line_start = text.rfind("\n", 0, m.start()) + 1
-            context = text[max(line_start, m.start() - CONTEXT_CHARS) : m.start()]
-            hit = classify(group, m.group(group), context)
+            line_start = text.rfind("\n", 0, m.start) + 1
+            context = text[max(line_start, m.start - CONTEXT_CHARS) : m.start]
+            hit = classify(m.group, m.raw, context)
             if hit and hit[0] in ("cn_mobile", "bank_card") and _in_row(text, line_start, m):
-                if vetoed(hit[0], "", columns.header_of(line_start, m.start())):
+                if vetoed(hit[0], "", columns.header_of(line_start, m.start)):
                     continue
             if hit:
-                values.setdefault(hit[0], {}).setdefault(hit[1], m.start())
+                values.setdefault(hit[0], {}).setdefault(hit[1], m.start)
         if not values:
             return
         keywords = _keyword_offsets(text)
@@ -101,9 +99,9 @@ class InfoTypeDetector:
             )
 
 
-def _in_row(text: str, line_start: int, m: re.Match[str]) -> bool:
+def _in_row(text: str, line_start: int, m: Candidate) -> bool:
     """The candidate is a cell of a tab-separated row."""
-    return text.find("\t", line_start, m.start()) >= 0 or text.startswith("\t", m.end())
+    return text.find("\t", line_start, m.start) >= 0 or text.startswith("\t", m.end)
 
 
 class _Columns:
@@ -143,7 +141,7 @@ def _join(chunks: list[TextChunk]) -> tuple[str, list[int]]:
         pos += len(c.text) + 1
     # a leading newline keeps every lookbehind of CANDIDATE inside the string
     text = "\n" + "\n".join(c.text for c in chunks)
-    if not ANY_DIGIT_RUN.search(text):
+    if not RAW_QUICK.search(text):
         return "", starts  # no candidate possible: skip the (costly) width folding
     return text.translate(HALF_WIDTH), starts
 

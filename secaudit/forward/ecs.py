@@ -44,6 +44,7 @@ _KINDS: dict[str, tuple[str, str, str]] = {
     "connectivity": ("state", "network", "change"),
     "mail_scanned": ("event", "email", "info"),
     "selfcheck": ("state", "configuration", "info"),
+    "host_check": ("state", "configuration", "info"),
     "report_issued": ("event", "file", "creation"),
     "heartbeat": ("state", "host", "info"),
     "error": ("event", "host", "error"),
