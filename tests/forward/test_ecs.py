@@ -76,3 +76,10 @@ def test_ndjson_and_syslog_encoding(tmp_path: Path) -> None:
     assert m.group(2) == vio.ts
     assert f'seq="{vio.seq}"' in m.group(3) and f'id="{event_id(HOST, vio)}"' in m.group(3)
     assert json.loads(m.group(4)) == json.loads(line)
+
+
+def test_every_ledger_kind_has_an_ecs_mapping() -> None:
+    from secaudit.forward.ecs import _KINDS
+    from secaudit.ledger.chain import KINDS
+
+    assert sorted(KINDS - set(_KINDS)) == []
