@@ -80,6 +80,7 @@ def issue_report(
             "format": fmt.value,
             "period": model["period"],
             "ledger_range": model["ledger_range"],
+            "ledger_head": model["ledger_head"],
         },
     )
     return IssuedReport(path, minisig, digest, key.fingerprint, model)
