@@ -10,4 +10,14 @@ from secaudit.ledger.chain import GENESIS, KINDS, Event, canonical_json, event_h
 from secaudit.ledger.integrity import ChainState, recompute
 from secaudit.ledger.store import Ledger
 
-__all__ = ["GENESIS", "KINDS", "ChainState", "Event", "Ledger", "canonical_json", "event_hash", "now_iso", "recompute"]
+__all__ = [
+    "GENESIS",
+    "KINDS",
+    "ChainState",
+    "Event",
+    "Ledger",
+    "canonical_json",
+    "event_hash",
+    "now_iso",
+    "recompute",
+]

@@ -24,9 +24,7 @@ MAX_CHECKPOINTS = 200
 """Most earlier report heads a report carries (monthly reports: 16 years)."""
 
 
-def ledger_evidence(
-    ledger: Ledger, events: list[Event], first_seq: int
-) -> dict[str, Any]:
+def ledger_evidence(ledger: Ledger, events: list[Event], first_seq: int) -> dict[str, Any]:
     """The ledger fields of the report model for the run ``events`` starting at ``first_seq``."""
     last_seq = events[-1].seq if events else first_seq - 1
     heads = _earlier_heads(ledger)
@@ -62,7 +60,8 @@ def chain_violation(state: dict[str, Any]) -> dict[str, Any] | None:
         "channel": "local",
         "level": None,
         "basis": f"ledger verify: {state.get('problem')}",
-        "remedy": "保全本机账本文件（ledger.db）并报告保密员和总行；本报告所列证据不完整或已被改动。",
+        "remedy": "保全本机账本文件（ledger.db）并报告保密员和总行；"
+        "本报告所列证据不完整或已被改动。",
     }
 
 
