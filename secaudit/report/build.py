@@ -8,8 +8,8 @@ The report covers a contiguous run of ledger events ``first_seq..last_seq``; ``p
 chain's hash before the first event, ``last_hash`` after the last — both recomputed from the rows'
 content (``report/evidence.py``, which also adds the ledger head, checkpoints and integrity) — so
 consecutive reports of one host chain. By default a report starts right after the last issued
-report (``report_issued``), so the periodic reports cover the ledger without gaps. An empty range has ``last_seq = first_seq - 1`` and
-``last_hash = prev_hash``.
+report (``report_issued``), so the periodic reports cover the ledger without gaps. An empty range
+has ``last_seq = first_seq - 1`` and ``last_hash = prev_hash``.
 """
 
 from __future__ import annotations
