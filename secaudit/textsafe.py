@@ -59,3 +59,40 @@ def readable(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [readable(v) for v in value]
     return value
+
+
+# -- showing untrusted text (file names, members, mail subjects) --------------------------------
+
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+"""Characters that reorder what follows them (``正常文件\\u202excod.txt`` shows ``…txt.docx``)."""
+_HIDDEN = re.compile(
+    "[\x00-\x1f\x7f-\x9f" + BIDI_CONTROLS + "\u2028\u2029\ufeff]"
+)
+_HIDDEN_KEEP_LINES = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f" + BIDI_CONTROLS + "\u2028\u2029\ufeff]"
+)
+
+
+def _escape(m: re.Match[str]) -> str:
+    code = ord(m.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def shown(text: str, *, keep_lines: bool = False) -> str:
+    """``text`` with control characters (C0, DEL, C1), bidi controls and line/paragraph
+    separators written as visible escapes (``\\x1b``, ``\\u202e``), for a terminal or a page:
+    a file name can then neither drive the terminal (clear screen, window title, a forged line)
+    nor reorder what is shown after it. ``keep_lines`` keeps ``\\n`` and ``\\t`` (document text)."""
+    pattern = _HIDDEN_KEEP_LINES if keep_lines else _HIDDEN
+    return pattern.sub(_escape, readable_name(text))
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """A CSV cell Excel/WPS will not run as a formula: text starting with ``= + - @``, tab or CR
+    gets a leading apostrophe (OWASP's advice); other values are returned unchanged."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value

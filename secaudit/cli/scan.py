@@ -15,7 +15,7 @@ from secaudit.cli.common import config_of, policy_of
 from secaudit.cli.output import clip, table
 from secaudit.errors import UsageError
 from secaudit.model import Channel, HostRole, ScanContext, Severity
-from secaudit.textsafe import readable_name
+from secaudit.textsafe import readable_name, shown
 
 if TYPE_CHECKING:
     from secaudit.config import Config
@@ -188,11 +188,12 @@ def extract_command(
         }
         typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
         return
-    typer.echo(f"# {file}  format={ext.format}  chunks={len(ext.chunks)}  errors={len(ext.errors)}")
+    counts = f"chunks={len(ext.chunks)}  errors={len(ext.errors)}"
+    typer.echo(f"# {shown(str(file))}  format={ext.format}  {counts}")
     for c in ext.chunks:
         where = c.location.value + (f"[{c.key}]" if c.key else "") + f"#{c.index}"
         member = f" {c.member}" if c.member else ""
-        typer.echo(f"--- {where}{member}{' (OCR)' if c.ocr else ''}")
-        typer.echo(c.text)
+        typer.echo(shown(f"--- {where}{member}{' (OCR)' if c.ocr else ''}"))
+        typer.echo(shown(c.text, keep_lines=True))
     for e in ext.errors:
-        typer.echo(f"!!! {e.reason.value}{' ' + e.member if e.member else ''}: {e.detail}")
+        typer.echo(shown(f"!!! {e.reason.value}{' ' + e.member if e.member else ''}: {e.detail}"))
