@@ -30,6 +30,7 @@ from typing import Any
 from secaudit.errors import ChainError, LedgerError
 from secaudit.ledger.chain import GENESIS, KINDS, Event, canonical_json, event_hash, now_iso
 from secaudit.ledger.integrity import ChainState, recompute
+from secaudit.sensitive import masked
 from secaudit.textsafe import readable
 
 _SCHEMA = """
@@ -99,9 +100,10 @@ class Ledger:
                     "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1"
                 ).fetchone()
                 seq, prev = (row[0], row[1]) if row else (0, GENESIS)
-                for kind, data in items:
+                for kind, raw in items:
                     if kind not in KINDS:
                         raise LedgerError(f"unknown event kind {kind!r}")
+                    data = masked(raw)  # no full ID/card/mobile number is ever recorded
                     text = canonical_json(data)
                     try:
                         text.encode("utf-8")
