@@ -264,7 +264,8 @@ _TERM = re.compile(
 
 def short_period(raw: str) -> str:
     """A period as the evidence keeps it: a term or a date whole (``10年``,
-    ``解密时间:2028年1月1日``); free text — a decryption condition that runs into the document's words — cut to
+    ``解密时间:2028年1月1日``); free text — a decryption condition that runs into the document's
+    words — cut to
     :data:`MAX_FREE_PERIOD` characters with ``…``, so a finding never carries a sentence (or a
     number) copied from the document. Any number left in it is masked later
     (:func:`secaudit.sensitive.mask_text`)."""

@@ -3,7 +3,8 @@ cache, the scan JSON or the signed report — from marking periods, file names g
 member names, or anywhere else a worker's strings go.
 
 Files are crafted the way the review found the leaks (``机密★110101…``,
-``秘密★解密条件：客户110101…``, ``机密★ID110101…``, ``sfz110101….txt``); numbers are generated with valid check digits.
+``秘密★解密条件：客户110101…``, ``机密★ID110101…``, ``sfz110101….txt``); numbers are
+generated with valid check digits.
 """
 
 from __future__ import annotations
