@@ -275,6 +275,9 @@ class Medium:
     """The host role the register assigns to it (``classified`` for 涉密专用 media)."""
     seen_roles: frozenset[str] = frozenset()
     """Host roles this medium is known to have been used on (ledger history + register)."""
+    unverified: str = ""
+    """Label of the register entry this medium matches by filesystem UUID only (未验证介质): a
+    UUID can be copied onto any stick with ``mkfs -U``, so it is judged as not registered."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -290,6 +293,7 @@ class Medium:
             "registered": self.registered,
             "registered_role": self.registered_role,
             "seen_roles": sorted(self.seen_roles),
+            "unverified": self.unverified,
         }
 
 

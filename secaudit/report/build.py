@@ -40,6 +40,7 @@ _DEFAULTS: dict[str, dict[str, Any]] = {
         **dict.fromkeys(
             ("vendor", "model", "label", "mountpoint", "serial", "fs_uuid", "registered_role")
         ),
+        "unverified": "",
     },
     "media": {"medium": {}, "host_role": None},
     "media_seen": dict.fromkeys(

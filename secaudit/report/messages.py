@@ -50,6 +50,8 @@ ZH: dict[str, str] = {
     "device": "设备",
     "serial": "序列号",
     "registered": "已登记",
+    "unverified_medium": "未验证介质：仅文件系统UUID与登记的“{label}”相符（序列号不符），"
+    "按未登记处理",
     "first_seen": "首次出现",
     "last_seen": "最近出现",
     "source": "来源",
@@ -164,6 +166,8 @@ EN: dict[str, str] = {
     "device": "Device",
     "serial": "Serial",
     "registered": "Registered",
+    "unverified_medium": "UNVERIFIED medium: only the filesystem UUID matches the registered "
+    "“{label}” (serial differs); judged as not registered",
     "first_seen": "First seen",
     "last_seen": "Last seen",
     "source": "Source",
