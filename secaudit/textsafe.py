@@ -7,6 +7,9 @@ break the output. :func:`readable_name` shows it as people read it — each path
 else as GB18030 when that gives Chinese text (``机密★10年.txt``), else with ``\\xNN`` escapes for
 the undecodable bytes — and :func:`readable` applies that to every string of a JSON-like value.
 Paths used to open files keep their original form; only what is shown and recorded changes.
+
+:func:`shown` writes control and bidi characters of untrusted text as visible escapes (for the
+terminal and the HTML report); :func:`csv_cell` keeps a CSV cell from starting a formula.
 """
 
 from __future__ import annotations
