@@ -203,6 +203,8 @@ class FileResult:
     def masked(self) -> FileResult:
         """This result as it may leave a worker: every finding, error and member name masked
         (the path stays as it is: it names the file to open; outputs mask it when written)."""
+        if not (self.findings or self.errors or self.members):
+            return self  # most files: nothing to mask
         return FileResult(
             self.path,
             self.size,
