@@ -9,6 +9,7 @@ import typer
 from secaudit.cli.common import config_of
 from secaudit.errors import SecauditError, UsageError
 from secaudit.report import ReportFormat
+from secaudit.textsafe import shown
 
 
 def register(app: typer.Typer) -> None:
@@ -113,14 +114,14 @@ def verify_command(
         except (OSError, SecauditError) as exc:
             failed += 1
             msg = exc.diagnostics() if isinstance(exc, SecauditError) else str(exc)
-            typer.echo(f"FAIL {f}: {msg}")
+            typer.echo(shown(f"FAIL {f}: {msg}"))
             continue
         verified.append((str(f), model))
-        typer.echo(f"OK   {f}: key {fp}, {describe(model)}")
+        typer.echo(shown(f"OK   {f}: key {fp}, {describe(model)}"))  # names from a report
     problems = [g.describe() for g in chain_gaps(verified)]
     problems += [b.describe() for b in chain_breaks(verified)]
     for line in problems:
-        typer.echo(f"GAP  {line}")
+        typer.echo(shown(f"GAP  {line}"))
     if failed or problems:
         raise typer.Exit(1)
 

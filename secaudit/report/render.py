@@ -74,9 +74,10 @@ def chart_bars(counts: dict[str, int], t: Any, width: int = 300) -> list[dict[st
 
 def _visible(value: Any) -> Any:
     """Every value the templates print: control and bidi characters in names shown as visible
-    escapes (``正常文件\u202excod.txt``), so a name cannot reorder the page (then autoescaped)."""
+    escapes (``正常文件\\u202excod.txt``), so a name cannot reorder the page (then autoescaped).
+    Line breaks and tabs stay: in HTML they are only white space (a policy's multi-line basis)."""
     if isinstance(value, str) and not isinstance(value, Markup):
-        return shown(value)
+        return shown(value, keep_lines=True)
     return value
 
 
