@@ -99,3 +99,20 @@ def test_csv_cells_cannot_start_a_formula(stick: Path, tmp_path: Path, capsys) -
     assert len(members) >= 3, rows
     assert all(not c.startswith(("=", "+", "-", "@", "\t", "\r")) for c in cells)
     assert any(m.startswith("'=HYPERLINK(") for m in members)
+
+
+def test_status_lines_show_names_as_escapes() -> None:
+    from secaudit.cli.agent import status_lines
+
+    lines = status_lines(
+        {
+            "pid": 1,
+            "hostname": "pc\x1b]0;x\x07",
+            "media": [{"mountpoint": "/media/u/" + RLO_NAME, "label": "\x1b[2J"}],
+            "roots": ["/home/u/" + ESC_NAME],
+            "mail_stores": [],
+        }
+    )
+    text = "\n".join(lines)
+    assert "\x1b" not in text and "\u202e" not in text and "\x07" not in text
+    assert "\\u202e" in text and "\\x1b]0;pwned\\x07" in text
