@@ -17,7 +17,7 @@ def build_detectors(vocabulary: Vocabulary | None = None) -> tuple[Detector, ...
     return (MarkingDetector(vocabulary or Vocabulary.default()), InfoTypeDetector())
 
 
-DETECTOR_VERSIONS = (("marking", "5"), ("info_type", "4"))
+DETECTOR_VERSIONS = (("marking", "6"), ("info_type", "4"))
 """Ids and versions of :func:`build_detectors`' detectors, known without importing them (a
 rescan served from the cache never compiles a pattern); a test keeps it equal to the classes'."""
 
