@@ -114,6 +114,20 @@ def _storable(path: str) -> bool:
     return True
 
 
+_MASKED_KEYS = 1
+"""``PRAGMA user_version`` from which rows are keyed by masked paths (issue 12 #9)."""
+
+
+def _forget_unmasked(db: sqlite3.Connection) -> None:
+    """A cache written before paths were masked may hold full ID numbers in its keys and
+    results: it is emptied once (it is only a cache)."""
+    if db.execute("PRAGMA user_version").fetchone()[0] < _MASKED_KEYS:
+        db.execute("PRAGMA secure_delete = ON")  # overwrite the freed pages, not only unlink
+        with db:
+            db.execute("DELETE FROM files")
+        db.execute(f"PRAGMA user_version = {_MASKED_KEYS}")
+
+
 class ScanCache:
     def __init__(self, path: Path, version_key: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -125,6 +139,7 @@ class ScanCache:
             "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, "
             "mtime_ns INTEGER, inode INTEGER, version TEXT, result TEXT)"
         )
+        _forget_unmasked(self._db)
         self._pending: list[tuple[Any, ...]] = []
         self._rows: dict[str, tuple[Any, ...]] = {}
         self._covered: tuple[str, ...] = ()

@@ -75,3 +75,25 @@ def test_no_full_number_in_ledger_cache_scan_json_or_report(
         assert _leaks(path.read_bytes()) == [], path
     assert _leaks(table.encode()) == []
     assert f"sfz{ID4[:4]}" in out.read_text(encoding="utf-8")  # the name is still recognisable
+
+
+def test_an_old_cache_with_full_numbers_is_emptied(tmp_path: Path) -> None:
+    import sqlite3
+
+    from secaudit.scan.cache import ScanCache
+
+    path = tmp_path / "scan-cache.db"
+    db = sqlite3.connect(path)
+    db.execute(
+        "CREATE TABLE files (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, "
+        "inode INTEGER, version TEXT, result TEXT)"
+    )
+    db.execute("INSERT INTO files VALUES (?,1,1,1,'v','C|1|x|txt')", (f"/u/sfz{ID1}.txt",))
+    db.commit()
+    db.close()
+    ScanCache(path, "v").close()
+    for f in tmp_path.iterdir():  # the database, its WAL and shared memory
+        assert ID1 not in f.read_bytes().decode("utf-8", "replace"), f
+    db = sqlite3.connect(path)
+    assert db.execute("SELECT count(*) FROM files").fetchone()[0] == 0
+    db.close()
