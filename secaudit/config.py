@@ -11,6 +11,7 @@ user dirs (``~/.config/secaudit``, ``~/.local/share/secaudit``).
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from dataclasses import dataclass, field, fields, replace
@@ -207,6 +208,39 @@ class Config:
         return self.host.name or os.uname().nodename  # gethostname(2) on Linux
 
 
+RANGES: dict[str, tuple[float, float]] = {
+    "scan.workers": (0, 256),
+    "scan.max_file_size_mb": (1, 1 << 20),
+    "scan.max_container_mb": (1, 1 << 20),
+    "scan.max_member_size_mb": (1, 1 << 20),
+    "scan.max_depth": (0, 64),
+    "scan.max_members": (1, 10_000_000),
+    "scan.max_ratio": (1.0, 100_000.0),
+    "scan.file_timeout": (0.1, 86_400.0),
+    "scan.ocr_max_pages": (0, 10_000),
+    "scan.ocr_min_pixels": (0, 1_000_000_000),
+    "agent.scan_interval": (10.0, 366 * 86_400.0),
+    "agent.media_poll_interval": (0.1, 3_600.0),
+    "agent.workers": (1, 256),
+    "agent.nice": (0, 19),
+    "agent.queue_size": (1, 10_000_000),
+    "agent.selfcheck_interval_days": (0.0, 3_660.0),
+    "connectivity.probe_timeout": (0.05, 60.0),
+    "connectivity.interval": (1.0, 86_400.0),
+}
+"""Allowed range (inclusive) of every number in the config: a value outside it (``workers = -3``
+spins forever, ``file_timeout = 1e308`` overflows a timer, ``nan`` compares false) is an error."""
+
+
+def _check_range(name: str, value: object) -> None:
+    bounds = RANGES.get(name)
+    if bounds is None or isinstance(value, bool) or not isinstance(value, int | float):
+        return
+    low, high = bounds
+    if not math.isfinite(value) or not low <= value <= high:
+        raise ValueError(f"must be between {low:g} and {high:g}")
+
+
 def _coerce(section: str, cls: type, raw: dict[str, Any], where: str) -> Any:
     known = {f.name: f for f in fields(cls)}
     kwargs: dict[str, Any] = {}
@@ -233,6 +267,7 @@ def _coerce(section: str, cls: type, raw: dict[str, Any], where: str) -> Any:
                     raise TypeError("expected an integer")
             elif isinstance(default, str) and not isinstance(value, str):
                 raise TypeError("expected a string")
+            _check_range(f"{section}.{key}", value)
         except (TypeError, ValueError) as exc:
             raise ConfigError(f"{where}: [{section}].{key} = {value!r}: {exc}") from exc
         kwargs[key] = value

@@ -8,6 +8,7 @@ import typer
 
 from secaudit.cli.common import State, config_of
 from secaudit.config import load_config
+from secaudit.textsafe import shown
 
 
 def _fmt_uptime(seconds: float) -> str:
@@ -50,7 +51,7 @@ def status_lines(status: dict) -> list[str]:
     rows.append(("最近事件 last events",
                  ", ".join(f"#{e['seq']} {e['kind']}" for e in last[-6:]) or "-"))
     width = max(len(k) for k, _ in rows)
-    return [f"{k.ljust(width)}  {v}" for k, v in rows]
+    return [f"{k.ljust(width)}  {shown(v)}" for k, v in rows]  # names from media and roots
 
 
 def register(app: typer.Typer) -> None:

@@ -246,6 +246,7 @@ class Scanner:
             name = readable_name(os.path.basename(result.path))
             name_chunk = TextChunk(text=name, location=Location.FILENAME)
             result = replace(result, findings=tuple(detect([name_chunk], self.detectors)))
+        result = result.masked()  # issue 12 #9: no full ID/card number past this point
         if self._cache and inode is not None:
             self._cache.put(result, inode)
         run.results.append(result)

@@ -121,9 +121,13 @@ def test_resigned_with_foreign_key_fails(
         verify_report(forged, trusted(key))
 
 
-def test_body_cannot_contain_a_second_trailer(key: SigningKey) -> None:
-    with pytest.raises(SignatureError):
-        sign_report(b"<!-- secaudit-signature v=1 -->\n", key)
+def test_only_the_last_line_is_a_trailer(key: SigningKey) -> None:
+    """Text in the body that looks like a trailer is signed data, never read as a signature."""
+    inner = sign_report(b"<p>inner</p>\n", key)  # a whole well-formed trailer line inside
+    signed = sign_report(b"<p>secaudit-signature</p>\n" + inner, key)
+    assert verify_report(signed, trusted(key)) == key.fingerprint
+    body, _ = split_signed(signed)
+    assert body.endswith(inner)
 
 
 def test_embedded_data_is_the_report_model(signed: bytes) -> None:
