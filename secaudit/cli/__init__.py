@@ -13,7 +13,7 @@ import sys
 import typer
 
 from secaudit import __version__
-from secaudit.cli import agent, ledger, policy, report, scan
+from secaudit.cli import agent, hq, ledger, policy, report, scan
 from secaudit.cli.common import State
 from secaudit.errors import SecauditError
 
@@ -53,7 +53,7 @@ def _global(
     ctx.obj = _state
 
 
-for _module in (scan, policy, ledger, agent, report):
+for _module in (scan, policy, ledger, agent, report, hq):
     _module.register(app)
 
 

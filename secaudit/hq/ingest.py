@@ -1,0 +1,284 @@
+"""Ingest branch reports: verify each, store it once, or keep it in quarantine with the reason.
+
+For every report (see ``inputs`` for where they come from), in order:
+
+1. the same file (sha256) already stored or quarantined → ``duplicate``, nothing changes (one
+   refused for ``unknown_key`` is tried again: its key may be enrolled by now);
+2. no signature trailer → ``unsigned``; a damaged trailer → ``tampered``;
+3. the signing key is not enrolled → ``unknown_key``;
+4. the signature does not verify (``secaudit.report.verify``) → ``tampered``;
+5. no readable ``secaudit.report/1|2`` data → ``malformed``;
+6. the host or branch the report names is not the key's → ``wrong_host`` (a PC's report re-signed
+   with another PC's key, or a key moved to another PC);
+7. signed with a key retired before the report was made → ``retired_key``;
+8. a non-empty ledger range overlapping an accepted report of the same host and key →
+   ``conflicting_range`` (two different reports for the same evidence; the first one stays);
+9. otherwise accepted: its rows (violations, media, documents) go into the store.
+
+Nothing is dropped: a refused report is kept (compressed) in ``quarantine`` with its reason.
+Chains between a host's reports (gaps, overlaps) are judged at roll-up time, so reports may
+arrive in any order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import zlib
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from secaudit.errors import SignatureError
+from secaudit.hq.inputs import Item, Skipped
+from secaudit.hq.registry import keys_by_fingerprint
+from secaudit.hq.store import Store
+from secaudit.ledger import now_iso
+from secaudit.report.sign import split_signed
+from secaudit.report.verify import embedded_data, verify_report
+
+REASONS = (
+    "tampered",
+    "unknown_key",
+    "wrong_host",
+    "conflicting_range",
+    "retired_key",
+    "unsigned",
+    "malformed",
+)
+RETRIED = frozenset({"unknown_key"})
+BATCH = 200
+
+
+@dataclass(frozen=True)
+class Outcome:
+    source: str
+    status: str
+    """``accepted``, ``duplicate``, ``quarantined`` or ``skipped``."""
+    reason: str = ""
+    detail: str = ""
+    branch: str = ""
+    host: str = ""
+
+
+class _Refused(Exception):
+    def __init__(self, reason: str, detail: str, conflicts_with: int | None = None) -> None:
+        super().__init__(detail)
+        self.reason, self.detail, self.conflicts_with = reason, detail, conflicts_with
+
+
+def ingest(store: Store, items: Iterable[Item | Skipped]) -> Iterator[Outcome]:
+    """Ingest every item; one outcome per item. Commits every ``BATCH`` reports."""
+    keys = keys_by_fingerprint(store)
+    db = store.db
+    pending = 0
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        for item in items:
+            if isinstance(item, Skipped):
+                yield Outcome(item.source, "skipped", detail=item.reason)
+                continue
+            yield _one(db, keys, item)
+            pending += 1
+            if pending >= BATCH:
+                db.execute("COMMIT")
+                db.execute("BEGIN IMMEDIATE")
+                pending = 0
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def _one(db: sqlite3.Connection, keys: Mapping[str, Any], item: Item) -> Outcome:
+    digest = hashlib.sha256(item.data).hexdigest()
+    if _seen(db, digest):
+        return Outcome(item.source, "duplicate")
+    model: dict[str, Any] | None = None
+    fp = ""
+    try:
+        fp = _signer(item.data)
+        model = _checked(item.data, fp, keys)
+        mid = _mid(model)
+        _check_range(db, model, fp)
+    except _Refused as refused:
+        return _quarantine(db, item, digest, fp, model, refused)
+    _store(db, item, digest, fp, model, mid)
+    host = model["host"]
+    return Outcome(item.source, "accepted", branch=str(host["branch"]), host=str(host["hostname"]))
+
+
+def _seen(db: sqlite3.Connection, digest: str) -> bool:
+    """Stored or quarantined already; a report refused for a key not enrolled then is tried
+    again (its key may have been enrolled since)."""
+    if db.execute("SELECT 1 FROM reports WHERE sha256 = ?", (digest,)).fetchone():
+        return True
+    row = db.execute("SELECT reason FROM quarantine WHERE sha256 = ?", (digest,)).fetchone()
+    if row and row[0] in RETRIED:
+        db.execute("DELETE FROM quarantine WHERE sha256 = ?", (digest,))
+        return False
+    return row is not None
+
+
+def _signer(data: bytes) -> str:
+    try:
+        return split_signed(data)[1].fingerprint
+    except SignatureError as exc:
+        if b"secaudit-signature" in data[-400:]:
+            raise _Refused("tampered", exc.diagnostics()) from exc
+        raise _Refused("unsigned", exc.diagnostics()) from exc
+
+
+def _checked(data: bytes, fp: str, keys: Mapping[str, Any]) -> dict[str, Any]:
+    if fp not in keys:
+        raise _Refused("unknown_key", f"signed by key {fp}, which is not enrolled")
+    public, branch, host, retired = keys[fp]
+    try:
+        verify_report(data, {fp: public})
+    except SignatureError as exc:
+        raise _Refused("tampered", exc.diagnostics()) from exc
+    try:
+        model = embedded_data(data)
+    except SignatureError as exc:
+        raise _Refused("malformed", exc.diagnostics()) from exc
+    if not str(model.get("schema", "")).startswith("secaudit.report/"):
+        raise _Refused("malformed", f"not a branch report: {model.get('schema')}")
+    named = model.get("host") if isinstance(model.get("host"), dict) else {}
+    claimed = (str(named.get("branch") or ""), str(named.get("hostname") or ""))
+    if claimed != (branch, host):
+        raise _Refused(
+            "wrong_host",
+            f"report names host {claimed[1]} of branch {claimed[0] or '?'} but is signed by "
+            f"the key of host {host} of branch {branch}",
+        )
+    if retired and str(model.get("generated") or "") >= retired:
+        raise _Refused("retired_key", f"key {fp} was replaced on {retired}")
+    return model
+
+
+def _mid(model: Mapping[str, Any]) -> float:
+    period = model.get("period") or {}
+    try:
+        since = datetime.fromisoformat(str(period["since"])).timestamp()
+        until = datetime.fromisoformat(str(period["until"])).timestamp()
+        rng = model["ledger_range"]
+        int(rng["first_seq"]), int(rng["last_seq"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise _Refused("malformed", f"report period or ledger range unreadable: {exc}") from exc
+    return (since + until) / 2
+
+
+def _check_range(db: sqlite3.Connection, model: Mapping[str, Any], fp: str) -> None:
+    rng = model["ledger_range"]
+    first, last = int(rng["first_seq"]), int(rng["last_seq"])
+    if last < first:
+        return
+    row = db.execute(
+        "SELECT id, first_seq, last_seq, source FROM reports WHERE fingerprint = ? "
+        "AND last_seq >= first_seq AND first_seq <= ? AND last_seq >= ? LIMIT 1",
+        (fp, last, first),
+    ).fetchone()
+    if row:
+        raise _Refused(
+            "conflicting_range",
+            f"ledger seq {first}–{last} overlaps seq {row[1]}–{row[2]} of an accepted report "
+            f"({row[3]})",
+            conflicts_with=int(row[0]),
+        )
+
+
+def _store(
+    db: sqlite3.Connection,
+    item: Item,
+    digest: str,
+    fp: str,
+    model: dict[str, Any],
+    mid: float,
+) -> None:
+    rng, period = model["ledger_range"], model["period"]
+    selfcheck = model.get("selfcheck") or {}
+    cur = db.execute(
+        "INSERT INTO reports(sha256, fingerprint, branch, host, role, schema, generated, since,"
+        " until, mid, first_seq, last_seq, prev_hash, last_hash, score, verdict, violations,"
+        " source, ingested, body) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        (
+            digest, fp, model["host"]["branch"], model["host"]["hostname"],
+            model["host"].get("role"), model["schema"], model.get("generated"),
+            period.get("since"), period.get("until"), mid,
+            int(rng["first_seq"]), int(rng["last_seq"]), rng.get("prev_hash"),
+            rng.get("last_hash"), selfcheck.get("score"), selfcheck.get("verdict"),
+            len(model.get("violations") or []), item.source, now_iso(),
+            zlib.compress(item.data, 6),
+        ),
+    )  # fmt: skip
+    rid = cur.lastrowid
+    db.executemany(
+        "INSERT INTO violations VALUES (?,?,?,?,?,?,?,?,?)",
+        [
+            (rid, v.get("rule"), v.get("severity"), v.get("channel"), v.get("level"),
+             v.get("path"), v.get("member"), v.get("title"), v.get("ts"))
+            for v in _rows(model, "violations")
+        ],
+    )  # fmt: skip
+    db.executemany("INSERT INTO media VALUES (?,?,?,?,?,?,?,?,?)", _media_rows(rid, model))
+    db.executemany(
+        "INSERT INTO documents VALUES (?,?,?,?,?)",
+        [
+            (rid, f["sha256"], f.get("classification"), f.get("path"), f.get("ts"))
+            for f in _rows(model, "findings")
+            if f.get("sha256")
+        ],
+    )
+
+
+def _media_rows(rid: int | None, model: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+    rows = []
+    for m in _rows(model, "media"):
+        med = m.get("medium") if isinstance(m.get("medium"), dict) else {}
+        if med.get("serial") or med.get("fs_uuid"):
+            rows.append(
+                (rid, med.get("serial") or None, med.get("fs_uuid") or None, med.get("vendor"),
+                 med.get("model"), med.get("label"), med.get("registered_role"),
+                 m.get("event"), m.get("ts"))
+            )  # fmt: skip
+    rows.extend(
+        (rid, u["serial"], None, u.get("vendor"), u.get("product"), None, None, "history",
+         u.get("last_seen") or u.get("first_seen"))
+        for u in _rows(model, "usb_history")
+        if u.get("serial")
+    )  # fmt: skip
+    return rows
+
+
+def _rows(model: Mapping[str, Any], section: str) -> list[dict[str, Any]]:
+    rows = model.get(section)
+    return [r for r in rows if isinstance(r, dict)] if isinstance(rows, list) else []
+
+
+def _quarantine(
+    db: sqlite3.Connection,
+    item: Item,
+    digest: str,
+    fp: str,
+    model: dict[str, Any] | None,
+    refused: _Refused,
+) -> Outcome:
+    if model is None:  # the data of a refused report still says who it claims to be
+        try:
+            model = embedded_data(item.data)
+        except SignatureError:
+            model = {}
+    host = model.get("host") if isinstance(model.get("host"), dict) else {}
+    branch, name = str(host.get("branch") or ""), str(host.get("hostname") or "")
+    try:
+        mid: float | None = _mid(model)
+    except _Refused:
+        mid = None
+    db.execute(
+        "INSERT INTO quarantine(sha256, source, reason, detail, fingerprint, branch, host, mid,"
+        " ingested, body, conflicts_with) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        (digest, item.source, refused.reason, refused.detail, fp or None, branch, name, mid,
+         now_iso(), zlib.compress(item.data, 6), refused.conflicts_with),
+    )  # fmt: skip
+    return Outcome(item.source, "quarantined", refused.reason, refused.detail, branch, name)
