@@ -152,9 +152,18 @@ def _checked(data: bytes, fp: str, keys: Mapping[str, Any]) -> dict[str, Any]:
             f"report names host {claimed[1]} of branch {claimed[0] or '?'} but is signed by "
             f"the key of host {host} of branch {branch}",
         )
-    if retired and str(model.get("generated") or "") >= retired:
+    if retired and _after(model.get("generated"), retired):
         raise _Refused("retired_key", f"key {fp} was replaced on {retired}")
     return model
+
+
+def _after(generated: Any, retired: str) -> bool:
+    """The report was made at or after the key's retirement (unreadable time: after)."""
+    try:
+        made = datetime.fromisoformat(str(generated)).timestamp()
+    except ValueError:
+        return True
+    return made >= datetime.fromisoformat(retired).timestamp()
 
 
 def _mid(model: Mapping[str, Any]) -> float:

@@ -221,7 +221,7 @@ def _mail(root: Path, pcs: dict[str, Pc], outsider: Pc, unknown: Path) -> Fleet:
 def roster_csv(fleet: Fleet, path: Path) -> Path:
     """The roster as Excel saves it on Chinese Windows: GBK, CRLF; keys given three ways."""
     keys = path.parent / "keys"
-    keys.mkdir(exist_ok=True)
+    keys.mkdir(parents=True, exist_ok=True)
     names = {"0101": "城关支行", "0202": "东街分理处"}
     roles = {"internet": "互联网", "classified": "涉密", "intranet": "内网"}
     lines = ["网点编号,网点名称,计算机名,类别,公钥"]
