@@ -38,8 +38,8 @@ def test_folder_zip_and_nested_zip(tmp_path: Path) -> None:
 
 
 def test_zip_traversal_and_absolute_names_are_refused(tmp_path: Path) -> None:
-    z = _zip(tmp_path / "evil.zip",
-             {"../../etc/x.html": b"X", "/abs.html": b"Y", "C:/w.html": b"Z", "ok.html": b"O"})  # fmt: skip
+    names = {"../../etc/x.html": b"X", "/abs.html": b"Y", "C:/w.html": b"Z", "ok.html": b"O"}
+    z = _zip(tmp_path / "evil.zip", names)
     got = list(read_inputs([z]))
     assert [i.data for i in got if isinstance(i, Item)] == [b"O"]
     reasons = [s.reason for s in got if isinstance(s, Skipped)]
