@@ -118,3 +118,21 @@ def test_out_of_order_ingest_gives_the_same_chain(fleet: Fleet, tmp_path: Path) 
         window = between("2026-09-01", "2027-01-01")
         select_window(store.db, "win", window)
         assert _gaps(store.db, window) == []
+
+
+def test_reports_of_schema_1_are_still_read(fleet: Fleet, tmp_path: Path) -> None:
+    from secaudit.report.keys import load_signing_key
+    from secaudit.report.sign import sign_report, split_signed
+
+    pc = fleet.pcs["东街-PC11"]
+    body, _ = split_signed(pc.reports["2026-10"].read_bytes())
+    assert body.count(b'"schema": "secaudit.report/2"') == 1
+    old = body.replace(b'"schema": "secaudit.report/2"', b'"schema": "secaudit.report/1"')
+    path = tmp_path / "v1.html"
+    path.write_bytes(sign_report(old, load_signing_key(pc.keys, passphrase=None)))
+    with Store(tmp_path / "hq.db") as store:
+        enroll(store, pc.keys / "secaudit.pub", branch="0202", host="东街-PC11", role="internet")
+        (o,) = list(ingest(store, read_inputs([path])))
+        schema = store.db.execute("SELECT schema FROM reports").fetchone()[0]
+    assert o.status == "accepted" and schema == "secaudit.report/1"
+    assert main(["verify", str(path), "--pubkey", str(pc.keys / "secaudit.pub")]) == 0
