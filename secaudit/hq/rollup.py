@@ -40,6 +40,7 @@ def select_window(db: sqlite3.Connection, name: str, window: Window) -> None:
         window.span,
     )
     db.execute(f"CREATE INDEX temp.{name}_id ON {name}(id)")
+    db.execute(f"CREATE INDEX temp.{name}_host ON {name}(branch, host, mid)")
 
 
 def build_rollup(store: Store, window: Window, *, issuer: dict[str, str]) -> dict[str, Any]:

@@ -61,10 +61,13 @@ CREATE TABLE quarantine(
     body BLOB);
 """
 
-# v2: a conflicting report names the accepted one it collides with; quarantine by period.
+# v2: a conflicting report names the accepted one it collides with; quarantine by period;
+# a key's reports by ledger range (the overlap check of every ingest); documents by digest.
 _V2 = """
 ALTER TABLE quarantine ADD COLUMN conflicts_with INTEGER;
 CREATE INDEX quarantine_mid ON quarantine(mid);
+CREATE INDEX reports_key_range ON reports(fingerprint, first_seq);
+CREATE INDEX documents_digest ON documents(sha256);
 """
 
 MIGRATIONS: tuple[tuple[int, str], ...] = ((1, _V1), (2, _V2))
