@@ -27,9 +27,9 @@ from reportlab.lib.pagesizes import A4  # noqa: E402
 from reportlab.lib.utils import ImageReader  # noqa: E402
 from reportlab.pdfgen import canvas  # noqa: E402
 
-import secaudit.extract.pdf_ocr as pdf_ocr  # noqa: E402
-from secaudit.extract.base import Limits  # noqa: E402
+import secaudit.extract.pdf.pdf_ocr as pdf_ocr  # noqa: E402
 from secaudit.extract.registry import extract_bytes  # noqa: E402
+from secaudit.limits import Limits  # noqa: E402
 from tests.corpus.numbers import resident_id  # noqa: E402
 
 BODY = (

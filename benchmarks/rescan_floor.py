@@ -39,9 +39,9 @@ app = typer.Typer(add_completion=False)
 
 @app.command()
 def scan(paths: list[str], home: str = typer.Option(...), output: str = os.devnull) -> None:
-    from secaudit.cache import decode_result
+    from secaudit.scan.cache import decode_result
     from secaudit.config import load_config
-    from secaudit.walk import WalkEntry, walk
+    from secaudit.scan.walk import WalkEntry, walk
 
     load_config(home)
     db = sqlite3.connect(os.path.join(home, "cache", "scan-cache.db"))

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from secaudit.errors import ConfigError
-from secaudit.extract.base import Limits, MiB
+from secaudit.limits import Limits, MiB
 from secaudit.model import HostRole
 
 

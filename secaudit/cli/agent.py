@@ -62,7 +62,8 @@ def register(app: typer.Typer) -> None:
         once: bool = typer.Option(False, "--once", help="One pass over every source, then exit."),
     ) -> None:
         """Run the agent in the foreground (守护进程): media, connectivity, mail, roots."""
-        from secaudit.agent import Agent
+        from secaudit.agent.daemon import Agent
+        from secaudit.selfcheck.schedule import register as schedule_selfcheck
 
         state: State = ctx.obj or State()
         config = config_of(ctx)
@@ -71,7 +72,7 @@ def register(app: typer.Typer) -> None:
         logging.basicConfig(level=logging.DEBUG if state.verbose else logging.WARNING,
                             format="secaudit-agent: %(levelname)s %(name)s: %(message)s")
         agent = Agent(config, loader=lambda: load_config(state.home, state.config_path),
-                      once=once)
+                      once=once, hooks=[schedule_selfcheck])
         raise typer.Exit(agent.run())
 
     @app.command("status")
@@ -80,7 +81,7 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print the status as JSON."),
     ) -> None:
         """Whether the agent runs, uptime, queue, media, roots, connectivity, ledger head."""
-        from secaudit.agent import read_status
+        from secaudit.agent.status import read_status
 
         config = config_of(ctx)
         status = read_status(config.home)

@@ -120,7 +120,7 @@ def selfcheck_command(
     lang: str = typer.Option(None, "--lang", help="zh | en"),
 ) -> None:
     """定期保密自查 — run the self-inspection and issue a signed report."""
-    from secaudit.selfcheck import run_selfcheck
+    from secaudit.selfcheck.run import run_selfcheck
 
     if answers and interactive:
         raise UsageError("use either --answers or --interactive")

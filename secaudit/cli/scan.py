@@ -52,7 +52,7 @@ def scan_command(
 ) -> None:
     """扫描文件和文件夹 — scan files and folders for markings and sensitive data."""
     from secaudit.ledger import Ledger
-    from secaudit.scan import Scanner
+    from secaudit.scan.scanner import Scanner
 
     config = _without_ocr(config_of(ctx)) if no_ocr else config_of(ctx)
     policy = policy_of(config)

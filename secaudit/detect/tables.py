@@ -22,15 +22,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from secaudit.extract.base import cell_text
 from secaudit.model import TextChunk
 
 MAX_NESTED = 256
 """Chunks of nested tables/text boxes allowed between the cells of one row."""
 
-
-def cell_text(text: str) -> str:
-    """A cell's text as it stands in a row line."""
-    return text.replace("\t", " ").replace("\n", " ")
 
 
 def split_rows(chunks: Sequence[TextChunk]) -> tuple[list[TextChunk], list[TextChunk]]:

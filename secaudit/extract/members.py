@@ -13,7 +13,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from secaudit.extract.base import ExtractContext, MiB
+from secaudit.extract.base import ExtractContext
+from secaudit.limits import MiB
 from secaudit.model import ErrorReason, Location, TextChunk
 from secaudit.textsafe import utf8_or_chinese
 

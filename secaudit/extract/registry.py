@@ -12,47 +12,48 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from secaudit.errors import ExtractionError, LimitError
-from secaudit.extract.base import ExtractContext, Limits
+from secaudit.extract.base import ExtractContext
 from secaudit.extract.sniff import forget_zip, sniff
+from secaudit.limits import Limits
 from secaudit.model import ErrorReason, ExtractError, Location, TextChunk
 
 Extractor = Callable[[bytes, ExtractContext], Iterator[TextChunk]]
 
 EXTRACTORS: dict[str, str] = {
-    "text": "text:extract_text",
-    "html": "html:extract_html",
-    "rtf": "rtf:extract_rtf",
-    "docx": "ooxml:extract_ooxml",
-    "xlsx": "ooxml:extract_ooxml",
-    "pptx": "ooxml:extract_ooxml",
-    "doc": "ole:extract_doc",
-    "wps": "ole:extract_doc",
-    "xls": "ole:extract_xls",
-    "et": "ole:extract_xls",
-    "ppt": "ole:extract_ppt",
-    "dps": "ole:extract_ppt",
-    "ole": "ole:extract_ole_other",
-    "ooxml_encrypted": "ole:extract_encrypted_ooxml",
-    "pdf": "pdf:extract_pdf",
-    "ofd": "ofd:extract_ofd",
-    "odf": "odf:extract_odf",
-    "fodf": "odf:extract_flat_odf",
-    "xps": "xps:extract_xps",
-    "eml": "mail:extract_eml",
-    "mht": "mail:extract_eml",
-    "mbox": "mail:extract_mbox",
-    "msg": "mail:extract_msg",
-    "tnef": "tnef:extract_tnef",
-    "zip": "archive:extract_zip",
-    "tar": "archive_stream:extract_tar",
-    "gz": "archive_stream:extract_gz",
-    "7z": "archive:extract_7z",
-    "rar": "archive:extract_rar",
-    "iso": "archive:extract_iso",
-    "opaque": "media:extract_opaque",
-    "image": "media:extract_image",
-    "binary": "media:extract_binary",
-    "empty": "media:extract_empty",
+    "text": "text.text:extract_text",
+    "html": "text.html:extract_html",
+    "rtf": "office.rtf:extract_rtf",
+    "docx": "office.ooxml:extract_ooxml",
+    "xlsx": "office.ooxml:extract_ooxml",
+    "pptx": "office.ooxml:extract_ooxml",
+    "doc": "office.ole:extract_doc",
+    "wps": "office.ole:extract_doc",
+    "xls": "office.ole:extract_xls",
+    "et": "office.ole:extract_xls",
+    "ppt": "office.ole:extract_ppt",
+    "dps": "office.ole:extract_ppt",
+    "ole": "office.ole:extract_ole_other",
+    "ooxml_encrypted": "office.ole:extract_encrypted_ooxml",
+    "pdf": "pdf.pdf:extract_pdf",
+    "ofd": "pdf.ofd:extract_ofd",
+    "odf": "office.odf:extract_odf",
+    "fodf": "office.odf:extract_flat_odf",
+    "xps": "pdf.xps:extract_xps",
+    "eml": "mail.mail:extract_eml",
+    "mht": "mail.mail:extract_eml",
+    "mbox": "mail.mail:extract_mbox",
+    "msg": "mail.mail:extract_msg",
+    "tnef": "mail.tnef:extract_tnef",
+    "zip": "archive.archive:extract_zip",
+    "tar": "archive.archive_stream:extract_tar",
+    "gz": "archive.archive_stream:extract_gz",
+    "7z": "archive.archive:extract_7z",
+    "rar": "archive.archive:extract_rar",
+    "iso": "archive.archive:extract_iso",
+    "opaque": "image.media:extract_opaque",
+    "image": "image.media:extract_image",
+    "binary": "image.media:extract_binary",
+    "empty": "image.media:extract_empty",
 }
 
 _cache: dict[str, Extractor] = {}

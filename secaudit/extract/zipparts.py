@@ -20,8 +20,9 @@ from collections.abc import Iterator
 from lxml import etree
 
 from secaudit.errors import CorruptError
-from secaudit.extract.base import ExtractContext, MiB
+from secaudit.extract.base import ExtractContext
 from secaudit.extract.sniff import open_zip
+from secaudit.limits import MiB
 from secaudit.model import ErrorReason
 
 _RATIO_FLOOR = 1 * MiB

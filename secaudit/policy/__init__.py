@@ -5,15 +5,17 @@
     from secaudit.policy import load_policy
     policy = load_policy()                      # the shipped default (policies/default.yaml)
     policy.identity()                           # {"id", "version", "sha256"} for outputs/ledger
-    policy.evaluate_file(result, ctx)           # -> list[Violation]
-    policy.evaluate_medium(medium, ctx)         # at mount time
-    policy.evaluate_host(ctx)                   # 违规外联
+    evaluate_file(policy, result, ctx)          # -> list[Violation]
+    evaluate_medium(policy, medium, ctx)        # at mount time
+    evaluate_host(policy, ctx)                  # 违规外联
 
 Modules: ``yamlsrc`` (YAML with places), ``schema`` (the file format), ``parse`` (conditions
 from YAML), ``conditions`` (condition objects; ``file_conditions`` for those on the file),
 ``evaluate`` (rules → violations), ``describe`` (zh text for ``policy show``), ``tests_runner``
 (YAML policy unit tests). Invalid policies raise :class:`~secaudit.errors.PolicyError` with every
 problem as ``file:line: field: message``.
+
+May import the core and ``detect`` (the vocabulary of markings); never ``scan`` or a later stage.
 """
 
 from __future__ import annotations
@@ -22,10 +24,14 @@ import os
 from pathlib import Path
 
 from secaudit.config import data_path
+from secaudit.policy.evaluate import evaluate_file, evaluate_host, evaluate_medium
 from secaudit.policy.policy import ChecklistItem, Policy, RegisteredMedium, Rule
 from secaudit.policy.schema import load_policy_file
 
 __all__ = [
+    "evaluate_file",
+    "evaluate_host",
+    "evaluate_medium",
     "ChecklistItem",
     "Policy",
     "RegisteredMedium",

@@ -10,9 +10,9 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
+import secaudit.policy.conditions as c
+import secaudit.policy.file_conditions as fc
 from secaudit.model import Channel, HostRole, Level
-from secaudit.policy import conditions as c
-from secaudit.policy import file_conditions as fc
 from secaudit.policy.policy import Policy
 
 CHANNEL_ZH = {

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
+import secaudit.policy.conditions as c
+import secaudit.policy.file_conditions as fc
 from secaudit.model import Channel, ErrorReason, HostRole, Level
-from secaudit.policy import conditions as c
-from secaudit.policy import file_conditions as fc
 from secaudit.policy.yamlsrc import Source
 
 INFO_TYPES = ("cn_resident_id", "bank_card", "cn_mobile", "cn_uscc")

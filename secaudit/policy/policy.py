@@ -13,8 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from secaudit.detect.vocabulary import Vocabulary
-from secaudit.model import FileResult, Medium, ScanContext, Severity, Violation
-from secaudit.policy import evaluate
+from secaudit.model import Severity
 from secaudit.policy.conditions import Condition
 
 SCOPES = ("file", "medium", "host")
@@ -115,11 +114,3 @@ class Policy:
                 return True, entry.role
         return False, None
 
-    def evaluate_file(self, result: FileResult, ctx: ScanContext) -> list[Violation]:
-        return evaluate.evaluate_file(self, result, ctx)
-
-    def evaluate_medium(self, medium: Medium, ctx: ScanContext) -> list[Violation]:
-        return evaluate.evaluate_medium(self, medium, ctx)
-
-    def evaluate_host(self, ctx: ScanContext) -> list[Violation]:
-        return evaluate.evaluate_host(self, ctx)

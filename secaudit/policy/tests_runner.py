@@ -31,6 +31,7 @@ from yaml.nodes import Node
 from secaudit.config import data_path
 from secaudit.errors import PolicyError
 from secaudit.model import FileResult, ScanContext, Violation
+from secaudit.policy.evaluate import evaluate_file, evaluate_host, evaluate_medium
 from secaudit.policy.policy import Policy
 from secaudit.policy.tests_cases import optional_text, read_context, read_file
 from secaudit.policy.yamlsrc import Source
@@ -100,11 +101,11 @@ def run_policy_tests(policy: Policy, directory: Path) -> list[CaseResult]:
 
 
 def _run(policy: Policy, file: str, case: _Case) -> CaseResult:
-    got = list(policy.evaluate_host(case.ctx))
+    got = list(evaluate_host(policy, case.ctx))
     if case.ctx.medium is not None:
-        got.extend(policy.evaluate_medium(case.ctx.medium, case.ctx))
+        got.extend(evaluate_medium(policy, case.ctx.medium, case.ctx))
     if case.result is not None:
-        got.extend(policy.evaluate_file(case.result, case.ctx))
+        got.extend(evaluate_file(policy, case.result, case.ctx))
     pairs = {(v.rule, v.member) for v in got}
     missing = tuple(p for p in case.members if p not in pairs)
     return CaseResult(file, case.line, case.name, case.expected, tuple(got), missing)

@@ -2,7 +2,7 @@
 
 Every module reads the operating system and returns plain values (``secaudit.model`` types or
 small frozen dataclasses of its own); none of them scans, judges or writes the ledger. That is
-the agent's job (``secaudit.agent``). Everything OS-specific (Linux sysfs, /proc, udev, the
+the agent's job (``secaudit.agent.daemon``). Everything OS-specific (Linux sysfs, /proc, udev, the
 kernel log) lives here, so a port to another OS replaces these modules only.
 
 - ``removable``    mounted removable media (sysfs/udev/mountinfo) and how to identify them
@@ -12,7 +12,8 @@ kernel log) lives here, so a port to another OS replaces these modules only.
 - ``hostfacts``    hostname, OS, role
 
 To add a source, write a module with one public function returning values, and wire it in
-``secaudit.agent``.
+``secaudit.agent.daemon``. May import the core, ``ledger``, ``extract`` and ``scan``; never
+``report``, ``agent`` or a later stage.
 """
 
 from __future__ import annotations

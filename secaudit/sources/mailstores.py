@@ -207,9 +207,9 @@ def commit(store: Path, state: MailState, item: MailItem) -> None:
 
 
 def message_meta(data: bytes, folder: str) -> MailMeta:
-    """Message metadata via the mail extractor (``secaudit.extract.mail.mail_meta``)."""
+    """Message metadata via the mail extractor (``secaudit.extract.mail.mail.mail_meta``)."""
     try:
-        from secaudit.extract.mail import mail_meta
+        from secaudit.extract.mail.mail import mail_meta
 
         meta = mail_meta(data)
     except Exception:  # the extractor may be absent or the message odd: headers parsed here
@@ -235,7 +235,7 @@ def _header_meta(data: bytes) -> MailMeta:
 def attachment_names(data: bytes) -> list[str]:
     """Attachment file names of one message (``.eml`` or Outlook ``.msg`` bytes)."""
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        from secaudit.extract.mail_msg import msg_attachment_names
+        from secaudit.extract.mail.mail_msg import msg_attachment_names
 
         return msg_attachment_names(data)
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from secaudit.agent import Agent
+from secaudit.agent.daemon import Agent
 from secaudit.config import load_config
 from secaudit.ledger import Ledger
 from tests.agent.conftest import base_config, write_config

@@ -9,7 +9,7 @@ import pytest
 from secaudit.config import AgentConfig, load_config
 from secaudit.ledger import Ledger
 from secaudit.policy import load_policy
-from secaudit.scan import Scanner
+from secaudit.scan.scanner import Scanner
 from secaudit.sources.mailstores import (
     MailState,
     commit,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
-from secaudit.agent_queue import Debouncer, JobQueue, ScanJob
+from secaudit.agent.jobqueue import Debouncer, JobQueue, ScanJob
 from secaudit.model import Channel, ScanContext
 
 MEDIA = ScanContext(channel=Channel.REMOVABLE_MEDIA)

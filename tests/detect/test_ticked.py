@@ -13,7 +13,7 @@ from secaudit.detect.markings import MarkingDetector
 from secaudit.detect.vocabulary import Vocabulary
 from secaudit.model import Channel, Confidence, HostRole, Location, ScanContext, TextChunk
 from secaudit.policy import load_policy
-from secaudit.scan import Scanner
+from secaudit.scan.scanner import Scanner
 from tests.detect.heldout_cases import classify, docx, txt, xlsx
 
 DET = MarkingDetector(Vocabulary.default())

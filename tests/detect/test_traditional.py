@@ -13,7 +13,7 @@ from secaudit.detect.registry import build_detectors, detect
 from secaudit.detect.traditional import SIMPLIFIED, TO_SIMPLIFIED, TRADITIONAL, simplified
 from secaudit.model import Confidence, HostRole, Location, ScanContext, TextChunk
 from secaudit.policy import load_policy
-from secaudit.scan import Scanner
+from secaudit.scan.scanner import Scanner
 from tests.corpus import numbers as num
 
 DETECT = Path(__file__).resolve().parents[2] / "secaudit" / "detect"

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from secaudit.extract.base import Limits
 from secaudit.extract.registry import extract_bytes
+from secaudit.limits import Limits
 from secaudit.model import ErrorReason
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from secaudit.model import Channel, HostRole, Level, ScanContext
 from secaudit.policy import load_policy
+from secaudit.policy.evaluate import evaluate_host
 from secaudit.policy.tests_runner import run_policy_tests
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "policy.md"
@@ -29,7 +30,7 @@ def test_documented_example_policy_loads_and_judges(tmp_path: Path) -> None:
     assert policy.lookup_medium("s-2", "") == (True, "intranet")
     assert policy.lookup_medium("", "1a2b-3c4d") == (True, "classified")
     host = ScanContext(channel=Channel.LOCAL, host_role=HostRole.CLASSIFIED, connected=True)
-    assert [v.rule for v in policy.evaluate_host(host)] == ["SEC-011"]
+    assert [v.rule for v in evaluate_host(policy, host)] == ["SEC-011"]
     assert "限行内使用" in policy.vocabulary.words[Level.INTERNAL]
 
 

@@ -22,6 +22,7 @@ from secaudit.model import (
     Severity,
 )
 from secaudit.policy import Policy, load_policy
+from secaudit.policy.evaluate import evaluate_file, evaluate_host, evaluate_medium
 
 
 @pytest.fixture(scope="module")
@@ -139,7 +140,7 @@ TABLE = [
 def test_file_rules_per_channel_and_role(
     policy: Policy, file: FileResult, context: ScanContext, expected: set[str]
 ) -> None:
-    violations = policy.evaluate_file(file, context)
+    violations = evaluate_file(policy, file, context)
     assert {v.rule for v in violations} == expected
     for v in violations:
         assert v.path == file.path
@@ -155,7 +156,7 @@ def test_file_rules_per_channel_and_role(
 
 
 def test_violation_fields_and_json(policy: Policy) -> None:
-    [v] = policy.evaluate_file(SECRET, ctx(C.INTERNET_HOST, R.INTERNET))
+    [v] = evaluate_file(policy, SECRET, ctx(C.INTERNET_HOST, R.INTERNET))
     assert v.to_json() == {
         "rule": "SEC-001",
         "severity": "critical",
@@ -178,12 +179,12 @@ def test_violation_names_the_member_with_the_highest_marking(policy: Policy) -> 
         marking(Level.TOP_SECRET, member="资料/深/b.docx"),
         marking(Level.CONFIDENTIAL, member="资料/c.pdf"),
     )
-    [v] = policy.evaluate_file(archive, ctx(C.INTERNET_HOST, R.INTERNET))
+    [v] = evaluate_file(policy, archive, ctx(C.INTERNET_HOST, R.INTERNET))
     assert (v.rule, v.member, v.level) == ("SEC-001", "资料/深/b.docx", Level.TOP_SECRET)
     marked_itself = result(
         "/d/x.zip", marking(Level.SECRET, member="x/a.docx"), marking(Level.SECRET)
     )
-    [v] = policy.evaluate_file(marked_itself, ctx(C.INTERNET_HOST, R.INTERNET))
+    [v] = evaluate_file(policy, marked_itself, ctx(C.INTERNET_HOST, R.INTERNET))
     assert v.member is None
 
 
@@ -194,7 +195,7 @@ def test_one_violation_per_unreadable_member(policy: Policy) -> None:
         ExtractError(ErrorReason.CORRUPT, "bad again", member="a.zip/y.pdf"),
         ExtractError(ErrorReason.TIMEOUT, "slow", member="a.zip/z.pdf"),
     )
-    found = policy.evaluate_file(
+    found = evaluate_file(policy,
         result("/m/a.zip", errors=errs), ctx(C.REMOVABLE_MEDIA, R.INTRANET, medium=INTRANET_STICK)
     )
     assert [(v.rule, v.member) for v in found] == [
@@ -205,7 +206,7 @@ def test_one_violation_per_unreadable_member(policy: Policy) -> None:
 
 def test_customer_data_points_at_the_member_holding_it(policy: Policy) -> None:
     mail = result("/mail/1.eml", info("bank_card", 30, member="名单.xlsx"), members=("名单.xlsx",))
-    [v] = policy.evaluate_file(mail, ctx(C.EMAIL, R.INTERNET, mail=EXTERNAL_MAIL))
+    [v] = evaluate_file(policy, mail, ctx(C.EMAIL, R.INTERNET, mail=EXTERNAL_MAIL))
     assert (v.rule, v.member, v.level) == ("SEC-010", "名单.xlsx", None)
     assert v.detail["external_recipients"] == ["friend@example.com"]
     assert v.detail["info_counts"] == {"bank_card": 30}
@@ -215,14 +216,14 @@ def test_customer_data_points_at_the_member_holding_it(policy: Policy) -> None:
         info("cn_resident_id", 6, member="a.xlsx"),
         info("cn_resident_id", 6, member="b.xlsx"),
     )
-    [v] = policy.evaluate_file(spread, ctx(C.REMOVABLE_MEDIA, R.INTRANET, medium=UNREGISTERED))
+    [v] = evaluate_file(policy, spread, ctx(C.REMOVABLE_MEDIA, R.INTRANET, medium=UNREGISTERED))
     assert (v.rule, v.member) == ("SEC-010", None)
     assert v.detail["medium"]["serial"] == "PERSONAL-1"
 
 
 def test_deduplicated_when_two_branches_point_at_the_same_member(policy: Policy) -> None:
     both = result("/m/工资.zip", info("cn_resident_id", 40))
-    found = policy.evaluate_file(both, ctx(C.REMOVABLE_MEDIA, R.INTRANET, medium=INTRANET_STICK))
+    found = evaluate_file(policy, both, ctx(C.REMOVABLE_MEDIA, R.INTRANET, medium=INTRANET_STICK))
     assert [(v.rule, v.member) for v in found] == [("SEC-010", None)]
 
 
@@ -233,7 +234,7 @@ def test_evaluation_order_follows_the_policy(policy: Policy) -> None:
         marking(Level.INTERNAL, member="a/b.docx"),
         errors=(ExtractError(ErrorReason.ENCRYPTED, "pw", member="a/c.zip"),),
     )
-    found = policy.evaluate_file(mixed, ctx(C.REMOVABLE_MEDIA, R.INTRANET, medium=UNREGISTERED))
+    found = evaluate_file(policy, mixed, ctx(C.REMOVABLE_MEDIA, R.INTRANET, medium=UNREGISTERED))
     assert [v.rule for v in found] == ["SEC-004", "SEC-013"]
     assert order.index("SEC-004") < order.index("SEC-013")
 
@@ -254,7 +255,7 @@ MEDIUM_TABLE = [
 
 @pytest.mark.parametrize(("medium", "role", "expected"), MEDIUM_TABLE)
 def test_medium_rules(policy: Policy, medium: Medium, role: HostRole, expected: set[str]) -> None:
-    found = policy.evaluate_medium(medium, ctx(C.REMOVABLE_MEDIA, role))
+    found = evaluate_medium(policy, medium, ctx(C.REMOVABLE_MEDIA, role))
     assert {v.rule for v in found} == expected
     for v in found:
         assert (v.path, v.member, v.level) == (None, None, None)
@@ -274,7 +275,7 @@ def test_medium_rules(policy: Policy, medium: Medium, role: HostRole, expected: 
 def test_host_rules(
     policy: Policy, role: HostRole, connected: bool | None, expected: set[str]
 ) -> None:
-    found = policy.evaluate_host(ctx(C.LOCAL, role, connected=connected))
+    found = evaluate_host(policy, ctx(C.LOCAL, role, connected=connected))
     assert {v.rule for v in found} == expected
     for v in found:
         assert v.severity is Severity.CRITICAL
@@ -283,7 +284,7 @@ def test_host_rules(
 
 def test_file_and_host_rules_do_not_mix(policy: Policy) -> None:
     connected_classified = ctx(C.LOCAL, R.CLASSIFIED, connected=True, medium=UNREGISTERED)
-    assert policy.evaluate_file(PLAIN, connected_classified) == []
+    assert evaluate_file(policy, PLAIN, connected_classified) == []
 
 
 @pytest.mark.parametrize(
@@ -312,5 +313,5 @@ def test_disabled_rule_is_not_evaluated(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     policy = load_policy(path)
-    assert [v.rule for v in policy.evaluate_file(PLAIN, ctx(C.LOCAL, R.INTRANET))] == ["A"]
+    assert [v.rule for v in evaluate_file(policy, PLAIN, ctx(C.LOCAL, R.INTRANET))] == ["A"]
     assert [r.id for r in policy.rules] == ["A", "B"]

@@ -15,7 +15,7 @@ from secaudit.ledger import Ledger
 from secaudit.report.build import ReportRequest
 from secaudit.report.issue import IssuedReport, issue_report
 from secaudit.report.keys import generate_keys, load_signing_key
-from secaudit.selfcheck_score import GRADING_ZH
+from secaudit.selfcheck.score import GRADING_ZH
 
 from .conftest import EVIL_NAME, fill_ledger
 

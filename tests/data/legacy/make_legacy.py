@@ -316,7 +316,7 @@ def _xls_text_box(path: Path) -> None:
 
     from openpyxl.comments import Comment
 
-    from tests.extract.test_ooxml_parts import add_text_boxes
+    from tests.extract.office.test_ooxml_parts import add_text_boxes
 
     book = openpyxl.Workbook()
     sheet = book.active
@@ -334,7 +334,7 @@ def _doc_text_box(path: Path) -> None:
     from docx.oxml import parse_xml
     from docx.oxml.ns import nsdecls
 
-    from tests.extract.test_ooxml import TEXTBOX_RUN
+    from tests.extract.office.test_ooxml import TEXTBOX_RUN
 
     run = TEXTBOX_RUN.replace("文本框里的秘密★5年", "秘密★5年")
     d = _word(["关于开展客户信息安全自查的通知", "各支行：请于月底前完成自查。"])

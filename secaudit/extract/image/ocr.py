@@ -1,0 +1,168 @@
+"""OCR of scanned documents with Tesseract (Debian ``tesseract-ocr`` + ``tesseract-ocr-chi-sim``).
+
+Scanned paper is how secrets and ID-card copies most often leave a bank, so image files and
+image-only PDF pages are read with the ``tesseract`` command, run as a subprocess: the image goes
+in on stdin (PNG/JPEG/TIFF/BMP/GIF as they are, rendered PDF pages as binary PGM built by
+:func:`pgm_from_gray`), the text comes out on stdout. No Python imaging library is needed at run
+time.
+
+- :func:`ocr_image` is what extractors call; it raises the extraction errors of the contract:
+  ``unsupported`` when Tesseract or its ``chi_sim`` language is not installed, ``timeout`` when
+  the file's time budget runs out, ``corrupt`` when Tesseract rejects the image.
+- :func:`.ocr_text.normalise_ocr_text` repairs what OCR does to Chinese: spaces between
+  characters and the ★ of a marking (``机密★10年``), which the ``chi_sim`` model has no glyph
+  for and reads as some other character.
+- :func:`ocr_marker` is the ``property`` chunk (key ``ocr``) every OCR'd file carries, so
+  ``secaudit extract`` shows that its text came from OCR.
+- :func:`ocr_cache_key` names the OCR setting and engine for the scan cache key, so installing
+  Tesseract or switching ``[scan] ocr`` makes images be read again.
+
+To try other Tesseract options, change :data:`TESSERACT_ARGS` and run ``benchmarks/ocr_speed.py``
+and ``tests/extract/test_ocr.py``.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import subprocess
+import time
+
+from secaudit.errors import CorruptError, LimitError, UnsupportedError
+from secaudit.extract.base import ExtractContext
+from secaudit.limits import Limits
+from secaudit.model import Location, TextChunk
+
+LANGUAGE = "chi_sim"
+"""``chi_sim`` reads digits and Latin letters too; ``chi_sim+eng`` was measured to turn short
+Chinese lines such as ``机密★10年`` into Latin garbage, so English is not added."""
+TESSERACT_ARGS = ("stdin", "stdout", "-l", LANGUAGE, "--psm", "1")
+"""Page segmentation mode 1: automatic, with orientation and script detection (``osd``, a
+dependency of Debian's ``tesseract-ocr``), so a scan fed in sideways or upside down is turned
+before it is read (mode 3 reads such a page as garbage). Without ``osd`` Tesseract warns and reads
+the page as it lies."""
+OCR_ENGINE = f"tesseract {LANGUAGE}"
+"""Value of the ``ocr`` property chunk of an OCR'd file."""
+TIME_MARGIN = 2.0
+"""Seconds left to the worker after Tesseract's own timeout, so a slow page becomes a
+``timeout`` record here instead of the worker being killed with the subprocess still running."""
+
+@functools.lru_cache(maxsize=8)
+def _engine_on(search_path: str | None) -> tuple[str, str]:
+    """``(binary, problem)`` for the ``PATH`` given; exactly one of the two is empty."""
+    binary = shutil.which("tesseract", path=search_path)
+    if binary is None:
+        return "", "OCR not installed: no tesseract command (install tesseract-ocr)"
+    try:
+        listed = subprocess.run(  # noqa: S603 - fixed arguments, binary found on PATH
+            [binary, "--list-langs"], capture_output=True, timeout=30, check=False
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        return "", f"OCR not installed: tesseract does not run ({exc})"
+    langs = (listed.stdout + listed.stderr).decode("utf-8", "replace").split()
+    if LANGUAGE not in langs:
+        return "", f"OCR not installed: tesseract has no {LANGUAGE} language " \
+            "(install tesseract-ocr-chi-sim)"
+    return binary, ""
+
+
+def tesseract_binary() -> str:
+    """Path of a ``tesseract`` that has ``chi_sim``; raises ``unsupported`` otherwise.
+
+    Looked up once per process and ``PATH`` value.
+    """
+    binary, problem = _engine_on(os.environ.get("PATH"))
+    if problem:
+        raise UnsupportedError(problem)
+    return binary
+
+
+def ocr_cache_key(limits: Limits) -> str:
+    """What the scan cache must know about OCR: the setting, and whether the engine is there.
+
+    Judged from the files alone (the ``tesseract`` command and a ``chi_sim`` model on disk),
+    without starting tesseract: every scan command builds this key, a rescan served from the
+    cache included."""
+    if limits.ocr == "off":
+        return "ocr off"
+    present = shutil.which("tesseract") is not None and _model_on_disk()
+    return f"ocr {limits.ocr} {limits.ocr_max_pages} {limits.ocr_min_pixels} " + (
+        OCR_ENGINE if present else "missing"
+    )
+
+
+def _model_on_disk() -> bool:
+    """A ``chi_sim.traineddata`` where tesseract looks (``TESSDATA_PREFIX``, Debian's and the
+    upstream default folders)."""
+    import glob
+
+    folders = [os.environ.get("TESSDATA_PREFIX", ""), "/usr/share/tesseract-ocr/*/tessdata",
+               "/usr/share/tessdata", "/usr/local/share/tessdata"]
+    name = f"{LANGUAGE}.traineddata"
+    return any(glob.glob(os.path.join(f, name)) for f in folders if f)
+
+
+def ocr_image(image: bytes, ctx: ExtractContext, what: str) -> str:
+    """Text Tesseract reads in ``image`` (any format it knows, or PGM), normalised.
+
+    ``what`` names the image in error details (``image``, ``PDF page 3``). An empty string means
+    no text was found.
+    """
+    binary = tesseract_binary()
+    timeout = _time_left(ctx)
+    if timeout <= 0:
+        raise LimitError(f"time limit for this file reached before OCR of {what}", reason="timeout")
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")  # one core per worker; workers run in parallel
+    try:
+        done = subprocess.run(  # noqa: S603 - fixed arguments, binary found on PATH
+            [binary, *TESSERACT_ARGS],
+            input=image,
+            capture_output=True,
+            timeout=timeout,
+            env=env,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise LimitError(f"OCR of {what} took longer than {timeout:.0f} s", reason="timeout") \
+            from exc
+    except OSError as exc:
+        raise UnsupportedError(f"OCR not available: tesseract does not run ({exc})") from exc
+    if done.returncode != 0:
+        raise CorruptError(f"OCR rejected {what}: {_last_error_line(done.stderr)}")
+    from secaudit.extract.image.ocr_text import normalise_ocr_text
+
+    return normalise_ocr_text(done.stdout.decode("utf-8", "replace"))
+
+
+def _time_left(ctx: ExtractContext) -> float:
+    deadline = ctx.budget.deadline
+    if deadline is None:
+        return ctx.limits.file_timeout
+    return deadline - time.monotonic() - TIME_MARGIN
+
+
+def _last_error_line(stderr: bytes) -> str:
+    lines = [ln.strip() for ln in stderr.decode("utf-8", "replace").splitlines() if ln.strip()]
+    useful = [ln for ln in lines if not ln.startswith(("Estimating resolution", "Warning"))]
+    return (useful or lines or ["tesseract failed"])[-1][:200]
+
+
+def ocr_lines(image: bytes, ctx: ExtractContext, what: str) -> list[str]:
+    """:func:`ocr_image` split into non-empty lines."""
+    return [line for line in ocr_image(image, ctx, what).split("\n") if line]
+
+
+def ocr_marker(ctx: ExtractContext) -> TextChunk:
+    """The ``property`` chunk ``ocr = tesseract chi_sim`` of a file whose text came from OCR."""
+    return ctx.chunk(OCR_ENGINE, Location.PROPERTY, key="ocr")
+
+
+def pgm_from_gray(width: int, height: int, stride: int, pixels: bytes | memoryview) -> bytes:
+    """Binary PGM (P5) of an 8-bit grayscale bitmap whose rows are ``stride`` bytes apart."""
+    header = f"P5\n{width} {height}\n255\n".encode("ascii")
+    view = memoryview(pixels)
+    if stride == width:
+        return header + bytes(view[: width * height])
+    rows = (view[row * stride : row * stride + width] for row in range(height))
+    return header + b"".join(rows)

@@ -1,0 +1,288 @@
+"""The scan pipeline run once: walk → (cache | workers: extract + detect) → policy → ledger.
+
+Usable without the CLI::
+
+    >>> with Scanner(load_config(home), load_policy(), ledger=Ledger(path)) as scanner:
+    ...     run = scanner.scan(["/media/usb"], ScanContext(channel=Channel.REMOVABLE_MEDIA))
+    >>> run.to_json()["summary"]
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import time
+import uuid
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from secaudit import __version__
+from secaudit.config import Config
+from secaudit.detect.registry import build_detectors, detect, detectors_version
+from secaudit.extract.image.ocr import ocr_cache_key
+from secaudit.ledger import Ledger, now_iso
+from secaudit.model import (
+    Channel,
+    ExtractError,
+    FileResult,
+    Location,
+    ScanContext,
+    TextChunk,
+)
+from secaudit.policy.evaluate import evaluate_file
+from secaudit.scan.cache import ScanCache
+from secaudit.scan.run import ScanRun, ledger_events
+from secaudit.scan.walk import WalkEntry, WalkProblem, walk
+from secaudit.textsafe import readable_name
+
+if TYPE_CHECKING:
+    from secaudit.detect.base import Detector
+    from secaudit.policy import Policy
+    from secaudit.scan.workers import Task, WorkerPool
+
+__all__ = ["Progress", "ScanRun", "Scanner"]
+
+EXTRACT_VERSION = "5"
+"""Bump when extraction output changes (part of the cache key)."""
+PICTURE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".gif", ".heic", ".webp")
+"""Read after the other files of a scan (only the order changes: every file is read)."""
+
+Progress = Callable[[int, int, str], None]
+"""progress(files_done, bytes_done, current_path)"""
+
+
+class Scanner:
+    """Runs scans with one worker pool, one cache and (optionally) one ledger."""
+
+    def __init__(
+        self,
+        config: Config,
+        policy: Policy,
+        *,
+        ledger: Ledger | None = None,
+        workers: int | None = None,
+        use_cache: bool = True,
+        nice: int = 0,
+    ) -> None:
+        self.config = config
+        self.policy = policy
+        self.ledger = ledger
+        self.limits = config.scan.limits()
+        self.version_key = (
+            f"secaudit {__version__};extract {EXTRACT_VERSION};{ocr_cache_key(self.limits)};"
+            f"{detectors_version(policy.vocabulary)}"
+        )
+        self._workers = workers if workers is not None else config.scan.workers
+        self._nice = nice
+        self._pool_obj: WorkerPool | None = None
+        self._detectors: tuple[Detector, ...] | None = None
+        self._cache = (
+            ScanCache(config.home.cache_dir / "scan-cache.db", self.version_key)
+            if use_cache
+            else None
+        )
+
+    @property
+    def detectors(self) -> tuple[Detector, ...]:
+        """The detectors, built on first use (a rescan served from the cache needs none)."""
+        if self._detectors is None:
+            self._detectors = build_detectors(self.policy.vocabulary)
+        return self._detectors
+
+    @property
+    def _pool(self) -> WorkerPool:
+        """The worker pool, made on first use (its processes start with the first task)."""
+        if self._pool_obj is None:
+            from secaudit.scan.workers import WorkerPool
+
+            self._pool_obj = WorkerPool(
+                self.limits, self.policy.vocabulary, self._workers, nice=self._nice
+            )
+        return self._pool_obj
+
+    def release_workers(self, *, servers: bool = False) -> None:
+        """Stop the worker processes now (and with ``servers`` the fork server and resource
+        tracker too); the next scan starts them again."""
+        if self._pool_obj is not None:
+            self._pool_obj.close()
+        if servers:
+            from secaudit.scan.workers import stop_process_servers
+
+            stop_process_servers()
+
+    def close(self) -> None:
+        if self._pool_obj is not None:
+            self._pool_obj.close()
+        if self._cache:
+            self._cache.close()
+
+    def __enter__(self) -> Scanner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- public API -------------------------------------------------------------------------
+
+    def scan(
+        self,
+        paths: Sequence[str | Path],
+        ctx: ScanContext,
+        *,
+        trigger: str = "cli",
+        list_all: bool = False,
+        progress: Progress | None = None,
+    ) -> ScanRun:
+        """Scan files and folders; evaluate the policy; record in the ledger."""
+        run = self._start([os.path.abspath(p) for p in paths], ctx, trigger, list_all)
+        t0 = time.monotonic()
+        inodes: dict[str, int] = {}
+        for result in self._results(run, inodes):
+            self._accept(run, result, inodes.get(result.path), progress)
+        self._finish(run, t0)
+        return run
+
+    def scan_blob(
+        self,
+        name: str,
+        data: bytes,
+        ctx: ScanContext,
+        *,
+        trigger: str = "mail",
+        display_path: str | None = None,
+    ) -> ScanRun:
+        """Scan bytes that are not a file of their own (one e-mail message of a mailbox)."""
+        path = display_path or name
+        run = self._start([path], ctx, trigger, False)
+        t0 = time.monotonic()
+        from secaudit.scan.workers import Task
+
+        task = Task(path=path, size=len(data), data=data, name=name)
+        for result in self._pool.run([task]):
+            self._accept(run, result, None, None)
+        self._finish(run, t0)
+        return run
+
+    # -- internals --------------------------------------------------------------------------
+
+    def _start(self, paths: list[str], ctx: ScanContext, trigger: str, list_all: bool) -> ScanRun:
+        if not ctx.hostname:
+            ctx = replace(ctx, hostname=self.config.hostname)
+        run = ScanRun(
+            scan_id=uuid.uuid4().hex,
+            paths=paths,
+            context=ctx,
+            policy_identity=self.policy.identity(),
+            started=now_iso(),
+            list_all=list_all,
+        )
+        if self.ledger:
+            self.ledger.append(
+                "scan_started",
+                {
+                    "scan_id": run.scan_id,
+                    "paths": paths,
+                    "channel": ctx.channel.value,
+                    "host": {"hostname": ctx.hostname, "role": ctx.host_role.value},
+                    "policy": run.policy_identity,
+                    "trigger": trigger,
+                },
+            )
+        return run
+
+    def _results(self, run: ScanRun, inodes: dict[str, int]) -> Iterator[FileResult]:
+        """Cached results first-hand, walk problems as error results, the rest via workers.
+
+        The walk is consumed lazily by the worker pool, so reading starts with the first files
+        found (progress shows at once; a huge tree is never held in memory as a task list).
+        Pictures (by name: ``.jpg``, ``.png`` …) are read last: OCR costs ~1 s each, and the
+        documents of a camera card or a photo folder should not wait behind them.
+        ``inodes`` receives the inode of every file handed to the workers (cache key).
+        """
+        ready: deque[FileResult] = deque()  # cached and unreachable files, met during the walk
+        pictures: list[Task] = []
+
+        if self._cache:
+            self._cache.prefetch(run.paths)
+
+        def tasks() -> Iterator[Task]:
+            for item in walk(run.paths, self.config.scan.exclude):
+                if isinstance(item, WalkProblem):
+                    err = ExtractError(item.reason, item.detail)
+                    ready.append(FileResult(item.path, 0, "", "unknown", (), (err,)))
+                    continue
+                cached = None
+                if self._cache:
+                    cached = self._cache.get(item.path, item.size, item.mtime_ns, item.inode)
+                if cached is not None:
+                    run.cached_files += 1
+                    ready.append(cached)
+                else:
+                    inodes[item.path] = item.inode  # only fresh results go into the cache
+                    if item.path.lower().endswith(PICTURE_SUFFIXES):
+                        pictures.append(_task(item))
+                    else:
+                        yield _task(item)
+            yield from pictures
+
+        source = tasks()
+        first = next(source, None)  # all cached: no worker pool is made, nothing is imported
+        if first is not None:
+            for result in self._pool.run(itertools.chain((first,), source)):
+                while ready:
+                    yield ready.popleft()
+                yield result
+        while ready:
+            yield ready.popleft()
+
+    def _accept(
+        self, run: ScanRun, result: FileResult, inode: int | None, progress: Progress | None
+    ) -> None:
+        if not result.findings and not result.sha256:
+            # never read (too large, timeout, unreadable): its name is still checked
+            name = readable_name(os.path.basename(result.path))
+            name_chunk = TextChunk(text=name, location=Location.FILENAME)
+            result = replace(result, findings=tuple(detect([name_chunk], self.detectors)))
+        if self._cache and inode is not None:
+            self._cache.put(result, inode)
+        run.results.append(result)
+        if result.sha256 or result.format != "unknown":
+            run.files_scanned += 1
+            run.bytes_scanned += result.size
+        run.violations.extend(evaluate_file(self.policy, result, _context_for(run.context, result)))
+        if progress:
+            progress(run.files_scanned, run.bytes_scanned, result.path)
+
+    def _finish(self, run: ScanRun, t0: float) -> None:
+        run.finished = now_iso()
+        run.duration_s = round(time.monotonic() - t0, 3)
+        if self._cache:
+            self._cache.flush()
+        if self.ledger:
+            self.ledger.append_many(ledger_events(run))
+
+
+def _context_for(ctx: ScanContext, result: FileResult) -> ScanContext:
+    """An e-mail message scanned as channel ``email`` without known recipients (a ``.eml`` or
+    ``.msg`` file given on the command line) is judged with its own headers (From, To, Cc …),
+    so the rules on external recipients apply to it as they do in the agent's mail path."""
+    if ctx.channel is not Channel.EMAIL or ctx.mail is not None:
+        return ctx
+    if result.format not in ("eml", "msg") or not result.sha256:
+        return ctx
+    from secaudit.extract.mail.mail import mail_meta
+
+    try:
+        with open(result.path, "rb") as fh:
+            return replace(ctx, mail=mail_meta(fh.read()))
+    except Exception:  # noqa: BLE001 - unreadable headers: judge without recipients
+        return ctx
+
+
+def _task(entry: WalkEntry) -> Task:
+    from secaudit.scan.workers import Task
+
+    return Task(path=entry.path, size=entry.size, mtime_ns=entry.mtime_ns)
