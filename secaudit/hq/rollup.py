@@ -23,7 +23,7 @@ from secaudit.hq import patterns
 from secaudit.hq.store import Store
 from secaudit.hq.window import Window
 from secaudit.ledger import GENESIS, now_iso
-from secaudit.selfcheck_score import LARGELY, MEETS
+from secaudit.selfcheck.score import LARGELY, MEETS
 
 SCHEMA = "secaudit.hqreport/1"
 SEVERITIES = ("critical", "high", "medium", "low")

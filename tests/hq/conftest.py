@@ -24,7 +24,7 @@ import pytest
 
 import secaudit.ledger
 import secaudit.report.build
-import secaudit.selfcheck  # noqa: F401 - imported so the clock patch reaches its imports
+import secaudit.selfcheck.run  # noqa: F401 - imported so the clock patch reaches its imports
 from secaudit.config import Config, load_config
 from secaudit.ledger import Ledger
 from secaudit.report.build import ReportRequest
