@@ -96,7 +96,7 @@ def ingest_command(
         f"{counts['accepted']} accepted, {counts['duplicate']} already stored, "
         f"{counts['quarantined']} quarantined, {counts['skipped']} skipped"
     )
-    raise typer.Exit(1 if counts["quarantined"] else 0)
+    raise typer.Exit(1 if counts["quarantined"] or counts["skipped"] else 0)
 
 
 @hq_app.command("report")

@@ -102,11 +102,25 @@ def _one(db: sqlite3.Connection, keys: Mapping[str, Any], item: Item) -> Outcome
         model = _checked(item.data, fp, keys)
         mid = _mid(model)
         _check_range(db, model, fp)
+        _store_or_refuse(db, item, digest, fp, model, mid)
     except _Refused as refused:
         return _quarantine(db, item, digest, fp, model, refused)
-    _store(db, item, digest, fp, model, mid)
     host = model["host"]
     return Outcome(item.source, "accepted", branch=str(host["branch"]), host=str(host["hostname"]))
+
+
+def _store_or_refuse(
+    db: sqlite3.Connection, item: Item, digest: str, fp: str, model: dict[str, Any], mid: float
+) -> None:
+    """Store the report and its rows, all or nothing (a savepoint inside the batch)."""
+    db.execute("SAVEPOINT report")
+    try:
+        _store(db, item, digest, fp, model, mid)
+    except (sqlite3.Error, TypeError, ValueError, KeyError, AttributeError) as exc:
+        db.execute("ROLLBACK TO report")
+        raise _Refused("malformed", f"report data has a field of the wrong type: {exc}") from exc
+    finally:
+        db.execute("RELEASE report")
 
 
 def _seen(db: sqlite3.Connection, digest: str) -> bool:

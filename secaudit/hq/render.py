@@ -16,7 +16,8 @@ from secaudit.config import data_path
 from secaudit.report.messages import translator
 from secaudit.report.render import chart_bars, json_for_html, short_time
 
-MAX_ROWS = 2000
+MAX_ROWS = 5000
+"""Rows a table of the HTML page shows (the model keeps as many; CSV and JSON have them all)."""
 LABELS = {
     "title": "保密合规检查汇总报告（总行）",
     "tampered": "报告被篡改（签名不符）",

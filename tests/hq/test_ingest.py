@@ -136,3 +136,41 @@ def test_reports_of_schema_1_are_still_read(fleet: Fleet, tmp_path: Path) -> Non
         schema = store.db.execute("SELECT schema FROM reports").fetchone()[0]
     assert o.status == "accepted" and schema == "secaudit.report/1"
     assert main(["verify", str(path), "--pubkey", str(pc.keys / "secaudit.pub")]) == 0
+
+
+def test_signed_data_of_the_wrong_shape_is_quarantined(fleet: Fleet, tmp_path: Path) -> None:
+    """An enrolled key signing nonsense (wrong types everywhere): an error record, no traceback,
+    and nothing half-stored."""
+    import json
+
+    from secaudit.report.keys import load_signing_key
+    from secaudit.report.render import json_for_html
+    from secaudit.report.sign import sign_report, split_signed
+    from secaudit.report.verify import embedded_data
+
+    pc = fleet.pcs["东街-PC11"]
+    page = pc.reports["2026-10"].read_bytes()
+    key = load_signing_key(pc.keys, passphrase=None)
+    body, _ = split_signed(page)
+    start = body.index(b'id="secaudit-data">') + len(b'id="secaudit-data">')
+    end = body.index(b"</script>", start)
+    variants = {
+        "prev_hash": lambda m: m["ledger_range"].update(prev_hash={"x": 1}),
+        "rule": lambda m: m["violations"].append({"rule": ["SEC"], "severity": 3}),
+        "period": lambda m: m.update(period=["2026"]),
+        "findings": lambda m: m["findings"].append({"sha256": {"a": 1}}),
+    }
+    paths = []
+    for name, change in variants.items():
+        model = json.loads(json.dumps(embedded_data(page)))
+        change(model)
+        data = body[:start] + json_for_html(model).encode() + body[end:]
+        paths.append(tmp_path / f"{name}.html")
+        paths[-1].write_bytes(sign_report(data, key))
+    with Store(tmp_path / "hq.db") as store:
+        enroll(store, pc.keys / "secaudit.pub", branch="0202", host="东街-PC11", role="internet")
+        outcomes = list(ingest(store, read_inputs(paths)))
+        counts = [store.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: S608
+                  for t in ("reports", "violations", "documents")]  # fmt: skip
+    assert [o.reason for o in outcomes] == ["malformed"] * 4, outcomes
+    assert counts == [0, 0, 0]
