@@ -118,7 +118,9 @@ def _store_or_refuse(
         _store(db, item, digest, fp, model, mid)
     except (sqlite3.Error, TypeError, ValueError, KeyError, AttributeError) as exc:
         db.execute("ROLLBACK TO report")
-        raise _Refused("malformed", f"report data has a field of the wrong type: {exc}") from exc
+        raise _Refused(
+            "malformed", f"报告数据字段类型错误 (field of the wrong type): {exc}"
+        ) from exc
     finally:
         db.execute("RELEASE report")
 
@@ -146,7 +148,7 @@ def _signer(data: bytes) -> str:
 
 def _checked(data: bytes, fp: str, keys: Mapping[str, Any]) -> dict[str, Any]:
     if fp not in keys:
-        raise _Refused("unknown_key", f"signed by key {fp}, which is not enrolled")
+        raise _Refused("unknown_key", f"签名密钥 {fp} 未登记 (key not enrolled)")
     public, branch, host, retired = keys[fp]
     try:
         verify_report(data, {fp: public})
@@ -157,17 +159,17 @@ def _checked(data: bytes, fp: str, keys: Mapping[str, Any]) -> dict[str, Any]:
     except SignatureError as exc:
         raise _Refused("malformed", exc.diagnostics()) from exc
     if not str(model.get("schema", "")).startswith("secaudit.report/"):
-        raise _Refused("malformed", f"not a branch report: {model.get('schema')}")
+        raise _Refused("malformed", f"不是网点报告 (not a branch report): {model.get('schema')}")
     named = model.get("host") if isinstance(model.get("host"), dict) else {}
     claimed = (str(named.get("branch") or ""), str(named.get("hostname") or ""))
     if claimed != (branch, host):
         raise _Refused(
             "wrong_host",
-            f"report names host {claimed[1]} of branch {claimed[0] or '?'} but is signed by "
-            f"the key of host {host} of branch {branch}",
+            f"报告所称计算机为网点 {claimed[0] or '?'} 的 {claimed[1]}，签名密钥却登记给网点 "
+            f"{branch} 的 {host} (signed with another host's key)",
         )
     if retired and _after(model.get("generated"), retired):
-        raise _Refused("retired_key", f"key {fp} was replaced on {retired}")
+        raise _Refused("retired_key", f"密钥 {fp} 已于 {retired} 更换 (key replaced)")
     return model
 
 
@@ -188,7 +190,9 @@ def _mid(model: Mapping[str, Any]) -> float:
         rng = model["ledger_range"]
         int(rng["first_seq"]), int(rng["last_seq"])
     except (KeyError, TypeError, ValueError) as exc:
-        raise _Refused("malformed", f"report period or ledger range unreadable: {exc}") from exc
+        raise _Refused(
+            "malformed", f"报告期间或账本范围无法读取 (period or ledger range unreadable): {exc}"
+        ) from exc
     return (since + until) / 2
 
 
@@ -205,8 +209,8 @@ def _check_range(db: sqlite3.Connection, model: Mapping[str, Any], fp: str) -> N
     if row:
         raise _Refused(
             "conflicting_range",
-            f"ledger seq {first}–{last} overlaps seq {row[1]}–{row[2]} of an accepted report "
-            f"({row[3]})",
+            f"账本序号 {first}–{last} 与已接收报告 {row[3]} 的 {row[1]}–{row[2]} 重叠 "
+            "(ledger range overlaps an accepted report)",
             conflicts_with=int(row[0]),
         )
 
