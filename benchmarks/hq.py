@@ -271,7 +271,8 @@ def main() -> None:
     ap.add_argument("--months", type=int, default=12)
     ap.add_argument("--seed", type=int, default=20261203)
     ap.add_argument("--workdir", type=Path, help="keep the fleet here (default: a temp dir)")
-    ap.add_argument("--phase", choices=("all", "hq"), default="all", help=argparse.SUPPRESS)
+    ap.add_argument("--phase", choices=("all", "hq"), default="all",
+                    help="hq: only ingest and roll up again, on the fleet kept in --workdir")
     args = ap.parse_args()
     if args.phase == "hq":
         print(json.dumps(hq_phase(args.workdir), ensure_ascii=False))

@@ -81,7 +81,9 @@ def _hosts(db: sqlite3.Connection, window: Window) -> list[dict[str, Any]]:
         " (SELECT verdict FROM win s WHERE s.branch = h.branch AND s.host = h.host"
         "  AND s.score IS NOT NULL ORDER BY s.mid DESC LIMIT 1),"
         " (SELECT count(*) FROM violations v JOIN win s ON s.id = v.report_id"
-        "  WHERE s.branch = h.branch AND s.host = h.host)"
+        "  WHERE s.branch = h.branch AND s.host = h.host),"
+        " (SELECT role FROM win s WHERE s.branch = h.branch AND s.host = h.host"
+        "  ORDER BY s.mid DESC LIMIT 1)"
         " FROM hosts h LEFT JOIN win w ON w.branch = h.branch AND w.host = h.host"
         " GROUP BY h.branch, h.host ORDER BY h.branch, h.host"
     ).fetchall()
@@ -95,7 +97,7 @@ def _hosts(db: sqlite3.Connection, window: Window) -> list[dict[str, Any]]:
         )
     }
     out = []
-    for branch, host, role, expected, n, last, score, verdict, nviol in rows:
+    for branch, host, role, expected, n, last, score, verdict, nviol, said in rows:
         rejected = claimed.get((branch, host), 0)
         out.append(
             {
@@ -103,6 +105,9 @@ def _hosts(db: sqlite3.Connection, window: Window) -> list[dict[str, Any]]:
                 "verified": n, "rejected": rejected, "reported": bool(n or rejected),
                 "last_report": _iso(last), "score": score, "verdict": verdict,
                 "violations": nviol,
+                # a PC configured with another role than the roster's is checked by the wrong
+                # rules (a classified PC set up as "intranet" is never told it must stay offline)
+                "reported_role": said if said and said != role else None,
             }
         )  # fmt: skip
     return out
@@ -228,6 +233,7 @@ def _totals(model: dict[str, Any], hosts: list[dict[str, Any]]) -> dict[str, Any
         "reported": sum(1 for h in expected if h["reported"]),
         "verified": sum(1 for h in expected if h["verified"]),
         "missing": sum(1 for h in expected if not h["reported"]),
+        "role_mismatch": sum(1 for h in hosts if h["reported_role"]),
         "rejected": len(model["rejected"]),
         "gaps": len(model["gaps"]),
         "violations": model["violations"]["total"],

@@ -164,3 +164,24 @@ def test_status(rolled: Rolled, capsys) -> None:
     assert "未报送 1" in out and "缺口 1" in out
     assert main(["--home", str(rolled.home), "hq", "status"]) == 0  # latest month by default
     assert "2026年12月" in capsys.readouterr().out
+
+
+def test_role_unlike_the_roster_is_flagged(fleet: Fleet, rolled: Rolled, tmp_path: Path) -> None:
+    from secaudit.hq.ingest import ingest
+    from secaudit.hq.inputs import read_inputs
+    from secaudit.hq.registry import enroll
+    from secaudit.hq.rollup import build_rollup
+    from secaudit.hq.store import Store
+    from secaudit.hq.window import month
+
+    assert rolled.model["totals"]["role_mismatch"] == 0
+    pc = fleet.pcs["城关-PC02"]  # set up as classified; the roster says internet
+    with Store(tmp_path / "hq.db") as store:
+        enroll(store, pc.keys / "secaudit.pub", branch="0101", host="城关-PC02", role="internet")
+        assert [o.status for o in ingest(store, read_inputs([pc.reports["2026-12"]]))] == [
+            "accepted"
+        ]
+        model = build_rollup(store, month("2026-12"), issuer={"name": "总行", "key": ""})
+    (host,) = model["hosts"]
+    assert host["role"] == "internet" and host["reported_role"] == "classified"
+    assert model["totals"]["role_mismatch"] == 1
