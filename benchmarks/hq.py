@@ -32,6 +32,7 @@ import json
 import os
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -232,6 +233,7 @@ def hq_phase(root: Path) -> dict[str, Any]:
     from secaudit.hq.window import between
 
     home = root / "hq"
+    shutil.rmtree(home, ignore_errors=True)  # a fresh head office for every run
     config = load_config(home)
     paths = [Path(p) for p in (root / "order.txt").read_text(encoding="utf-8").splitlines()]
     out: dict[str, Any] = {}
