@@ -1,4 +1,4 @@
-"""Ledger → report model (schema ``secaudit.report/1``).
+"""Ledger → report model (schema ``secaudit.report/2``; ``/1`` lacked the files' digests).
 
 The model is plain JSON: the HTML template renders it, the HTML embeds it, ``--format json`` prints
 it, and head office reads it back with ``verify.embedded_data``. ``_collect`` groups events by kind
@@ -26,7 +26,7 @@ from secaudit.report.evidence import chain_violation, ledger_evidence
 from secaudit.report.hostchecks import host_checks_section
 from secaudit.report.redact import scrub
 
-SCHEMA = "secaudit.report/1"
+SCHEMA = "secaudit.report/2"
 SEVERITIES = ("critical", "high", "medium", "low")
 CHANNELS = ("internet_host", "removable_media", "email", "local")
 
@@ -181,6 +181,11 @@ def _finding_row(row: dict[str, Any]) -> dict[str, Any]:
         "seq": row["seq"],
         "ts": row["ts"],
         "path": row.get("path"),
+        # --- secaudit.report/2 (issue 14): the file's digest, so head office sees one document
+        # on several PCs
+        "sha256": row.get("sha256"),
+        "size": row.get("size"),
+        # --- end report/2
         "channel": row.get("channel"),
         "classification": row.get("classification", "none"),
         "markings": sorted({f.get("text") or "" for f in findings if f.get("kind") == "marking"}),

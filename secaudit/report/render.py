@@ -12,6 +12,7 @@ its titles in ``messages.py``, and include it in ``report.html.j2`` with a stabl
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from typing import Any
@@ -81,6 +82,7 @@ def _visible(value: Any) -> Any:
     return value
 
 
+@functools.lru_cache(maxsize=1)  # compiled templates are kept (auto_reload sees edits)
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(data_path("templates"))),

@@ -30,7 +30,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from secaudit.errors import SignatureError
 from secaudit.report.sign import split_signed
 
-SCHEMA = "secaudit.report/1"
+SCHEMA = "secaudit.report/2"
+SCHEMAS = frozenset({"secaudit.report/1", SCHEMA, "secaudit.hqreport/1"})
+"""Embedded data ``secaudit verify`` accepts: branch reports (``/1`` still read) and head-office
+roll-ups (``secaudit hq report``)."""
 _DATA = re.compile(
     rb'<script type="application/json" id="secaudit-data">(?P<json>.*?)</script>', re.DOTALL
 )
@@ -50,7 +53,7 @@ def verify_report(data: bytes, trusted: Mapping[str, Ed25519PublicKey]) -> str:
 
 
 def embedded_data(data: bytes) -> dict[str, Any]:
-    """The ``secaudit.report/1`` object embedded in a report's HTML."""
+    """The data object (a schema of ``SCHEMAS``) embedded in a report's HTML."""
     match = _DATA.search(data)
     if not match:
         raise SignatureError("report has no embedded secaudit-data")
@@ -58,8 +61,8 @@ def embedded_data(data: bytes) -> dict[str, Any]:
         model = json.loads(match["json"].decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
         raise SignatureError(f"embedded report data is not valid JSON: {exc}") from exc
-    if not isinstance(model, dict) or model.get("schema") != SCHEMA:
-        raise SignatureError(f"embedded report data is not {SCHEMA}")
+    if not isinstance(model, dict) or model.get("schema") not in SCHEMAS:
+        raise SignatureError(f"embedded report data is not one of {', '.join(sorted(SCHEMAS))}")
     return model
 
 
@@ -91,6 +94,8 @@ def chain_gaps(reports: Sequence[tuple[str, Mapping[str, Any]]]) -> list[ChainGa
     """Every break in the ledger chain between consecutive reports (name, model) per host."""
     by_host: dict[str, list[tuple[str, Mapping[str, Any]]]] = {}
     for name, model in reports:
+        if "ledger_range" not in model:  # a head-office roll-up has no ledger of its own
+            continue
         by_host.setdefault(str(model["host"]["hostname"]), []).append((name, model))
     gaps: list[ChainGap] = []
     for host, items in sorted(by_host.items()):
@@ -166,7 +171,14 @@ def _not_extending(a: Mapping[str, Any], b: Mapping[str, Any]) -> str | None:
 
 
 def describe(model: Mapping[str, Any]) -> str:
-    """One human line: host, period, policy."""
+    """One human line: host, period, policy (a roll-up: head office, period, branches)."""
+    if model.get("schema") == "secaudit.hqreport/1":
+        period = model.get("period") or {}
+        return (
+            f"head-office roll-up {model.get('issuer', {}).get('name') or ''}, "
+            f"period {period.get('since')} – {period.get('until')}, "
+            f"{len(model.get('branches') or [])} branch(es)"
+        )
     pol = model.get("policy") or {}
     period = model.get("period") or {}
     host = model.get("host") or {}

@@ -132,7 +132,7 @@ def test_only_the_last_line_is_a_trailer(key: SigningKey) -> None:
 
 def test_embedded_data_is_the_report_model(signed: bytes) -> None:
     model = embedded_data(signed)
-    assert model["schema"] == "secaudit.report/1"
+    assert model["schema"] == "secaudit.report/2"
     assert model["host"]["hostname"] == "网点PC-01"
     assert model["policy"]["id"] == "rcb-default"
     assert set(model["ledger_range"]) == {"first_seq", "last_seq", "prev_hash", "last_hash"}
