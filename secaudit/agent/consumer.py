@@ -69,7 +69,7 @@ class Consumer:
         if job.kind == "files" and job.ctx is not None:
             paths = [p for p in job.paths if Path(p).exists()]
             if paths:
-                scanner.scan(paths, job.ctx, trigger=job.trigger)
+                scanner.scan(paths, job.ctx, trigger=job.trigger, keep_clean=False)
         elif job.kind == "mail":
             if self.mail_state is None:
                 self.mail_state = MailState(self.agent.config.home.cache_dir / "mailstores.json")

@@ -17,6 +17,7 @@ from secaudit.sources.mailstores import (
     iter_new_messages,
     scan_mail_once,
 )
+from secaudit.sources.mailread import read_item
 from tests.agent.helpers import marked_docx, mbox_entry, message_with_attachment
 
 
@@ -55,7 +56,7 @@ def test_mbox_is_read_incrementally(tmp_path: Path) -> None:
     def drain() -> list[bytes]:
         out = []
         for item in iter_new_messages(sent, state):
-            out.append(item.data)
+            out.append(read_item(item, 1 << 20))
             commit(sent, state, item)
         return out
 

@@ -93,11 +93,13 @@ def test_unreadable_folder_reported_even_as_root(
     locked = tmp_path / "locked"
     locked.mkdir()
     real_scandir = os.scandir
+    locked_st = os.stat(locked)
 
-    def scandir(path: str):  # type: ignore[no-untyped-def]
-        if str(path) == str(locked):
-            raise PermissionError(13, "Permission denied", str(path))
-        return real_scandir(path)
+    def scandir(where: int | str):  # type: ignore[no-untyped-def]
+        st = os.fstat(where) if isinstance(where, int) else os.stat(where)
+        if os.path.samestat(st, locked_st):
+            raise PermissionError(13, "Permission denied", str(locked))
+        return real_scandir(where)
 
     monkeypatch.setattr(os, "scandir", scandir)
     _, problems = _split(list(walk([str(tmp_path)])))
