@@ -152,6 +152,19 @@ class AgentConfig:
     """The agent runs the self-inspection this often (0 = never) into the reports folder."""
     selfcheck_answers: str = ""
     """Checklist answers file for the scheduled self-inspection (empty: manual items unanswered)."""
+    # -- watch bounds (issue 12, harden-fs) ---------------------------------------------------
+    max_watches_per_medium: int = 10_000
+    """inotify watches (folders) of one watched tree; past it the tree is polled (degraded)."""
+    max_watches: int = 50_000
+    """inotify watches of all watched trees together."""
+    watch_rescan_interval: float = 10.0
+    """Seconds between two polls of the folders watched without inotify."""
+
+    def __post_init__(self) -> None:
+        _in_range("agent.max_watches_per_medium", self.max_watches_per_medium, 1, 1_000_000)
+        _in_range("agent.max_watches", self.max_watches, 1, 4_000_000)
+        _in_range("agent.watch_rescan_interval", self.watch_rescan_interval, 1.0, 3600.0)
+    # -- end watch bounds ---------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -194,6 +207,11 @@ class Config:
     @property
     def hostname(self) -> str:
         return self.host.name or os.uname().nodename  # gethostname(2) on Linux
+
+
+def _in_range(name: str, value: float, low: float, high: float) -> None:
+    if not low <= value <= high:  # NaN fails too
+        raise ConfigError(f"[{name.replace('.', '].', 1)} = {value!r}: expected {low:g} … {high:g}")
 
 
 def _coerce(section: str, cls: type, raw: dict[str, Any], where: str) -> Any:
