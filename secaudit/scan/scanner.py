@@ -250,8 +250,10 @@ class Scanner:
         if self._cache:
             self._cache.prefetch(run.paths)
 
+        failed: list[Exception] = []
+
         def tasks() -> Iterator[Task]:
-            for item in walk(run.paths, self.config.scan.exclude):
+            for item in _guarded(walk(run.paths, self.config.scan.exclude), failed):
                 if isinstance(item, WalkProblem):
                     err = ExtractError(item.reason, item.detail)
                     ready.append(FileResult(item.path, 0, "", "unknown", (), (err,)))
@@ -281,6 +283,8 @@ class Scanner:
                 yield result
         while ready:
             yield ready.popleft()
+        if failed:  # the walk broke: what it had found is read and recorded, then the failure
+            raise failed[0]
 
     def _accept(
         self, run: ScanRun, result: FileResult, key: tuple[int, int, int] | None,
@@ -349,6 +353,16 @@ def _context_for(ctx: ScanContext, result: FileResult) -> ScanContext:
 
 _HEADERS_MAX = 1024 * 1024
 """Bytes of a message read in the scanning process for its headers (the rest: the workers)."""
+
+
+def _guarded(items: Iterator[WalkEntry | WalkProblem],
+             failed: list[Exception]) -> Iterator[WalkEntry | WalkProblem]:
+    """``items`` until one fails; the failure goes to ``failed`` (files already found are still
+    read before the scan reports it)."""
+    try:
+        yield from items
+    except Exception as exc:  # noqa: BLE001 - re-raised by the caller once the pool is drained
+        failed.append(exc)
 
 
 def _task(entry: WalkEntry) -> Task:
