@@ -10,6 +10,7 @@ from secaudit.config import AgentConfig, load_config
 from secaudit.ledger import Ledger
 from secaudit.policy import load_policy
 from secaudit.scan.scanner import Scanner
+from secaudit.sources.mailread import read_item
 from secaudit.sources.mailstores import (
     MailState,
     commit,
@@ -17,7 +18,6 @@ from secaudit.sources.mailstores import (
     iter_new_messages,
     scan_mail_once,
 )
-from secaudit.sources.mailread import read_item
 from tests.agent.helpers import marked_docx, mbox_entry, message_with_attachment
 
 
