@@ -37,6 +37,7 @@ KINDS = frozenset(
         "report_issued",
         "file_error",
         "error",
+        "watch_degraded",
     }
 )
 

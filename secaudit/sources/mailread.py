@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,7 +115,7 @@ def mbox_messages(path: Path, st: dict[str, Any]) -> Iterator[MailItem]:
         starts = list(_limited(_boundaries(fd, offset, size)))
         if len(starts) >= MOST_PER_PASS:
             size = starts.pop()  # the rest at the next pass (memory stays bounded)
-        elif starts and size - starts[-1] >= 2 and os.pread(fd, 2, size - 2) != b"\n\n":
+        elif starts and os.pread(fd, 2, size - 2) != b"\n\n" and _recent(info):
             size = starts.pop()  # last entry still being written: read at its next change
         if offset < size and (not starts or starts[0] > offset):
             starts.insert(0, offset)  # bytes before the first entry
@@ -126,6 +127,15 @@ def mbox_messages(path: Path, st: dict[str, Any]) -> Iterator[MailItem]:
                            "message.eml", f"{path}#{start}", path.name, str(stop))
     finally:
         os.close(fd)
+
+
+WRITING_S = 60.0
+"""An mbox changed this recently whose last entry does not end with a blank line is still being
+written (that entry waits); older, its last entry is taken as it is."""
+
+
+def _recent(info: os.stat_result) -> bool:
+    return time.time() - info.st_mtime < WRITING_S
 
 
 MOST_PER_PASS = 100_000
