@@ -62,7 +62,9 @@ class WatchSet:
 
     def roots(self) -> list[str]:
         """The configured roots that exist (``~`` expanded for every user)."""
-        return [str(p) for p in expand_user_globs(self.agent.config.agent.roots) if p.is_dir()]
+        # a root replaced by a link stays in the list: the scan refuses it with a record
+        return [str(p) for p in expand_user_globs(self.agent.config.agent.roots)
+                if p.is_dir() or p.is_symlink()]
 
     def sync_roots(self) -> None:
         """Watch the roots while the agent says so (connected, or an internet-role host)."""

@@ -67,7 +67,7 @@ def expand_user_globs(patterns: tuple[str, ...] | list[str]) -> list[Path]:
         for base in bases:
             matches = sorted(Path("/").glob(str(base)[1:])) if any(c in str(base) for c in "*?[") \
                 else [base]
-            out.extend(m for m in matches if m.exists() and not m.is_symlink())
+            out.extend(m for m in matches if m.exists() or m.is_symlink())
     return list(dict.fromkeys(out))
 
 
@@ -82,6 +82,8 @@ def find_mail_stores(cfg: AgentConfig) -> list[Path]:
     """mbox files, Maildir folders and .eml/.msg folders under the configured mail stores."""
     stores: list[Path] = []
     for root in expand_user_globs(cfg.mail_stores):
+        if root.is_symlink():
+            continue  # a user's link (~/.thunderbird → /root/…): never a store
         if is_regular(root):
             stores.append(root)
             continue
