@@ -35,7 +35,7 @@ from secaudit.model import (
 from secaudit.policy.evaluate import evaluate_file
 from secaudit.scan.cache import ScanCache
 from secaudit.scan.run import ScanRun, finished_event, result_events, violation_events
-from secaudit.scan.walk import WalkEntry, WalkProblem, walk
+from secaudit.scan.walk import WalkEntry, WalkProblem, WalkTick, walk
 from secaudit.textsafe import readable_name
 
 if TYPE_CHECKING:
@@ -252,8 +252,11 @@ class Scanner:
 
         failed: list[Exception] = []
 
-        def tasks() -> Iterator[Task]:
-            for item in _guarded(walk(run.paths, self.config.scan.exclude), failed):
+        def tasks() -> Iterator[Task | None]:
+            for item in _guarded(walk(run.paths, self.config.scan.exclude, ticks=True), failed):
+                if isinstance(item, WalkTick):
+                    yield None  # the pool hands out what it has before the walk goes on
+                    continue
                 if isinstance(item, WalkProblem):
                     err = ExtractError(item.reason, item.detail)
                     ready.append(FileResult(item.path, 0, "", "unknown", (), (err,)))
@@ -275,7 +278,8 @@ class Scanner:
             yield from pictures
 
         source = tasks()
-        first = next(source, None)  # all cached: no worker pool is made, nothing is imported
+        # all cached: no worker pool is made, nothing is imported
+        first = next((t for t in source if t is not None), None)
         if first is not None:
             for result in self._pool.run(itertools.chain((first,), source)):
                 while ready:
@@ -355,8 +359,8 @@ _HEADERS_MAX = 1024 * 1024
 """Bytes of a message read in the scanning process for its headers (the rest: the workers)."""
 
 
-def _guarded(items: Iterator[WalkEntry | WalkProblem],
-             failed: list[Exception]) -> Iterator[WalkEntry | WalkProblem]:
+def _guarded(items: Iterator[WalkEntry | WalkProblem | WalkTick],
+             failed: list[Exception]) -> Iterator[WalkEntry | WalkProblem | WalkTick]:
     """``items`` until one fails; the failure goes to ``failed`` (files already found are still
     read before the scan reports it)."""
     try:

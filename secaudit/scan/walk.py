@@ -93,7 +93,17 @@ def pseudo_fs(dev: int, fstypes: dict[int, str]) -> str | None:
     return fstype if fstype in PSEUDO_FSTYPES else None
 
 
-def walk(paths: list[str], exclude: tuple[str, ...] = ()) -> Iterator[WalkEntry | WalkProblem]:
+class WalkTick:
+    """Yielded (with ``ticks``) every :data:`TICK_FOLDERS` folders: a tree of folders without
+    files must not keep the files found before it from being read."""
+
+
+TICK = WalkTick()
+TICK_FOLDERS = 256
+
+
+def walk(paths: list[str], exclude: tuple[str, ...] = (), *,
+         ticks: bool = False) -> Iterator[WalkEntry | WalkProblem | WalkTick]:
     """Yield every regular file under ``paths`` (files given directly are yielded too)."""
     seen: set[int] = set()  # folders (bind-mount loops) and hard-linked files (met twice)
     fstypes = mount_fstypes()
@@ -120,7 +130,7 @@ def walk(paths: list[str], exclude: tuple[str, ...] = ()) -> Iterator[WalkEntry 
                                   f"pseudo-filesystem {kind}: kernel state, not files; not scanned")
             elif stat.S_ISDIR(st.st_mode):
                 seen.add(_key(st))
-                yield from _walk_tree(top, fd, st, exclude, seen, fstypes)
+                yield from _walk_tree(top, fd, st, exclude, seen, fstypes, ticks)
             elif _first_time(st, seen):
                 yield WalkEntry(top, st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev,
                                 st.st_ctime_ns, top, "")
@@ -143,12 +153,17 @@ def _first_time(st: os.stat_result, seen: set[int]) -> bool:
 
 
 def _walk_tree(top: str, top_fd: int, top_st: os.stat_result, exclude: tuple[str, ...],
-               seen: set[int], fstypes: dict[int, str]) -> Iterator[WalkEntry | WalkProblem]:
+               seen: set[int], fstypes: dict[int, str],
+               ticks: bool) -> Iterator[WalkEntry | WalkProblem | WalkTick]:
     excluded = _exclusion(exclude)
     real_top = os.path.realpath(top)  # only to tell links that stay inside: never opened
     stack: list[tuple[str, int, int]] = [("", top_st.st_dev, top_st.st_ino)]
+    listed = 0
     while stack:
         rel, dev, ino = stack.pop()
+        listed += 1
+        if ticks and listed % TICK_FOLDERS == 0:
+            yield TICK
         path = f"{top}/{rel}" if rel else top
         listing = _list(top_fd, rel, path, dev, ino)
         if isinstance(listing, WalkProblem):

@@ -214,11 +214,13 @@ class WorkerPool:
         child.close()
         return _Worker(proc, parent, [])
 
-    def run(self, tasks: Iterable[Task]) -> Iterator[FileResult]:
-        """Analyze ``tasks``; yield results as they finish (order not kept)."""
+    def run(self, tasks: Iterable[Task | None]) -> Iterator[FileResult]:
+        """Analyze ``tasks``; yield results as they finish (order not kept). A ``None`` in
+        ``tasks`` says "nothing new yet": the tasks pending are handed out before more are
+        taken (a long walk through empty folders does not hold back the files found)."""
         pending: deque[Task] = deque()
         source = iter(tasks)
-        first = next(source, None)
+        first = next((t for t in source if t is not None), None)
         if first is None:
             return  # nothing to read: no worker is started
         pending.append(first)
@@ -226,8 +228,14 @@ class WorkerPool:
         while len(self._workers) < self.size:
             self._workers.append(self._spawn())
         while True:
+            ticked = False
             if not exhausted and len(pending) < self.size * 64:
                 for task in source:
+                    if task is None:
+                        ticked = bool(pending) or any(w.batch for w in self._workers)
+                        if ticked:
+                            break
+                        continue
                     pending.append(task)
                     if len(pending) >= self.size * 64:
                         break
@@ -241,7 +249,8 @@ class WorkerPool:
                 if exhausted and not pending:
                     return
                 continue
-            yield from self._collect(busy)
+            # after a tick only what is ready is collected: the walk goes on meanwhile
+            yield from self._collect(busy, block=not ticked)
 
     def _assign(self, w: _Worker, pending: deque[Task]) -> None:
         batch = [pending.popleft()]
@@ -280,11 +289,12 @@ class WorkerPool:
         else:
             w.batch = w.batch + batch  # its clock keeps running for the file in hand
 
-    def _collect(self, busy: list[_Worker]) -> Iterator[FileResult]:
+    def _collect(self, busy: list[_Worker], *, block: bool = True) -> Iterator[FileResult]:
         timeout = self.limits.file_timeout
         now = time.monotonic()
         next_deadline = min(w.started + timeout for w in busy)
-        ready = wait([w.conn for w in busy], timeout=max(0.0, next_deadline - now) + 0.05)
+        wait_s = max(0.0, next_deadline - now) + 0.05 if block else 0.0
+        ready = wait([w.conn for w in busy], timeout=wait_s)
         for w in busy:
             if w.conn in ready:
                 try:

@@ -152,8 +152,8 @@ def _swap_after_walk(monkeypatch: pytest.MonkeyPatch, folder: Path, target: Path
     folder is swapped for a link to ``target`` before any worker opens the file."""
     real_walk = walk_mod.walk
 
-    def hooked(paths: list[str], exclude: tuple[str, ...] = ()) -> Iterator[object]:
-        for item in real_walk(paths, exclude):
+    def hooked(paths: list[str], exclude: tuple[str, ...] = (), **kw: bool) -> Iterator[object]:
+        for item in real_walk(paths, exclude, **kw):
             if isinstance(item, WalkEntry) and item.path.startswith(str(folder) + "/") \
                     and not folder.is_symlink():
                 folder.rename(folder.with_name("docs.old"))
@@ -317,8 +317,8 @@ def test_a_scan_failing_part_way_records_what_it_found_and_the_report_says_so(
     (folder / "a.txt").write_text(SECRET, encoding="utf-8")
     real_walk = walk_mod.walk
 
-    def failing(paths: list[str], exclude: tuple[str, ...] = ()) -> Iterator[object]:
-        yield from real_walk(paths, exclude)
+    def failing(paths: list[str], exclude: tuple[str, ...] = (), **kw: bool) -> Iterator[object]:
+        yield from real_walk(paths, exclude, **kw)
         raise RecursionError("maximum recursion depth exceeded")  # as the old walk did
 
     monkeypatch.setattr(scanner_mod, "walk", failing)
