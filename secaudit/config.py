@@ -167,6 +167,12 @@ class AgentConfig:
     # -- end watch bounds ---------------------------------------------------------------------
 
 
+def _in_range(name: str, value: float, low: float, high: float) -> None:
+    """Watch bounds (issue 12, harden-fs): outside the range (NaN too) is a config error."""
+    if not low <= value <= high:
+        raise ConfigError(f"[{name.replace('.', '].', 1)} = {value!r}: expected {low:g} … {high:g}")
+
+
 @dataclass(frozen=True)
 class ConnectivityConfig:
     probes: tuple[str, ...] = ()
@@ -207,11 +213,6 @@ class Config:
     @property
     def hostname(self) -> str:
         return self.host.name or os.uname().nodename  # gethostname(2) on Linux
-
-
-def _in_range(name: str, value: float, low: float, high: float) -> None:
-    if not low <= value <= high:  # NaN fails too
-        raise ConfigError(f"[{name.replace('.', '].', 1)} = {value!r}: expected {low:g} … {high:g}")
 
 
 def _coerce(section: str, cls: type, raw: dict[str, Any], where: str) -> Any:
