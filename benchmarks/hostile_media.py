@@ -9,7 +9,9 @@ hostile content), start ``python -m secaudit --home H agent`` with the stick in
 - first: seconds from start to the violation of the 机密 file already on the stick;
 - later: seconds from writing another 机密 file deep inside the stick (after the first scan) to
   its violation (the watch: inotify, or polling past the watch bound);
-- the ``watch_degraded`` and ``scan_finished`` state seen.
+- the ``watch_degraded`` and ``scan_finished`` state seen;
+- its CPU over 30 s after that (polling past the watch bound costs one lstat per folder per
+  ``agent.watch_rescan_interval``).
 
     sudo .venv/bin/python benchmarks/hostile_media.py [--folders 200400] [--depth 1300]
         [--only deep,many,mail]
@@ -74,6 +76,21 @@ class Rss:
 
     def stop(self) -> None:
         self._stop.set()
+
+
+IDLE_S = 30.0
+
+
+def _cpu_pct(pid: int, seconds: float) -> float:
+    """CPU used by the agent (and its workers) over ``seconds``, in % of one core."""
+    def used() -> float:
+        p = psutil.Process(pid)
+        procs = [p, *p.children(recursive=True)]
+        return sum(sum(x.cpu_times()[:2]) for x in procs)
+
+    before = used()
+    time.sleep(seconds)
+    return round(100 * (used() - before) / seconds, 1)
 
 
 def _mount(tmp: Path, name: str, size_mb: int, inodes: int | None = None) -> Path:
@@ -145,6 +162,7 @@ def run_case(name: str, build, size_mb: int, inodes: int | None = None) -> dict:
                 (target_dir / "后来的机密.txt").write_bytes(MARKED)
                 later = _wait(db, "violation", lambda d: "后来的机密" in str(d.get("path")), 180)
                 later = None if later is None else round(time.monotonic() - t0, 2)
+                idle = _cpu_pct(proc.pid, IDLE_S)
             finally:
                 proc.terminate()
                 proc.wait(30)
@@ -158,6 +176,7 @@ def run_case(name: str, build, size_mb: int, inodes: int | None = None) -> dict:
                 "scan_states": sorted({str(d.get("state")) for d in finished}),
                 "watch_degraded": [d.get("reason") for d in _events(db, "watch_degraded")],
                 "errors": len(_events(db, "error")),
+                f"cpu_pct_over_{IDLE_S:.0f}s_after": idle,
                 "rss_agent_mb": round(rss.main / 2**20, 1),
                 "rss_with_workers_mb": round(rss.total / 2**20, 1),
             }
