@@ -131,6 +131,7 @@ class AgentConfig:
         "~/桌面",
         "~/文档",
         "~/下载",
+        "~/.local/share/Trash/files",  # the recycle bin (sources/trash.py)
     )
     """Folders scanned and watched on an internet-connected host (``~`` = every user's home)."""
     scan_interval: float = 86400.0
@@ -308,7 +309,8 @@ ocr_min_pixels = 20000
 path = ""                   # empty = shipped default policy (农商银行默认保密策略)
 
 [agent]
-roots = ["~/Desktop", "~/Documents", "~/Downloads", "~/桌面", "~/文档", "~/下载"]
+roots = ["~/Desktop", "~/Documents", "~/Downloads", "~/桌面", "~/文档", "~/下载",
+         "~/.local/share/Trash/files"]   # the last one is the recycle bin (回收站)
 scan_interval = 86400.0
 mail_stores = ["~/.thunderbird", "~/.icedove", "~/.local/share/evolution/mail"]
 removable_extra = []

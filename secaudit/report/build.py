@@ -21,6 +21,7 @@ from secaudit import __version__
 from secaudit.config import Config
 from secaudit.detect.base import OCR_NOTE
 from secaudit.ledger import GENESIS, Event, Ledger, now_iso
+from secaudit.report.hostchecks import host_checks_section
 from secaudit.report.redact import scrub
 
 SCHEMA = "secaudit.report/1"
@@ -129,6 +130,8 @@ def build_report(ledger: Ledger, config: Config, req: ReportRequest) -> dict[str
             selfcheck["automatic"] = [{"id": k, **v} for k, v in selfcheck["automatic"].items()]
         selfcheck["automatic"] = [with_defaults(a, "automatic") for a in selfcheck["automatic"]]
     model["selfcheck"] = selfcheck
+    # -- host checks (secaudit.checks): the period's last host_check run --
+    model["host_checks"] = host_checks_section(events)
     model["summary"] = _summary(model, events)
     return scrub(model)
 

@@ -116,6 +116,16 @@ ZH: dict[str, str] = {
     "meets": "达标",
     "largely_meets": "基本达标",
     "fails": "不达标",
+    # host checks (report/hostchecks.py)
+    "host_checks": "主机检查（上网痕迹、文档痕迹、无线与远程控制软件、基线设置）",
+    "host_checks_run": "检查时间",
+    "host_checks_none": "本期未进行主机检查（secaudit check）。",
+    "check_item": "检查项",
+    "outcome": "结果",
+    "observed": "实际值",
+    "pass": "符合",
+    "fail": "不符合",
+    "not_applicable": "不适用",
     # -- incomplete scans (issue 12, harden-fs) --
     "scans_incomplete": "未完成的检查：以下检查中途失败或被中断，其范围内的文件可能未全部检查",
     "scan_state": "状态",
@@ -221,6 +231,16 @@ EN: dict[str, str] = {
     "meets": "meets",
     "largely_meets": "largely meets",
     "fails": "does not meet",
+    # host checks (report/hostchecks.py)
+    "host_checks": "Host checks (web traces, document traces, wireless, remote control, baseline)",
+    "host_checks_run": "Checked at",
+    "host_checks_none": "No host check in this period (secaudit check).",
+    "check_item": "Check",
+    "outcome": "Outcome",
+    "observed": "Observed value",
+    "pass": "pass",
+    "fail": "fail",
+    "not_applicable": "not applicable",
     # -- incomplete scans (issue 12, harden-fs) --
     "scans_incomplete": "Incomplete scans: these failed or were interrupted part-way; files in "
                         "their scope may not all have been scanned",
