@@ -4,8 +4,8 @@ A stick with 200,000 folders must not exhaust the kernel's watches, overflow the
 keep the agent busy for minutes; one with 1,300 nested folders must not end the watch in a
 ``RecursionError``. So a :class:`TreeWatch`:
 
-- sets up its watches in its own thread, breadth first and iteratively (no recursion), never
-  through a link (``IN_DONT_FOLLOW | IN_ONLYDIR``);
+- sets up its watches breadth first and iteratively (no recursion), never through a link
+  (``IN_DONT_FOLLOW | IN_ONLYDIR``); one thread drives every tree (``TasksMax`` stays small);
 - watches at most ``limit`` folders of its tree, and only while the shared
   :class:`WatchBudget` (``agent.max_watches`` over all trees) has room;
 - polls the folders past the bound every ``rescan_interval`` seconds: one ``lstat`` per folder,
@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import select
 import stat
 import threading
 import time
@@ -60,7 +59,9 @@ class WatchBudget:
 
 
 class TreeWatch:
-    """Watches ``folder`` (and below it with ``recursive``) in a thread of its own."""
+    """The watches of ``folder`` (and below it with ``recursive``); driven by one thread for all
+    trees (:class:`secaudit.agent.watches.WatchLoop`): ``setup``, then ``handle_events`` when
+    its fd is readable and ``poll_pass`` when ``next_pass`` is due, ``close`` at the end."""
 
     def __init__(self, folder: str, on_path: PathCallback, *, budget: WatchBudget, limit: int,
                  recursive: bool = True, polling: bool = False, rescan_interval: float = 10.0,
@@ -71,29 +72,52 @@ class TreeWatch:
         self.on_degraded = on_degraded
         self.degraded: dict[str, object] | None = None
         self.ready = threading.Event()
-        self._fd: int | None = None if polling else inotify.init()
+        self.fd: int | None = None if polling else inotify.init()
+        self.next_pass = float("inf")
+        """``time.monotonic()`` of the next poll of the folders past the bound (inf: none)."""
         self._wds: dict[int, str] = {}
         self._watched: set[str] = set()
         self._polled: dict[str, int] = {}
         self._last_pass = time.time()
-        self._stop_r, self._stop_w = os.pipe()
-        self._thread = threading.Thread(target=self._run, name="tree-watch", daemon=True)
 
     # -- lifecycle --------------------------------------------------------------------------
 
-    def start(self) -> None:
-        self._thread.start()
+    def setup(self) -> None:
+        """Watch the tree (iteratively); what cannot be watched is polled."""
+        try:
+            self._add_tree(self.folder)
+        except Exception:  # a hostile tree must not stop the watches of the others
+            log.exception("watch setup of %s", self.folder)
+        self._last_pass = time.time()
+        self._schedule()
+        self.ready.set()
 
-    def stop(self) -> None:
-        with contextlib.suppress(OSError):
-            os.write(self._stop_w, b"x")
-        self._thread.join(timeout=10)
-        for fd in (self._fd, self._stop_r, self._stop_w):
-            if fd is not None:
-                with contextlib.suppress(OSError):
-                    os.close(fd)
+    def close(self) -> None:
+        if self.fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self.fd)
+            self.fd = None
         self.budget.give(len(self._wds))
         self._wds.clear()
+
+    def handle_events(self) -> None:
+        try:
+            self._drain()
+        except Exception:  # noqa: BLE001 - keep watching whatever one event did
+            log.exception("watch of %s", self.folder)
+        self._schedule()
+
+    def poll_pass(self) -> None:
+        try:
+            self._rescan()
+        except Exception:  # noqa: BLE001 - keep watching whatever one folder did
+            log.exception("poll of %s", self.folder)
+        self.next_pass = float("inf")
+        self._schedule()
+
+    def _schedule(self) -> None:
+        if self._polled and self.next_pass == float("inf"):
+            self.next_pass = time.monotonic() + self.rescan_interval
 
     @property
     def watch_count(self) -> int:
@@ -102,29 +126,6 @@ class TreeWatch:
     @property
     def polled_count(self) -> int:
         return len(self._polled)
-
-    def _run(self) -> None:
-        try:
-            self._add_tree(self.folder)
-        except Exception:  # a hostile tree must not kill the thread before it watches anything
-            log.exception("watch setup of %s", self.folder)
-        self._last_pass = time.time()
-        self.ready.set()
-        fds = [self._stop_r] + ([self._fd] if self._fd is not None else [])
-        next_pass = time.monotonic() + self.rescan_interval
-        while True:
-            timeout = max(0.0, next_pass - time.monotonic()) if self._polled else None
-            ready, _, _ = select.select(fds, [], [], timeout)
-            if self._stop_r in ready:
-                return
-            try:
-                if self._fd is not None and self._fd in ready:
-                    self._drain()
-                if self._polled and time.monotonic() >= next_pass:
-                    self._rescan()
-                    next_pass = time.monotonic() + self.rescan_interval
-            except Exception:  # noqa: BLE001 - keep watching whatever one event did
-                log.exception("watch of %s", self.folder)
 
     # -- setting up -------------------------------------------------------------------------
 
@@ -140,9 +141,9 @@ class TreeWatch:
     def _add_folder(self, folder: str) -> None:
         if folder in self._watched or folder in self._polled:
             return
-        if self._fd is not None and len(self._wds) < self.limit and self.budget.take():
+        if self.fd is not None and len(self._wds) < self.limit and self.budget.take():
             try:
-                wd = inotify.add_watch(self._fd, folder)
+                wd = inotify.add_watch(self.fd, folder)
             except OSError as exc:
                 self.budget.give()
                 if exc.errno == 28:  # ENOSPC: the kernel's fs.inotify.max_user_watches
@@ -157,7 +158,7 @@ class TreeWatch:
             self._wds[wd] = folder
             self._watched.add(folder)
             return
-        if self._fd is not None:
+        if self.fd is not None:
             self._degrade(f"more than {self.limit} folders (agent.max_watches_per_medium)"
                           if len(self._wds) >= self.limit else
                           f"all {self.budget.total} watches in use (agent.max_watches)")
@@ -181,8 +182,9 @@ class TreeWatch:
     # -- events -----------------------------------------------------------------------------
 
     def _drain(self) -> None:
-        assert self._fd is not None  # noqa: S101 - only called with inotify
-        for ev in inotify.read_events(self._fd):
+        if self.fd is None:
+            return
+        for ev in inotify.read_events(self.fd):
             if ev.mask & inotify.IN_Q_OVERFLOW:
                 self.on_path(self.folder)  # events were lost: the whole tree again
                 continue

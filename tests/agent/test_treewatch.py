@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from secaudit.agent.treewatch import TreeWatch, WatchBudget
+from secaudit.agent.watches import WatchLoop
 from secaudit.config import load_config
 from secaudit.errors import ConfigError
 
@@ -23,6 +24,20 @@ def _until(pred, timeout: float = 10.0) -> bool:  # type: ignore[no-untyped-def]
     return False
 
 
+class _Started:
+    """A tree driven by a loop of its own for one test (``start``/``stop`` as a thread)."""
+
+    def __init__(self, tree: TreeWatch) -> None:
+        self.tree, self.loop = tree, WatchLoop()
+
+    def start(self) -> None:
+        self.loop.add(self.tree)
+
+    def stop(self) -> None:
+        self.loop.remove(self.tree)
+        self.loop.close()
+
+
 def test_past_the_bound_folders_are_polled_and_new_files_still_seen(tmp_path: Path) -> None:
     for i in range(20):
         (tmp_path / f"d{i:02d}" / "sub").mkdir(parents=True)
@@ -31,7 +46,8 @@ def test_past_the_bound_folders_are_polled_and_new_files_still_seen(tmp_path: Pa
     budget = WatchBudget(1000)
     tree = TreeWatch(str(tmp_path), seen.append, budget=budget, limit=5, rescan_interval=1.0,
                      on_degraded=lambda folder, d: degraded.append(d))
-    tree.start()
+    run = _Started(tree)
+    run.start()
     try:
         assert tree.ready.wait(5)
         assert tree.watch_count == 5 and tree.polled_count == 36 and budget.used == 5
@@ -41,7 +57,7 @@ def test_past_the_bound_folders_are_polled_and_new_files_still_seen(tmp_path: Pa
         assert _until(lambda: str(tmp_path / "d19" / "sub" / "机密.txt") in seen)
         assert str(tmp_path / "新.txt") in seen
     finally:
-        tree.stop()
+        run.stop()
     assert budget.used == 0
 
 
@@ -53,13 +69,14 @@ def test_total_budget_is_shared_and_links_are_not_watched(tmp_path: Path) -> Non
     (root / "link").symlink_to(outside)
     budget = WatchBudget(1)
     tree = TreeWatch(str(root), lambda p: None, budget=budget, limit=100)
-    tree.start()
+    run = _Started(tree)
+    run.start()
     try:
         assert tree.ready.wait(5)
         assert tree.watch_count == 1 and tree.polled_count == 1  # root watched, "a" polled
         assert tree.degraded and "agent.max_watches" in str(tree.degraded["reason"])
     finally:
-        tree.stop()
+        run.stop()
 
 
 def test_deep_tree_is_watched_without_recursion(tmp_path: Path) -> None:
@@ -71,12 +88,13 @@ def test_deep_tree_is_watched_without_recursion(tmp_path: Path) -> None:
         fd = nxt
     os.close(fd)
     tree = TreeWatch(str(tmp_path), lambda p: None, budget=WatchBudget(5000), limit=5000)
-    tree.start()
+    run = _Started(tree)
+    run.start()
     try:
         assert tree.ready.wait(10)
         assert tree.watch_count == 1301
     finally:
-        tree.stop()
+        run.stop()
         os.system(f"rm -rf --one-file-system {tmp_path}/d")  # noqa: S605 - pytest's rmtree recurses
 
 
