@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from secaudit.config_forward import ForwardOutput, forward_outputs
 from secaudit.errors import ConfigError
 from secaudit.limits import Limits, MiB
 from secaudit.model import HostRole
@@ -153,6 +154,8 @@ class AgentConfig:
     """The agent runs the self-inspection this often (0 = never) into the reports folder."""
     selfcheck_answers: str = ""
     """Checklist answers file for the scheduled self-inspection (empty: manual items unanswered)."""
+    heartbeat_minutes: float = 15.0
+    """A ``heartbeat`` ledger event (ledger head + agent health) this often (0 = never)."""
     # -- watch bounds (issue 12, harden-fs) ---------------------------------------------------
     max_watches_per_medium: int = 10_000
     """inotify watches (folders) of one watched tree; past it the tree is polled (degraded)."""
@@ -160,12 +163,15 @@ class AgentConfig:
     """inotify watches of all watched trees together."""
     watch_rescan_interval: float = 10.0
     """Seconds between two polls of the folders watched without inotify."""
+    # -- end watch bounds ---------------------------------------------------------------------
 
     def __post_init__(self) -> None:
+        if not (self.heartbeat_minutes == 0 or 0.1 <= self.heartbeat_minutes <= 1440):
+            raise ConfigError(f"[agent].heartbeat_minutes = {self.heartbeat_minutes!r}: "
+                              "expected 0 (never) or 0.1 … 1440 minutes")
         _in_range("agent.max_watches_per_medium", self.max_watches_per_medium, 1, 1_000_000)
         _in_range("agent.max_watches", self.max_watches, 1, 4_000_000)
         _in_range("agent.watch_rescan_interval", self.watch_rescan_interval, 1.0, 3600.0)
-    # -- end watch bounds ---------------------------------------------------------------------
 
 
 def _in_range(name: str, value: float, low: float, high: float) -> None:
@@ -208,6 +214,8 @@ class Config:
     agent: AgentConfig = field(default_factory=AgentConfig)
     connectivity: ConnectivityConfig = field(default_factory=ConnectivityConfig)
     report: ReportConfig = field(default_factory=ReportConfig)
+    forward: tuple[ForwardOutput, ...] = ()
+    """``[[forward]]`` tables: where ledger events are forwarded (secaudit.forward)."""
     source: Path | None = None
     """The config file read, or ``None`` when the embedded defaults apply."""
 
@@ -262,6 +270,9 @@ def load_config(home: str | os.PathLike[str] | None = None, path: str | None = N
         raise ConfigError(f"{cfg_path}: {exc}") from exc
     cfg = Config(home=h, source=cfg_path)
     for section, value in raw.items():
+        if section == "forward":
+            cfg = replace(cfg, forward=forward_outputs(value, str(cfg_path)))
+            continue
         if section not in _SECTIONS:
             raise ConfigError(f"{cfg_path}: unknown section [{section}]")
         if not isinstance(value, dict):
@@ -317,6 +328,7 @@ removable_extra = []
 media_poll_interval = 2.0
 selfcheck_interval_days = 30.0     # scheduled self-inspection into the reports folder (0 = never)
 selfcheck_answers = ""             # checklist answers file for it; empty = manual items unanswered
+heartbeat_minutes = 15.0           # heartbeat event (ledger head, agent health); 0 = never
 
 [connectivity]
 probes = []                 # e.g. ["proxy.example.internal:443"]; empty = routes/interfaces only
@@ -325,4 +337,16 @@ interval = 60.0
 
 [report]
 lang = "zh"
+
+# Forward ledger events to the bank's log pipeline (any number of [[forward]] tables):
+# [[forward]]
+# type = "file"                     # ECS JSON lines for Filebeat / Fluent Bit / Wazuh / rsyslog
+# path = "/var/log/secaudit/events.ndjson"
+# max_mb = 50
+# keep = 5
+# [[forward]]
+# type = "syslog"                   # RFC 5424, octet-counted (RFC 6587), TLS (RFC 5425)
+# address = "siem-relay.bank.internal:6514"
+# tls = true
+# ca = "/etc/secaudit/forward-ca.pem"
 """

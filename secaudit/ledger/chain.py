@@ -38,6 +38,7 @@ KINDS = frozenset(
         "file_error",
         "error",
         "host_check",  # secaudit.checks: one run of the policy's host checks
+        "heartbeat",
         "watch_degraded",
     }
 )
