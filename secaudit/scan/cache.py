@@ -120,6 +120,7 @@ class ScanCache:
         self._db.execute("PRAGMA synchronous=NORMAL")
         columns = {r[1] for r in self._db.execute("PRAGMA table_info(files)")}
         if columns and "ctime_ns" not in columns:
+            self._db.execute("PRAGMA secure_delete = ON")  # old rows may name files in full
             with self._db:  # a cache of an older layout: rebuilt (it is only a cache)
                 self._db.execute("DROP TABLE files")
         self._db.execute(
