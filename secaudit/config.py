@@ -157,9 +157,11 @@ class AgentConfig:
 @dataclass(frozen=True)
 class ConnectivityConfig:
     probes: tuple[str, ...] = ()
-    """TCP targets ``host:port`` tried to decide connectivity; empty: routes/interfaces only."""
+    """TCP targets ``host:port`` tried to decide connectivity; empty: connectivity unknown."""
     probe_timeout: float = 2.0
     interval: float = 60.0
+    intranet_ranges: tuple[str, ...] = ()
+    """CIDR ranges of the bank's own network: a probe target inside them is internal."""
 
 
 @dataclass(frozen=True)
@@ -298,9 +300,14 @@ selfcheck_interval_days = 30.0     # scheduled self-inspection into the reports 
 selfcheck_answers = ""             # checklist answers file for it; empty = manual items unanswered
 
 [connectivity]
-probes = []                 # e.g. ["proxy.example.internal:443"]; empty = routes/interfaces only
+# TCP targets host:port tried to decide whether this PC reaches the internet, e.g.
+# ["www.example.com:443"]; empty = connectivity unknown (a default route proves nothing).
+probes = []
 probe_timeout = 2.0
 interval = 60.0
+# The bank's own network: probe targets inside these CIDR ranges (or under the policy's
+# internal_domains) are internal and do not count as internet, e.g. ["10.0.0.0/8"].
+intranet_ranges = []
 
 [report]
 lang = "zh"

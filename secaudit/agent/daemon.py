@@ -40,6 +40,7 @@ from secaudit.agent.status import collect_status, remove_status, write_status
 from secaudit.agent.watchset import WatchSet
 from secaudit.config import Config
 from secaudit.ledger import Ledger
+from secaudit.ledger.repeats import mark_repeats
 from secaudit.logs import logger
 from secaudit.model import Channel, HostRole, Medium, ScanContext
 from secaudit.policy import Policy, load_policy
@@ -77,6 +78,7 @@ class Agent:
         self.once = once
         self._loader = loader
         self.connectivity: ConnectivityState | None = None
+        self._recheck_host = False
         self.generation = 0
         self.started = time.time()
         self.queue = JobQueue(config.agent.queue_size)
@@ -97,9 +99,15 @@ class Agent:
 
     @property
     def watches_roots(self) -> bool:
-        """Roots are scanned and watched on a host that is connected, and on a host whose role is
-        ``internet`` even while it is offline (its files go online with it)."""
-        return bool(self.connected) or self.config.host.role is HostRole.INTERNET
+        """Roots are scanned and watched on every host: the configured role decides how their
+        files are judged (:attr:`root_channel`), connectivity only decides 违规外联."""
+        return True
+
+    @property
+    def root_channel(self) -> Channel:
+        """``internet_host`` on an internet-role host, else ``local`` (judged with the role)."""
+        internet = self.config.host.role is HostRole.INTERNET
+        return Channel.INTERNET_HOST if internet else Channel.LOCAL
 
     def context(self, channel: Channel, *, medium: Medium | None = None) -> ScanContext:
         return ScanContext(channel=channel, host_role=self.config.host.role,
@@ -212,6 +220,7 @@ class Agent:
             return
         self.config, self.policy = config, policy
         self.generation += 1
+        self._recheck_host = True  # judge the host rules (违规外联) again with the new role
         self.watches.reset_roots_and_mail()
         self.watches.sync_roots()
         self.ledger.append("agent_reloaded", self._identity())
@@ -239,29 +248,29 @@ class Agent:
             self.ledger.append_many(("media_seen", data) for data in new)
 
     def _check_connectivity(self) -> None:
-        state = probe_connectivity(self.config.connectivity)
-        previous = self.connected
+        state = probe_connectivity(self.config.connectivity,
+                                   internal_domains=self.policy.internal_domains)
+        first, previous = self.connectivity is None, self.connected
         self.connectivity = state
-        if previous is not None and state.connected == previous:
+        recheck, self._recheck_host = self._recheck_host, False
+        if not first and not recheck and state.connected == previous:
             return
-        change = replace(state, previous=previous).to_json()
-        items: list[tuple[str, Any]] = [("connectivity", change)]
-        if state.connected:
-            ctx = self.context(Channel.INTERNET_HOST)
-            items += [("violation", violation_data(v, {"connectivity": state.to_json()}))
-                      for v in evaluate_host(self.policy, ctx)]
-        self.ledger.append_many(items)
+        items: list[tuple[str, Any]] = []
+        if first or state.connected != previous:
+            items.append(("connectivity", replace(state, previous=previous).to_json()))
+        ctx = self.context(self.root_channel)
+        items += [("violation", violation_data(v, {"connectivity": state.to_json()}))
+                  for v in evaluate_host(self.policy, ctx)]
+        self.ledger.append_many(mark_repeats(self.ledger, items))
         self.watches.sync_roots()
         self.refresh_status()
-        if state.connected and previous is not None:
-            self._scan_roots()
 
     def _scan_roots(self) -> None:
         if not self.watches_roots:
             return
         roots = self.watches.roots()
         if roots:
-            self.enqueue(ScanJob("files", tuple(roots), self.context(Channel.INTERNET_HOST),
+            self.enqueue(ScanJob("files", tuple(roots), self.context(self.root_channel),
                                  "schedule"))
 
     def _discover_mail(self) -> None:
@@ -270,6 +279,8 @@ class Agent:
             self.enqueue(ScanJob("mail", tuple(stores), None, "mail"))
 
     def _write_status(self) -> None:
+        for root in self.watches.sync_roots():  # a root folder created after the start
+            self.enqueue(ScanJob("files", (root,), self.context(self.root_channel), "watch"))
         write_status(self.config.home, collect_status(self, self._identity()))
 
     # -- media callbacks (media-monitor thread) ---------------------------------------------
@@ -296,7 +307,7 @@ class Agent:
                 self.enqueue(ScanJob("files", (path,),
                                      self.context(Channel.REMOVABLE_MEDIA, medium=medium), "watch"))
         elif kind == "root" and self.watches_roots and os.path.lexists(path):
-            self.enqueue(ScanJob("files", (path,), self.context(Channel.INTERNET_HOST), "watch"))
+            self.enqueue(ScanJob("files", (path,), self.context(self.root_channel), "watch"))
 
     # -- consumer thread --------------------------------------------------------------------
 

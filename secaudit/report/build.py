@@ -21,6 +21,8 @@ from secaudit import __version__
 from secaudit.config import Config
 from secaudit.detect.base import OCR_NOTE
 from secaudit.ledger import GENESIS, Event, Ledger, now_iso
+from secaudit.report.grouping import group_violations
+from secaudit.report.localtime import iso_time
 from secaudit.report.redact import scrub
 
 SCHEMA = "secaudit.report/1"
@@ -47,7 +49,10 @@ _DEFAULTS: dict[str, dict[str, Any]] = {
     "mail_scanned": {"mail": {}, "attachments": [], "classification": "none", "violations": 0},
     "mail": {"date": "", "from": "", "to": [], "subject": ""},
     "checklist": dict.fromkeys(("id", "category", "question", "weight", "answer", "note")),
-    "selfcheck": {"score": None, "verdict": None, "veto": None, "grading": None, "automatic": []},
+    "selfcheck": {
+        "score": None, "verdict": None, "veto": None, "grading": None, "automatic": [],
+        "not_checked": [],
+    },
     "automatic": dict.fromkeys(("id", "title", "weight", "score", "note")),
 }
 
@@ -153,10 +158,12 @@ def _collect(events: list[Event]) -> dict[str, Any]:
     email = rows("mail_scanned", "mail_scanned")
     for row in email:
         row["mail"] = with_defaults(row["mail"], "mail")
+        row["mail"]["date"] = iso_time(row["mail"]["date"])  # RFC 2822 → ISO 8601
     return {
-        "violations": sorted(  # most severe first, then in ledger order
-            rows("violation", "violation"),
-            key=lambda v: (-_SEVERITY_RANK.get(str(v.get("severity")), -1), v["seq"]),
+        # one row per violation (repeats folded: first/last seen, count), most severe first
+        "violations": group_violations(
+            by_kind.get("violation", []), by_kind.get("violation_repeated", []),
+            _DEFAULTS["violation"],
         ),
         "findings": [_finding_row(r) for r in rows("finding")],
         "media": media,

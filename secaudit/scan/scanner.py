@@ -24,6 +24,7 @@ from secaudit.config import Config
 from secaudit.detect.registry import build_detectors, detect, detectors_version
 from secaudit.extract.image.ocr import ocr_cache_key
 from secaudit.ledger import Ledger, now_iso
+from secaudit.ledger.repeats import mark_repeats
 from secaudit.model import (
     Channel,
     ExtractError,
@@ -262,7 +263,8 @@ class Scanner:
         if self._cache:
             self._cache.flush()
         if self.ledger:
-            self.ledger.append_many(ledger_events(run))
+            digests = {r.path: r.sha256 for r in run.results if r.sha256}
+            self.ledger.append_many(mark_repeats(self.ledger, ledger_events(run), digests=digests))
 
 
 def _context_for(ctx: ScanContext, result: FileResult) -> ScanContext:
