@@ -103,7 +103,7 @@ TABLE = [
     # (file, context, expected rule ids)
     (SECRET, ctx(C.INTERNET_HOST, R.INTERNET), {"SEC-001"}),
     (SECRET, ctx(C.LOCAL, R.INTERNET), {"SEC-001"}),
-    (SECRET, ctx(C.LOCAL, R.INTRANET), set()),  # SEC-015 is shipped disabled
+    (SECRET, ctx(C.LOCAL, R.INTRANET), {"SEC-015"}),
     (SECRET, ctx(C.LOCAL, R.CLASSIFIED), set()),
     (SECRET, ctx(C.REMOVABLE_MEDIA, R.INTRANET, medium=UNREGISTERED), {"SEC-005"}),
     (SECRET, ctx(C.REMOVABLE_MEDIA, R.INTRANET, medium=INTRANET_STICK), {"SEC-005"}),

@@ -172,7 +172,7 @@ def test_file_names_that_are_not_utf8_are_shown_read_and_recorded(tmp_path: Path
     out = tmp_path / "out.json"
     for _ in range(2):  # the second run goes past the cache
         run = secaudit(home, "scan", "--format", "json", "--output", str(out), str(docs))
-        assert run.returncode == 0, run.stderr
+        assert run.returncode == 1, run.stderr  # SEC-015: a 机密 file on an intranet PC
         doc = json.loads(out.read_bytes().decode("utf-8"))  # strict UTF-8
         by_path = {f["path"]: f for f in doc["files"]}
         assert by_path[f"{docs}/（机密）授信方案.txt"]["classification"] == "secret"
@@ -180,4 +180,4 @@ def test_file_names_that_are_not_utf8_are_shown_read_and_recorded(tmp_path: Path
     verify = secaudit(home, "ledger", "verify")
     assert verify.returncode == 0, verify.stdout + verify.stderr
     table = secaudit(home, "scan", str(docs))
-    assert table.returncode == 0 and "机密" in table.stdout and "\\xff\\xfe" not in table.stderr
+    assert table.returncode == 1 and "机密" in table.stdout and "\\xff\\xfe" not in table.stderr
