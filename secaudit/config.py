@@ -140,6 +140,9 @@ class AgentConfig:
         "~/.local/share/evolution/mail",
     )
     """Thunderbird/Icedove profiles and Evolution's local folders (Maildir++: ``.Sent`` …)."""
+    mail_addresses: tuple[str, ...] = ()
+    """This host's own mail addresses (besides the profiles' identities): tell sent from
+    received mail in ``.eml``/``.msg`` folders."""
     removable_extra: tuple[str, ...] = ()
     """Extra mount points (globs) or device paths treated as removable media (e.g. loop images)."""
     media_poll_interval: float = 2.0
@@ -294,6 +297,7 @@ path = ""                   # empty = shipped default policy (农商银行默认
 roots = ["~/Desktop", "~/Documents", "~/Downloads", "~/桌面", "~/文档", "~/下载"]
 scan_interval = 86400.0
 mail_stores = ["~/.thunderbird", "~/.icedove", "~/.local/share/evolution/mail"]
+mail_addresses = []         # this host's own addresses (besides Thunderbird/Evolution identities)
 removable_extra = []
 media_poll_interval = 2.0
 selfcheck_interval_days = 30.0     # scheduled self-inspection into the reports folder (0 = never)

@@ -46,8 +46,10 @@ _DEFAULTS: dict[str, dict[str, Any]] = {
         ("vendor", "product", "serial", "first_seen", "last_seen", "source"), ""
     ),
     "connectivity": {"connected": None, "probes": []},
-    "mail_scanned": {"mail": {}, "attachments": [], "classification": "none", "violations": 0},
-    "mail": {"date": "", "from": "", "to": [], "subject": ""},
+    "mail_scanned": {
+        "mail": {}, "attachments": [], "classification": "none", "violations": 0, "direction": "",
+    },
+    "mail": {"date": "", "from": "", "to": [], "subject": "", "direction": ""},
     "checklist": dict.fromkeys(("id", "category", "question", "weight", "answer", "note")),
     "selfcheck": {
         "score": None, "verdict": None, "veto": None, "grading": None, "automatic": [],

@@ -3,14 +3,20 @@
 ``find_mail_stores(cfg)`` expands ``agent.mail_stores`` (``~`` = every user's home) and finds:
 
 - mbox files of Thunderbird/Icedove profiles named like a sent/outgoing folder
-  (``Sent``, ``Outbox``, ``Drafts``, ``Unsent Messages``, ``已发送`` …; ``.msf`` indexes skipped);
-- Maildir folders (``cur``/``new``) with such a name, or a configured path that is a Maildir;
+  (``Sent``, ``Outbox``, ``Drafts``, ``Unsent Messages``, ``已发送`` …; ``.msf`` indexes skipped)
+  or an inbox-like one (``Inbox``, ``收件箱`` …);
+- Maildir folders (``cur``/``new``) with such a name, or a configured path that is a Maildir
+  (its INBOX) together with its Maildir++ subfolders (``.Sent``, ``.Sent Items`` …);
 - folders holding ``.eml``/``.msg`` files.
+
+Each message is judged as sent or received (:mod:`secaudit.sources.maildirection`): sent mail on
+channel ``email`` with its recipients, received mail as a file this host stores.
 
 ``MailState`` remembers per store what was already read (mbox: inode + byte offset; Maildir and
 .eml folders: the names seen) plus a digest of every message scanned, so a compacted mbox is not
 reported twice. ``scan_mail_once`` scans only new messages, each with its ``MailMeta``, and
-records ``mail_scanned``. Add a folder name to ``SENT_NAMES`` to watch another folder.
+records ``mail_scanned``. Add a folder name to ``maildirection.SENT_NAMES`` or ``RECEIVED_NAMES``
+to read another folder.
 """
 
 from __future__ import annotations
@@ -28,12 +34,14 @@ from typing import Any
 
 from secaudit.config import AgentConfig, Config
 from secaudit.ledger import Ledger
-from secaudit.model import Channel, Level, MailMeta, ScanContext
-
-SENT_NAMES = frozenset(
-    {"sent", "sent messages", "sent items", "sent mail", "outbox", "drafts", "unsent messages",
-     "已发送", "已发送邮件", "发件箱", "草稿", "草稿箱"}
+from secaudit.model import Level, MailMeta, ScanContext
+from secaudit.sources.maildirection import (
+    direction,
+    folder_kind,
+    judged_channel,
+    own_addresses,
 )
+
 MAIL_SUFFIXES = (".eml", ".msg")
 _MAX_DIGESTS = 50000
 _MAX_WALK_DEPTH = 8
@@ -61,7 +69,8 @@ def expand_user_globs(patterns: tuple[str, ...] | list[str]) -> list[Path]:
 
 
 def _is_sent_name(name: str) -> bool:
-    return name.lstrip(".").lower() in SENT_NAMES
+    """A sent/outgoing or inbox-like folder name (both are read; the direction is judged)."""
+    return folder_kind(name) is not None
 
 
 def _is_maildir(path: Path) -> bool:
@@ -75,8 +84,10 @@ def find_mail_stores(cfg: AgentConfig) -> list[Path]:
         if root.is_file():
             stores.append(root)
             continue
-        if _is_maildir(root):
+        if _is_maildir(root):  # its INBOX, and its Maildir++ folders (.Sent, .Drafts …)
             stores.append(root)
+            stores.extend(sub for sub in sorted(root.iterdir())
+                          if sub.name.startswith(".") and _is_maildir(sub))
             continue
         for dirpath, dirnames, filenames in os.walk(root):
             here = Path(dirpath)
@@ -272,7 +283,10 @@ def _scan_item(
     if not item.data.strip() or state.is_seen(digest):
         return []
     meta = message_meta(item.data, item.folder)
-    ctx = ScanContext(channel=Channel.EMAIL, host_role=config.host.role,
+    way = direction(store, item.folder, meta, item.data,
+                    own_addresses(store, config.agent.mail_addresses))
+    meta = replace(meta, direction=way)
+    ctx = ScanContext(channel=judged_channel(way, config.host.role), host_role=config.host.role,
                       hostname=config.hostname, connected=connected, mail=meta)
     run = scanner.scan_blob(item.name, item.data, ctx, trigger="mail", display_path=item.display)
     level = Level.highest(f.classification for f in run.files)
@@ -280,6 +294,7 @@ def _scan_item(
         "mail": meta.to_json(),
         "store": str(store),
         "path": item.display,
+        "direction": way,
         "attachments": attachment_names(item.data),
         "classification": level.value,
         "violations": len(run.violations),
