@@ -47,8 +47,8 @@ def test_thunderbird_mbox_folders(tmp_path: Path) -> None:
     local.mkdir(parents=True)
     out = message_with_attachment(SECRET, "方案.docx", to="王五 <wangwu@outside.example>",
                                   msg_id="<s1@rcb.example>")
-    inbound = _received(message_with_attachment(SECRET, "来文.docx", to="张三 <zhangsan@rcb.example>",
-                                                msg_id="<r1@rcb.example>"))
+    inbound = _received(message_with_attachment(
+        SECRET, "来文.docx", to="张三 <zhangsan@rcb.example>", msg_id="<r1@rcb.example>"))
     (local / "已发送").write_bytes(mbox_entry(out))
     (local / "Inbox").write_bytes(mbox_entry(inbound))
     mails, violations = _scan(tmp_path, [tmp_path / "tb"])
