@@ -49,7 +49,9 @@ def report_command(
     from secaudit.ledger import Ledger
     from secaudit.report.build import ReportRequest
     from secaudit.report.issue import issue_report, signing_key_of
+    from secaudit.report.period import parse_period
 
+    since, until = parse_period(since, until)  # bad dates: exit 2 naming the accepted forms
     config = config_of(ctx)
     lang = lang or config.report.lang
     if lang not in ("zh", "en"):
