@@ -35,6 +35,7 @@ import psutil
 from secaudit import __version__
 from secaudit.agent.consumer import Consumer
 from secaudit.agent.jobqueue import Debouncer, JobQueue, ScanJob
+from secaudit.agent.lock import AgentLock
 from secaudit.agent.media import MediaMonitor, violation_data
 from secaudit.agent.status import collect_status, remove_status, write_status
 from secaudit.agent.watchset import WatchSet
@@ -137,6 +138,14 @@ class Agent:
         self.queue.put(job)
 
     def run(self) -> int:
+        lock = AgentLock(self.config.home.run_dir)  # a second agent on this home: exit 2
+        lock.acquire()
+        try:
+            return self._run()
+        finally:
+            lock.release()
+
+    def _run(self) -> int:
         self._lower_priority()
         signal.signal(signal.SIGTERM, self.request_stop)
         signal.signal(signal.SIGINT, self.request_stop)
@@ -161,6 +170,8 @@ class Agent:
     def _start(self) -> None:
         self.config.home.ensure()
         self.ledger.append("agent_started", {**self._identity(), "host": host_facts(self.config)})
+        log.info("started: pid %s, role %s, ledger %s", os.getpid(),
+                 self.config.host.role.value, self.config.home.ledger)
         self._consumer.start()
         self._record_usb_history()
         self.every("connectivity", self.config.connectivity.interval, Agent._check_connectivity)
@@ -207,6 +218,7 @@ class Agent:
         self._stop.set()
         self._consumer.join(timeout=30)
         self.ledger.append("agent_stopped", self._identity())
+        log.info("stopped")
         remove_status(self.config.home)
         self.ledger.close()
 
@@ -224,6 +236,7 @@ class Agent:
         self.watches.reset_roots_and_mail()
         self.watches.sync_roots()
         self.ledger.append("agent_reloaded", self._identity())
+        log.info("reloaded: role %s, policy %s", config.host.role.value, policy.identity()["id"])
         for task in self._periodic:
             task.next_at = 0.0
 
@@ -262,6 +275,8 @@ class Agent:
         items += [("violation", violation_data(v, {"connectivity": state.to_json()}))
                   for v in evaluate_host(self.policy, ctx)]
         self.ledger.append_many(mark_repeats(self.ledger, items))
+        log.info("connectivity: %s (%s)", {True: "connected", False: "not connected"}.get(
+            state.connected, "unknown"), state.decided_by)
         self.watches.sync_roots()
         self.refresh_status()
 
@@ -286,6 +301,8 @@ class Agent:
     # -- media callbacks (media-monitor thread) ---------------------------------------------
 
     def _medium_inserted(self, medium: Medium, ctx: ScanContext) -> None:
+        log.info("medium at %s: label %r serial %r uuid %r registered %s", medium.mountpoint,
+                 medium.label, medium.serial, medium.fs_uuid, medium.registered)
         self.enqueue(ScanJob("files", (medium.mountpoint,), ctx, "media"))
         self.watches.watch_medium(medium)
         self.refresh_status()
