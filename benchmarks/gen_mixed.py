@@ -211,6 +211,25 @@ def generate_text_tree(out: Path, n: int, size: int = 30_000, seed: int = 11) ->
         (d / f"f{i:05d}.txt").write_text(text, encoding="utf-8")
 
 
+def generate_number_tree(out: Path, n: int, size: int = 30_000, seed: int = 12) -> None:
+    """The text tree's prose with every line ending in an amount-like 8-digit number, as ledgers,
+    statements and logs do; a customer line with an ID and a card number in one file of 50."""
+    rng = random.Random(seed)
+    lines = [p for p in paragraphs(rng, 200) if p]
+    for i in range(n):
+        d = out / f"d{i // 500:03d}"
+        if i % 500 == 0:
+            d.mkdir(parents=True, exist_ok=True)
+        body, used = [], 0
+        while used < size:
+            row = f"{rng.choice(lines)[:60]}　发生额 {rng.randrange(10**8):08d}"
+            body.append(row)
+            used += len(row.encode("utf-8")) + 1
+        if i % 50 == 0:
+            body.insert(0, "秘密★1年")
+        (d / f"n{i:05d}.txt").write_text("\n".join(body), encoding="utf-8")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("out", type=Path)

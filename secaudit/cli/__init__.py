@@ -4,6 +4,8 @@ One module per command group registers its commands on the app (``register(app)`
 only :class:`~secaudit.errors.SecauditError` is caught; its ``diagnostics()`` is printed and its
 ``exit_code`` returned (``--verbose`` adds the traceback). Anything else is an internal failure,
 exit 3, with a one-line message (traceback with ``--verbose``).
+
+The last stage: it may import every other; nothing imports it but ``secaudit.__main__``.
 """
 
 from __future__ import annotations

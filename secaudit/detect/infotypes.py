@@ -16,20 +16,21 @@ validator + mask in ``validators.py``, a branch in ``infoclass._validate``, keyw
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import ClassVar
 
 from secaudit.detect.base import with_ocr_note
 from secaudit.detect.infoclass import (
     ANY_DIGIT_RUN,
-    CANDIDATE,
     CONTEXT_CHARS,
     HALF_WIDTH,
     KEYWORD_RE,
     MASKS,
+    RAW_QUICK,
     TYPE_OF_KEYWORD,
     TYPE_ORDER,
+    Candidate,
+    candidates,
     classify,
     vetoed,
 )
@@ -62,18 +63,15 @@ class InfoTypeDetector:
             return  # every candidate holds at least 3 digits in a row
         values: dict[str, dict[str, int]] = {}  # type -> value -> first offset
         columns = _Columns(text)
-        for m in CANDIDATE.finditer(text):
-            group = m.lastgroup or ""
-            if group == "idsep":
-                group = "idgrp"
-            line_start = text.rfind("\n", 0, m.start()) + 1
-            context = text[max(line_start, m.start() - CONTEXT_CHARS) : m.start()]
-            hit = classify(group, m.group(group), context)
+        for m in candidates(text):
+            line_start = text.rfind("\n", 0, m.start) + 1
+            context = text[max(line_start, m.start - CONTEXT_CHARS) : m.start]
+            hit = classify(m.group, m.raw, context)
             if hit and hit[0] in ("cn_mobile", "bank_card") and _in_row(text, line_start, m):
-                if vetoed(hit[0], "", columns.header_of(line_start, m.start())):
+                if vetoed(hit[0], "", columns.header_of(line_start, m.start)):
                     continue
             if hit:
-                values.setdefault(hit[0], {}).setdefault(hit[1], m.start())
+                values.setdefault(hit[0], {}).setdefault(hit[1], m.start)
         if not values:
             return
         keywords = _keyword_offsets(text)
@@ -101,9 +99,9 @@ class InfoTypeDetector:
             )
 
 
-def _in_row(text: str, line_start: int, m: re.Match[str]) -> bool:
+def _in_row(text: str, line_start: int, m: Candidate) -> bool:
     """The candidate is a cell of a tab-separated row."""
-    return text.find("\t", line_start, m.start()) >= 0 or text.startswith("\t", m.end())
+    return text.find("\t", line_start, m.start) >= 0 or text.startswith("\t", m.end)
 
 
 class _Columns:
@@ -143,7 +141,7 @@ def _join(chunks: list[TextChunk]) -> tuple[str, list[int]]:
         pos += len(c.text) + 1
     # a leading newline keeps every lookbehind of CANDIDATE inside the string
     text = "\n" + "\n".join(c.text for c in chunks)
-    if not ANY_DIGIT_RUN.search(text):
+    if not RAW_QUICK.search(text):
         return "", starts  # no candidate possible: skip the (costly) width folding
     return text.translate(HALF_WIDTH), starts
 

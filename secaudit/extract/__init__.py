@@ -1,4 +1,4 @@
-"""Text extraction, one module per format family.
+"""Extract stage: text and metadata out of every file format, one folder per format family.
 
 Entry point: :func:`secaudit.extract.registry.extract_bytes` (and ``extract_path``). The format is
 chosen by content sniffing (:func:`secaudit.extract.sniff.sniff`); each format maps to one
@@ -6,9 +6,13 @@ extractor function ``extract_xxx(data: bytes, ctx: ExtractContext) -> Iterator[T
 in :data:`secaudit.extract.registry.EXTRACTORS`. To add a format: write the module, add its
 sniffing rule and one line to ``EXTRACTORS``.
 
-Document modules: ``text`` (encoding detection shared by others: :func:`.text.decode_text`),
-``html``, ``rtf``, ``ooxml`` (+ ``ooxml_word``/``ooxml_sheet``/``ooxml_slide``, zip parts and the
-safe XML parser in ``zipparts``), ``ole`` (+ ``ole_word`` piece table, ``ole_sheet``,
-``ole_slide``, ``ole_props`` property sets, ``ole_native`` embedded packages), ``pdf``, ``ofd``
-(+ ``ofd_layout`` line rebuilding). Containers: ``archive``, ``mail``; no-text files: ``media``.
+At the top: ``base`` (the extractor contract, context and budget), ``registry``, ``sniff``,
+``members`` (safe container members) and ``zipparts`` (guarded zip parts, safe XML parser).
+Families: ``office/`` (``ooxml*``, ``ole*`` incl. Kingsoft WPS/ET/DPS, ``odf``, ``rtf``),
+``pdf/`` (``pdf*``, ``ofd*``, ``xps``), ``mail/`` (``mail*``, ``tnef``), ``archive/``
+(zip, 7z, rar, ISO, tar), ``image/`` (``ocr*``, ``heif``, ``imagesize``, ``media`` for files
+without text), ``text/`` (``text`` with the encoding detection others share, ``html``).
+
+Extraction knows nothing of what is sought: it imports only the shared core, never ``detect`` or
+a later stage.
 """

@@ -14,6 +14,8 @@ from YAML), ``conditions`` (condition objects; ``file_conditions`` for those on 
 ``evaluate`` (rules → violations), ``describe`` (zh text for ``policy show``), ``tests_runner``
 (YAML policy unit tests). Invalid policies raise :class:`~secaudit.errors.PolicyError` with every
 problem as ``file:line: field: message``.
+
+May import the core and ``detect`` (the vocabulary of markings); never ``scan`` or a later stage.
 """
 
 from __future__ import annotations

@@ -2,8 +2,11 @@
 
 Modules: ``build`` (ledger → model, schema ``secaudit.report/1``), ``render`` (HTML), ``sign`` /
 ``verify`` (the signature trailer, chain gaps), ``keys`` / ``minisign`` (key files),
-``issue`` (the whole path, used by ``secaudit report`` and the self-inspection), ``agent_hook``
-(the agent's scheduled self-inspection). Kept import-light: the CLI imports this package at start.
+``issue`` (the whole path, used by ``secaudit report`` and the self-inspection). Kept
+import-light: the CLI imports this package at start.
+
+A report renders what it is given (ledger events, a self-inspection's result): it may import the
+core and the earlier stages, never ``agent``, ``selfcheck``, ``hq`` or ``cli``.
 """
 
 from __future__ import annotations

@@ -12,7 +12,8 @@ kernel log) lives here, so a port to another OS replaces these modules only.
 - ``hostfacts``    hostname, OS, role
 
 To add a source, write a module with one public function returning values, and wire it in
-``secaudit.agent.daemon``.
+``secaudit.agent.daemon``. May import the core, ``ledger``, ``extract`` and ``scan``; never
+``report``, ``agent`` or a later stage.
 """
 
 from __future__ import annotations
