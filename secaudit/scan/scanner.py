@@ -35,6 +35,7 @@ from secaudit.model import (
 )
 from secaudit.policy.evaluate import evaluate_file
 from secaudit.scan.cache import ScanCache
+from secaudit.scan.partial import needs_partial_read, partial_findings
 from secaudit.scan.run import ScanRun, ledger_events
 from secaudit.scan.walk import WalkEntry, WalkProblem, walk
 from secaudit.textsafe import readable_name
@@ -246,7 +247,10 @@ class Scanner:
             # never read (too large, timeout, unreadable): its name is still checked
             name = readable_name(os.path.basename(result.path))
             name_chunk = TextChunk(text=name, location=Location.FILENAME)
-            result = replace(result, findings=tuple(detect([name_chunk], self.detectors)))
+            found = tuple(detect([name_chunk], self.detectors))
+            if needs_partial_read(result):  # too large: its head and tail are still read
+                found += partial_findings(result, self.detectors)
+            result = replace(result, findings=found)
         if self._cache and inode is not None:
             self._cache.put(result, inode)
         run.results.append(result)
