@@ -30,6 +30,8 @@ class ScanRun:
     cached_files: int = 0
     duration_s: float = 0.0
     list_all: bool = False
+    state: str = "complete"
+    """``complete``, or ``interrupted`` (Ctrl-C): the results are those made before."""
 
     @property
     def files(self) -> list[FileResult]:
@@ -111,5 +113,6 @@ def ledger_events(run: ScanRun) -> Iterator[tuple[str, Any]]:
             "not_scanned": run.not_scanned,
             "cached_files": run.cached_files,
             "duration_s": run.duration_s,
+            "state": run.state,
         },
     )

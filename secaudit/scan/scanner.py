@@ -142,8 +142,13 @@ class Scanner:
         run = self._start([os.path.abspath(p) for p in paths], ctx, trigger, list_all)
         t0 = time.monotonic()
         inodes: dict[str, int] = {}
-        for result in self._results(run, inodes):
-            self._accept(run, result, inodes.get(result.path), progress)
+        try:
+            for result in self._results(run, inodes):
+                self._accept(run, result, inodes.get(result.path), progress)
+        except KeyboardInterrupt:  # Ctrl-C: keep what was found, say the scan was cut short
+            run.state = "interrupted"
+            self._finish(run, t0)
+            raise
         self._finish(run, t0)
         return run
 
