@@ -21,7 +21,7 @@ from secaudit import __version__
 from secaudit.config import Config
 from secaudit.detect.base import OCR_NOTE
 from secaudit.ledger import GENESIS, Event, Ledger, now_iso
-from secaudit.report.grouping import group_violations
+from secaudit.report.grouping import group_findings, group_violations
 from secaudit.report.localtime import iso_time
 from secaudit.report.redact import scrub
 
@@ -153,7 +153,7 @@ def _collect(events: list[Event]) -> dict[str, Any]:
 
     media = []
     for e in events:
-        if e.kind in ("media_inserted", "media_removed"):
+        if e.kind in ("media_inserted", "media_removed", "media_seen_again"):
             row = with_defaults(e.data, "media")
             row["medium"] = with_defaults(row["medium"], "medium")
             media.append({"seq": e.seq, "ts": e.ts, "event": e.kind.removeprefix("media_"), **row})
@@ -167,7 +167,7 @@ def _collect(events: list[Event]) -> dict[str, Any]:
             by_kind.get("violation", []), by_kind.get("violation_repeated", []),
             _DEFAULTS["violation"],
         ),
-        "findings": [_finding_row(r) for r in rows("finding")],
+        "findings": group_findings(_finding_row(r) for r in rows("finding")),
         "media": media,
         "usb_history": _usb_history(by_kind.get("media_seen", [])),
         "connectivity": rows("connectivity", "connectivity"),

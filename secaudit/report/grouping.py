@@ -1,4 +1,4 @@
-"""Violations of the period grouped: one row per violation, however often it was seen.
+"""Violations (and findings) of the period grouped: one row each, however often it was seen.
 
 A violation judged again (agent restart, remount, periodic rescan) is recorded once; the repeats
 are ``violation_repeated`` events naming its key (:mod:`secaudit.ledger.repeats`). Older ledgers
@@ -72,3 +72,20 @@ def group_violations(
         groups.values(),
         key=lambda v: (-_SEVERITY_RANK.get(str(v.get("severity")), -1), v["seq"]),
     )
+
+
+def group_findings(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per file and what was found in it: a file found again unchanged by a later scan
+    (restart, rescan) adds to ``count``/``last_seen`` instead of a row of its own."""
+    groups: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        ident = repr((row.get("path"), row.get("channel"), row.get("classification"),
+                      row.get("markings"), [(i.get("type"), i.get("count"))
+                                            for i in row.get("info_types") or []]))
+        first = groups.get(ident)
+        if first is None:
+            groups[ident] = {**row, "first_seen": row.get("ts"), "last_seen": row.get("ts"),
+                             "count": 1}
+        else:
+            first["last_seen"], first["count"] = row.get("ts"), first["count"] + 1
+    return list(groups.values())

@@ -94,6 +94,7 @@ def test_bare_machine_shows_what_was_not_examined(tmp_path: Path) -> None:
     assert _secaudit(home, "verify", str(out)).returncode == 0
     model = embedded_data(out.read_bytes())
     assert len(model["selfcheck"]["not_checked"]) >= 3
+    assert "未知（未配置外部探测目标）" in out.read_text(encoding="utf-8")
     cover = out.read_text(encoding="utf-8").split('id="summary"')[0]
     assert 'id="not-checked"' in cover and "终端文件检查" in cover
 
@@ -162,6 +163,8 @@ def test_three_restarts_with_sticks_mounted_add_no_duplicates(tmp_path, make_ima
     assert _secaudit(home, "report", "--out", str(out)).returncode == 0
     model = embedded_data(out.read_bytes())
     assert len(model["violations"]) == len(violations)
+    assert len(model["findings"]) == 6  # 2 sticks × 3 files, however often rescanned
+    assert sum(1 for m in model["media"] if m["event"] == "seen_again") == 6
     assert any(v["count"] > 1 and v["last_seen"] >= v["first_seen"] for v in model["violations"])
     row = next(v for v in model["violations"] if v["rule"] == "SEC-005")
     assert row["medium"]["fs_uuid"] and row["medium"]["registered"] is False
