@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.root, pytest.mark.timeout(150)]
 
 
 def test_kill9_and_restart_keeps_the_chain(tmp_path, make_image, start_agent):
-    mp = make_image("ext4")
+    mp = make_image("ext4", files={"（机密）底稿.txt": marked_txt()})
     home = tmp_path / "h"
     write_config(home, base_config(agent={"removable_extra": [str(mp)]}))
     rng = random.Random(9)
@@ -27,6 +27,8 @@ def test_kill9_and_restart_keeps_the_chain(tmp_path, make_image, start_agent):
         agent = start_agent(home)
         agent.wait_for(lambda e, r=r: e.seq > max(seen, default=0),
                        kinds=["media_inserted", "media_seen_again"])
+        if r == 0:  # one scan is known to have finished (a loaded machine may be slow to)
+            agent.wait_for(lambda e: True, kinds=["violation"], timeout=60)
         for i in range(20):  # keep the agent busy while it dies
             (mp / f"r{r}-{i}.txt").write_bytes(marked_txt())
             time.sleep(0.01)
