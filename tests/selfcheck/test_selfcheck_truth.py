@@ -193,3 +193,26 @@ def test_a_truncated_page_has_a_complete_signed_csv_beside_it(tmp_path: Path) ->
     assert csv_path.exists() and (tmp_path / (extra["name"] + ".minisig")).exists()
     assert csv_path.read_text(encoding="utf-8-sig").count("\nviolation,") == 1005
     assert extra["name"] in issued.path.read_text(encoding="utf-8")
+
+
+@pytest.mark.root
+@pytest.mark.timeout(180)
+def test_remount_is_an_insertion_but_not_new_violations(tmp_path, make_image, start_agent):
+    """Pulling and re-plugging the same unchanged stick: a real removal and insertion are
+    recorded, its violations already judged in the period are folded (violation_repeated)."""
+    from tests.agent.conftest import unmount
+
+    stick = make_image("ext4", files={"（机密）计划.txt": marked_txt()})
+    home = tmp_path / "home"
+    write_config(home, base_config(agent={"removable_extra": [str(stick)]}))
+    agent = start_agent(home)
+    agent.wait_for(lambda e: e.data.get("channel") == "removable_media", kinds=["violation"])
+    before = len(agent.events(["violation"]))
+    unmount(stick)
+    agent.wait_for(lambda e: True, kinds=["media_removed"])
+    subprocess.run(["mount", "-o", "loop", str(tmp_path / "usb.img"), str(stick)], check=True)
+    agent.wait_for(lambda e: True, kinds=["violation_repeated"], timeout=60)
+    assert agent.stop() == 0
+    kinds = [e.kind for e in agent.events()]
+    assert kinds.count("media_inserted") == 2 and kinds.count("media_removed") == 1
+    assert len(agent.events(["violation"])) == before
