@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from secaudit.config_forward import ForwardOutput, forward_outputs
 from secaudit.errors import ConfigError
 from secaudit.limits import Limits, MiB
 from secaudit.model import HostRole
@@ -131,6 +132,7 @@ class AgentConfig:
         "~/桌面",
         "~/文档",
         "~/下载",
+        "~/.local/share/Trash/files",  # the recycle bin (sources/trash.py)
     )
     """Folders scanned and watched on an internet-connected host (``~`` = every user's home)."""
     scan_interval: float = 86400.0
@@ -155,6 +157,13 @@ class AgentConfig:
     """The agent runs the self-inspection this often (0 = never) into the reports folder."""
     selfcheck_answers: str = ""
     """Checklist answers file for the scheduled self-inspection (empty: manual items unanswered)."""
+    heartbeat_minutes: float = 15.0
+    """A ``heartbeat`` ledger event (ledger head + agent health) this often (0 = never)."""
+
+    def __post_init__(self) -> None:
+        if not (self.heartbeat_minutes == 0 or 0.1 <= self.heartbeat_minutes <= 1440):
+            raise ConfigError(f"[agent].heartbeat_minutes = {self.heartbeat_minutes!r}: "
+                              "expected 0 (never) or 0.1 … 1440 minutes")
 
 
 @dataclass(frozen=True)
@@ -193,6 +202,8 @@ class Config:
     agent: AgentConfig = field(default_factory=AgentConfig)
     connectivity: ConnectivityConfig = field(default_factory=ConnectivityConfig)
     report: ReportConfig = field(default_factory=ReportConfig)
+    forward: tuple[ForwardOutput, ...] = ()
+    """``[[forward]]`` tables: where ledger events are forwarded (secaudit.forward)."""
     source: Path | None = None
     """The config file read, or ``None`` when the embedded defaults apply."""
 
@@ -247,6 +258,9 @@ def load_config(home: str | os.PathLike[str] | None = None, path: str | None = N
         raise ConfigError(f"{cfg_path}: {exc}") from exc
     cfg = Config(home=h, source=cfg_path)
     for section, value in raw.items():
+        if section == "forward":
+            cfg = replace(cfg, forward=forward_outputs(value, str(cfg_path)))
+            continue
         if section not in _SECTIONS:
             raise ConfigError(f"{cfg_path}: unknown section [{section}]")
         if not isinstance(value, dict):
@@ -294,7 +308,8 @@ ocr_min_pixels = 20000
 path = ""                   # empty = shipped default policy (农商银行默认保密策略)
 
 [agent]
-roots = ["~/Desktop", "~/Documents", "~/Downloads", "~/桌面", "~/文档", "~/下载"]
+roots = ["~/Desktop", "~/Documents", "~/Downloads", "~/桌面", "~/文档", "~/下载",
+         "~/.local/share/Trash/files"]   # the last one is the recycle bin (回收站)
 scan_interval = 86400.0
 mail_stores = ["~/.thunderbird", "~/.icedove", "~/.local/share/evolution/mail"]
 mail_addresses = []         # this host's own addresses (besides Thunderbird/Evolution identities)
@@ -302,6 +317,7 @@ removable_extra = []
 media_poll_interval = 2.0
 selfcheck_interval_days = 30.0     # scheduled self-inspection into the reports folder (0 = never)
 selfcheck_answers = ""             # checklist answers file for it; empty = manual items unanswered
+heartbeat_minutes = 15.0           # heartbeat event (ledger head, agent health); 0 = never
 
 [connectivity]
 # TCP targets host:port tried to decide whether this PC reaches the internet, e.g.
@@ -315,4 +331,16 @@ intranet_ranges = []
 
 [report]
 lang = "zh"
+
+# Forward ledger events to the bank's log pipeline (any number of [[forward]] tables):
+# [[forward]]
+# type = "file"                     # ECS JSON lines for Filebeat / Fluent Bit / Wazuh / rsyslog
+# path = "/var/log/secaudit/events.ndjson"
+# max_mb = 50
+# keep = 5
+# [[forward]]
+# type = "syslog"                   # RFC 5424, octet-counted (RFC 6587), TLS (RFC 5425)
+# address = "siem-relay.bank.internal:6514"
+# tls = true
+# ca = "/etc/secaudit/forward-ca.pem"
 """

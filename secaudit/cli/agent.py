@@ -64,6 +64,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Run the agent in the foreground (守护进程): media, connectivity, mail, roots."""
         from secaudit.agent.daemon import Agent
+        from secaudit.checks.agent_hook import register as schedule_checks
+        from secaudit.forward.agent_hook import register as forward_events
         from secaudit.selfcheck.schedule import register as schedule_selfcheck
 
         state: State = ctx.obj or State()
@@ -75,7 +77,7 @@ def register(app: typer.Typer) -> None:
         logging.basicConfig(level=logging.DEBUG if state.verbose else logging.INFO,
                             format=stamp + "secaudit-agent: %(levelname)s %(name)s: %(message)s")
         agent = Agent(config, loader=lambda: load_config(state.home, state.config_path),
-                      once=once, hooks=[schedule_selfcheck])
+                      once=once, hooks=[schedule_selfcheck, schedule_checks, forward_events])
         raise typer.Exit(agent.run())
 
     @app.command("status")

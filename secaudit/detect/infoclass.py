@@ -33,7 +33,10 @@ def _grouped(body: str) -> str:
         other = "-" if sep == " " else " "
         after = rf"(?!{sep}[0-9]{{1,4}}(?![0-9]|{other}[0-9]))"
         body_sep = body.replace("{s}", sep).replace("{o}", other)
-        alts.append(before + body_sep + after)
+        # every body opens with 3-4 digits and the separator: tested first, it spares the
+        # look-behinds at every other digit (amounts, dates)
+        shape = rf"(?=[0-9]{{3,4}}{sep})"
+        alts.append(shape + before + body_sep + after)
     return "|".join(f"(?:{a})" for a in alts)
 
 
@@ -91,6 +94,11 @@ class Candidate(NamedTuple):
 
 
 _DIGITS = re.compile(r"[0-9]+")
+_NUMBER_CHARS = frozenset("0123456789+- ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+"""Every character a :data:`CANDIDATE` match can hold."""
+_NUMBER_SPAN = re.compile(r"[0-9A-Za-z+ \-]*")
+_LOOKAHEAD = 3
+"""Characters :data:`CANDIDATE` looks at after a match (a space and a two-character unit)."""
 _PLAIN_BEFORE = re.compile(r"[^0-9A-Za-z¥￥$+\- .]")
 """A character before a digit run that no candidate can contain or be vetoed by."""
 _PLAIN_AFTER = re.compile(r"[^0-9A-Za-z.\-元万亿美港%％‰]")
@@ -101,7 +109,8 @@ def candidates(text: str) -> Iterator[Candidate]:
     """The matches of :data:`CANDIDATE` in ``text``, the same as ``CANDIDATE.finditer(text)``.
 
     Every candidate contains a :data:`QUICK` match, so the guarded pattern runs only in a window
-    around each hit (from :data:`MAX_CANDIDATE` before it to as far after), and a plain run of
+    around each hit: the number characters that touch it, at most :data:`MAX_CANDIDATE` on
+    either side, and the few it looks ahead at; a plain run of
     digits between characters that cannot belong to a number (a tab, a Chinese character, a line
     end) is taken without it: 11–19 digits are the ``run`` alternative, longer ones no candidate.
     Scanning resumes where the last match ended, as ``finditer`` does."""
@@ -117,8 +126,12 @@ def candidates(text: str) -> Iterator[Candidate]:
                 if 11 <= plain[1] - plain[0] <= 19:
                     yield Candidate(plain[0], plain[1], "run", text[plain[0] : plain[1]])
                 continue
-        start = max(last_end, hit.start() - MAX_CANDIDATE)
-        for m in CANDIDATE.finditer(text, start, min(size, hit.end() + MAX_CANDIDATE)):
+        start, floor = max(last_end, hit.start()), max(last_end, hit.start() - MAX_CANDIDATE)
+        while start > floor and text[start - 1] in _NUMBER_CHARS:
+            start -= 1  # a candidate holding the hit is made of these characters only
+        span = _NUMBER_SPAN.match(text, hit.end(), hit.end() + MAX_CANDIDATE)
+        after = span.end() if span else hit.end()
+        for m in CANDIDATE.finditer(text, start, min(size, after + _LOOKAHEAD)):
             if m.start() >= hit.end():
                 break
             last_end = m.end()

@@ -13,6 +13,7 @@ from typing import Any
 import secaudit.policy.conditions as c
 import secaudit.policy.file_conditions as fc
 from secaudit.model import Channel, HostRole, Level
+from secaudit.policy.describe_checks import show_checks
 from secaudit.policy.policy import Policy
 
 CHANNEL_ZH = {
@@ -192,4 +193,5 @@ def show_policy(policy: Policy, *, details: bool = False) -> str:
                 [[i.id, i.category, str(i.weight), i.question] for i in policy.checklist],
             )
         )
+    out += show_checks(policy, table, details=details)  # host checks (describe_checks.py)
     return "\n".join(out)

@@ -15,6 +15,7 @@ from typing import Any
 from secaudit.detect.vocabulary import Vocabulary
 from secaudit.model import Severity
 from secaudit.policy.conditions import Condition
+from secaudit.policy.hostcheck import HostCheck, Intranet, RemoteTool
 
 SCOPES = ("file", "medium", "host")
 
@@ -95,6 +96,15 @@ class Policy:
     rules: tuple[Rule, ...] = ()
     checklist: list[ChecklistItem] = field(default_factory=list)
     media: tuple[RegisteredMedium, ...] = ()
+    # host checks (hostcheck.py): what is internal, forbidden remote-control tools, the checks
+    intranet_networks: tuple[Any, ...] = ()
+    remote_control: tuple[RemoteTool, ...] = ()
+    checks: tuple[HostCheck, ...] = ()
+
+    @property
+    def intranet(self) -> Intranet:
+        """Internal domains and networks, for judging browser traces."""
+        return Intranet(self.internal_domains, self.intranet_networks)
 
     def identity(self) -> dict[str, str]:
         """What every scan output, ledger event and report carries about the policy."""

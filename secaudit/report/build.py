@@ -22,6 +22,7 @@ from secaudit.config import Config
 from secaudit.detect.base import OCR_NOTE
 from secaudit.ledger import GENESIS, Event, Ledger, now_iso
 from secaudit.report.grouping import group_findings, group_violations
+from secaudit.report.hostchecks import host_checks_section
 from secaudit.report.localtime import iso_time
 from secaudit.report.redact import scrub
 
@@ -136,6 +137,8 @@ def build_report(ledger: Ledger, config: Config, req: ReportRequest) -> dict[str
             selfcheck["automatic"] = [{"id": k, **v} for k, v in selfcheck["automatic"].items()]
         selfcheck["automatic"] = [with_defaults(a, "automatic") for a in selfcheck["automatic"]]
     model["selfcheck"] = selfcheck
+    # -- host checks (secaudit.checks): the period's last host_check run --
+    model["host_checks"] = host_checks_section(events)
     model["summary"] = _summary(model, events)
     return scrub(model)
 

@@ -133,6 +133,16 @@ ZH: dict[str, str] = {
     "meets": "达标",
     "largely_meets": "基本达标",
     "fails": "不达标",
+    # host checks (report/hostchecks.py)
+    "host_checks": "主机检查（上网痕迹、文档痕迹、无线与远程控制软件、基线设置）",
+    "host_checks_run": "检查时间",
+    "host_checks_none": "本期未进行主机检查（secaudit check）。",
+    "check_item": "检查项",
+    "outcome": "结果",
+    "observed": "实际值",
+    "pass": "符合",
+    "fail": "不符合",
+    "not_applicable": "不适用",
 }
 
 EN: dict[str, str] = {
@@ -249,6 +259,16 @@ EN: dict[str, str] = {
     "meets": "meets",
     "largely_meets": "largely meets",
     "fails": "does not meet",
+    # host checks (report/hostchecks.py)
+    "host_checks": "Host checks (web traces, document traces, wireless, remote control, baseline)",
+    "host_checks_run": "Checked at",
+    "host_checks_none": "No host check in this period (secaudit check).",
+    "check_item": "Check",
+    "outcome": "Outcome",
+    "observed": "Observed value",
+    "pass": "pass",
+    "fail": "fail",
+    "not_applicable": "not applicable",
 }
 
 CATALOGUES = {"zh": ZH, "en": EN}

@@ -35,6 +35,7 @@ from secaudit.selfcheck.evidence import (
     critical_violations,
     not_checked,
 )
+from secaudit.selfcheck.hostchecks import critical_failures, host_checks_item, run_host_checks
 from secaudit.selfcheck.score import GRADING_ZH, Grade, ask, grade, load_answers
 from secaudit.selfcheck.score import manual_rows as _manual_rows
 
@@ -61,6 +62,7 @@ class _Observed:
     ledger_ok: bool = True
     ledger_note: str = ""
     agent: dict[str, Any] | None = None
+    host_checks: list[dict[str, Any]] | None = None  # secaudit.checks results (hostchecks.py)
 
 
 def run_selfcheck(
@@ -86,8 +88,10 @@ def run_selfcheck(
         if interactive:
             manual = _manual_rows(policy.checklist, ask(policy.checklist, read=read))
         evidence = _period_evidence(ledger, policy, seen)
-        automatic = automatic_checks(evidence)
-        result = grade(automatic, manual, critical_violations(evidence))
+        # -- host checks (selfcheck/hostchecks.py): this run's own, scored and vetoed here --
+        automatic = [*automatic_checks(evidence), host_checks_item(seen.host_checks)]
+        critical = critical_violations(evidence) + critical_failures(seen.host_checks)
+        result = grade(automatic, manual, critical)
         auto_json = [a.to_json() for a in automatic]
         missing = not_checked(automatic)
         ledger.append("selfcheck", _event(result, auto_json, manual, missing))
@@ -158,6 +162,8 @@ def _observe(config: Config, policy: Any, ledger: Ledger) -> _Observed:
         ledger.append_many(mark_repeats(ledger, found))
     _scan_roots_and_mail(config, policy, ledger, ctx, seen)
     _usb(ledger, seen)
+    # -- host checks (selfcheck/hostchecks.py): recorded as a host_check event --
+    seen.host_checks = run_host_checks(config, policy, ledger)
     try:
         ledger.verify()
     except ChainError as exc:
