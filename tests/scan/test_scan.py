@@ -87,7 +87,7 @@ def test_per_file_timeout_kills_worker_and_scan_goes_on(tree: Path, home: Path) 
         run = sc.scan([tree], ScanContext())
     by_name = {Path(r.path).name: r for r in run.results}
     assert [e.reason.value for e in by_name["big.txt"].errors] == ["timeout"]
-    assert by_name["通知.txt"].classification.value == "secret"
+    assert by_name["通知.txt"].classification.value == "secret", by_name["通知.txt"]
 
 
 def test_files_queued_behind_a_timed_out_file_are_still_read(tree: Path, home: Path) -> None:
@@ -231,7 +231,7 @@ def test_worker_dying_mid_file_gives_that_file_an_error_and_the_scan_goes_on(
     assert [(e.reason.value, e.detail) for e in by_name["大文件.txt"].errors] == [
         ("corrupt", "parser crashed")
     ]
-    assert by_name["通知.txt"].classification.value == "secret"
+    assert by_name["通知.txt"].classification.value == "secret", by_name["通知.txt"]
 
 
 def test_linked_file_is_read_not_reported_unreadable(tmp_path: Path, home: Path) -> None:
