@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from secaudit.ids import (
+    INFO_TYPE_CLASS,
     Channel,
     Confidence,
     ErrorReason,
@@ -111,6 +112,11 @@ class Finding:
 
     __reduce__ = _by_fields
 
+    @property
+    def jrt_class(self) -> str | None:
+        """JR/T 0171-2020 class (``C1``/``C2``/``C3``) of an info-type finding's type."""
+        return INFO_TYPE_CLASS.get(self.type or "") if self.kind == "info_type" else None
+
     def to_json(self) -> dict[str, Any]:
         if self.kind == "marking":
             out: dict[str, Any] = {
@@ -132,6 +138,8 @@ class Finding:
                 "member": self.member,
                 "confidence": self.confidence.value,
             }
+            if self.jrt_class:
+                out["jrt_class"] = self.jrt_class  # optional key, added in the same schema
         if self.note:
             out["note"] = self.note
         return out

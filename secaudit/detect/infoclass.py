@@ -171,19 +171,29 @@ MASKS: dict[str, Callable[[str], str]] = {
     "cn_uscc": v.mask_uscc,
 }
 TYPE_ORDER = tuple(MASKS)
+_NOT_CARD_ACCOUNT = (
+    r"|信用代码|社会信用|纳税人识别号|税号|组织机构代码|对公账|单位账|企业账|公司账"
+    r"|基本户|一般户|基本存款账|一般存款账|结算账户|存款账户|账户账号|内部账"
+)
+"""Labels of credit codes and corporate/settlement account numbers: such a run is no card."""
 _ANTI_CARD = re.compile(
     r"订单|流水|单号|编号|交易号|凭证|合同号|批次|序列号|条码|运单|发票|工单|批号"
-    r"|参考号|商户号|终端号|授权号|授权码|检索号"
+    r"|参考号|商户号|终端号|授权号|授权码|检索号" + _NOT_CARD_ACCOUNT
 )
+_AMOUNT = r"|金额|余额|发生额|本金|利息|合计|总额|总计|借方|贷方|限额|额度|万元|（元）|\(元\)"
+"""Labels and headers of amounts: an 11-19-digit amount is neither a phone nor a card."""
 _ANTI_MOBILE = re.compile(
     r"账号|帐号|账户|户号|客户号|编号|流水|单号|凭证|合同|工号|批次|序号|代码|卡号|证件|订单|交易号"
+    + _AMOUNT
 )
 """Labels that make an 11-digit ``1[3-9]…`` value an account or serial number, not a phone."""
 _HEADER_ANTI_MOBILE = re.compile(
-    r"账号|帐号|账户|户号|客户号|卡号|流水|单号|凭证|合同|工号|证件|交易号"
+    r"账号|帐号|账户|户号|客户号|卡号|流水|单号|凭证|合同|工号|证件|交易号" + _AMOUNT
 )
 _HEADER_ANTI_CARD = re.compile(
     r"流水|订单|单号|交易号|凭证|合同号|批次|序列号|条码|运单|发票|工单|参考号|商户号|终端号"
+    + _NOT_CARD_ACCOUNT
+    + _AMOUNT
 )
 """Column headers that say what a column holds (a bare ``编号`` says nothing)."""
 _MOBILE_LABEL = re.compile(r"手机|电话|联系|mobile|tel|phone", re.IGNORECASE)
@@ -262,10 +272,10 @@ def _validate(group: str, raw: str) -> tuple[str, str] | None:
         return "cn_mobile", digits[2:]
     if len(digits) == 18 and v.is_resident_id_shaped(digits):
         return None  # an ID with a wrong check digit is a typo, not a card
+    if len(digits) == 18 and v.is_valid_uscc(digits.upper()):
+        return "cn_uscc", digits.upper()  # an all-digit credit code, whatever Luhn says
     if v.is_valid_bank_card(digits):
         return "bank_card", digits
-    if len(digits) == 18 and v.is_valid_uscc(digits.upper()):
-        return "cn_uscc", digits.upper()
     return None
 
 

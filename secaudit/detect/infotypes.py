@@ -45,7 +45,7 @@ class InfoTypeDetector:
     """Counts validated sensitive values per (member, location, type)."""
 
     id: ClassVar[str] = "info_type"
-    version: ClassVar[str] = "4"
+    version: ClassVar[str] = "5"
 
     def analyze(self, chunks: Sequence[TextChunk]) -> Iterator[Finding]:
         groups: dict[tuple[str | None, Location], list[TextChunk]] = {}

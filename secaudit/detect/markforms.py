@@ -43,12 +43,15 @@ _PERIOD = (
 )
 _NUM_PERIOD = rf"{_NUM}\s*(?:年|个月|個月)|长期"
 _FIELD = (
-    r"(?:密级(?:和|及|与)保密期限|密级标识|密级标志|文件密级|保密等级|保密级别|密\s?级)"
+    r"(?:密级(?:和|及|与)保密期限|密级标识|密级标志|(?:文件|文档|资料|信息)密级|保密等级|保密级别"
+    r"|密\s?级)"
     r"\s*(?:[:：]\s*|\s+)"
 )
 _SUFFIX = (
-    r"[,，、\s]*(?:注意保存|注意保密|妥善保管|注意保管|请勿外传|严禁外传|不得外传|请勿转发"
-    r"|严禁复制|仅供参考|(?:仅限)?内部传阅)"
+    r"[,，、\s|｜/／—–-]*(?:注意保存|注意保密|妥善保管|注意保管|严禁复制|仅供参考|(?:仅限)?内部传阅"
+    r"|(?:未经[^\s，,。;；]{0,6}?[，,]?)?(?:不得|严禁|禁止|请勿|切勿)(?:外传|外泄|外借|复制|转发|扩散"
+    r"|泄露|翻印|对外(?:提供|披露|发布|传播)?|向外(?:提供|披露)?)"
+    r"|仅限[^\s，,。;；]{0,10}?(?:使用|阅读|传阅|学习|查阅))"
 )
 _OPEN = "[【(（〔［\\[〈<]"
 _CLOSE = "[】)）〕］\\]〉>]"
@@ -61,7 +64,10 @@ _BOXES = re.compile("[□☐▢☑☒■▣○◯]")
 _CHOICE_GAP = re.compile(r"[\s、,，/|;；或和及与()（）]*")
 _NOTES = {"☆": "☆", "*": "*", "＊": "*", "·": "·", "・": "·", "•": "·", "●": "·", "▲": "▲"}
 _NOTES["△"] = "▲"
-_LEAD = r"(?:本(?:资料|文件|文档|材料|报告|手册|讲义|课件|简报|表|页))?(?:仅供|仅限|只供|只限)"
+_LEAD = (
+    r"(?:本(?:资料|文件|文档|材料|报告|手册|讲义|课件|简报|表|页)|此件|本件|此文件)?"
+    r"(?:仅供|仅限|只供|只限)"
+)
 """A circulation notice before the level word (``本资料仅供内部使用``): a mark, strong."""
 _USE = r"(?:参考|传阅|阅读|学习|交流)"
 _STOP = r"(?:\s*[。.!！])?"
@@ -110,7 +116,8 @@ class MarkGrammar:
         self.hit_re = re.compile(words, re.IGNORECASE)
         core = (
             rf"(?:(?P<pre>[{_STAR}])\s*)?(?P<lead>{_LEAD})?(?P<level>{words})级?(?(lead)(?P<use>{_USE})?)"
-            rf"(?:\s*(?P<star>[{_STAR}])\s*(?P<period>{_PERIOD})?|\s+(?P<numperiod>{_NUM_PERIOD}))?"
+            rf"(?:\s*(?P<star>[{_STAR}])\s*(?P<period>{_PERIOD})?"
+            rf"|(?:\s+|\s*[（(/／]\s*)(?P<numperiod>{_NUM_PERIOD})(?P<nclose>\s*[）)])?)?"
             rf"(?P<suffix>{_SUFFIX})?{_STOP}"
         )
         self._core = core
@@ -123,6 +130,10 @@ class MarkGrammar:
         self.lead_re = re.compile(rf"^\s*(?:{_FIELD})?{core}\s*(?={_NAME_SEP})", re.IGNORECASE)
         self.title_re = re.compile(
             rf"^[^\s。，；;,]{{2,40}}?{_OPEN}\s*{core}\s*{_CLOSE}\s*$", re.IGNORECASE
+        )
+        self.prefix_re = re.compile(
+            rf"^{_OPEN}\s*{core}\s*{_CLOSE}\s*[^\s。，；;,{_STAR}][^。，；;,]{{1,40}}$",
+            re.IGNORECASE,
         )
         self.box_re = re.compile(rf"〇\s*(?:{words})")
         self._ticked = TickedRow(words, self._level_by_word, _compact)
@@ -176,8 +187,9 @@ class MarkGrammar:
         return [_with_field_period(mark) for mark in out]
 
     def title_marks(self, line: str) -> list[MarkMatch]:
-        """A bracketed mark closing a short title line (``存款客户明细（内部资料）``)."""
-        m = self.title_re.match(line.strip())
+        """A bracketed mark closing or opening a short title line (``存款客户明细（内部资料）``,
+        ``【内部】2023年度绩效考核方案``)."""
+        m = self.title_re.match(line.strip()) or self.prefix_re.match(line.strip())
         if m is None or self.is_choice_list(line):
             return []
         found = self._match(m, whole=True, field=False)
@@ -224,7 +236,8 @@ class MarkGrammar:
         level_word = _compact(m.group("level")).lower()
         level = self._level_by_word[level_word]
         start = next((m.start(g) for g in ("pre", "lead") if m.group(g)), m.start("level"))
-        end = max(m.end(g) for g in ("level", "use", "star", "period", "numperiod", "suffix"))
+        ends = ("level", "use", "star", "period", "numperiod", "nclose", "suffix")
+        end = max(m.end(g) for g in ends)
         text = m.string[start:end].translate(_ASCII_DIGITS).strip()
         period_raw = m.group("period") or m.group("numperiod")
         period = _compact(period_raw) if period_raw else None

@@ -70,23 +70,28 @@ def is_resident_id_shaped(value: str) -> bool:
     return born.year >= _EARLIEST_BIRTH_YEAR and is_known_area_code(value[:6])
 
 
+CARD_NETWORKS: tuple[tuple[str, tuple[tuple[str, str], ...], frozenset[int]], ...] = (
+    ("unionpay", (("62", "62"),), frozenset(range(16, 20))),
+    ("unionpay", (("8100", "8171"),), frozenset({16, 19})),
+    ("visa", (("4", "4"),), frozenset({13, 16, 19})),
+    ("mastercard", (("51", "55"), ("2221", "2720")), frozenset({16})),
+    ("amex", (("34", "34"), ("37", "37")), frozenset({15})),
+    ("jcb", (("3528", "3589"),), frozenset(range(16, 20))),
+    ("discover", (("6011", "6011"), ("644", "649"), ("65", "65")), frozenset({16})),
+    ("pboc_debit", (("9555", "9555"), ("9558", "9559")), frozenset(range(16, 20))),
+)
+"""Card networks: (name, prefix ranges (low, high, compared on the low's length), lengths).
+UnionPay issues 62 BINs, 16–19 digits (and a few 8100–8171 BINs, 16 or 19); Chinese banks'
+Visa (4), Mastercard (51–55, 2221–2720), JCB (3528–3589) and Amex (34/37, 15 digits) co-branded
+cards follow those networks' lengths; 9555/9558/9559 are the old PBOC domestic debit BINs."""
+
+
 def card_issuer(value: str) -> str | None:
-    """The card scheme a number's prefix and length belong to, or None."""
+    """The card network a number's prefix and length belong to, or None."""
     n = len(value)
-    if value.startswith("62") and 16 <= n <= 19:
-        return "unionpay"
-    if value.startswith("4") and n in (13, 16, 19):
-        return "visa"
-    if n == 16 and ("51" <= value[:2] <= "55" or "2221" <= value[:4] <= "2720"):
-        return "mastercard"
-    if value[:2] in ("34", "37") and n == 15:
-        return "amex"
-    if "3528" <= value[:4] <= "3589" and 16 <= n <= 19:
-        return "jcb"
-    if (value.startswith(("6011", "65")) or "644" <= value[:3] <= "649") and 16 <= n <= 19:
-        return "discover"
-    if value.startswith("9") and 16 <= n <= 19:
-        return "domestic_debit"  # older PBOC debit cards (e.g. 9558…)
+    for name, ranges, lengths in CARD_NETWORKS:
+        if n in lengths and any(lo <= value[: len(lo)] <= hi for lo, hi in ranges):
+            return name
     return None
 
 

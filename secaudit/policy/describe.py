@@ -48,6 +48,10 @@ INFO_ZH = {
     "bank_card": "银行卡号",
     "cn_mobile": "手机号",
     "cn_uscc": "统一社会信用代码",
+    "card_cvn": "银行卡验证码（CVN2/CVV2）",
+    "card_track": "银行卡磁道信息",
+    "auth_secret": "密码/PIN",
+    "otp_code": "一次性验证码",
 }
 
 
@@ -95,6 +99,7 @@ _WORDING: dict[type, Callable[[Any], str]] = {
     fc.Classification: _classification,
     fc.InfoTypes: _info,
     fc.CustomerData: lambda x: "含达到阈值的客户信息" if x.value else "不含达到阈值的客户信息",
+    fc.InfoClass: lambda x: "含JR/T 0171-2020 " + "或".join(sorted(x.classes)) + "类个人金融信息",
     fc.HasErrors: lambda x: f"有无法检查的内容（{_names(x.reasons, REASON_ZH)}）",
     fc.NameMatches: lambda x: "文件名匹配 " + "|".join(p.pattern for p in x.patterns),
 }
