@@ -5,7 +5,7 @@ violation. :func:`partial_findings` reads the first and last ``PART_BYTES`` of a
 (never through a link, never a device or FIFO), decodes them as text when they look like text
 (a binary format's compressed middle is not guessed at) and runs the detectors over them. Every
 finding made so carries the note :data:`PARTIAL_NOTE`; the ``too_large`` error stays on the file,
-so the policy's rule for files that could not be examined (SEC-018 in the default policy) still
+so the policy's rule for files that could not be examined (SEC-019 in the default policy) still
 applies on the channels where unknown content is not allowed.
 """
 

@@ -1,5 +1,5 @@
 """Issue 13 item 9: a marked file too big to read whole still counts (head and tail read within
-the limits), and a file not examined on a stick is a violation of its own (SEC-018)."""
+the limits), and a file not examined on a stick is a violation of its own (SEC-019)."""
 
 from __future__ import annotations
 
@@ -32,6 +32,6 @@ def test_too_large_marked_file_on_a_stick(tmp_path: Path) -> None:
     assert [e["reason"] for e in entry["errors"]] == ["too_large"]
     assert any("仅检查了开头和结尾" in (f.get("note") or "") for f in entry["findings"])
     rules = {(v["rule"], Path(v["path"]).name) for v in doc["violations"]}
-    assert ("SEC-005", "导出数据.txt") in rules and ("SEC-018", "导出数据.txt") in rules
-    assert ("SEC-018", "zeros.bin") in rules
+    assert ("SEC-005", "导出数据.txt") in rules and ("SEC-019", "导出数据.txt") in rules
+    assert ("SEC-019", "zeros.bin") in rules
     assert by_name["zeros.bin"]["classification"] == "none"
