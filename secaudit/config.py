@@ -143,6 +143,9 @@ class AgentConfig:
         "~/.local/share/evolution/mail",
     )
     """Thunderbird/Icedove profiles and Evolution's local folders (Maildir++: ``.Sent`` …)."""
+    mail_addresses: tuple[str, ...] = ()
+    """This host's own mail addresses (besides the profiles' identities): tell sent from
+    received mail in ``.eml``/``.msg`` folders."""
     removable_extra: tuple[str, ...] = ()
     """Extra mount points (globs) or device paths treated as removable media (e.g. loop images)."""
     media_poll_interval: float = 2.0
@@ -184,9 +187,11 @@ def _in_range(name: str, value: float, low: float, high: float) -> None:
 @dataclass(frozen=True)
 class ConnectivityConfig:
     probes: tuple[str, ...] = ()
-    """TCP targets ``host:port`` tried to decide connectivity; empty: routes/interfaces only."""
+    """TCP targets ``host:port`` tried to decide connectivity; empty: connectivity unknown."""
     probe_timeout: float = 2.0
     interval: float = 60.0
+    intranet_ranges: tuple[str, ...] = ()
+    """CIDR ranges of the bank's own network: a probe target inside them is internal."""
 
 
 @dataclass(frozen=True)
@@ -359,6 +364,7 @@ roots = ["~/Desktop", "~/Documents", "~/Downloads", "~/桌面", "~/文档", "~/�
          "~/.local/share/Trash/files"]   # the last one is the recycle bin (回收站)
 scan_interval = 86400.0
 mail_stores = ["~/.thunderbird", "~/.icedove", "~/.local/share/evolution/mail"]
+mail_addresses = []         # this host's own addresses (besides Thunderbird/Evolution identities)
 removable_extra = []
 media_poll_interval = 2.0
 selfcheck_interval_days = 30.0     # scheduled self-inspection into the reports folder (0 = never)
@@ -366,9 +372,14 @@ selfcheck_answers = ""             # checklist answers file for it; empty = manu
 heartbeat_minutes = 15.0           # heartbeat event (ledger head, agent health); 0 = never
 
 [connectivity]
-probes = []                 # e.g. ["proxy.example.internal:443"]; empty = routes/interfaces only
+# TCP targets host:port tried to decide whether this PC reaches the internet, e.g.
+# ["www.example.com:443"]; empty = connectivity unknown (a default route proves nothing).
+probes = []
 probe_timeout = 2.0
 interval = 60.0
+# The bank's own network: probe targets inside these CIDR ranges (or under the policy's
+# internal_domains) are internal and do not count as internet, e.g. ["10.0.0.0/8"].
+intranet_ranges = []
 
 [report]
 lang = "zh"

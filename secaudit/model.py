@@ -317,6 +317,8 @@ class MailMeta:
     recipients: tuple[str, ...] = ()
     subject: str = ""
     folder: str = ""
+    direction: str = ""
+    """``sent`` or ``received`` (``secaudit.sources.maildirection``); empty: not known."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -326,6 +328,7 @@ class MailMeta:
             "to": list(self.recipients),
             "subject": self.subject,
             "folder": self.folder,
+            "direction": self.direction,
         }
 
 

@@ -50,7 +50,9 @@ def report_command(
     from secaudit.ledger import Ledger
     from secaudit.report.build import ReportRequest
     from secaudit.report.issue import issue_report, signing_key_of
+    from secaudit.report.period import parse_period
 
+    since, until = parse_period(since, until)  # bad dates: exit 2 naming the accepted forms
     config = config_of(ctx)
     lang = lang or config.report.lang
     if lang not in ("zh", "en"):
@@ -132,8 +134,14 @@ def selfcheck_command(
     interactive: bool = typer.Option(False, "--interactive", help="Ask the checklist here."),
     out: Path = typer.Option(None, "--out", "-o", help="Report file or folder."),
     lang: str = typer.Option(None, "--lang", help="zh | en"),
+    strict: bool = typer.Option(
+        False, "--strict", help="Exit 1 unless the verdict is 达标 and every check was made."
+    ),
 ) -> None:
-    """定期保密自查 — run the self-inspection and issue a signed report."""
+    """定期保密自查 — run the self-inspection and issue a signed report.
+
+    Exit 0 when the signed report was issued (whatever the verdict, which is printed);
+    with --strict, exit 1 unless the verdict is 达标 and no automatic check stayed 未检查."""
     from secaudit.selfcheck.run import run_selfcheck
 
     if answers and interactive:
@@ -146,10 +154,28 @@ def selfcheck_command(
         out=out,
         lang=lang or config.report.lang,
     )
-    typer.echo(f"自查得分 score {result.score:.1f} / 100 — {result.verdict_text}")
+    for line in selfcheck_lines(result):
+        typer.echo(line)
     typer.echo(f"report      {result.report.path}")
     typer.echo(f"minisig     {result.report.minisig}")
-    raise typer.Exit(0 if result.verdict == "meets" else 1)
+    complete = result.verdict == "meets" and not result.not_checked
+    raise typer.Exit(1 if strict and not complete else 0)
+
+
+def selfcheck_lines(result) -> list[str]:  # type: ignore[no-untyped-def]
+    """What the terminal shows: every automatic check with its result, then the verdict."""
+    lines = ["自动检查项 automatic checks:"]
+    for a in result.automatic:
+        mark = "未检查" if a["score"] is None else "符合" if a["score"] >= 1 else "不符合"
+        mark = "部分符合" if a["score"] is not None and 0 < a["score"] < 1 else mark
+        lines.append(f"  [{mark}] {a['title']} — {a['note']}")
+    lines.append(f"自查得分 score {result.score:.1f} / 100 — {result.verdict_text}")
+    if result.not_checked:
+        lines.append(
+            f"注意：{len(result.not_checked)} 项自动检查未能进行，未计入得分："
+            + "；".join(result.not_checked)
+        )
+    return lines
 
 
 def _policy_identity(config):  # type: ignore[no-untyped-def]

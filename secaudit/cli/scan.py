@@ -62,7 +62,10 @@ def scan_command(
     for p in paths:
         if not p.exists() and not p.is_symlink():
             raise UsageError(f"no such file or folder: {p}")
-    ledger = None if no_ledger else Ledger(config.home.ledger)
+    trial = _trial_reason(config, channel, role)
+    if trial and not no_ledger:
+        typer.echo(f"试查：{trial}，结果不记入证据账本（trial scan, not recorded）", err=True)
+    ledger = None if (no_ledger or trial) else Ledger(config.home.ledger)
     progress = _Progress() if sys.stderr.isatty() else None
     try:
         with Scanner(config, policy, ledger=ledger, workers=workers, use_cache=not no_cache) as sc:
@@ -117,6 +120,21 @@ def _scan_table(run) -> str:  # type: ignore[no-untyped-def]
         reasons = "，".join(f"{k} {v}" for k, v in sorted(run.not_scanned.items()))
         out.append(f"未能检查原因：{reasons}")
     return "\n".join(out)
+
+
+def _trial_reason(config: Config, channel: Channel, role: HostRole | None) -> str:
+    """Why a scan is a trial (its role or channel is not this host's), or "" for a real check.
+
+    A trial ("what if this folder were on an internet PC?") is not evidence about this host:
+    recorded, it put SEC-001 violations of a pretended internet host into the signed report of
+    an intranet PC. ``--channel removable_media``/``email`` stay real checks (the officer scans a
+    stick or a mail folder), judged with the host's own role."""
+    own = config.host.role
+    if role is not None and role is not own:
+        return f"--role {role.value} 与本机配置的计算机类别 {own.value} 不同"
+    if channel is Channel.INTERNET_HOST and own is not HostRole.INTERNET:
+        return f"--channel internet_host 而本机配置的计算机类别为 {own.value}"
+    return ""
 
 
 def _without_ocr(config: Config) -> Config:

@@ -38,9 +38,11 @@ _KINDS: dict[str, tuple[str, str, str]] = {
     "finding": ("event", "file", "info"),
     "file_error": ("event", "file", "error"),
     "violation": ("alert", "file", "info"),
+    "violation_repeated": ("event", "file", "info"),  # seen again in the period (keys only)
     "media_inserted": ("event", "host", "connection"),
     "media_removed": ("event", "host", "end"),
     "media_seen": ("event", "host", "info"),
+    "media_seen_again": ("event", "host", "info"),  # still mounted across an agent restart
     "connectivity": ("state", "network", "change"),
     "mail_scanned": ("event", "email", "info"),
     "selfcheck": ("state", "configuration", "info"),

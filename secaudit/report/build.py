@@ -23,7 +23,9 @@ from secaudit.config import Config
 from secaudit.detect.base import OCR_NOTE
 from secaudit.ledger import GENESIS, Event, Ledger, now_iso
 from secaudit.report.evidence import chain_violation, ledger_evidence
+from secaudit.report.grouping import group_findings, group_violations
 from secaudit.report.hostchecks import host_checks_section
+from secaudit.report.localtime import iso_time
 from secaudit.report.redact import scrub
 
 SCHEMA = "secaudit.report/2"
@@ -48,10 +50,15 @@ _DEFAULTS: dict[str, dict[str, Any]] = {
         ("vendor", "product", "serial", "first_seen", "last_seen", "source"), ""
     ),
     "connectivity": {"connected": None, "probes": []},
-    "mail_scanned": {"mail": {}, "attachments": [], "classification": "none", "violations": 0},
-    "mail": {"date": "", "from": "", "to": [], "subject": ""},
+    "mail_scanned": {
+        "mail": {}, "attachments": [], "classification": "none", "violations": 0, "direction": "",
+    },
+    "mail": {"date": "", "from": "", "to": [], "subject": "", "direction": ""},
     "checklist": dict.fromkeys(("id", "category", "question", "weight", "answer", "note")),
-    "selfcheck": {"score": None, "verdict": None, "veto": None, "grading": None, "automatic": []},
+    "selfcheck": {
+        "score": None, "verdict": None, "veto": None, "grading": None, "automatic": [],
+        "not_checked": [],
+    },
     "automatic": dict.fromkeys(("id", "title", "weight", "score", "note")),
 }
 
@@ -150,19 +157,21 @@ def _collect(events: list[Event]) -> dict[str, Any]:
 
     media = []
     for e in events:
-        if e.kind in ("media_inserted", "media_removed"):
+        if e.kind in ("media_inserted", "media_removed", "media_seen_again"):
             row = with_defaults(e.data, "media")
             row["medium"] = with_defaults(row["medium"], "medium")
             media.append({"seq": e.seq, "ts": e.ts, "event": e.kind.removeprefix("media_"), **row})
     email = rows("mail_scanned", "mail_scanned")
     for row in email:
         row["mail"] = with_defaults(row["mail"], "mail")
+        row["mail"]["date"] = iso_time(row["mail"]["date"])  # RFC 2822 → ISO 8601
     return {
-        "violations": sorted(  # most severe first, then in ledger order
-            rows("violation", "violation"),
-            key=lambda v: (-_SEVERITY_RANK.get(str(v.get("severity")), -1), v["seq"]),
+        # one row per violation (repeats folded: first/last seen, count), most severe first
+        "violations": group_violations(
+            by_kind.get("violation", []), by_kind.get("violation_repeated", []),
+            _DEFAULTS["violation"],
         ),
-        "findings": [_finding_row(r) for r in rows("finding")],
+        "findings": group_findings(_finding_row(r) for r in rows("finding")),
         "media": media,
         "usb_history": _usb_history(by_kind.get("media_seen", [])),
         "connectivity": rows("connectivity", "connectivity"),

@@ -62,6 +62,13 @@ def chain_violation(state: dict[str, Any]) -> dict[str, Any] | None:
         "basis": f"ledger verify: {state.get('problem')}",
         "remedy": "保全本机账本文件（ledger.db）并报告保密员和总行；"
         "本报告所列证据不完整或已被改动。",
+        # the fields of a grouped violation row (report/grouping.py), so it renders like one
+        "key": CHAIN_RULE,
+        "first_seen": "",
+        "last_seen": "",
+        "count": 1,
+        "medium": None,
+        "mail": None,
     }
 
 

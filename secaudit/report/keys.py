@@ -157,10 +157,12 @@ def load_public_key(path: Path) -> Ed25519PublicKey:
 
 
 def load_trusted_keys(paths: list[Path]) -> dict[str, Ed25519PublicKey]:
-    """Trusted keys by fingerprint from files and folders (``*.pub`` in a folder)."""
+    """Trusted keys by fingerprint from files and folders (``*.pub``/``*.pem`` in a folder and
+    its sub-folders)."""
     trusted: dict[str, Ed25519PublicKey] = {}
     for p in paths:
-        files = sorted(p.glob("*.pub")) + sorted(p.glob("*.pem")) if p.is_dir() else [p]
+        # a folder: its keys and those of its sub-folders (one folder per branch)
+        files = sorted(p.rglob("*.pub")) + sorted(p.rglob("*.pem")) if p.is_dir() else [p]
         for f in files:
             key = load_public_key(f)
             trusted[fingerprint(key)] = key

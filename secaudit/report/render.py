@@ -21,6 +21,7 @@ import jinja2
 from markupsafe import Markup
 
 from secaudit.config import data_path
+from secaudit.report.localtime import local_time, zone_label
 from secaudit.report.messages import translator
 from secaudit.textsafe import BIDI_CONTROLS, shown
 
@@ -52,10 +53,10 @@ def human_bytes(n: Any) -> str:
     return f"{size:.1f} TiB"
 
 
-def short_time(value: Any) -> str:
-    """``2026-11-29T10:00:00+08:00`` → ``2026-11-29 10:00`` (the full value is in the JSON)."""
-    text = str(value or "")
-    return text[:16].replace("T", " ") if len(text) >= 16 and text[10] == "T" else text
+def short_time(value: Any, seconds: bool = False) -> str:
+    """``2026-11-29T02:00:00+00:00`` → ``2026-11-29 10:00`` on a host in UTC+8: the host's local
+    time (the zone is named once on the cover; the full value is in the JSON)."""
+    return local_time(value, seconds)
 
 
 def chart_bars(counts: dict[str, int], t: Any, width: int = 300) -> list[dict[str, Any]]:
@@ -103,10 +104,11 @@ def render_html(model: dict[str, Any], lang: str = "zh") -> str:
     t = translator(lang)
     template = _environment().get_template("report.html.j2")
     html = template.render(
-        m=model,
+        m={"complete_list": None, **model},
         t=t,
         lang="zh-CN" if lang == "zh" else lang,
         max_rows=MAX_ROWS,
+        zone=zone_label(),
         severity_bars=chart_bars(model["summary"]["by_severity"], t),
         channel_bars=chart_bars(model["summary"]["by_channel"], t),
         data_json=json_for_html(model),

@@ -24,6 +24,7 @@ from secaudit.config import Config
 from secaudit.detect.registry import build_detectors, detect, detectors_version
 from secaudit.extract.image.ocr import ocr_cache_key
 from secaudit.ledger import Ledger, now_iso
+from secaudit.ledger.repeats import mark_repeats
 from secaudit.model import (
     Channel,
     ExtractError,
@@ -34,6 +35,7 @@ from secaudit.model import (
 )
 from secaudit.policy.evaluate import evaluate_file
 from secaudit.scan.cache import ScanCache
+from secaudit.scan.partial import needs_partial_read, partial_findings
 from secaudit.scan.run import ScanRun, finished_event, result_events, violation_events
 from secaudit.scan.walk import WalkEntry, WalkProblem, WalkTick, walk
 from secaudit.textsafe import readable_name
@@ -79,6 +81,7 @@ class Scanner:
         self._nice = nice
         self._pool_obj: WorkerPool | None = None
         self._events: list[tuple[str, Any]] = []
+        self._digests: dict[str, str] = {}
         self._flushed = 0.0
         self._detectors: tuple[Detector, ...] | None = None
         self._cache = (
@@ -298,7 +301,10 @@ class Scanner:
             # never read (too large, timeout, unreadable): its name is still checked
             name = readable_name(os.path.basename(result.path))
             name_chunk = TextChunk(text=name, location=Location.FILENAME)
-            result = replace(result, findings=tuple(detect([name_chunk], self.detectors)))
+            found = tuple(detect([name_chunk], self.detectors))
+            if needs_partial_read(result):  # too large: its head and tail are still read
+                found += partial_findings(result, self.detectors)
+            result = replace(result, findings=found)
         result = result.masked()  # issue 12 #9: no full ID/card number past this point
         if self._cache and key is not None:
             self._cache.put(result, *key)
@@ -312,6 +318,8 @@ class Scanner:
         if self.ledger and (result.findings or result.errors or violations):
             # recorded as they come (at most a second late): a scan that dies later has its
             # findings in the ledger
+            if result.sha256:
+                self._digests[result.path] = result.sha256
             self._events += [*result_events(run, result), *violation_events(run, violations)]
             if len(self._events) >= 200 or time.monotonic() - self._flushed > 1.0:
                 self._flush_events()
@@ -329,9 +337,11 @@ class Scanner:
 
     def _flush_events(self) -> None:
         events, self._events = self._events, []
+        digests, self._digests = self._digests, {}
         self._flushed = time.monotonic()
         if events and self.ledger:
-            self.ledger.append_many(events)
+            # violations already judged in the report period are folded (ledger/repeats.py)
+            self.ledger.append_many(mark_repeats(self.ledger, events, digests=digests))
 
 
 def _context_for(ctx: ScanContext, result: FileResult) -> ScanContext:

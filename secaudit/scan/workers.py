@@ -13,6 +13,7 @@ import contextlib
 import hashlib
 import multiprocessing as mp
 import os
+import signal
 import stat
 import time
 from collections import deque
@@ -128,6 +129,10 @@ def read_task(task: Task, limits: Limits, tops: dict[str, int] | None = None) ->
 
 def _worker_main(conn: Connection, limits: Limits, vocabulary: Vocabulary, nice: int) -> None:
     from secaudit.detect.registry import build_detectors
+
+    # Ctrl-C reaches the whole process group: the parent stops the scan and records it as
+    # interrupted; a worker just finishes its file (no traceback on the terminal)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     if nice:
         try:

@@ -3,16 +3,22 @@
 ``find_mail_stores(cfg)`` expands ``agent.mail_stores`` (``~`` = every user's home) and finds:
 
 - mbox files of Thunderbird/Icedove profiles named like a sent/outgoing folder
-  (``Sent``, ``Outbox``, ``Drafts``, ``Unsent Messages``, ``已发送`` …; ``.msf`` indexes skipped);
-- Maildir folders (``cur``/``new``) with such a name, or a configured path that is a Maildir;
+  (``Sent``, ``Outbox``, ``Drafts``, ``Unsent Messages``, ``已发送`` …; ``.msf`` indexes skipped)
+  or an inbox-like one (``Inbox``, ``收件箱`` …);
+- Maildir folders (``cur``/``new``) with such a name, or a configured path that is a Maildir
+  (its INBOX) together with its Maildir++ subfolders (``.Sent``, ``.Sent Items`` …);
 - folders holding ``.eml``/``.msg`` files.
+
+Each message is judged as sent or received (:mod:`secaudit.sources.maildirection`): sent mail on
+channel ``email`` with its recipients, received mail as a file this host stores.
 
 ``MailState`` remembers per store what was already read (mbox: inode + byte offset; Maildir and
 .eml folders: the names seen) plus a digest of every message scanned (its length and headers),
 so a compacted mbox is not reported twice. ``scan_mail_once`` scans only new messages, each with
-its ``MailMeta``, and records ``mail_scanned``. Add a folder name to ``SENT_NAMES`` to watch
-another folder. Stores are read as any scanned file is (:mod:`.mailread`): no link followed, only
-regular files, messages read by the scan workers with ``max_file_size`` and their time limit.
+its ``MailMeta``, and records ``mail_scanned``. Add a folder name to ``maildirection.SENT_NAMES``
+or ``RECEIVED_NAMES`` to read another folder. Stores are read as any scanned file is
+(:mod:`.mailread`): no link followed, only regular files, messages read by the scan workers with
+``max_file_size`` and their time limit.
 """
 
 from __future__ import annotations
@@ -29,8 +35,14 @@ from typing import Any
 
 from secaudit.config import AgentConfig, Config
 from secaudit.ledger import Ledger
-from secaudit.model import Channel, Level, MailMeta, ScanContext
+from secaudit.model import Level, MailMeta, ScanContext
 from secaudit.scan.safeopen import Refused
+from secaudit.sources.maildirection import (
+    direction,
+    folder_kind,
+    judged_channel,
+    own_addresses,
+)
 from secaudit.sources.mailread import (
     MAIL_SUFFIXES,
     MailItem,
@@ -42,10 +54,6 @@ from secaudit.sources.mailread import (
     read_headers,
 )
 
-SENT_NAMES = frozenset(
-    {"sent", "sent messages", "sent items", "sent mail", "outbox", "drafts", "unsent messages",
-     "已发送", "已发送邮件", "发件箱", "草稿", "草稿箱"}
-)
 _MAX_DIGESTS = 50000
 _MAX_WALK_DEPTH = 8
 
@@ -72,7 +80,8 @@ def expand_user_globs(patterns: tuple[str, ...] | list[str]) -> list[Path]:
 
 
 def _is_sent_name(name: str) -> bool:
-    return name.lstrip(".").lower() in SENT_NAMES
+    """A sent/outgoing or inbox-like folder name (both are read; the direction is judged)."""
+    return folder_kind(name) is not None
 
 
 _is_maildir = is_maildir
@@ -87,8 +96,10 @@ def find_mail_stores(cfg: AgentConfig) -> list[Path]:
         if is_regular(root):
             stores.append(root)
             continue
-        if _is_maildir(root):
+        if _is_maildir(root):  # its INBOX, and its Maildir++ folders (.Sent, .Drafts …)
             stores.append(root)
+            stores.extend(sub for sub in sorted(root.iterdir())
+                          if sub.name.startswith(".") and _is_maildir(sub))
             continue
         for dirpath, dirnames, filenames in os.walk(root):
             here = Path(dirpath)
@@ -239,7 +250,10 @@ def _scan_item(
     if state.is_seen(digest):
         return []
     meta = message_meta(head, item.folder)
-    ctx = ScanContext(channel=Channel.EMAIL, host_role=config.host.role,
+    way = direction(store, item.folder, meta, head,
+                    own_addresses(store, config.agent.mail_addresses))
+    meta = replace(meta, direction=way)
+    ctx = ScanContext(channel=judged_channel(way, config.host.role), host_role=config.host.role,
                       hostname=config.hostname, connected=connected, mail=meta)
     run = scanner.scan_slice(item.name, item.file, item.offset, item.length, item.ident, ctx,
                              trigger="mail", display_path=item.display)
@@ -249,6 +263,7 @@ def _scan_item(
         "mail": meta.to_json(),
         "store": str(store),
         "path": item.display,
+        "direction": way,
         "attachments": attachments,
         "classification": level.value,
         "violations": len(run.violations),

@@ -167,7 +167,7 @@ def test_csv_has_bom_and_chinese(config: Config, key: SigningKey, rng: random.Ra
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert {r["section"] for r in rows} == {"violation", "not_scanned"}
+    assert {r["section"] for r in rows} == {"violation", "not_scanned", "finding"}
     assert any(r["title"] == "互联网计算机存储涉密文件" for r in rows)
     assert path.with_name(path.name + ".minisig").exists()
 
