@@ -46,6 +46,7 @@ from typing import ClassVar
 from secaudit.detect import keyvalue
 from secaudit.detect.base import with_ocr_note
 from secaudit.detect.declarations import DECLARATION_NOTE, Declarations
+from secaudit.detect.handling import HandlingLines
 from secaudit.detect.markforms import MarkGrammar, MarkMatch
 from secaudit.detect.marklines import (
     FIELD_LABEL,
@@ -89,6 +90,7 @@ class MarkingDetector:
         self.vocabulary = vocabulary
         self.grammar = MarkGrammar(vocabulary)
         self.declarations = Declarations(vocabulary)
+        self.handling = HandlingLines(vocabulary)
 
     def analyze(self, chunks: Sequence[TextChunk]) -> Iterator[Finding]:
         if any(has_traditional(c.text) for c in chunks):  # 機密★10年 reads as 机密★10年
@@ -104,7 +106,7 @@ class MarkingDetector:
             elif loc is Location.BODY:
                 body.setdefault(chunk.member, []).append(chunk)
             elif self.grammar.has_hit(chunk.text):
-                for m, conf in other_marks(chunk, self.grammar, self.declarations):
+                for m, conf in other_marks(chunk, self.grammar, self.declarations, self.handling):
                     _keep(found, chunk, m, conf)
         for chunk, m in self._header_rows(rows):
             _keep(found, chunk, m, Confidence.HIGH)
@@ -131,6 +133,8 @@ class MarkingDetector:
                     raw_marks = self.grammar.line_marks(ln.text, gapped=False, ticks=False)
                     if raw_marks:
                         raw[i] = raw_marks
+                elif handled := self.handling.marks(ln.text):
+                    raw[i] = handled
                 elif declared := [m for m, _c in self.declarations.marks(ln.text)]:
                     raw[i] = declared
                 continue
@@ -148,6 +152,8 @@ class MarkingDetector:
                     marks = [m for m in loose if stands_alone(m)]
                 if not marks and i < START_LINES:
                     marks = self.grammar.title_marks(ln.text)
+                if not marks and hit:
+                    marks = self.handling.marks(ln.text)
                 if not marks and hit:
                     marks = [m for m, _c in self.declarations.marks(ln.text)]
                 if marks:
