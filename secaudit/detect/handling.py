@@ -4,8 +4,9 @@ Slide and page footers, text boxes at the foot of a slide and cover lines write 
 then one or more handling clauses in the writer's own words (``未经书面许可不得复制或向第三方
 披露``, ``核心商密——未经授权禁止传播``, ``普通商密（未经许可不得外传）``). The fixed suffixes of
 :mod:`.markforms` cannot list them all; here the line is the level (a ``密级：`` field and
-brackets allowed), a separator, and a rest in which *every* clause is a handling clause — it holds
-one of :data:`HANDLING_WORDS` — or a page number. Such a line is a strong whole mark.
+brackets and a letterhead name before it allowed), a separator, and a rest in which *every*
+clause is a handling clause — it holds one of :data:`HANDLING_WORDS` — or a page
+number. Such a line is a strong whole mark.
 
 Prose fails the shape: the level word must be followed by a separator (``普通商密文件不得外传``
 is a sentence), and a clause without a handling word (``核心商密 文件管理办法``) rejects the line.
@@ -25,6 +26,8 @@ HANDLING_WORDS = (
     r"|保管|传阅|不外传|不对外"
 )
 _FIELD = r"(?:(?:文件|文档)?密级\s*[:：]\s*)?"
+_ISSUER = r"(?:[^\s，,。；;：:]{2,20}?(?:银行|分行|支行|联社|信用社|合作社|公司|部|室|中心)\s+)?"
+"""A letterhead name before the level (``江川农商银行 普通商密 严禁外传``)."""
 _SEP = r"[\s·•・|｜/／—–\-，,、；;：:（(【\[]+"
 _SPLIT = re.compile(r"[\s·•・|｜/／—–\-，,；;：:（）()【】\[\]。.!！]+")
 _PAGE = re.compile(
@@ -42,7 +45,7 @@ class HandlingLines:
         self._levels = dict(pairs)
         words = "|".join(re.escape(w) for w, _ in pairs)
         self._re = re.compile(
-            rf"{_FIELD}(?P<open>[【(（\[〔])?\s*(?P<level>{words})级?\s*(?P<close>[】)）\]〕])?"
+            rf"{_ISSUER}{_FIELD}(?P<open>[【(（\[〔])?\s*(?P<level>{words})级?\s*(?P<close>[】)）\]〕])?"
             rf"(?P<sep>{_SEP})(?P<rest>.+)"
         )
         self._handling = re.compile(HANDLING_WORDS)
