@@ -73,6 +73,8 @@ FIRST_PAGE_LINES = 10
 """On the first slide/page of a paged document, a text box holding only a level word counts
 within this many lines (text boxes come in creation order, the mark often last)."""
 _COPY_NUMBER = re.compile(r"^\s*[0-9０-９]{3,8}\s+|\s+[0-9０-９]{3,8}\s*$")
+_OPEN_BRACKETS = re.compile("[（(【〔［]")
+_CLOSE_BRACKETS = re.compile("[）)】〕］]")
 _CONF_RANK = {Confidence.LOW: 0, Confidence.MEDIUM: 1, Confidence.HIGH: 2}
 
 
@@ -132,7 +134,7 @@ class MarkingDetector:
                         raw[i] = raw_marks
                 elif handled := self.handling.marks(ln.text):
                     raw[i] = handled
-                elif declared := [m for m, _c in self.declarations.marks(ln.text)]:
+                elif declared := self._declared(lines, i):
                     raw[i] = declared
                 continue
             hit = self.grammar.has_hit(ln.text)
@@ -152,7 +154,7 @@ class MarkingDetector:
                 if not marks and hit:
                     marks = self.handling.marks(ln.text)
                 if not marks and hit:
-                    marks = [m for m, _c in self.declarations.marks(ln.text)]
+                    marks = self._declared(lines, i)
                 if marks:
                     raw[i] = marks
         for i, marks in (self._ticked_runs(lines, hit_lines) if boxes else {}).items():
@@ -179,6 +181,18 @@ class MarkingDetector:
             for m in kept:
                 declared = m.note == DECLARATION_NOTE
                 yield lines[i].chunk, m, Confidence.MEDIUM if declared else Confidence.HIGH
+
+    def _declared(self, lines: list[Line], i: int) -> list[MarkMatch]:
+        """The declaration or closing note on line ``i``; a note whose bracket is still open at
+        the line's end (wrapped by a PDF's line breaks) is read with the next line."""
+        text = lines[i].text
+        found = [m for m, _c in self.declarations.marks(text)]
+        if not found and i + 1 < len(lines) and _OPEN_BRACKETS.search(text):
+            opened = len(_OPEN_BRACKETS.findall(text)) > len(_CLOSE_BRACKETS.findall(text))
+            if opened:
+                joined = text.rstrip() + lines[i + 1].text.strip()
+                found = [m for m, _c in self.declarations.marks(joined)]
+        return found
 
     def _header_rows(self, rows: list[TextChunk]) -> Iterator[tuple[TextChunk, MarkMatch]]:
         """Document-information tables whose header row holds a 密级 label (keyvalue)."""

@@ -233,3 +233,16 @@ def test_hard_negatives_in_real_formats() -> None:
     assert level(xlsx(register)) == "none"
     assert level(csv([",".join(map(str, r)) for r in register])) == "none"
     assert level(xlsx([["保密工作要求"], ["各部门要加强内部传阅文件的管理"], *TABLE])) == "none"
+
+
+def test_closing_note_wrapped_by_pdf_line_breaks() -> None:
+    from tests.detect.layout_builders import pdf_pages
+
+    def pdf(lines: list[str]) -> list[TextChunk]:
+        return pdf_pages([[(t, 25, 20 + 8 * k) for k, t in enumerate(lines)]])
+
+    assert level(pdf([*FILLER, "（此件为核心商密，不得", "外传）"])) == "core_commercial"
+    assert level(pdf([*FILLER, "本方案属本行商业秘密（普通", "商密），未经批准不得外传。"])) == (
+        "commercial"
+    )
+    assert level(pdf([*FILLER, "对标注为核心商密（", "含普通商密）的文件，不得外传。"])) == "none"
