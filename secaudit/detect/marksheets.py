@@ -13,6 +13,7 @@ column header are a register's, never marks; rows offering choices are no marks.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from secaudit.detect.declarations import Declarations
@@ -28,6 +29,10 @@ SHEET_FORM_ROWS = 40
 SHEET_END_ROWS = 3
 """A closing handling note counts in this many last non-empty rows of a sheet."""
 CHOICE_WORDS = frozenset({"外部", "公开", "非密", "对外", "普通", "一般", "无", "不公开"})
+
+_REGISTER = re.compile(r"登记|台账|目录|一览|统计|汇总|说明|释义|示例|样例")
+"""A title naming a register or an explanation (``核心商密 文件登记台账``): its level is the
+register's subject, not its mark."""
 
 SheetMark = tuple[TextChunk, MarkMatch, Confidence]
 
@@ -76,7 +81,7 @@ class SheetMarks:
             marks = self.grammar.line_marks(cell, gapped=True)
             if not marks and seen <= 2:
                 marks = self.grammar.title_marks(cell)
-            if not marks and seen <= 2 and len(cells) == 1 and not choices:
+            if not marks and seen <= 2 and len(cells) == 1 and not _REGISTER.search(cell):
                 marks = self.grammar.name_marks(cell.strip())  # 核心商密 客户清单 (a title)
             if not marks:
                 marks = self.handling.marks(cell)
