@@ -42,7 +42,8 @@ DOC_NOUNS = (
 )
 HANDLING = (
     r"不得|严禁|禁止|仅限|仅供|只限|只供|未经|请勿|切勿|注意|妥善|保密|勿|限于|限本行|阅后|收回|销毁"
-    r"|违者|追究|须经|需经|应当|应|按照|遵守|负有"
+    r"|违者|追究|须经|需经|应当|应|按照|遵守|负有|按规定|严格管理|仅发|只发|发至|阅知|知悉|传阅|外传"
+    r"|外泄|扩散|转发|复制|复印|存档|归档"
 )
 _SUBJECT = re.compile(
     rf"(?:(?P<note>此件|本件|此文件|本文件)|[本此](?:{DOC_NOUNS}))"
@@ -81,7 +82,7 @@ class Declarations:
         self._gate = re.compile(rf"{biz}|{words}")
         self._clause = re.compile(
             rf"{_IS}?\s*{_OWNER}\s*(?P<biz>{biz})?\s*"
-            rf"(?:[（(]\s*(?P<inner>{words})级?\s*[）)]|(?P<level>{words})级?)?\s*{_KIND}"
+            rf"(?:[（(]\s*(?P<inner>{words})级?\s*[）)]|(?P<level>{words})(?:级别|级)?)?\s*{_KIND}"
         )
         self._handling = re.compile(HANDLING)
 
