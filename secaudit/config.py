@@ -11,6 +11,7 @@ user dirs (``~/.config/secaudit``, ``~/.local/share/secaudit``).
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from dataclasses import dataclass, field, fields, replace
@@ -142,6 +143,9 @@ class AgentConfig:
         "~/.local/share/evolution/mail",
     )
     """Thunderbird/Icedove profiles and Evolution's local folders (Maildir++: ``.Sent`` …)."""
+    mail_addresses: tuple[str, ...] = ()
+    """This host's own mail addresses (besides the profiles' identities): tell sent from
+    received mail in ``.eml``/``.msg`` folders."""
     removable_extra: tuple[str, ...] = ()
     """Extra mount points (globs) or device paths treated as removable media (e.g. loop images)."""
     media_poll_interval: float = 2.0
@@ -156,19 +160,38 @@ class AgentConfig:
     """Checklist answers file for the scheduled self-inspection (empty: manual items unanswered)."""
     heartbeat_minutes: float = 15.0
     """A ``heartbeat`` ledger event (ledger head + agent health) this often (0 = never)."""
+    # -- watch bounds (issue 12, harden-fs) ---------------------------------------------------
+    max_watches_per_medium: int = 10_000
+    """inotify watches (folders) of one watched tree; past it the tree is polled (degraded)."""
+    max_watches: int = 50_000
+    """inotify watches of all watched trees together."""
+    watch_rescan_interval: float = 10.0
+    """Seconds between two polls of the folders watched without inotify."""
+    # -- end watch bounds ---------------------------------------------------------------------
 
     def __post_init__(self) -> None:
         if not (self.heartbeat_minutes == 0 or 0.1 <= self.heartbeat_minutes <= 1440):
             raise ConfigError(f"[agent].heartbeat_minutes = {self.heartbeat_minutes!r}: "
                               "expected 0 (never) or 0.1 … 1440 minutes")
+        _in_range("agent.max_watches_per_medium", self.max_watches_per_medium, 1, 1_000_000)
+        _in_range("agent.max_watches", self.max_watches, 1, 4_000_000)
+        _in_range("agent.watch_rescan_interval", self.watch_rescan_interval, 1.0, 3600.0)
+
+
+def _in_range(name: str, value: float, low: float, high: float) -> None:
+    """Watch bounds (issue 12, harden-fs): outside the range (NaN too) is a config error."""
+    if not low <= value <= high:
+        raise ConfigError(f"[{name.replace('.', '].', 1)} = {value!r}: expected {low:g} … {high:g}")
 
 
 @dataclass(frozen=True)
 class ConnectivityConfig:
     probes: tuple[str, ...] = ()
-    """TCP targets ``host:port`` tried to decide connectivity; empty: routes/interfaces only."""
+    """TCP targets ``host:port`` tried to decide connectivity; empty: connectivity unknown."""
     probe_timeout: float = 2.0
     interval: float = 60.0
+    intranet_ranges: tuple[str, ...] = ()
+    """CIDR ranges of the bank's own network: a probe target inside them is internal."""
 
 
 @dataclass(frozen=True)
@@ -207,6 +230,39 @@ class Config:
         return self.host.name or os.uname().nodename  # gethostname(2) on Linux
 
 
+RANGES: dict[str, tuple[float, float]] = {
+    "scan.workers": (0, 256),
+    "scan.max_file_size_mb": (1, 1 << 20),
+    "scan.max_container_mb": (1, 1 << 20),
+    "scan.max_member_size_mb": (1, 1 << 20),
+    "scan.max_depth": (0, 64),
+    "scan.max_members": (1, 10_000_000),
+    "scan.max_ratio": (1.0, 100_000.0),
+    "scan.file_timeout": (0.1, 86_400.0),
+    "scan.ocr_max_pages": (0, 10_000),
+    "scan.ocr_min_pixels": (0, 1_000_000_000),
+    "agent.scan_interval": (10.0, 366 * 86_400.0),
+    "agent.media_poll_interval": (0.1, 3_600.0),
+    "agent.workers": (1, 256),
+    "agent.nice": (0, 19),
+    "agent.queue_size": (1, 10_000_000),
+    "agent.selfcheck_interval_days": (0.0, 3_660.0),
+    "connectivity.probe_timeout": (0.05, 60.0),
+    "connectivity.interval": (1.0, 86_400.0),
+}
+"""Allowed range (inclusive) of every number in the config: a value outside it (``workers = -3``
+spins forever, ``file_timeout = 1e308`` overflows a timer, ``nan`` compares false) is an error."""
+
+
+def _check_range(name: str, value: object) -> None:
+    bounds = RANGES.get(name)
+    if bounds is None or isinstance(value, bool) or not isinstance(value, int | float):
+        return
+    low, high = bounds
+    if not math.isfinite(value) or not low <= value <= high:
+        raise ValueError(f"must be between {low:g} and {high:g}")
+
+
 def _coerce(section: str, cls: type, raw: dict[str, Any], where: str) -> Any:
     known = {f.name: f for f in fields(cls)}
     kwargs: dict[str, Any] = {}
@@ -233,6 +289,7 @@ def _coerce(section: str, cls: type, raw: dict[str, Any], where: str) -> Any:
                     raise TypeError("expected an integer")
             elif isinstance(default, str) and not isinstance(value, str):
                 raise TypeError("expected a string")
+            _check_range(f"{section}.{key}", value)
         except (TypeError, ValueError) as exc:
             raise ConfigError(f"{where}: [{section}].{key} = {value!r}: {exc}") from exc
         kwargs[key] = value
@@ -307,6 +364,7 @@ roots = ["~/Desktop", "~/Documents", "~/Downloads", "~/桌面", "~/文档", "~/�
          "~/.local/share/Trash/files"]   # the last one is the recycle bin (回收站)
 scan_interval = 86400.0
 mail_stores = ["~/.thunderbird", "~/.icedove", "~/.local/share/evolution/mail"]
+mail_addresses = []         # this host's own addresses (besides Thunderbird/Evolution identities)
 removable_extra = []
 media_poll_interval = 2.0
 selfcheck_interval_days = 30.0     # scheduled self-inspection into the reports folder (0 = never)
@@ -314,9 +372,14 @@ selfcheck_answers = ""             # checklist answers file for it; empty = manu
 heartbeat_minutes = 15.0           # heartbeat event (ledger head, agent health); 0 = never
 
 [connectivity]
-probes = []                 # e.g. ["proxy.example.internal:443"]; empty = routes/interfaces only
+# TCP targets host:port tried to decide whether this PC reaches the internet, e.g.
+# ["www.example.com:443"]; empty = connectivity unknown (a default route proves nothing).
+probes = []
 probe_timeout = 2.0
 interval = 60.0
+# The bank's own network: probe targets inside these CIDR ranges (or under the policy's
+# internal_domains) are internal and do not count as internet, e.g. ["10.0.0.0/8"].
+intranet_ranges = []
 
 [report]
 lang = "zh"

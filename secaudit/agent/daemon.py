@@ -3,7 +3,7 @@
 ::
 
     MediaMonitor (mountinfo poll) ─┐                      ┌─ files: Scanner.scan(paths, ctx)
-    watchdog observers (Watches) ──┼─► Debouncer ─► JobQueue ─► consumer thread
+    tree watches (Watches) ────────┼─► Debouncer ─► JobQueue ─► consumer thread
     main loop: connectivity, root ─┘   (agent_queue)     └─ mail:  scan_mail_once(stores)
     scans, mail discovery, status file, hooks
 
@@ -35,11 +35,13 @@ import psutil
 from secaudit import __version__
 from secaudit.agent.consumer import Consumer
 from secaudit.agent.jobqueue import Debouncer, JobQueue, ScanJob
+from secaudit.agent.lock import AgentLock
 from secaudit.agent.media import MediaMonitor, violation_data
 from secaudit.agent.status import collect_status, remove_status, write_status
 from secaudit.agent.watchset import WatchSet
 from secaudit.config import Config
 from secaudit.ledger import Ledger
+from secaudit.ledger.repeats import mark_repeats
 from secaudit.logs import logger
 from secaudit.model import Channel, HostRole, Medium, ScanContext
 from secaudit.policy import Policy, load_policy
@@ -77,6 +79,7 @@ class Agent:
         self.once = once
         self._loader = loader
         self.connectivity: ConnectivityState | None = None
+        self._recheck_host = False
         self.generation = 0
         self.started = time.time()
         self.queue = JobQueue(config.agent.queue_size)
@@ -97,9 +100,15 @@ class Agent:
 
     @property
     def watches_roots(self) -> bool:
-        """Roots are scanned and watched on a host that is connected, and on a host whose role is
-        ``internet`` even while it is offline (its files go online with it)."""
-        return bool(self.connected) or self.config.host.role is HostRole.INTERNET
+        """Roots are scanned and watched on every host: the configured role decides how their
+        files are judged (:attr:`root_channel`), connectivity only decides 违规外联."""
+        return True
+
+    @property
+    def root_channel(self) -> Channel:
+        """``internet_host`` on an internet-role host, else ``local`` (judged with the role)."""
+        internet = self.config.host.role is HostRole.INTERNET
+        return Channel.INTERNET_HOST if internet else Channel.LOCAL
 
     def context(self, channel: Channel, *, medium: Medium | None = None) -> ScanContext:
         return ScanContext(channel=channel, host_role=self.config.host.role,
@@ -136,6 +145,14 @@ class Agent:
         self.queue.put(job)
 
     def run(self) -> int:
+        lock = AgentLock(self.config.home.run_dir)  # a second agent on this home: exit 2
+        lock.acquire()
+        try:
+            return self._run()
+        finally:
+            lock.release()
+
+    def _run(self) -> int:
         self._lower_priority()
         signal.signal(signal.SIGTERM, self.request_stop)
         signal.signal(signal.SIGINT, self.request_stop)
@@ -160,6 +177,8 @@ class Agent:
     def _start(self) -> None:
         self.config.home.ensure()
         self.ledger.append("agent_started", {**self._identity(), "host": host_facts(self.config)})
+        log.info("started: pid %s, role %s, ledger %s", os.getpid(),
+                 self.config.host.role.value, self.config.home.ledger)
         self._consumer.start()
         self._record_usb_history()
         self.every("connectivity", self.config.connectivity.interval, Agent._check_connectivity)
@@ -206,6 +225,7 @@ class Agent:
         self._stop.set()
         self._consumer.join(timeout=30)
         self.ledger.append("agent_stopped", self._identity())
+        log.info("stopped")
         remove_status(self.config.home)
         self.ledger.close()
 
@@ -219,9 +239,11 @@ class Agent:
             return
         self.config, self.policy = config, policy
         self.generation += 1
+        self._recheck_host = True  # judge the host rules (违规外联) again with the new role
         self.watches.reset_roots_and_mail()
         self.watches.sync_roots()
         self.ledger.append("agent_reloaded", self._identity())
+        log.info("reloaded: role %s, policy %s", config.host.role.value, policy.identity()["id"])
         for task in self._periodic:
             task.next_at = 0.0
 
@@ -246,29 +268,31 @@ class Agent:
             self.ledger.append_many(("media_seen", data) for data in new)
 
     def _check_connectivity(self) -> None:
-        state = probe_connectivity(self.config.connectivity)
-        previous = self.connected
+        state = probe_connectivity(self.config.connectivity,
+                                   internal_domains=self.policy.internal_domains)
+        first, previous = self.connectivity is None, self.connected
         self.connectivity = state
-        if previous is not None and state.connected == previous:
+        recheck, self._recheck_host = self._recheck_host, False
+        if not first and not recheck and state.connected == previous:
             return
-        change = replace(state, previous=previous).to_json()
-        items: list[tuple[str, Any]] = [("connectivity", change)]
-        if state.connected:
-            ctx = self.context(Channel.INTERNET_HOST)
-            items += [("violation", violation_data(v, {"connectivity": state.to_json()}))
-                      for v in evaluate_host(self.policy, ctx)]
-        self.ledger.append_many(items)
+        items: list[tuple[str, Any]] = []
+        if first or state.connected != previous:
+            items.append(("connectivity", replace(state, previous=previous).to_json()))
+        ctx = self.context(self.root_channel)
+        items += [("violation", violation_data(v, {"connectivity": state.to_json()}))
+                  for v in evaluate_host(self.policy, ctx)]
+        self.ledger.append_many(mark_repeats(self.ledger, items))
+        log.info("connectivity: %s (%s)", {True: "connected", False: "not connected"}.get(
+            state.connected, "unknown"), state.decided_by)
         self.watches.sync_roots()
         self.refresh_status()
-        if state.connected and previous is not None:
-            self._scan_roots()
 
     def _scan_roots(self) -> None:
         if not self.watches_roots:
             return
         roots = self.watches.roots()
         if roots:
-            self.enqueue(ScanJob("files", tuple(roots), self.context(Channel.INTERNET_HOST),
+            self.enqueue(ScanJob("files", tuple(roots), self.context(self.root_channel),
                                  "schedule"))
 
     def _discover_mail(self) -> None:
@@ -277,11 +301,15 @@ class Agent:
             self.enqueue(ScanJob("mail", tuple(stores), None, "mail"))
 
     def _write_status(self) -> None:
+        for root in self.watches.sync_roots():  # a root folder created after the start
+            self.enqueue(ScanJob("files", (root,), self.context(self.root_channel), "watch"))
         write_status(self.config.home, collect_status(self, self._identity()))
 
     # -- media callbacks (media-monitor thread) ---------------------------------------------
 
     def _medium_inserted(self, medium: Medium, ctx: ScanContext) -> None:
+        log.info("medium at %s: label %r serial %r uuid %r registered %s", medium.mountpoint,
+                 medium.label, medium.serial, medium.fs_uuid, medium.registered)
         self.enqueue(ScanJob("files", (medium.mountpoint,), ctx, "media"))
         self.watches.watch_medium(medium)
         self.refresh_status()
@@ -303,7 +331,7 @@ class Agent:
                 self.enqueue(ScanJob("files", (path,),
                                      self.context(Channel.REMOVABLE_MEDIA, medium=medium), "watch"))
         elif kind == "root" and self.watches_roots and os.path.lexists(path):
-            self.enqueue(ScanJob("files", (path,), self.context(Channel.INTERNET_HOST), "watch"))
+            self.enqueue(ScanJob("files", (path,), self.context(self.root_channel), "watch"))
 
     # -- consumer thread --------------------------------------------------------------------
 

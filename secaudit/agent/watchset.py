@@ -5,8 +5,9 @@ every event to the agent's debouncer with a tag saying what the folder is:
 
 - ``medium``: a mounted removable medium (polling observer for FUSE/network filesystems or
   when ``agent.watch_polling``), watched from insertion to removal;
-- ``root``: the configured internet-host roots (``agent.roots``, ``~`` = every user's home),
-  watched while the host is connected (always on an internet-role host);
+- ``root``: the configured roots (``agent.roots``, ``~`` = every user's home), watched on
+  every host (judged as ``internet_host`` or ``local`` by the configured role); a root created
+  later is picked up by the next ``sync_roots``;
 - ``mail``: the folders holding the mail stores (mbox files: their folder, not recursive).
 """
 
@@ -29,11 +30,21 @@ def path_in(path: str, folder: str) -> bool:
 class WatchSet:
     def __init__(self, agent: Any) -> None:
         self.agent = agent
-        self.observers = Watches(poll_interval=1.0)
+        cfg = agent.config.agent
+        self.observers = Watches(poll_interval=cfg.watch_rescan_interval,
+                                 limit=cfg.max_watches_per_medium, total=cfg.max_watches,
+                                 on_degraded=self._degraded)
         self._lock = threading.Lock()
         self._roots: list[str] = []
         self._stores: list[str] = []
         self._mail_folders: list[str] = []
+
+    def _degraded(self, folder: str, detail: dict[str, object]) -> None:
+        """A tree is partly polled: recorded (``watch_degraded``) from the watch's thread."""
+        from secaudit.ledger import Ledger
+
+        with Ledger(self.agent.config.home.ledger) as ledger:
+            ledger.append("watch_degraded", {**detail, "folder": folder})
 
     def _touch(self, kind: str, where: str, path: str) -> None:
         self.agent.debouncer.touch((kind, path), (kind, where))
@@ -52,10 +63,13 @@ class WatchSet:
 
     def roots(self) -> list[str]:
         """The configured roots that exist (``~`` expanded for every user)."""
-        return [str(p) for p in expand_user_globs(self.agent.config.agent.roots) if p.is_dir()]
+        # a root replaced by a link stays in the list: the scan refuses it with a record
+        return [str(p) for p in expand_user_globs(self.agent.config.agent.roots)
+                if p.is_dir() or p.is_symlink()]
 
-    def sync_roots(self) -> None:
-        """Watch the roots while the agent says so (connected, or an internet-role host)."""
+    def sync_roots(self) -> list[str]:
+        """Watch the roots while the agent says so; returns the roots newly watched (a folder
+        such as ``~/下载`` created after the agent started is picked up here)."""
         wanted = self.roots() if self.agent.watches_roots else []
         with self._lock:
             old, self._roots = self._roots, wanted
@@ -65,6 +79,7 @@ class WatchSet:
         polling = self.agent.config.agent.watch_polling
         for root in wanted:
             self.observers.add(root, lambda p, r=root: self._touch("root", r, p), polling=polling)
+        return [r for r in wanted if r not in old]
 
     # -- mail stores --------------------------------------------------------------------------
 

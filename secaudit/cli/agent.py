@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 
 import typer
 
 from secaudit.cli.common import State, config_of
 from secaudit.config import load_config
+from secaudit.textsafe import shown
 
 
 def _fmt_uptime(seconds: float) -> str:
@@ -19,8 +21,8 @@ def _fmt_uptime(seconds: float) -> str:
 
 
 def _conn_text(conn: dict | None) -> str:
-    if not conn:
-        return "unknown / 未知"
+    if not conn or conn.get("connected") is None:
+        return "unknown / 未知（未配置外部探测目标 no external probe）"
     state = "connected / 已联网" if conn.get("connected") else "not connected / 未联网"
     return f"{state} (by {conn.get('decided_by', '?')})"
 
@@ -50,7 +52,7 @@ def status_lines(status: dict) -> list[str]:
     rows.append(("最近事件 last events",
                  ", ".join(f"#{e['seq']} {e['kind']}" for e in last[-6:]) or "-"))
     width = max(len(k) for k, _ in rows)
-    return [f"{k.ljust(width)}  {v}" for k, v in rows]
+    return [f"{k.ljust(width)}  {shown(v)}" for k, v in rows]  # names from media and roots
 
 
 def register(app: typer.Typer) -> None:
@@ -71,8 +73,10 @@ def register(app: typer.Typer) -> None:
         config = config_of(ctx)
         import logging
 
-        logging.basicConfig(level=logging.DEBUG if state.verbose else logging.WARNING,
-                            format="secaudit-agent: %(levelname)s %(name)s: %(message)s")
+        # stderr: the journal under systemd (which stamps the time), the terminal otherwise
+        stamp = "" if os.environ.get("JOURNAL_STREAM") else "%(asctime)s "
+        logging.basicConfig(level=logging.DEBUG if state.verbose else logging.INFO,
+                            format=stamp + "secaudit-agent: %(levelname)s %(name)s: %(message)s")
         agent = Agent(config, loader=lambda: load_config(state.home, state.config_path),
                       once=once, hooks=[schedule_selfcheck, schedule_checks, forward_events])
         raise typer.Exit(agent.run())

@@ -20,6 +20,7 @@ from secaudit.cli.common import config_of
 from secaudit.errors import ChainError, UsageError
 from secaudit.forward.ecs import host_info
 from secaudit.ledger import KINDS, Event, Ledger, canonical_json
+from secaudit.textsafe import shown
 
 app = typer.Typer(help="The evidence ledger (证据账本): verify, show, export.",
                   no_args_is_help=True)
@@ -84,7 +85,7 @@ def show_cmd(
         return
     typer.echo(f"{'seq':>6}  {'time':25}  {'kind':15}  detail")
     for ev in rows:
-        typer.echo(f"{ev.seq:>6}  {ev.ts:25}  {ev.kind:15}  {_summary(ev)}")
+        typer.echo(f"{ev.seq:>6}  {shown(ev.ts):25}  {ev.kind:15}  {shown(_summary(ev))}")
 
 
 @app.command("export")

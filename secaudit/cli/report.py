@@ -9,6 +9,7 @@ import typer
 from secaudit.cli.common import config_of
 from secaudit.errors import SecauditError, UsageError
 from secaudit.report import ReportFormat
+from secaudit.textsafe import shown
 
 
 def register(app: typer.Typer) -> None:
@@ -49,7 +50,9 @@ def report_command(
     from secaudit.ledger import Ledger
     from secaudit.report.build import ReportRequest
     from secaudit.report.issue import issue_report, signing_key_of
+    from secaudit.report.period import parse_period
 
+    since, until = parse_period(since, until)  # bad dates: exit 2 naming the accepted forms
     config = config_of(ctx)
     lang = lang or config.report.lang
     if lang not in ("zh", "en"):
@@ -73,42 +76,55 @@ def verify_command(
     ctx: typer.Context,
     files: list[Path] = typer.Argument(..., help="Signed HTML reports."),
     pubkey: list[Path] = typer.Option(None, "--pubkey", help="Trusted public key (PEM/minisign)."),
-    trust: Path = typer.Option(None, "--trust", help="Folder of trusted public keys (*.pub)."),
+    trust: list[Path] = typer.Option(
+        None,
+        "--trust",
+        help="Keys bound to hosts: a folder (<branch>/<host>.pub, any depth) or a "
+        "host,fingerprint mapping (.toml/.csv).",
+    ),
 ) -> None:
     """验证报告签名和证据链 — verify signed reports and the ledger chain between them."""
-    from secaudit.report.keys import load_trusted_keys
-    from secaudit.report.verify import chain_gaps, describe, embedded_data, verify_report
+    from secaudit.report.trust import load_trust
+    from secaudit.report.verify import (
+        chain_breaks,
+        chain_gaps,
+        describe,
+        embedded_data,
+        verify_report,
+    )
 
-    sources = [*(pubkey or []), *([trust] if trust else [])]
-    if not sources:
+    pubkeys, trusts = list(pubkey or []), list(trust or [])
+    if not pubkeys and not trusts:
         keys_dir = config_of(ctx).home.keys_dir
         if not keys_dir.is_dir():
             raise UsageError(
                 f"no trusted public keys: {keys_dir} does not exist; pass the signing host's "
-                "public key with --pubkey FILE or a folder of keys with --trust DIR"
+                "public key with --pubkey FILE or keys bound to hosts with --trust DIR|FILE"
             )
-        sources = [keys_dir]
-    trusted = load_trusted_keys(sources)
-    if not trusted:
-        raise UsageError(f"no trusted public keys in {', '.join(map(str, sources))}")
+        pubkeys = [keys_dir]
+    bound = load_trust(pubkeys, trusts)
+    if not bound.keys:
+        raise UsageError(f"no trusted public keys in {', '.join(map(str, pubkeys + trusts))}")
     failed = 0
     verified = []
     for f in files:
         try:
             data = f.read_bytes()
-            fp = verify_report(data, trusted)
+            fp = verify_report(data, bound.keys)
             model = embedded_data(data)
+            bound.check_host(fp, model)
         except (OSError, SecauditError) as exc:
             failed += 1
             msg = exc.diagnostics() if isinstance(exc, SecauditError) else str(exc)
-            typer.echo(f"FAIL {f}: {msg}")
+            typer.echo(shown(f"FAIL {f}: {msg}"))
             continue
         verified.append((str(f), model))
-        typer.echo(f"OK   {f}: key {fp}, {describe(model)}")
-    gaps = chain_gaps(verified)
-    for gap in gaps:
-        typer.echo(f"GAP  {gap.describe()}")
-    if failed or gaps:
+        typer.echo(shown(f"OK   {f}: key {fp}, {describe(model)}"))  # names from a report
+    problems = [g.describe() for g in chain_gaps(verified)]
+    problems += [b.describe() for b in chain_breaks(verified)]
+    for line in problems:
+        typer.echo(shown(f"GAP  {line}"))
+    if failed or problems:
         raise typer.Exit(1)
 
 
@@ -118,8 +134,14 @@ def selfcheck_command(
     interactive: bool = typer.Option(False, "--interactive", help="Ask the checklist here."),
     out: Path = typer.Option(None, "--out", "-o", help="Report file or folder."),
     lang: str = typer.Option(None, "--lang", help="zh | en"),
+    strict: bool = typer.Option(
+        False, "--strict", help="Exit 1 unless the verdict is 达标 and every check was made."
+    ),
 ) -> None:
-    """定期保密自查 — run the self-inspection and issue a signed report."""
+    """定期保密自查 — run the self-inspection and issue a signed report.
+
+    Exit 0 when the signed report was issued (whatever the verdict, which is printed);
+    with --strict, exit 1 unless the verdict is 达标 and no automatic check stayed 未检查."""
     from secaudit.selfcheck.run import run_selfcheck
 
     if answers and interactive:
@@ -132,10 +154,28 @@ def selfcheck_command(
         out=out,
         lang=lang or config.report.lang,
     )
-    typer.echo(f"自查得分 score {result.score:.1f} / 100 — {result.verdict_text}")
+    for line in selfcheck_lines(result):
+        typer.echo(line)
     typer.echo(f"report      {result.report.path}")
     typer.echo(f"minisig     {result.report.minisig}")
-    raise typer.Exit(0 if result.verdict == "meets" else 1)
+    complete = result.verdict == "meets" and not result.not_checked
+    raise typer.Exit(1 if strict and not complete else 0)
+
+
+def selfcheck_lines(result) -> list[str]:  # type: ignore[no-untyped-def]
+    """What the terminal shows: every automatic check with its result, then the verdict."""
+    lines = ["自动检查项 automatic checks:"]
+    for a in result.automatic:
+        mark = "未检查" if a["score"] is None else "符合" if a["score"] >= 1 else "不符合"
+        mark = "部分符合" if a["score"] is not None and 0 < a["score"] < 1 else mark
+        lines.append(f"  [{mark}] {a['title']} — {a['note']}")
+    lines.append(f"自查得分 score {result.score:.1f} / 100 — {result.verdict_text}")
+    if result.not_checked:
+        lines.append(
+            f"注意：{len(result.not_checked)} 项自动检查未能进行，未计入得分："
+            + "；".join(result.not_checked)
+        )
+    return lines
 
 
 def _policy_identity(config):  # type: ignore[no-untyped-def]

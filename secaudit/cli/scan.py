@@ -14,8 +14,8 @@ import typer
 from secaudit.cli.common import config_of, policy_of
 from secaudit.cli.output import clip, table
 from secaudit.errors import UsageError
-from secaudit.model import Channel, HostRole, ScanContext, Severity
-from secaudit.textsafe import readable_name
+from secaudit.model import Channel, HostRole, ScanContext, Severity, shown_path
+from secaudit.textsafe import shown
 
 if TYPE_CHECKING:
     from secaudit.config import Config
@@ -62,7 +62,10 @@ def scan_command(
     for p in paths:
         if not p.exists() and not p.is_symlink():
             raise UsageError(f"no such file or folder: {p}")
-    ledger = None if no_ledger else Ledger(config.home.ledger)
+    trial = _trial_reason(config, channel, role)
+    if trial and not no_ledger:
+        typer.echo(f"试查：{trial}，结果不记入证据账本（trial scan, not recorded）", err=True)
+    ledger = None if (no_ledger or trial) else Ledger(config.home.ledger)
     progress = _Progress() if sys.stderr.isatty() else None
     try:
         with Scanner(config, policy, ledger=ledger, workers=workers, use_cache=not no_cache) as sc:
@@ -95,13 +98,13 @@ def _scan_table(run) -> str:  # type: ignore[no-untyped-def]
             marks = ", ".join(sorted({_mark_cell(f) for f in r.findings if f.kind == "marking"}))
             infos = ", ".join(f"{t}×{n}" for t, n in sorted(r.info_counts().items()))
             errs = ", ".join(sorted({e.reason.value for e in r.errors}))
-            rows.append([readable_name(r.path), r.classification.zh, marks, infos, errs])
+            rows.append([shown_path(r.path), r.classification.zh, marks, infos, errs])
         headers = ["文件 file", "密级 level", "标识 marking", "敏感信息 data", "错误 error"]
         out.append(table(headers, rows))
     if run.violations:
         out.append("")
         rows = [
-            [v.rule, v.severity.zh, v.title, clip(readable_name(v.path or ""), 50), v.member or ""]
+            [v.rule, v.severity.zh, v.title, clip(shown_path(v.path or ""), 50), v.member or ""]
             for v in run.violations
         ]
         headers = ["规则 rule", "严重度", "违规 violation", "文件 file", "成员 member"]
@@ -117,6 +120,21 @@ def _scan_table(run) -> str:  # type: ignore[no-untyped-def]
         reasons = "，".join(f"{k} {v}" for k, v in sorted(run.not_scanned.items()))
         out.append(f"未能检查原因：{reasons}")
     return "\n".join(out)
+
+
+def _trial_reason(config: Config, channel: Channel, role: HostRole | None) -> str:
+    """Why a scan is a trial (its role or channel is not this host's), or "" for a real check.
+
+    A trial ("what if this folder were on an internet PC?") is not evidence about this host:
+    recorded, it put SEC-001 violations of a pretended internet host into the signed report of
+    an intranet PC. ``--channel removable_media``/``email`` stay real checks (the officer scans a
+    stick or a mail folder), judged with the host's own role."""
+    own = config.host.role
+    if role is not None and role is not own:
+        return f"--role {role.value} 与本机配置的计算机类别 {own.value} 不同"
+    if channel is Channel.INTERNET_HOST and own is not HostRole.INTERNET:
+        return f"--channel internet_host 而本机配置的计算机类别为 {own.value}"
+    return ""
 
 
 def _without_ocr(config: Config) -> Config:
@@ -188,11 +206,12 @@ def extract_command(
         }
         typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
         return
-    typer.echo(f"# {file}  format={ext.format}  chunks={len(ext.chunks)}  errors={len(ext.errors)}")
+    counts = f"chunks={len(ext.chunks)}  errors={len(ext.errors)}"
+    typer.echo(f"# {shown(str(file))}  format={ext.format}  {counts}")
     for c in ext.chunks:
         where = c.location.value + (f"[{c.key}]" if c.key else "") + f"#{c.index}"
         member = f" {c.member}" if c.member else ""
-        typer.echo(f"--- {where}{member}{' (OCR)' if c.ocr else ''}")
-        typer.echo(c.text)
+        typer.echo(shown(f"--- {where}{member}{' (OCR)' if c.ocr else ''}"))
+        typer.echo(shown(c.text, keep_lines=True))
     for e in ext.errors:
-        typer.echo(f"!!! {e.reason.value}{' ' + e.member if e.member else ''}: {e.detail}")
+        typer.echo(shown(f"!!! {e.reason.value}{' ' + e.member if e.member else ''}: {e.detail}"))

@@ -238,9 +238,14 @@ class MarkGrammar:
         start = next((m.start(g) for g in ("pre", "lead") if m.group(g)), m.start("level"))
         ends = ("level", "use", "star", "period", "numperiod", "nclose", "suffix")
         end = max(m.end(g) for g in ends)
-        text = m.string[start:end].translate(_ASCII_DIGITS).strip()
         period_raw = m.group("period") or m.group("numperiod")
-        period = _compact(period_raw) if period_raw else None
+        period = short_period(period_raw) if period_raw else None
+        if period_raw and period != _compact(period_raw):  # free text cut: not copied whole
+            grp = "period" if m.group("period") else "numperiod"
+            end = m.start(grp)
+            text = (m.string[start:end].translate(_ASCII_DIGITS) + (period or "")).strip()
+        else:
+            text = m.string[start:end].translate(_ASCII_DIGITS).strip()
         strong = bool(
             field or m.group("star") or m.group("numperiod") or m.group("suffix") or m.group("lead")
         )
@@ -255,7 +260,38 @@ def _with_field_period(mark: MarkMatch) -> MarkMatch:
     m = _FIELD_PERIOD.search(mark.after)
     if m is None or "_" in m.group("period"):  # a blank form field (``保密期限：____年``)
         return mark
-    return replace(mark, period=_compact(m.group("period")))
+    return replace(mark, period=short_period(m.group("period")))
+
+
+MAX_FREE_PERIOD = 10
+"""Most characters of free text a period keeps (a decryption condition, an odd term)."""
+_LABEL = re.compile(r"^(?:解密时间|解密日期|解密条件|保密期限):")
+_LONG_DIGITS = re.compile(r"[0-9]{9,}")
+_CN = "[0-9〇零一二三四五六七八九十两]"
+_TERM = re.compile(
+    rf"{_CN}{{2,4}}年{_CN}{{1,3}}月(?:{_CN}{{1,3}}日)?(?:之前|前|止)?"
+    rf"|{_CN}{{1,4}}(?:年|个月|個月|月|日|天|周)(?:以内|内)?|长期|永久|半年"
+)
+"""A term or a date, kept whole however long."""
+
+
+def short_period(raw: str) -> str:
+    """A period as the evidence keeps it: a term or a date whole (``10年``,
+    ``解密时间:2028年1月1日``); free text — a decryption condition that runs into the document's
+    words — cut to
+    :data:`MAX_FREE_PERIOD` characters with ``…``, so a finding never carries a sentence (or a
+    number) copied from the document. Any number left in it is masked later
+    (:func:`secaudit.sensitive.mask_text`)."""
+    period = _compact(raw)
+    label = _LABEL.match(period)
+    head = label.group() if label else ""
+    rest = period[len(head) :]
+    if _TERM.fullmatch(rest):
+        return period
+    if len(rest) > MAX_FREE_PERIOD:
+        rest = rest[:MAX_FREE_PERIOD] + "…"
+    # no term or date holds 9 digits in a row: that is the start of a number, not a period
+    return head + _LONG_DIGITS.sub(lambda d: d.group()[:4] + "*" * (len(d.group()) - 4), rest)
 
 
 def _is_gapped(line: str, m: re.Match[str]) -> bool:

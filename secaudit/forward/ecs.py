@@ -38,15 +38,18 @@ _KINDS: dict[str, tuple[str, str, str]] = {
     "finding": ("event", "file", "info"),
     "file_error": ("event", "file", "error"),
     "violation": ("alert", "file", "info"),
+    "violation_repeated": ("event", "file", "info"),  # seen again in the period (keys only)
     "media_inserted": ("event", "host", "connection"),
     "media_removed": ("event", "host", "end"),
     "media_seen": ("event", "host", "info"),
+    "media_seen_again": ("event", "host", "info"),  # still mounted across an agent restart
     "connectivity": ("state", "network", "change"),
     "mail_scanned": ("event", "email", "info"),
     "selfcheck": ("state", "configuration", "info"),
     "host_check": ("state", "configuration", "info"),
     "report_issued": ("event", "file", "creation"),
     "heartbeat": ("state", "host", "info"),
+    "watch_degraded": ("state", "file", "info"),  # a tree partly polled (issue 12, harden-fs)
     "error": ("event", "host", "error"),
     "forward_test": ("event", "host", "info"),
 }

@@ -28,7 +28,9 @@ KINDS = frozenset(
         "scan_finished",
         "finding",
         "violation",
+        "violation_repeated",
         "media_inserted",
+        "media_seen_again",
         "media_removed",
         "media_seen",
         "connectivity",
@@ -39,6 +41,7 @@ KINDS = frozenset(
         "error",
         "host_check",  # secaudit.checks: one run of the policy's host checks
         "heartbeat",
+        "watch_degraded",
     }
 )
 

@@ -1,14 +1,15 @@
-"""Ledger → report model (schema ``secaudit.report/1``).
+"""Ledger → report model (schema ``secaudit.report/2``; ``/1`` lacked the files' digests).
 
 The model is plain JSON: the HTML template renders it, the HTML embeds it, ``--format json`` prints
 it, and head office reads it back with ``verify.embedded_data``. ``_collect`` groups events by kind
 and fills one section per kind; to add a section, add it there and add a template partial.
 
 The report covers a contiguous run of ledger events ``first_seq..last_seq``; ``prev_hash`` is the
-``prev`` of the first event, ``last_hash`` the hash of the last, so consecutive reports of one host
-chain. By default a report starts right after the last issued report (``report_issued``), so the
-periodic reports cover the ledger without gaps. An empty range has ``last_seq = first_seq - 1`` and
-``last_hash = prev_hash``.
+chain's hash before the first event, ``last_hash`` after the last — both recomputed from the rows'
+content (``report/evidence.py``, which also adds the ledger head, checkpoints and integrity) — so
+consecutive reports of one host chain. By default a report starts right after the last issued
+report (``report_issued``), so the periodic reports cover the ledger without gaps. An empty range
+has ``last_seq = first_seq - 1`` and ``last_hash = prev_hash``.
 """
 
 from __future__ import annotations
@@ -21,10 +22,13 @@ from secaudit import __version__
 from secaudit.config import Config
 from secaudit.detect.base import OCR_NOTE
 from secaudit.ledger import GENESIS, Event, Ledger, now_iso
+from secaudit.report.evidence import chain_violation, ledger_evidence
+from secaudit.report.grouping import group_findings, group_violations
 from secaudit.report.hostchecks import host_checks_section
+from secaudit.report.localtime import iso_time
 from secaudit.report.redact import scrub
 
-SCHEMA = "secaudit.report/1"
+SCHEMA = "secaudit.report/2"
 SEVERITIES = ("critical", "high", "medium", "low")
 CHANNELS = ("internet_host", "removable_media", "email", "local")
 
@@ -39,16 +43,22 @@ _DEFAULTS: dict[str, dict[str, Any]] = {
         **dict.fromkeys(
             ("vendor", "model", "label", "mountpoint", "serial", "fs_uuid", "registered_role")
         ),
+        "unverified": "",
     },
     "media": {"medium": {}, "host_role": None},
     "media_seen": dict.fromkeys(
         ("vendor", "product", "serial", "first_seen", "last_seen", "source"), ""
     ),
     "connectivity": {"connected": None, "probes": []},
-    "mail_scanned": {"mail": {}, "attachments": [], "classification": "none", "violations": 0},
-    "mail": {"date": "", "from": "", "to": [], "subject": ""},
+    "mail_scanned": {
+        "mail": {}, "attachments": [], "classification": "none", "violations": 0, "direction": "",
+    },
+    "mail": {"date": "", "from": "", "to": [], "subject": "", "direction": ""},
     "checklist": dict.fromkeys(("id", "category", "question", "weight", "answer", "note")),
-    "selfcheck": {"score": None, "verdict": None, "veto": None, "grading": None, "automatic": []},
+    "selfcheck": {
+        "score": None, "verdict": None, "veto": None, "grading": None, "automatic": [],
+        "not_checked": [],
+    },
     "automatic": dict.fromkeys(("id", "title", "weight", "score", "note")),
 }
 
@@ -95,7 +105,7 @@ def select_events(
 
 
 def build_report(ledger: Ledger, config: Config, req: ReportRequest) -> dict[str, Any]:
-    events, first_seq, prev_hash = select_events(ledger, req.since, req.until)
+    events, first_seq, _stored_prev = select_events(ledger, req.since, req.until)
     model: dict[str, Any] = {
         "schema": SCHEMA,
         "tool": {"name": "secaudit", "version": __version__},
@@ -112,15 +122,13 @@ def build_report(ledger: Ledger, config: Config, req: ReportRequest) -> dict[str
         },
         "policy": req.policy or _policy_from(events),
         "key": req.key_fingerprint,
-        "ledger_range": {
-            "first_seq": first_seq,
-            "last_seq": events[-1].seq if events else first_seq - 1,
-            "prev_hash": prev_hash,
-            "last_hash": events[-1].hash if events else prev_hash,
-        },
+        **ledger_evidence(ledger, events, first_seq),  # hashes recomputed, never stored ones
         "agent": _agent_info(events),
     }
     model.update(_collect(events))
+    broken = chain_violation(model["ledger_integrity"])
+    if broken is not None:
+        model["violations"].insert(0, with_defaults(broken, "violation"))
     checklist = req.checklist if req.checklist is not None else _checklist(events, req)
     model["checklist"] = [with_defaults(c, "checklist") for c in checklist]
     selfcheck = req.selfcheck or _last_data(events, "selfcheck", drop=("manual",))
@@ -149,19 +157,21 @@ def _collect(events: list[Event]) -> dict[str, Any]:
 
     media = []
     for e in events:
-        if e.kind in ("media_inserted", "media_removed"):
+        if e.kind in ("media_inserted", "media_removed", "media_seen_again"):
             row = with_defaults(e.data, "media")
             row["medium"] = with_defaults(row["medium"], "medium")
             media.append({"seq": e.seq, "ts": e.ts, "event": e.kind.removeprefix("media_"), **row})
     email = rows("mail_scanned", "mail_scanned")
     for row in email:
         row["mail"] = with_defaults(row["mail"], "mail")
+        row["mail"]["date"] = iso_time(row["mail"]["date"])  # RFC 2822 → ISO 8601
     return {
-        "violations": sorted(  # most severe first, then in ledger order
-            rows("violation", "violation"),
-            key=lambda v: (-_SEVERITY_RANK.get(str(v.get("severity")), -1), v["seq"]),
+        # one row per violation (repeats folded: first/last seen, count), most severe first
+        "violations": group_violations(
+            by_kind.get("violation", []), by_kind.get("violation_repeated", []),
+            _DEFAULTS["violation"],
         ),
-        "findings": [_finding_row(r) for r in rows("finding")],
+        "findings": group_findings(_finding_row(r) for r in rows("finding")),
         "media": media,
         "usb_history": _usb_history(by_kind.get("media_seen", [])),
         "connectivity": rows("connectivity", "connectivity"),
@@ -180,6 +190,11 @@ def _finding_row(row: dict[str, Any]) -> dict[str, Any]:
         "seq": row["seq"],
         "ts": row["ts"],
         "path": row.get("path"),
+        # --- secaudit.report/2 (issue 14): the file's digest, so head office sees one document
+        # on several PCs
+        "sha256": row.get("sha256"),
+        "size": row.get("size"),
+        # --- end report/2
         "channel": row.get("channel"),
         "classification": row.get("classification", "none"),
         "markings": sorted({f.get("text") or "" for f in findings if f.get("kind") == "marking"}),
@@ -231,7 +246,16 @@ def _coverage(by_kind: dict[str, list[Event]]) -> dict[str, Any]:
     ]
     if not scans:  # errors without a scan_finished (interrupted scan) still count
         not_scanned.update(Counter(str(r["reason"]) for r in errors))
+    # -- incomplete scans (issue 12, harden-fs) --
+    finished = {str(s.get("scan_id")) for s in scans}
+    incomplete = [s for s in scans if s.get("state", "complete") != "complete"] + [
+        {"seq": e.seq, "ts": e.ts, "paths": e.data.get("paths") or [], "state": "unfinished"}
+        for e in by_kind.get("scan_started", [])
+        if str(e.data.get("scan_id")) not in finished
+    ]
+    # -- end incomplete scans --
     return {
+        "incomplete": incomplete,
         "roots": list(roots),
         "scans": scans,
         "files_scanned": files,

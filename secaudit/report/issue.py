@@ -26,8 +26,9 @@ from secaudit.report import ReportFormat
 from secaudit.report.build import ReportRequest, build_report
 from secaudit.report.keys import SigningKey, load_signing_key, passphrase_from
 from secaudit.report.minisign import minisign_signature
-from secaudit.report.render import render_html
+from secaudit.report.render import MAX_ROWS, render_html
 from secaudit.report.sign import sign_report
+from secaudit.textsafe import csv_cell
 
 
 @dataclass(frozen=True)
@@ -56,21 +57,22 @@ def issue_report(
     key = key or signing_key_of(config)
     req.key_fingerprint = key.fingerprint
     model = build_report(ledger, config, req)
-    data = _BODIES[fmt](model, req.lang)
-    if fmt is ReportFormat.HTML:
-        data = sign_report(data, key)
     path = out or default_path(config, model, fmt)
     if path.is_dir():
         path = path / default_path(config, model, fmt).name
     path.parent.mkdir(parents=True, exist_ok=True)
-    _write(path, data)
-    minisig = path.with_name(path.name + ".minisig")
-    host = model["host"]["hostname"]
-    comment = " ".join(
-        f"secaudit report file:{path.name} host:{host} key:{key.fingerprint}".split()
-    )
-    text = minisign_signature(data, key.private_key, key.key_id, trusted_comment=comment)
-    _write(minisig, text.encode("utf-8"))
+    if fmt is ReportFormat.HTML and is_truncated(model):
+        # the page shows MAX_ROWS rows per table: the complete lists go beside it, signed,
+        # and the page (signed too) names the file and its digest
+        extra = path.with_name(path.stem + "-完整清单.csv")
+        csv_data = _csv(model, req.lang)
+        _write_signed(extra, csv_data, key, model)
+        model["complete_list"] = {"name": extra.name,
+                                  "sha256": hashlib.sha256(csv_data).hexdigest()}
+    data = _BODIES[fmt](model, req.lang)
+    if fmt is ReportFormat.HTML:
+        data = sign_report(data, key)
+    minisig = _write_signed(path, data, key, model)
     digest = hashlib.sha256(data).hexdigest()
     ledger.append(
         "report_issued",
@@ -80,9 +82,29 @@ def issue_report(
             "format": fmt.value,
             "period": model["period"],
             "ledger_range": model["ledger_range"],
+            "ledger_head": model["ledger_head"],
         },
     )
     return IssuedReport(path, minisig, digest, key.fingerprint, model)
+
+
+def is_truncated(model: dict[str, Any]) -> bool:
+    """Whether a table of the HTML page would be cut at ``MAX_ROWS`` rows."""
+    lists = (model["violations"], model["findings"], model["coverage"]["not_scanned_files"])
+    return any(len(rows) > MAX_ROWS for rows in lists)
+
+
+def _write_signed(path: Path, data: bytes, key: SigningKey, model: dict[str, Any]) -> Path:
+    """Write ``data`` to ``path`` and its minisign signature beside it; returns the latter."""
+    _write(path, data)
+    minisig = path.with_name(path.name + ".minisig")
+    host = model["host"]["hostname"]
+    comment = " ".join(
+        f"secaudit report file:{path.name} host:{host} key:{key.fingerprint}".split()
+    )
+    text = minisign_signature(data, key.private_key, key.key_id, trusted_comment=comment)
+    _write(minisig, text.encode("utf-8"))
+    return minisig
 
 
 def default_path(config: Config, model: dict[str, Any], fmt: ReportFormat) -> Path:
@@ -102,6 +124,9 @@ def _json(model: dict[str, Any], lang: str) -> bytes:
 CSV_COLUMNS = (
     "section",
     "ts",
+    "first_seen",
+    "last_seen",
+    "count",
     "rule",
     "severity",
     "channel",
@@ -120,10 +145,19 @@ def _csv(model: dict[str, Any], lang: str) -> bytes:
     writer = csv.DictWriter(buf, CSV_COLUMNS, extrasaction="ignore", lineterminator="\r\n")
     writer.writeheader()
     for v in model["violations"]:
-        writer.writerow({**v, "section": "violation", "detail": v.get("remedy")})
+        writer.writerow(_cells({**v, "section": "violation", "detail": v.get("remedy")}))
     for e in model["coverage"]["not_scanned_files"]:
-        writer.writerow({**e, "section": "not_scanned"})
+        writer.writerow(_cells({**e, "section": "not_scanned"}))
+    for f in model["findings"]:
+        infos = "、".join(f"{i.get('type')}×{i.get('count')}" for i in f.get("info_types") or [])
+        writer.writerow(_cells({**f, "section": "finding", "level": f.get("classification"),
+                                "title": "、".join(f.get("markings") or []), "detail": infos}))
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def _cells(row: dict[str, Any]) -> dict[str, Any]:
+    """No cell may start a formula in Excel/WPS (``=HYPERLINK(…)`` member names)."""
+    return {k: csv_cell(v) for k, v in row.items()}
 
 
 _BODIES = {ReportFormat.HTML: _html, ReportFormat.JSON: _json, ReportFormat.CSV: _csv}

@@ -50,6 +50,8 @@ ZH: dict[str, str] = {
     "device": "设备",
     "serial": "序列号",
     "registered": "已登记",
+    "unverified_medium": "未验证介质：仅文件系统UUID与登记的“{label}”相符（序列号不符），"
+    "按未登记处理",
     "first_seen": "首次出现",
     "last_seen": "最近出现",
     "source": "来源",
@@ -83,6 +85,23 @@ ZH: dict[str, str] = {
     "yes": "是",
     "no": "否",
     "na": "不适用",
+    "not_checked_cover": "未能进行的自动检查（未计入得分，不视为符合）",
+    "unknown_conn": "未知（未配置外部探测目标）",
+    "times_note": "本报告中的时间均为本机时间（{zone}）",
+    "seen_times": "发现次数",
+    "medium_col": "介质",
+    "unregistered": "未登记",
+    "registered_as": "已登记",
+    "seen_again": "代理重启后仍在位",
+    "complete_list": "仅显示前 {n} 条；完整清单见同目录的 {name}（SHA-256 {digest}，已签名）。",
+    "recipients_col": "收件人",
+    "received": "收到",
+    "sent": "发出",
+    "direction": "收/发",
+    "cn_resident_id": "居民身份证号",
+    "bank_card": "银行卡号",
+    "cn_mobile": "手机号码",
+    "cn_uscc": "统一社会信用代码",
     "not_checked": "未检查",
     "unanswered": "未作答",
     "truncated": "仅显示前 {n} 条，完整数据见嵌入的 JSON。",
@@ -91,6 +110,10 @@ ZH: dict[str, str] = {
     "not_scanned_total": "未检查文件数",
     "mail_scanned": "已检查邮件",
     "media_events": "介质事件",
+    "ledger_head": "账本最新事件（序号 / 哈希）",
+    "ledger_intact": "账本哈希链：按记录内容重新计算，完整（{n} 条事件）。",
+    "ledger_broken": "账本哈希链断裂：自序号 {seq} 起记录被删除、插入或修改（{problem}）。"
+    "本报告的证据不完整或已被改动。",
     "ledger_note": "下一份报告的“前一事件哈希”应等于本报告的“最后事件哈希”，否则说明证据有缺失。",
     "signature_note": "本报告以 Ed25519 签名（文件最后一行），"
     "请用 secaudit verify 或 minisign -V 验证。",
@@ -126,6 +149,13 @@ ZH: dict[str, str] = {
     "pass": "符合",
     "fail": "不符合",
     "not_applicable": "不适用",
+    # -- incomplete scans (issue 12, harden-fs) --
+    "scans_incomplete": "未完成的检查：以下检查中途失败或被中断，其范围内的文件可能未全部检查",
+    "scan_state": "状态",
+    "scan_failure": "原因",
+    "state_failed": "失败",
+    "state_interrupted": "被中断",
+    "state_unfinished": "未结束（代理停止或仍在进行）",
 }
 
 EN: dict[str, str] = {
@@ -170,6 +200,8 @@ EN: dict[str, str] = {
     "device": "Device",
     "serial": "Serial",
     "registered": "Registered",
+    "unverified_medium": "UNVERIFIED medium: only the filesystem UUID matches the registered "
+    "“{label}” (serial differs); judged as not registered",
     "first_seen": "First seen",
     "last_seen": "Last seen",
     "source": "Source",
@@ -203,6 +235,24 @@ EN: dict[str, str] = {
     "yes": "yes",
     "no": "no",
     "na": "n/a",
+    "not_checked_cover": "Automatic checks not made (left out of the score, not counted as met)",
+    "unknown_conn": "unknown (no external probe configured)",
+    "times_note": "All times in this report are this computer's local time ({zone})",
+    "seen_times": "Times seen",
+    "medium_col": "Medium",
+    "unregistered": "unregistered",
+    "registered_as": "registered",
+    "seen_again": "still mounted after an agent restart",
+    "complete_list": "Only the first {n} rows are shown; the complete list is {name} beside this "
+    "file (SHA-256 {digest}, signed).",
+    "recipients_col": "Recipients",
+    "received": "received",
+    "sent": "sent",
+    "direction": "Direction",
+    "cn_resident_id": "resident ID number",
+    "bank_card": "bank card number",
+    "cn_mobile": "mobile number",
+    "cn_uscc": "unified social credit code",
     "not_checked": "not checked",
     "unanswered": "unanswered",
     "truncated": "Only the first {n} rows are shown; the embedded JSON has all.",
@@ -211,6 +261,10 @@ EN: dict[str, str] = {
     "not_scanned_total": "Files not scanned",
     "mail_scanned": "Messages checked",
     "media_events": "Media events",
+    "ledger_head": "Ledger head (seq / hash)",
+    "ledger_intact": "Ledger hash chain recomputed from the records' content: intact ({n} events).",
+    "ledger_broken": "Ledger hash chain BROKEN from seq {seq} on: records deleted, inserted or "
+    "altered ({problem}). The evidence in this report is incomplete or altered.",
     "ledger_note": "The next report's previous hash must equal this report's last hash; "
     "otherwise evidence is missing.",
     "signature_note": "Signed with Ed25519 (last line of the file); check with secaudit verify "
@@ -234,6 +288,14 @@ EN: dict[str, str] = {
     "pass": "pass",
     "fail": "fail",
     "not_applicable": "not applicable",
+    # -- incomplete scans (issue 12, harden-fs) --
+    "scans_incomplete": "Incomplete scans: these failed or were interrupted part-way; files in "
+                        "their scope may not all have been scanned",
+    "scan_state": "State",
+    "scan_failure": "Why",
+    "state_failed": "failed",
+    "state_interrupted": "interrupted",
+    "state_unfinished": "not finished (agent stopped, or still running)",
 }
 
 CATALOGUES = {"zh": ZH, "en": EN}

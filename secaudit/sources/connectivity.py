@@ -7,10 +7,14 @@ Evidence comes from three places:
 - TCP probes to the ``host:port`` targets listed in ``config.connectivity.probes`` — never a
   hard-coded address. Tests point them at listeners on 127.0.0.1.
 
-Decision: when probes are configured they decide (any probe connects = connected), because a
-route alone does not prove the internet is reachable and the officer named the targets that do;
-without probes, a default route through an interface that is up means connected. Routes and
-interfaces are always recorded as evidence.
+Decision: only probes decide. A probe target is *internal* when its host is under the policy's
+``internal_domains`` or inside ``[connectivity] intranet_ranges`` (the bank's own network:
+reaching it proves nothing about the internet), else *external*. Any external probe that connects
+= connected; external probes configured and none connects = not connected; no external probe =
+**unknown** (``connected`` is ``None``): a default route only shows a gateway, and an intranet PC
+has one too. Routes and interfaces are always recorded as evidence. The configured host role,
+not connectivity, decides the channel a host's files are judged on; connectivity decides the
+违规外联 rules (``connected: true``).
 
 To add evidence (e.g. DNS), add a field to ``ConnectivityState`` and fill it in
 ``probe_connectivity``; keep the decision rule in ``_decide``.
@@ -18,8 +22,10 @@ To add evidence (e.g. DNS), add a field to ``ConnectivityState`` and fill it in
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
 import socket
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -58,16 +64,20 @@ class ProbeResult:
     target: str
     ok: bool
     error: str | None = None
+    internal: bool = False
+    """The target is in the bank's own network (does not decide internet connectivity)."""
 
     def to_json(self) -> dict[str, Any]:
-        return {"target": self.target, "ok": self.ok, "error": self.error}
+        return {"target": self.target, "ok": self.ok, "error": self.error,
+                "internal": self.internal}
 
 
 @dataclass(frozen=True, slots=True)
 class ConnectivityState:
-    connected: bool
+    connected: bool | None
+    """True/False from external probes; None: unknown (no external probe configured)."""
     decided_by: str
-    """``probes`` or ``routes``."""
+    """``probes``, or ``unknown`` when no external probe is configured."""
     routes: tuple[Route, ...] = ()
     interfaces: tuple[Interface, ...] = ()
     probes: tuple[ProbeResult, ...] = ()
@@ -147,21 +157,48 @@ def tcp_probe(target: str, timeout: float) -> ProbeResult:
         return ProbeResult(target, False, f"{type(exc).__name__}: {exc}"[:200])
 
 
-def _decide(routes: list[Route], ifaces: list[Interface], probes: list[ProbeResult]) -> bool:
-    if probes:
-        return any(p.ok for p in probes)
-    up = {i.name for i in ifaces if i.up}
-    return any(r.iface in up for r in routes)
+def is_internal_target(
+    target: str, internal_domains: tuple[str, ...] | list[str], ranges: tuple[str, ...]
+) -> bool:
+    """Whether a probe target ``host:port`` is in the bank's own network."""
+    try:
+        host = _split_target(target)[0].lower().strip(".")
+    except ValueError:
+        return False
+    try:
+        addr = ipaddress.ip_address(host)
+    except ValueError:
+        return any(host == d.lower().strip(".") or host.endswith("." + d.lower().strip("."))
+                   for d in internal_domains if d.strip("."))
+    for net in ranges:
+        with contextlib.suppress(ValueError):
+            if addr in ipaddress.ip_network(net, strict=False):
+                return True
+    return False
 
 
-def probe_connectivity(cfg: ConnectivityConfig) -> ConnectivityState:
+def _decide(probes: list[ProbeResult]) -> bool | None:
+    external = [p for p in probes if not p.internal]
+    if not external:
+        return None
+    return any(p.ok for p in external)
+
+
+def probe_connectivity(
+    cfg: ConnectivityConfig, *, internal_domains: tuple[str, ...] | list[str] = ()
+) -> ConnectivityState:
     """Collect routes, interfaces and probe results and decide whether the host is connected."""
     routes = default_routes()
     ifaces = interfaces()
-    probes = [tcp_probe(t, cfg.probe_timeout) for t in cfg.probes]
+    probes = [
+        replace(tcp_probe(t, cfg.probe_timeout),
+                internal=is_internal_target(t, internal_domains, cfg.intranet_ranges))
+        for t in cfg.probes
+    ]
+    connected = _decide(probes)
     return ConnectivityState(
-        connected=_decide(routes, ifaces, probes),
-        decided_by="probes" if probes else "routes",
+        connected=connected,
+        decided_by="unknown" if connected is None else "probes",
         routes=tuple(routes),
         interfaces=tuple(ifaces),
         probes=tuple(probes),

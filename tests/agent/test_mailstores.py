@@ -10,6 +10,7 @@ from secaudit.config import AgentConfig, load_config
 from secaudit.ledger import Ledger
 from secaudit.policy import load_policy
 from secaudit.scan.scanner import Scanner
+from secaudit.sources.mailread import read_item
 from secaudit.sources.mailstores import (
     MailState,
     commit,
@@ -42,7 +43,7 @@ def _profile(root: Path) -> dict[str, Path]:
 def test_find_mail_stores(tmp_path: Path) -> None:
     p = _profile(tmp_path / "tb")
     stores = set(find_mail_stores(AgentConfig(mail_stores=(str(tmp_path / "tb"),))))
-    assert stores == {p["sent"], p["unsent"], p["cn_sent"], p["maildir"], p["emls"]}
+    assert stores == {p["sent"], p["unsent"], p["inbox"], p["cn_sent"], p["maildir"], p["emls"]}
     assert find_mail_stores(AgentConfig(mail_stores=(str(tmp_path / "missing"),))) == []
 
 
@@ -55,7 +56,7 @@ def test_mbox_is_read_incrementally(tmp_path: Path) -> None:
     def drain() -> list[bytes]:
         out = []
         for item in iter_new_messages(sent, state):
-            out.append(item.data)
+            out.append(read_item(item, 1 << 20))
             commit(sent, state, item)
         return out
 
@@ -137,7 +138,8 @@ def sc_members(scanner: Scanner, path: Path) -> list[str]:
 def test_default_stores_include_evolution_local_folders(tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """Evolution (the mail client of several domestic Linux desktops) keeps local folders as
-    Maildir++ under ~/.local/share/evolution/mail/local: its .Sent folder is watched."""
+    Maildir++ under ~/.local/share/evolution/mail/local: its .Sent folder (sent) and its .Inbox
+    (received, judged as stored mail) are read."""
     home = tmp_path / "home" / "zhang"
     local = home / ".local/share/evolution/mail/local"
     for folder in (".Sent", ".Inbox"):
@@ -145,4 +147,4 @@ def test_default_stores_include_evolution_local_folders(tmp_path: Path,
             (local / folder / sub).mkdir(parents=True)
     monkeypatch.setattr("secaudit.sources.mailstores.user_homes", lambda: [home])
     stores = find_mail_stores(AgentConfig())
-    assert stores == [local / ".Sent"]
+    assert sorted(stores) == [local / ".Inbox", local / ".Sent"]

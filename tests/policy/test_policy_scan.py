@@ -67,7 +67,7 @@ EXPECTED = {
         ("SEC-014", CUSTOMERS),
         ("SEC-014", SALARY),
     },
-    ("local", "intranet"): set(),  # SEC-015 is shipped disabled
+    ("local", "intranet"): {("SEC-015", MARKED)},
     ("local", "classified"): set(),
     ("removable_media", "intranet"): {
         ("SEC-005", MARKED),

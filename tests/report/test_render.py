@@ -107,7 +107,7 @@ def test_embedded_json_is_script_safe_and_round_trips(built: tuple[dict, dict]) 
     assert "<" not in raw and ">" not in raw and "&" not in raw
     assert "\\u003cimg" in raw
     data = json.loads(raw)
-    assert data["schema"] == "secaudit.report/1"
+    assert data["schema"] == "secaudit.report/2"
     assert any(EVIL_NAME in (v["path"] or "") for v in data["violations"])
     assert json.loads(json_for_html({"x": "</script><!--&"})) == {"x": "</script><!--&"}
     assert list(page.scripts) == ["secaudit-data"]  # no executable script at all
@@ -167,7 +167,7 @@ def test_csv_has_bom_and_chinese(config: Config, key: SigningKey, rng: random.Ra
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert {r["section"] for r in rows} == {"violation", "not_scanned"}
+    assert {r["section"] for r in rows} == {"violation", "not_scanned", "finding"}
     assert any(r["title"] == "互联网计算机存储涉密文件" for r in rows)
     assert path.with_name(path.name + ".minisig").exists()
 
@@ -175,7 +175,7 @@ def test_csv_has_bom_and_chinese(config: Config, key: SigningKey, rng: random.Ra
 def test_json_format(config: Config, key: SigningKey, rng: random.Random) -> None:
     path = _issue(config, key, ReportFormat.JSON, rng)
     data = json.loads(path.read_text(encoding="utf-8"))
-    assert data["schema"] == "secaudit.report/1" and data["key"] == key.fingerprint
+    assert data["schema"] == "secaudit.report/2" and data["key"] == key.fingerprint
 
 
 def test_findings_read_by_ocr_are_marked_in_the_report(config: Config, rng: random.Random) -> None:

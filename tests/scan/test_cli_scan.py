@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import docx
+import pytest
 
 
 def secaudit(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -39,7 +40,8 @@ def test_scan_json_exit_codes_and_no_progress_when_piped(tmp_path: Path) -> None
     # a 机密 file on a classified computer is where it belongs: no violation, exit 0
     local = secaudit(home, "scan", "--role", "classified", "--format", "json", str(docs))
     assert local.returncode == 0, local.stderr
-    assert local.stderr == ""  # no progress bar when not a terminal
+    assert "\r" not in local.stderr  # no progress bar when not a terminal
+    assert "试查" in local.stderr  # --role differs from the host's: a trial, not recorded
     doc = json.loads(local.stdout)
     (f,) = doc["files"]
     assert f["format"] == "docx" and f["classification"] == "secret"
@@ -172,7 +174,7 @@ def test_file_names_that_are_not_utf8_are_shown_read_and_recorded(tmp_path: Path
     out = tmp_path / "out.json"
     for _ in range(2):  # the second run goes past the cache
         run = secaudit(home, "scan", "--format", "json", "--output", str(out), str(docs))
-        assert run.returncode == 0, run.stderr
+        assert run.returncode == 1, run.stderr  # SEC-015: a 机密 file on an intranet PC
         doc = json.loads(out.read_bytes().decode("utf-8"))  # strict UTF-8
         by_path = {f["path"]: f for f in doc["files"]}
         assert by_path[f"{docs}/（机密）授信方案.txt"]["classification"] == "secret"
@@ -180,4 +182,52 @@ def test_file_names_that_are_not_utf8_are_shown_read_and_recorded(tmp_path: Path
     verify = secaudit(home, "ledger", "verify")
     assert verify.returncode == 0, verify.stdout + verify.stderr
     table = secaudit(home, "scan", str(docs))
-    assert table.returncode == 0 and "机密" in table.stdout and "\\xff\\xfe" not in table.stderr
+    assert table.returncode == 1 and "机密" in table.stdout and "\\xff\\xfe" not in table.stderr
+
+
+def test_trial_scans_are_not_evidence(tmp_path: Path) -> None:
+    """``scan --role internet`` on an intranet PC is a trial: printed, never written into the
+    host's ledger (it once put SEC-001 rows into a signed report); a scan with the host's own
+    role is recorded."""
+    from secaudit.ledger import Ledger
+
+    home = tmp_path / "home"
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    _marked_docx(docs / "请示.docx")
+    trial = secaudit(home, "scan", "--role", "internet", "--format", "json", str(docs))
+    assert trial.returncode == 1 and "试查" in trial.stderr
+    assert json.loads(trial.stdout)["violations"][0]["rule"] == "SEC-001"
+    assert not (home / "ledger.db").exists()
+    also = secaudit(home, "scan", "--channel", "internet_host", str(docs))
+    assert also.returncode == 1 and "试查" in also.stderr and not (home / "ledger.db").exists()
+    real = secaudit(home, "scan", str(docs))  # the configured role (intranet): SEC-015
+    assert real.returncode == 1 and "试查" not in real.stderr
+    with Ledger(home / "ledger.db", readonly=True) as led:
+        rules = {e.data["rule"] for e in led.events(kinds=["violation"])}
+    assert rules == {"SEC-015"}
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--since", "yesterday"], "yesterday"),
+        (["--since", "2026-13-45"], "2026-13-45"),
+        (["--since", "2026-12-03", "--until", "2026-12-01"], "--until"),
+    ],
+)
+def test_report_refuses_bad_dates(tmp_path: Path, args: list[str], needle: str) -> None:
+    home = tmp_path / "home"
+    r = secaudit(home, "report", *args)
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert needle in r.stderr and "YYYY-MM-DD" in r.stderr and "Traceback" not in r.stderr
+    assert not list(home.glob("reports/*"))
+
+
+def test_report_accepts_dates_and_times(tmp_path: Path) -> None:
+    from secaudit.report.period import parse_period
+
+    since, until = parse_period("2026-12-01", "2026-12-03 08:30")
+    assert since is not None and since.startswith("2026-12-01T00:00:00")
+    assert until is not None and until.startswith("2026-12-03T08:30:00")
+    assert parse_period("2026-12-01T00:00:00Z", None)[0] is not None
