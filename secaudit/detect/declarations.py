@@ -69,6 +69,8 @@ _BIZ = {
 }
 DECLARATION_NOTE = "声明句式标注（非标准密级标志）"
 MAX_LINE = 160
+MAX_TEXT = 40
+"""Most characters of a declaration a finding keeps as its text."""
 
 
 class Declarations:
@@ -105,6 +107,8 @@ class Declarations:
                 return
             conf = Confidence.HIGH if note_form else Confidence.MEDIUM
             mark_text = "".join(sentences[k:]).strip()
+            if len(mark_text) > MAX_TEXT:  # evidence keeps the declaration's head, not a passage
+                mark_text = mark_text[:MAX_TEXT] + "…"
             note = None if note_form else DECLARATION_NOTE
             yield MarkMatch(level, mark_text, None, note, True, True), conf
             return
