@@ -82,7 +82,11 @@ class SheetMarks:
             if not marks and seen <= 2:
                 marks = self.grammar.title_marks(cell)
             if not marks and seen <= 2 and len(cells) == 1 and not _REGISTER.search(cell):
-                marks = self.grammar.name_marks(cell.strip())  # 核心商密 客户清单 (a title)
+                marks = [  # 核心商密 客户清单 (a title); a bare 内部 leading words may be a noun
+                    m
+                    for m in self.grammar.name_marks(cell.strip())
+                    if not (m.text == "内部" and m.after)
+                ]
             if not marks:
                 marks = self.handling.marks(cell)
             for m in marks:

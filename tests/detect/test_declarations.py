@@ -235,6 +235,8 @@ def test_hard_negatives_in_real_formats() -> None:
     assert level(xlsx(register)) == "none"
     assert level(csv([",".join(map(str, r)) for r in register])) == "none"
     assert level(xlsx([["保密工作要求"], ["各部门要加强内部传阅文件的管理"], *TABLE])) == "none"
+    assert level(xlsx([["内部 控制检查表"], *TABLE])) == "none"
+    assert level(xlsx([["核心商密 文件登记台账"], *register])) == "none"
 
 
 def test_closing_note_wrapped_by_pdf_line_breaks() -> None:
