@@ -1,23 +1,29 @@
 """Marks written as a sentence: closing handling notes and declaration sentences.
 
 Besides the mark forms of :mod:`.markforms`, bank documents declare their level in a sentence of
-their own, standing as a whole line or paragraph:
+their own:
 
 - a closing handling note, usually bracketed: ``（此件为核心商密，不得外传）``,
-  ``此件为内部资料，注意保存`` — a mark (high confidence when bracketed or carrying a handling
-  clause);
+  ``此件属核心商密 严禁外传``, ``（注：本件为普通商密，阅后收回）`` — a mark (high confidence: the
+  note names the piece itself, 此件/本件/此文件/本文件, or is bracketed);
 - a declaration sentence: ``本方案属本行商业秘密（普通商密），未经批准不得向外披露。``,
-  ``本手册为内部资料，仅限本行员工学习使用`` — the document names itself (本 + a document
-  noun), says it *is* (为/属/属于/系) a level or 商业秘密, and what follows is only a handling or
-  circulation clause; medium confidence (a sentence, not a form).
+  ``本手册为内部资料，仅限本行员工学习使用。请妥善保管。``, ``本报告密级为普通商密…`` — the document
+  names itself (本/此 + a document noun), says it *is* (为/属/属于/系/密级为…) a level, 商业秘密
+  or 工作秘密, and every other clause is a handling or circulation clause; medium confidence.
+
+How a line is read (:meth:`Declarations.marks`): markdown/decoration characters and a label
+(``注：``, ``声明：``, ``保密提示：``) are taken off, the line is cut into sentences; a declaration
+sentence counts when it opens the line, or closes a paragraph as a note (bracketed or 此件/本件),
+and every sentence after it is a handling sentence. A sentence is cut into clauses (，； and
+gaps): one descriptive clause may come first (``为本行内部规范性文件``, ``涉及客户信息``), then
+clauses that state the level, then handling clauses only.
 
 Prose about secrecy fails the shape: ``本制度所称商业秘密，是指……`` (no 为/属 after the subject),
-``本办法属于内部规章`` (the level word is part of a longer noun), ``对标注为核心商密的文件……``
-(does not start with the document's own name). The line must be the whole declaration, so a
-quoted example inside a sentence never counts; the body rules add the example-context guard.
-The level words come from the policy's vocabulary; the document nouns and handling words are
-:data:`DOC_NOUNS` and :data:`HANDLING` (extend them, with rows in
-``tests/detect/test_layout_marks.py``).
+``本办法属于内部规章`` / ``本报告为内部审计报告`` (the level word is part of a longer noun),
+``对标注为核心商密的文件……`` (does not start with the document's own name), ``示例：本方案属…``
+(an unknown label). The body rules add the example-context guard. Level words come from the
+policy's vocabulary; the nouns and handling words are :data:`DOC_NOUNS` and :data:`HANDLING`
+(extend them, with rows in ``tests/detect/test_declarations.py``).
 """
 
 from __future__ import annotations
@@ -30,19 +36,41 @@ from secaudit.detect.vocabulary import Vocabulary
 from secaudit.model import Confidence, Level
 
 DOC_NOUNS = (
-    "方案|手册|报告|文档|材料|资料|办法|制度|规定|细则|计划|通知|纪要|表|清单|讲义|课件|汇编"
-    "|指引|规程|预案|文件|稿|函|意见|总结|简报|台账|名单|合同|协议|说明书|标书|底稿"
+    "方案|手册|报告|文档|材料|资料|办法|制度|规定|细则|计划|通知|纪要|表格|表|清单|讲义|课件|汇编"
+    "|指引|规程|预案|文件|稿|函|意见|总结|简报|台账|名单|合同|协议|说明书|标书|底稿|页|通报|邮件"
+    "|附件|数据|汇报|演示文稿|幻灯片|PPT|请示|批复|会议纪要|明细|报表|档案|文|件"
 )
-HANDLING = r"不得|严禁|禁止|仅限|仅供|只限|只供|未经|请勿|切勿|注意|妥善|保密|勿|限于|限本行"
-_SUBJECT = (
-    rf"(?:(?P<note>此件|本件|此文件|本文件)|此(?:{DOC_NOUNS})|本文|此文|本(?:{DOC_NOUNS}))"
-    r"(?:内容|所载(?:内容|信息))?"
+HANDLING = (
+    r"不得|严禁|禁止|仅限|仅供|只限|只供|未经|请勿|切勿|注意|妥善|保密|勿|限于|限本行|阅后|收回|销毁"
+    r"|违者|追究|须经|需经|应当|应|按照|遵守|负有|按规定|严格管理|仅发|只发|发至|阅知|知悉|传阅|外传"
+    r"|外泄|扩散|转发|复制|复印|存档|归档"
 )
-_IS = r"(?:为|属于|属|系|是|已定为|定为|列为|涉及|含有|包含)"
+_SUBJECT = re.compile(
+    rf"(?:(?P<note>此件|本件|此文件|本文件)|[本此](?:{DOC_NOUNS}))"
+    r"(?:(?:及|和|与)(?:其)?(?:附件|所附(?:材料|文件)?|附表))?"
+    r"(?:的)?(?:内容|所载(?:内容|信息|数据)?|所含(?:内容|信息|数据)|信息|数据)?"
+)
+_LABEL = re.compile(
+    r"^(?:注|注意|备注|附注|说明|声明|特别声明|保密声明|提示|特别提示|保密提示|重要提示|温馨提示)"
+    r"\s*[:：]\s*"
+)
+_DECOR = re.compile(r"^[\s>#*_~—\-※◆■●▲]+|[\s*_~—\-※◆■●▲]+$")
+_SENTENCES = re.compile(r"(?<=[。！!；;])(?![）)】\]〕］])")
+_CLAUSES = re.compile(r"\s*[，,；;]\s*|\s+")
+_IS = r"(?:的?密级\s*(?:为|是|[:：])?|属于|属|系|为|是|已定为|定为|列为|涉及|含有|包含|均属|均为)"
 _OWNER = r"(?:本行|我行|本公司|本社|本联社)?的?"
-_KIND = r"(?:(?:学习|培训|参考|工作|传阅|管理)?(?:文件|资料|材料|信息|事项))?"
-_CLOSE = r"[）)】\]]"
+_KIND = r"(?:(?:内部)?(?:学习|培训|参考|工作|传阅|管理)?(?:文件|资料|材料|信息|事项|数据))?件?"
+_DESCRIBE = re.compile(r"(?:为|是|系|涉及|包含|含有|载有|记载|列示)[^，,；;]{1,20}")
+_OPEN, _CLOSE = "（(【[〔［", "）)】]〕］"
+_BIZ = {
+    "核心商业秘密": Level.CORE_COMMERCIAL,
+    "商业秘密": Level.COMMERCIAL,
+    "工作秘密": Level.INTERNAL,
+}
 DECLARATION_NOTE = "声明句式标注（非标准密级标志）"
+MAX_LINE = 160
+MAX_TEXT = 40
+"""Most characters of a declaration a finding keeps as its text."""
 
 
 class Declarations:
@@ -52,29 +80,84 @@ class Declarations:
         pairs = vocabulary.all_words()
         self._levels = dict(pairs)
         words = "|".join(re.escape(w) for w, _ in pairs)
-        self._re = re.compile(
-            rf"(?P<open>[（(【\[])?\s*{_SUBJECT}\s*{_IS}\s*{_OWNER}\s*(?P<biz>商业秘密)?"
-            rf"\s*(?:[（(]\s*(?P<inner>{words})级?\s*[）)]|(?P<level>{words})级?)?\s*{_KIND}"
-            rf"(?P<rest>\s*[，,；;、]\s*[^。；;）)】\]]{{0,40}})?\s*[。.]?\s*(?P<close>{_CLOSE})?"
+        biz = "|".join(_BIZ)
+        self._gate = re.compile(rf"{biz}|{words}")
+        self._clause = re.compile(
+            rf"{_IS}?\s*{_OWNER}\s*(?P<biz>{biz})?\s*"
+            rf"(?:[（(]\s*(?P<inner>{words})级?\s*[）)]|(?P<level>{words})(?:级别|级)?)?\s*{_KIND}"
         )
         self._handling = re.compile(HANDLING)
 
     def marks(self, line: str) -> Iterator[tuple[MarkMatch, Confidence]]:
-        """The declaration ``line`` is, if it is one (at most one mark)."""
-        text = line.strip()
-        if len(text) > 80 or not text or text[0] not in "本此（(【[":
+        """The declaration ``line`` holds, if it holds one (at most one mark)."""
+        text = _DECOR.sub("", line)
+        if not text or len(text) > MAX_LINE or not ("本" in text or "此" in text):
             return
-        m = self._re.fullmatch(text)
-        if m is None or bool(m.group("open")) != bool(m.group("close")):
+        if self._gate.search(text) is None:
             return
+        sentences = [s for s in _SENTENCES.split(text) if s.strip()]
+        for k, sentence in enumerate(sentences):
+            found = self._sentence(sentence.strip())
+            if found is None:
+                continue
+            level, note_form = found
+            if k > 0 and not note_form:
+                return  # a declaration opens its line; only a note may close a paragraph
+            if not all(self._is_handling(s) for s in sentences[k + 1 :]):
+                return
+            conf = Confidence.HIGH if note_form else Confidence.MEDIUM
+            mark_text = "".join(sentences[k:]).strip()
+            if len(mark_text) > MAX_TEXT:  # evidence keeps the declaration's head, not a passage
+                mark_text = mark_text[:MAX_TEXT] + "…"
+            note = None if note_form else DECLARATION_NOTE
+            yield MarkMatch(level, mark_text, None, note, True, True), conf
+            return
+
+    # -- one sentence ---------------------------------------------------------------------------
+    def _sentence(self, sentence: str) -> tuple[Level, bool] | None:
+        """(level, note form) of a declaration sentence, else None."""
+        s = sentence.rstrip("。.!！；; ")
+        bracketed = bool(s) and s[0] in _OPEN
+        if bracketed != (bool(s) and s[-1] in _CLOSE):
+            return None
+        if bracketed:
+            s = s[1:-1].strip().rstrip("。.!！；; ")
+        s = _LABEL.sub("", s)
+        subject = _SUBJECT.match(s)
+        if subject is None or len(s) > 90:
+            return None
+        level = self._clauses(s[subject.end() :])
+        if level is None:
+            return None
+        return level, bracketed or bool(subject.group("note"))
+
+    def _clauses(self, rest: str) -> Level | None:
+        """The level stated by the clauses after the subject, when every other clause is a
+        handling clause (one descriptive clause may come first)."""
+        clauses = [c for c in _CLAUSES.split(rest.strip()) if c]
+        levels: list[Level] = []
+        for pos, clause in enumerate(clauses):
+            level = self._level_clause(clause)
+            if level is not None:
+                levels.append(level)
+            elif levels and self._handling.search(clause) and len(clause) <= 40:
+                continue
+            elif pos == 0 and _DESCRIBE.fullmatch(clause):
+                continue  # 为本行内部规范性文件，属内部资料…: a level clause must follow
+            else:
+                return None
+        return Level.highest(levels) if levels else None
+
+    def _level_clause(self, clause: str) -> Level | None:
+        m = self._clause.fullmatch(clause)
+        if m is None:
+            return None
         word = m.group("inner") or m.group("level")
-        level = self._levels.get(word) if word else None
-        if level is None and m.group("biz"):
-            level = Level.COMMERCIAL
-        rest = m.group("rest") or ""
-        if level is None or (rest and not self._handling.search(rest)):
-            return
-        note_form = bool(m.group("open")) or bool(m.group("note"))
-        conf = Confidence.HIGH if note_form else Confidence.MEDIUM
-        mark = MarkMatch(level, text, None, None if note_form else DECLARATION_NOTE, True, True)
-        yield mark, conf
+        if word:
+            return self._levels.get(word)
+        biz = m.group("biz")
+        return _BIZ[biz] if biz else None
+
+    def _is_handling(self, sentence: str) -> bool:
+        s = sentence.strip().strip("（()）【】").rstrip("。.!！；; ")
+        return len(s) <= 60 and self._handling.search(s) is not None

@@ -21,9 +21,9 @@ declaration sentences standing as a line (:mod:`.declarations`, declarations at 
 
 Forms: a row of boxes with exactly one level ticked (``密级：□绝密 ☑机密 □秘密``, ``机密√``,
 ``(√)秘密 ( )机密``) declares that level anywhere in the body, in a table cell, a sheet row within
-:data:`SHEET_FORM_ROWS`, a header or footer; options one per cell or line (``□绝密`` / ``☑机密``)
-are read together (:meth:`MarkingDetector._ticked_runs`). A ticked row is no register value (the
-``密级`` column-header guard does not apply), the other guards do.
+:data:`.marksheets.SHEET_FORM_ROWS`, a header or footer; options one per cell or line (``□绝密``
+/ ``☑机密``) are read together (:meth:`MarkingDetector._ticked_runs`). A ticked row is no
+register value (the ``密级`` column-header guard does not apply), the other guards do.
 
 Guards: choice lists (``□绝密 □机密``, blank or with several ticks), lines within
 :data:`LIST_WINDOW` naming different levels (a list in training material), example context
@@ -46,10 +46,10 @@ from typing import ClassVar
 from secaudit.detect import keyvalue
 from secaudit.detect.base import with_ocr_note
 from secaudit.detect.declarations import DECLARATION_NOTE, Declarations
+from secaudit.detect.handling import HandlingLines
 from secaudit.detect.markforms import MarkGrammar, MarkMatch
 from secaudit.detect.marklines import (
     FIELD_LABEL,
-    FRONT_MATTER,
     START_LINES,
     Line,
     column_header,
@@ -62,8 +62,9 @@ from secaudit.detect.marklines import (
     undecorated,
 )
 from secaudit.detect.markplaces import other_marks
+from secaudit.detect.marksheets import CHOICE_WORDS, SheetMarks
 from secaudit.detect.tables import split_rows
-from secaudit.detect.ticked import ANY_BOX, BOX_GATE
+from secaudit.detect.ticked import BOX_GATE
 from secaudit.detect.traditional import has_traditional, simplified
 from secaudit.detect.vocabulary import Vocabulary
 from secaudit.model import Confidence, Finding, Location, TextChunk
@@ -71,11 +72,9 @@ from secaudit.model import Confidence, Finding, Location, TextChunk
 FIRST_PAGE_LINES = 10
 """On the first slide/page of a paged document, a text box holding only a level word counts
 within this many lines (text boxes come in creation order, the mark often last)."""
-SHEET_START_ROWS = 5
-SHEET_FORM_ROWS = 40
-"""A ticked row of level boxes counts within this many non-empty rows of a sheet (a form)."""
 _COPY_NUMBER = re.compile(r"^\s*[0-9０-９]{3,8}\s+|\s+[0-9０-９]{3,8}\s*$")
-_CHOICE_WORDS = frozenset({"外部", "公开", "非密", "对外", "普通", "一般", "无", "不公开"})
+_OPEN_BRACKETS = re.compile("[（(【〔［]")
+_CLOSE_BRACKETS = re.compile("[）)】〕］]")
 _CONF_RANK = {Confidence.LOW: 0, Confidence.MEDIUM: 1, Confidence.HIGH: 2}
 
 
@@ -83,12 +82,16 @@ class MarkingDetector:
     """Finds secrecy markings; every distinct (member, location, text) is one finding."""
 
     id: ClassVar[str] = "marking"
-    version: ClassVar[str] = "7"  # 7: layout marks (issue 17) and free-text periods cut (issue 12)
+    version: ClassVar[str] = "8"
+    # 7: layout marks (issue 17) and free-text periods cut (issue 12); 8: declaration clauses,
+    # level + handling clauses, internal-use wordings, sheet title/closing rows (issue 17 round 2)
 
     def __init__(self, vocabulary: Vocabulary) -> None:
         self.vocabulary = vocabulary
         self.grammar = MarkGrammar(vocabulary)
         self.declarations = Declarations(vocabulary)
+        self.handling = HandlingLines(vocabulary)
+        self._sheets = SheetMarks(self.grammar, self.handling, self.declarations)
 
     def analyze(self, chunks: Sequence[TextChunk]) -> Iterator[Finding]:
         if any(has_traditional(c.text) for c in chunks):  # 機密★10年 reads as 机密★10年
@@ -104,7 +107,7 @@ class MarkingDetector:
             elif loc is Location.BODY:
                 body.setdefault(chunk.member, []).append(chunk)
             elif self.grammar.has_hit(chunk.text):
-                for m, conf in other_marks(chunk, self.grammar, self.declarations):
+                for m, conf in other_marks(chunk, self.grammar, self.declarations, self.handling):
                     _keep(found, chunk, m, conf)
         for chunk, m in self._header_rows(rows):
             _keep(found, chunk, m, Confidence.HIGH)
@@ -112,8 +115,8 @@ class MarkingDetector:
             for chunk, m, conf in self._body(member_chunks):
                 _keep(found, chunk, m, conf)
         for rows in sheets.values():
-            for chunk, m in self._sheet(rows):
-                _keep(found, chunk, m, Confidence.HIGH)
+            for chunk, m, conf in self._sheets.marks(rows):
+                _keep(found, chunk, m, conf)
         yield from found.values()
 
     # -- body -------------------------------------------------------------------------------
@@ -131,7 +134,9 @@ class MarkingDetector:
                     raw_marks = self.grammar.line_marks(ln.text, gapped=False, ticks=False)
                     if raw_marks:
                         raw[i] = raw_marks
-                elif declared := [m for m, _c in self.declarations.marks(ln.text)]:
+                elif handled := self.handling.marks(ln.text):
+                    raw[i] = handled
+                elif declared := self._declared(lines, i):
                     raw[i] = declared
                 continue
             hit = self.grammar.has_hit(ln.text)
@@ -149,7 +154,9 @@ class MarkingDetector:
                 if not marks and i < START_LINES:
                     marks = self.grammar.title_marks(ln.text)
                 if not marks and hit:
-                    marks = [m for m, _c in self.declarations.marks(ln.text)]
+                    marks = self.handling.marks(ln.text)
+                if not marks and hit:
+                    marks = self._declared(lines, i)
                 if marks:
                     raw[i] = marks
         for i, marks in (self._ticked_runs(lines, hit_lines) if boxes else {}).items():
@@ -176,6 +183,18 @@ class MarkingDetector:
             for m in kept:
                 declared = m.note == DECLARATION_NOTE
                 yield lines[i].chunk, m, Confidence.MEDIUM if declared else Confidence.HIGH
+
+    def _declared(self, lines: list[Line], i: int) -> list[MarkMatch]:
+        """The declaration or closing note on line ``i``; a note whose bracket is still open at
+        the line's end (wrapped by a PDF's line breaks) is read with the next line."""
+        text = lines[i].text
+        found = [m for m, _c in self.declarations.marks(text)]
+        if not found and i + 1 < len(lines) and _OPEN_BRACKETS.search(text):
+            opened = len(_OPEN_BRACKETS.findall(text)) > len(_CLOSE_BRACKETS.findall(text))
+            if opened:
+                joined = text.rstrip() + lines[i + 1].text.strip()
+                found = [m for m, _c in self.declarations.marks(joined)]
+        return found
 
     def _header_rows(self, rows: list[TextChunk]) -> Iterator[tuple[TextChunk, MarkMatch]]:
         """Document-information tables whose header row holds a 密级 label (keyvalue)."""
@@ -220,60 +239,12 @@ class MarkingDetector:
         for j in (i - 1, i + 1):
             if 0 <= j < len(lines):
                 near = re.sub(r"[\s【】\[\]()（）]", "", lines[j].text)
-                if near in _CHOICE_WORDS or self.grammar.is_choice_list(lines[j].text):
+                if near in CHOICE_WORDS or self.grammar.is_choice_list(lines[j].text):
                     return False
         if i >= START_LINES:
             return first_page(lines, i)
         return i < 3 or is_front_matter(lines[:i], self.grammar) or first_page(lines, i)
 
-    # -- sheets -----------------------------------------------------------------------------
-    def _sheet(self, rows: list[TextChunk]) -> Iterator[tuple[TextChunk, MarkMatch]]:
-        seen = 0
-        header = False  # a row above has a 密级 column header: level cells below are values
-        for row in rows:
-            cells = [c for c in row.text.split("\t") if c.strip()]
-            if not cells:
-                continue
-            seen += 1
-            if seen > SHEET_FORM_ROWS:
-                return
-            if not self.grammar.has_hit(row.text):
-                header = header or any(FIELD_LABEL.match(c) for c in cells)
-                continue
-            ticked = self._ticked_row(cells)
-            if ticked or seen > SHEET_START_ROWS:
-                yield from ((row, m) for m in ticked)
-                continue
-            others_front = all(FRONT_MATTER.match(c.strip()) for c in cells[1:])
-            if self.grammar.is_choice_list(row.text):
-                continue
-            choices = any(c.strip() in _CHOICE_WORDS for c in cells)
-            for pos, cell in enumerate(cells):
-                corner = seen == 1 and pos in (0, len(cells) - 1) and not choices
-                labelled = pos > 0 and FIELD_LABEL.match(cells[pos - 1]) is not None
-                if header and not labelled:
-                    continue
-                marks = self.grammar.line_marks(cell, gapped=True)
-                if not marks and seen <= 2:
-                    marks = self.grammar.title_marks(cell)
-                for m in marks:
-                    if m.strong or corner or labelled or (pos == 0 and others_front and seen <= 3):
-                        yield row, m
-            header = header or any(FIELD_LABEL.match(c) for c in cells)
-
-    def _ticked_row(self, cells: list[str]) -> list[MarkMatch]:
-        """A ticked row of level boxes: across the row's cells, or in one cell (labelled by a
-        ``密级`` cell before it)."""
-        g = self.grammar
-        if not ANY_BOX.search("".join(cells)):
-            return []
-        if found := g.ticked_marks("\t".join(cells)):
-            return found
-        for pos, cell in enumerate(cells):
-            label = pos > 0 and FIELD_LABEL.match(cells[pos - 1]) is not None
-            if found := g.ticked_marks(("密级：" if label else "") + cell):
-                return found
-        return []
 
 def _keep(
     found: dict[tuple[str | None, Location, str], Finding],

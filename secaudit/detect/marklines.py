@@ -52,6 +52,9 @@ class Line:
     whole_chunk: bool
 
 
+_CSV_EMPTY = re.compile(r"^(?:\s*,)+|(?:,\s*)+$")
+
+
 def lines_of(chunks: list[TextChunk], grammar: MarkGrammar) -> list[Line]:
     """Non-empty body lines in order; past the start, a chunk without any level word is kept
     only as its last line (context for the next chunk), so long documents cost one search."""
@@ -62,9 +65,22 @@ def lines_of(chunks: list[TextChunk], grammar: MarkGrammar) -> list[Line]:
             if tail.strip():
                 out.append(Line(tail, chunk, False))
             continue
-        parts = [u for p in chunk.text.splitlines() if p.strip() and (u := undecorated(p))]
+        parts = [
+            u for p in chunk.text.splitlines() if p.strip() and (u := undecorated(_csv_edges(p)))
+        ]
         out.extend(Line(p, chunk, len(parts) == 1) for p in parts)  # \n \r \v \f \u2028 …
     return out
+
+
+def _csv_edges(line: str) -> str:
+    """A CSV line without its empty fields at either end (``客户名单（核心商密）,,,``): a title
+    or closing row of a CSV export reads as the line it is in the spreadsheet."""
+    if "," not in line:
+        return line
+    inner = _CSV_EMPTY.sub("", line)
+    if len(inner) > 1 and inner[0] == inner[-1] == '"' and '"' not in inner[1:-1]:
+        inner = inner[1:-1]
+    return inner if inner.strip() else line
 
 
 def undecorated(line: str) -> str:

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 
 from secaudit.detect.declarations import Declarations
+from secaudit.detect.handling import HandlingLines
 from secaudit.detect.markforms import MarkGrammar, MarkMatch
 from secaudit.model import Confidence, Location, TextChunk
 
@@ -41,13 +42,16 @@ _TOKEN_SPLIT = re.compile(r"[;,，；、|\s]+")
 
 
 def other_marks(
-    chunk: TextChunk, grammar: MarkGrammar, declarations: Declarations
+    chunk: TextChunk,
+    grammar: MarkGrammar,
+    declarations: Declarations,
+    handling: HandlingLines,
 ) -> Iterator[tuple[MarkMatch, Confidence]]:
     """Marks of one chunk outside the body, with their confidence."""
     loc = chunk.location
     if loc in (Location.HEADER, Location.FOOTER):
         for line in chunk.text.splitlines():
-            found = grammar.line_marks(line, gapped=True, loose=True)
+            found = grammar.line_marks(line, gapped=True, loose=True) or handling.marks(line)
             yield from ((m, Confidence.HIGH) for m in found)
             if not found:
                 yield from declarations.marks(line)

@@ -13,13 +13,24 @@ from dataclasses import dataclass
 
 from secaudit.model import Level
 
+INTERNAL_SCOPES = ("内部", "行内", "本行内部", "限本行内部", "限行内")
+INTERNAL_KINDS = ("资料", "文件", "材料", "使用", "参考", "传阅")
+INTERNAL_WORDS = tuple(
+    s + k
+    for s in INTERNAL_SCOPES
+    for k in INTERNAL_KINDS
+    if not (s.startswith("限") and k != "使用")
+)
+"""Internal-use wordings banks write (``本行内部资料``, ``行内使用``, ``内部传阅``): scope × kind.
+Like every level word they mark only where they stand as a mark, never in running prose."""
+
 DEFAULT_WORDS: dict[Level, tuple[str, ...]] = {
     Level.TOP_SECRET: ("绝密",),
     Level.SECRET: ("机密",),
     Level.CONFIDENTIAL: ("秘密",),
     Level.CORE_COMMERCIAL: ("核心商密",),
     Level.COMMERCIAL: ("普通商密", "商密"),
-    Level.INTERNAL: ("内部", "内部资料", "内部文件", "内部材料", "限内部使用", "内部使用"),
+    Level.INTERNAL: ("内部", "限内部使用", *INTERNAL_WORDS),
 }
 
 

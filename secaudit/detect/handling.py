@@ -1,0 +1,68 @@
+"""A level followed by handling clauses: ``普通商密 未经许可不得外传``, ``内部资料 仅供参考``.
+
+Slide and page footers, text boxes at the foot of a slide and cover lines write the level and
+then one or more handling clauses in the writer's own words (``未经书面许可不得复制或向第三方
+披露``, ``核心商密——未经授权禁止传播``, ``普通商密（未经许可不得外传）``). The fixed suffixes of
+:mod:`.markforms` cannot list them all; here the line is the level (a ``密级：`` field and
+brackets and a letterhead name before it allowed), a separator, and a rest in which *every*
+clause is a handling clause — it holds one of :data:`HANDLING_WORDS` — or a page
+number. Such a line is a strong whole mark.
+
+Prose fails the shape: the level word must be followed by a separator (``普通商密文件不得外传``
+is a sentence), and a clause without a handling word (``核心商密 文件管理办法``) rejects the line.
+To accept another handling verb, extend :data:`HANDLING_WORDS` and add rows to
+``tests/detect/test_declarations.py``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from secaudit.detect.markforms import MarkMatch
+from secaudit.detect.vocabulary import Vocabulary
+
+HANDLING_WORDS = (
+    r"不得|严禁|禁止|请勿|切勿|勿|未经|仅限|仅供|只限|只供|限于|注意保|妥善|阅后|违者|保密|保存"
+    r"|保管|传阅|不外传|不对外|按规定|仅发|只发|发至|阅知"
+)
+_FIELD = r"(?:(?:文件|文档)?密级\s*[:：]\s*)?"
+_ISSUER = r"(?:[^\s，,。；;：:]{2,20}?(?:银行|分行|支行|联社|信用社|合作社|公司|部|室|中心)\s+)?"
+"""A letterhead name before the level (``江川农商银行 普通商密 严禁外传``)."""
+_SEP = r"[\s·•・|｜/／—–\-，,、；;：:（(【\[]+"
+_SPLIT = re.compile(r"[\s·•・|｜/／—–\-，,；;：:（）()【】\[\]。.!！]+")
+_PAGE = re.compile(
+    r"第\s*\d*\s*页(?:\s*[,，/]?\s*共\s*\d*\s*页)?|\d+\s*/\s*\d+|[-—]\s*\d+\s*[-—]|page\s*\d*",
+    re.IGNORECASE,
+)
+MAX_LINE = 60
+
+
+class HandlingLines:
+    """Lines made of a level and handling clauses, for one vocabulary."""
+
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        pairs = vocabulary.all_words()
+        self._levels = dict(pairs)
+        words = "|".join(re.escape(w) for w, _ in pairs)
+        self._re = re.compile(
+            rf"{_ISSUER}{_FIELD}(?P<open>[【(（\[〔])?\s*(?P<level>{words})级?\s*(?P<close>[】)）\]〕])?"
+            rf"(?P<sep>{_SEP})(?P<rest>.+)"
+        )
+        self._handling = re.compile(HANDLING_WORDS)
+
+    def marks(self, line: str) -> list[MarkMatch]:
+        """The mark ``line`` is, when it is a level followed only by handling clauses."""
+        text = line.strip()
+        if not text or len(text) > MAX_LINE:
+            return []
+        m = self._re.fullmatch(text)
+        if m is None or bool(m.group("open")) != bool(m.group("close")):
+            return []
+        clauses = [c for c in _SPLIT.split(_PAGE.sub(" ", m.group("rest"))) if c]
+        if not clauses or not all(self._is_handling(c) for c in clauses):
+            return []
+        level = self._levels[m.group("level")]
+        return [MarkMatch(level, text, None, None, True, True)]
+
+    def _is_handling(self, clause: str) -> bool:
+        return len(clause) <= 24 and self._handling.search(clause) is not None
