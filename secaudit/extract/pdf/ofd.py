@@ -126,6 +126,7 @@ class _Doc:
         used: set[str] = set()
         textless: list[int] = []
         ocr = PageOcr(self.ctx)
+        marked = False
         for ordinal, (page_id, loc) in enumerate(pages):
             self.ctx.check_time()
             content = self.xml(loc, f"page {ordinal + 1}")
@@ -142,7 +143,8 @@ class _Doc:
                 if read is None:
                     textless.append(ordinal + 1)
                     continue
-                if ocr.pages_read == 1 and read is not None:
+                if read and not marked:
+                    marked = True
                     yield ocr_marker(self.ctx)
                 lines, from_ocr = read, True
             for line in lines:
