@@ -57,7 +57,7 @@ def text_block(lines: list[str], size: int, width: int, *, ink: int = 20, paper:
     return sheet
 
 
-def phone_photo(lines: list[str], angle: float = 6.0) -> Image.Image:
+def phone_photo(lines: list[str], angle: float = 3.0) -> Image.Image:
     """A notice photographed on a wooden-looking noisy table: skewed, unevenly lit, JPEG'd."""
     page = text_block(lines, 30, 1100, ink=35, paper=235)
     light = Image.linear_gradient("L").resize(page.size).point(lambda v: 255 - v // 6)
@@ -132,6 +132,16 @@ def logo(size: int = 800) -> Image.Image:
     draw = ImageDraw.Draw(img)
     draw.ellipse((60, 60, size - 60, size - 60), fill=(200, 20, 30))
     draw.rectangle((size // 3, size // 3, 2 * size // 3, 2 * size // 3), fill=(250, 200, 0))
+    return img
+
+
+def hatching(size: Size = (800, 600)) -> Image.Image:
+    """Diagonal hatching of a technical drawing: sharp strokes on white that are no text (the
+    text-likeness test lets it through; Tesseract reads nothing)."""
+    img = Image.new("L", size, 255)
+    draw = ImageDraw.Draw(img)
+    for x in range(0, size[0] + size[1], 12):
+        draw.line((x, 0, x - size[1], size[1]), fill=0, width=2)
     return img
 
 
