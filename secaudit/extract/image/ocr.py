@@ -9,6 +9,11 @@ time.
 - :func:`ocr_image` is what extractors call; it raises the extraction errors of the contract:
   ``unsupported`` when Tesseract or its ``chi_sim`` language is not installed, ``timeout`` when
   the file's time budget runs out, ``corrupt`` when Tesseract rejects the image.
+- OCR costs only what it must: an image that cannot hold text is not read
+  (:mod:`.textlike`, :class:`NoTextError`: ``unsupported``, "no text-like content"); images known
+  to hold none are remembered by digest across files and scans (:mod:`.ocr_verdicts` — never
+  their text); a page is read upright first and turned only when that reads poorly
+  (:data:`TESSERACT_ARGS`, :data:`TURNED_ARGS`).
 - :func:`.ocr_text.normalise_ocr_text` repairs what OCR does to Chinese: spaces between
   characters and the ★ of a marking (``机密★10年``), which the ``chi_sim`` model has no glyph
   for and reads as some other character.
@@ -18,7 +23,7 @@ time.
   Tesseract or switching ``[scan] ocr`` makes images be read again.
 
 To try other Tesseract options, change :data:`TESSERACT_ARGS` and run ``benchmarks/ocr_speed.py``
-and ``tests/extract/test_ocr.py``.
+and ``tests/extract/image/test_ocr.py``.
 """
 
 from __future__ import annotations
@@ -102,9 +107,12 @@ def ocr_cache_key(limits: Limits) -> str:
     cache included."""
     if limits.ocr == "off":
         return "ocr off"
+    from secaudit.extract.image.textlike import VERSION
+
     present = shutil.which("tesseract") is not None and _model_on_disk()
     return f"ocr {limits.ocr} {limits.ocr_max_pages} {limits.ocr_min_pixels} " + (
-        OCR_ENGINE if present else "missing"
+        f"{OCR_ENGINE} {TESSERACT_ARGS[4:]} {TURNED_ARGS[4:]} {CONFIDENT} {VERSION}"
+        if present else "missing"
     )
 
 

@@ -4,22 +4,27 @@ milliseconds instead of a second of OCR.
 Text on paper, on a card or on a screen is thin strokes with sharp edges standing on a quiet
 background (paper, card stock, a dark-mode screen). Scenery, skin, fabric, gradients, blank or
 grey pages and noise are not: they are either quiet everywhere (no sharp edges) or busy everywhere
-(texture: no quiet background around the edges). :func:`why_no_text` looks for that, tile by tile:
+(texture: no quiet background around the edges). :func:`why_no_text` looks for that:
 
-1. the image is decoded in grayscale at a working size whose long side is at most
-   :data:`WORK_SIDE` pixels (JPEG is decoded scaled down by libjpeg's DCT scaling, so a 12 MP
-   phone photo costs ~30 ms);
+1. the image is decoded in grayscale at a working size whose long side is under
+   2 × :data:`WORK_SIDE` pixels (JPEG is decoded scaled down by libjpeg's DCT scaling);
 2. a page of one shade (standard deviation under :data:`BLANK_STDDEV`) is blank;
-3. a local-contrast map (3×3 max − min) is cut into tiles of :data:`TILE` pixels; a tile is
-   *text-like* when at least :data:`STRONG_SHARE` of it are strong edges (ink against paper) and
-   at least :data:`QUIET_SHARE` of it is quiet (the paper around the strokes);
-4. no text-like tile: no text-like content.
+3. a local-contrast map (difference to the right and lower neighbour) is cut into windows of
+   :data:`WINDOW` pixels overlapping by half; a window is *text-like* when at least
+   :data:`STRONG_SHARE` of it is strong contrast (ink against paper) and at least
+   :data:`QUIET_SHARE` of it is quiet (the paper around the strokes);
+4. fewer than :data:`MIN_WINDOWS` text-like windows: no text-like content.
 
-The test leans towards reading: one text-like tile anywhere (a marking alone on a page, a stamp,
-the number line of an ID card held in a hand) sends the image to Tesseract, and sharp lines on a
-quiet background (branches against the sky, line drawings) are read too. An image that cannot be
-decoded here is handed to Tesseract as it is, which decides (``corrupt``). Verdicts and the
-images they were tried on are in ``tests/extract/image/test_textlike.py``.
+All of it runs in Pillow's C code: 15–100 ms per image on a loaded 2-core machine (a 12 MP
+phone photo ~300 ms), against 0.4–1 s of Tesseract. On the generated pictures of the tests, text
+gives windows of 0.28–0.47 strong contrast, non-text at most 0.06 (the rim of a logo, the
+horizon of a landscape). The test leans towards reading: two text-like windows anywhere (a
+marking alone on a page, the number line of an ID card held in a hand) send the image to
+Tesseract, and sharp strokes on a quiet background that are no text (hatching, branches against
+the sky, line drawings) are read too — Tesseract then finds nothing and
+:mod:`.ocr_verdicts` remembers that. An image that cannot be decoded here is handed to Tesseract
+as it is, which decides (``corrupt``). The pictures and verdicts are in
+``tests/extract/image/test_textlike.py``.
 """
 
 from __future__ import annotations
@@ -110,6 +115,8 @@ def _working_gray(image: bytes):  # type: ignore[no-untyped-def]
 
     try:
         img = Image.open(io.BytesIO(image))
+        if getattr(img, "n_frames", 1) > 1:
+            return None  # a multi-page TIFF: Tesseract reads every page, so must we
         side = max(img.size)
         if side > WORK_SIDE and img.format == "JPEG":
             img.draft("L", (img.width * WORK_SIDE // side, img.height * WORK_SIDE // side))

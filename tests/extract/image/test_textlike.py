@@ -110,3 +110,12 @@ def test_blank_page_of_a_scanned_pdf_is_reported_and_the_next_is_read() -> None:
     read = [c for c in result.chunks if c.ocr]
     assert {c.index for c in read} == {1}
     assert "机密★10年" in [c.text for c in read]
+
+
+def test_multipage_tiff_with_a_blank_first_page_is_left_to_tesseract() -> None:
+    """Tesseract reads every page of a TIFF; the test sees one, so it does not judge such files."""
+    out = io.BytesIO()
+    first = photos.blank_scan((800, 1100)).convert("L")
+    second = photos.text_block(NOTICE, 30, 800)
+    first.save(out, "TIFF", save_all=True, append_images=[second])
+    assert why_no_text(out.getvalue()) == ""
