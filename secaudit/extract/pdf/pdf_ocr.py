@@ -10,7 +10,8 @@ budget spent) for the ``unsupported`` record of the caller. A page Tesseract rej
 image that cannot hold text (blank, a photo without text: :mod:`secaudit.extract.image.textlike`)
 is not OCR'd and gets an ``unsupported`` record "no text-like content" of its own.
 
-To change resolution or page size cap, edit the constants and re-run ``benchmarks/ocr_speed.py``.
+To change resolution or page size cap, edit the constants and re-run ``benchmarks/ocr_speed.py``
+(``--page`` for one page, without for a tree of scans).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from secaudit.extract.image.ocr import NoTextError, ocr_lines, pgm_from_gray
 from secaudit.model import ErrorReason
 
 OCR_DPI = 200
-"""Measured with ``benchmarks/ocr_speed.py`` (A4 notice, 9–12 pt body, scans of 100–200 dpi):
+"""Measured with ``benchmarks/ocr_speed.py --page`` (A4 notice, 9–12 pt body, scans of 100–200 dpi):
 200 dpi reads the marking, the ID number and as many body lines as 300 dpi (better for a 100 dpi
 scan: 3/4 lines against 1/4) in about 0.65 s/page instead of 1.0 s."""
 MAX_PAGE_PIXELS = 40_000_000
