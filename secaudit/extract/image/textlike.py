@@ -30,6 +30,10 @@ as it is, which decides (``corrupt``). The pictures and verdicts are in
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PIL.Image import Image as Picture
 
 WORK_SIDE = 1024
 """Long side of the working image (A4 at 200 dpi: 10.5 pt body text is ~14 px high there)."""
@@ -55,6 +59,10 @@ VERSION = f"textlike 1 {WORK_SIDE} {WINDOW} {BLANK_STDDEV} {STRONG_EDGE} {QUIET_
 """Changes with the test: cached verdicts of another version are dropped."""
 
 
+_MODES = ("1", "L", "P", "RGB", "RGBA", "RGBX", "LA", "PA", "CMYK", "YCbCr")
+"""8-bit pixel modes; others (16-bit, float) go to Tesseract unjudged."""
+
+
 def why_no_text(image: bytes) -> str:
     """Why ``image`` cannot hold text (``"blank page"``, ``"no text-like strokes"``), or ``""``
     when it may: then it is worth OCR. Undecodable images give ``""`` (Tesseract decides)."""
@@ -73,7 +81,7 @@ def why_no_text(image: bytes) -> str:
     return "no text-like strokes on a quiet background"
 
 
-def text_windows(strong, quiet) -> int:  # type: ignore[no-untyped-def]
+def text_windows(strong: Picture, quiet: Picture) -> int:
     """Windows of :data:`WINDOW` pixels, overlapping by half, that look like text: enough strong
     contrast and enough quiet background. Counted by Pillow (box-scaled masks), not in Python."""
     from PIL import ImageChops
@@ -88,7 +96,7 @@ def text_windows(strong, quiet) -> int:  # type: ignore[no-untyped-def]
     return found
 
 
-def _window_shares(mask, dx: int, dy: int):  # type: ignore[no-untyped-def]
+def _window_shares(mask: Picture, dx: int, dy: int) -> Picture:
     """Per window of the grid starting at (``dx``, ``dy``): share of set pixels × 255."""
     from PIL import Image
 
@@ -98,7 +106,7 @@ def _window_shares(mask, dx: int, dy: int):  # type: ignore[no-untyped-def]
     return mask.resize((cols, rows), Image.Resampling.BOX, box=box)
 
 
-def local_contrast(gray):  # type: ignore[no-untyped-def]
+def local_contrast(gray: Picture) -> Picture:
     """Largest difference of each pixel to its right and lower neighbour (0–255): high along
     both sides of a stroke, whether ink is dark or light. Two shifted differences cost a few
     milliseconds where a 3×3 rank filter costs a second."""
@@ -109,17 +117,20 @@ def local_contrast(gray):  # type: ignore[no-untyped-def]
     return ImageChops.lighter(across, down)
 
 
-def _working_gray(image: bytes):  # type: ignore[no-untyped-def]
+def _working_gray(image: bytes) -> Picture | None:
     """``image`` as an 8-bit grayscale Pillow image, long side ≤ :data:`WORK_SIDE`, or ``None``."""
     from PIL import Image, UnidentifiedImageError
 
     try:
         img = Image.open(io.BytesIO(image))
-        if getattr(img, "n_frames", 1) > 1:
-            return None  # a multi-page TIFF: Tesseract reads every page, so must we
+        if getattr(img, "n_frames", 1) > 1 or img.mode not in _MODES:
+            return None  # multi-page TIFF (Tesseract reads every page), 16-bit or float pixels
         side = max(img.size)
         if side > WORK_SIDE and img.format == "JPEG":
             img.draft("L", (img.width * WORK_SIDE // side, img.height * WORK_SIDE // side))
+        if img.mode in ("RGBA", "LA", "PA") or "transparency" in img.info:
+            # Tesseract (Leptonica) lays a transparent picture on white; so must this test
+            img = Image.alpha_composite(Image.new("RGBA", img.size, "white"), img.convert("RGBA"))
         gray = img.convert("L")
         factor = max(gray.size) // WORK_SIDE  # small text of a 100 dpi scan stays unscaled
         return gray.reduce(factor) if factor > 1 else gray

@@ -119,3 +119,17 @@ def test_multipage_tiff_with_a_blank_first_page_is_left_to_tesseract() -> None:
     second = photos.text_block(NOTICE, 30, 800)
     first.save(out, "TIFF", save_all=True, append_images=[second])
     assert why_no_text(out.getvalue()) == ""
+
+
+def test_text_on_a_transparent_picture_is_judged_on_white() -> None:
+    """Black text on a transparent PNG: black on black once the alpha is dropped, yet text."""
+    clear = photos.text_block(NOTICE, 30, 800, ink=0, paper=0)
+    alpha = photos.text_block(NOTICE, 30, 800, ink=255, paper=0)
+    picture = Image.merge("RGBA", (clear, clear, clear, alpha))
+    assert why_no_text(photos.encode(picture, "PNG")) == ""
+
+
+def test_sixteen_bit_scan_is_left_to_tesseract() -> None:
+    out = io.BytesIO()
+    Image.new("I;16", (900, 600), 40000).save(out, "PNG")
+    assert why_no_text(out.getvalue()) == ""
