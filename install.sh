@@ -80,8 +80,10 @@ python3 -c 'import venv, ensurepip' 2>/dev/null || apt_install python3-venv
 [ -z "$prefix" ] && apt_install fonts-wqy-microhei unar tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-osd
 if [ "$mode" = dev ]; then
   # Test tools: headless browser for report rendering, minisign, filesystem tools for
-  # loop-mounted USB-stick images, iproute2 for network namespaces.
-  apt_install chromium fonts-wqy-microhei fonts-noto-cjk minisign dosfstools e2fsprogs util-linux mount iproute2 procps unar tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-osd
+  # loop-mounted USB-stick images, iproute2 for network namespaces, rsyslog + rsyslog-gnutls as
+  # the TLS syslog collector the forwarding tests start (never the system one), systemd for
+  # `systemd-analyze security` on the unit (util-linux gives setpriv).
+  apt_install chromium firefox-esr fonts-wqy-microhei fonts-noto-cjk minisign dosfstools e2fsprogs util-linux mount iproute2 procps unar tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-osd rsyslog rsyslog-gnutls systemd
 fi
 
 if [ ! -x "$venv/bin/python" ]; then

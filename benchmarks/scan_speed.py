@@ -3,10 +3,13 @@
     python benchmarks/scan_speed.py [--files 2000] [--text-files 10000] [--number-files 10000]
                                     [--rescan-files 20000] [--keep DIR]
 
-Trees: ``mixed`` (docx/xlsx/pptx/pdf/doc/xls/ofd/eml/zip/html/rtf/md… with bank content),
+Trees: ``mixed`` (``gen_bank.py``: what a branch PC holds — statements with amounts and account
+numbers in xlsx/docx/PDF with non-embedded CID fonts, mails with attachments, zips, legacy
+Office, logs, HTML, Markdown, RTF, OFD, scans),
 ``text`` (30 KB Chinese prose), ``numbers`` (the same prose, every line ending in an 8-digit
-amount, as ledgers and statements do), ``rescan`` (a larger mixed tree, for the unchanged-rescan
-figure where start-up does not dominate).
+amount, as ledgers and statements do), ``rescan`` (the mixed tree copied until it holds
+``--rescan-files`` files, for the unchanged-rescan figure where start-up does not dominate).
+``--generate-only`` writes the trees into ``--keep DIR`` and stops.
 
 Prints files/s and MB/s for a cold scan and an unchanged rescan of both trees through the real
 CLI (`secaudit scan --format json`, worker processes on all cores, incremental cache), and in the
@@ -29,7 +32,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from gen_mixed import generate_mixed, generate_number_tree, generate_text_tree  # noqa: E402
+from gen_bank import generate_bank  # noqa: E402
+from gen_mixed import generate_number_tree, generate_text_tree  # noqa: E402
 
 KEYWORDS = ["绝密", "机密", "秘密", "核心商密", "普通商密", "商密", "内部资料", "限内部使用"]
 RG_NUMBERS = "|".join(KEYWORDS) + r"|[0-9]{11}|[0-9]{3,6}[ -][0-9]{4}|[0-9A-Z]{18}"
@@ -93,18 +97,23 @@ def main() -> None:
     ap.add_argument("--text-files", type=int, default=10000)
     ap.add_argument("--number-files", type=int, default=10000)
     ap.add_argument("--rescan-files", type=int, default=20000)
+    ap.add_argument("--generate-only", action="store_true")
     ap.add_argument("--keep", type=Path, help="reuse/keep the corpus in this folder")
     a = ap.parse_args()
     work = a.keep or Path(tempfile.mkdtemp(prefix="secaudit-bench-"))
     mixed, text, numbers, rescan = (work / n for n in ("mixed", "text", "numbers", "rescan"))
     if not mixed.exists():
-        generate_mixed(mixed, a.files)
+        generate_bank(mixed, a.files)
     if not text.exists():
         generate_text_tree(text, a.text_files)
     if not numbers.exists() and a.number_files:
         generate_number_tree(numbers, a.number_files)
     if not rescan.exists() and a.rescan_files:
-        generate_mixed(rescan, a.rescan_files)
+        for copy in range(-(-a.rescan_files // a.files)):
+            shutil.copytree(mixed, rescan / f"copy{copy:02d}")
+    if a.generate_only:
+        print(f"trees written under {work}")
+        return
     home = Path(tempfile.mkdtemp(prefix="secaudit-bench-home-"))
     print(f"machine: {os.cpu_count()} cores; corpus in {work}")
     out = []

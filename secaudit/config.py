@@ -11,12 +11,14 @@ user dirs (``~/.config/secaudit``, ``~/.local/share/secaudit``).
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from secaudit.config_forward import ForwardOutput, forward_outputs
 from secaudit.errors import ConfigError
 from secaudit.limits import Limits, MiB
 from secaudit.model import HostRole
@@ -135,6 +137,7 @@ class AgentConfig:
         "~/桌面",
         "~/文档",
         "~/下载",
+        "~/.local/share/Trash/files",  # the recycle bin (sources/trash.py)
     )
     """Folders scanned and watched on an internet-connected host (``~`` = every user's home)."""
     scan_interval: float = 86400.0
@@ -156,6 +159,13 @@ class AgentConfig:
     """The agent runs the self-inspection this often (0 = never) into the reports folder."""
     selfcheck_answers: str = ""
     """Checklist answers file for the scheduled self-inspection (empty: manual items unanswered)."""
+    heartbeat_minutes: float = 15.0
+    """A ``heartbeat`` ledger event (ledger head + agent health) this often (0 = never)."""
+
+    def __post_init__(self) -> None:
+        if not (self.heartbeat_minutes == 0 or 0.1 <= self.heartbeat_minutes <= 1440):
+            raise ConfigError(f"[agent].heartbeat_minutes = {self.heartbeat_minutes!r}: "
+                              "expected 0 (never) or 0.1 … 1440 minutes")
 
 
 @dataclass(frozen=True)
@@ -192,6 +202,8 @@ class Config:
     agent: AgentConfig = field(default_factory=AgentConfig)
     connectivity: ConnectivityConfig = field(default_factory=ConnectivityConfig)
     report: ReportConfig = field(default_factory=ReportConfig)
+    forward: tuple[ForwardOutput, ...] = ()
+    """``[[forward]]`` tables: where ledger events are forwarded (secaudit.forward)."""
     source: Path | None = None
     """The config file read, or ``None`` when the embedded defaults apply."""
 
@@ -203,6 +215,39 @@ class Config:
     @property
     def hostname(self) -> str:
         return self.host.name or os.uname().nodename  # gethostname(2) on Linux
+
+
+RANGES: dict[str, tuple[float, float]] = {
+    "scan.workers": (0, 256),
+    "scan.max_file_size_mb": (1, 1 << 20),
+    "scan.max_container_mb": (1, 1 << 20),
+    "scan.max_member_size_mb": (1, 1 << 20),
+    "scan.max_depth": (0, 64),
+    "scan.max_members": (1, 10_000_000),
+    "scan.max_ratio": (1.0, 100_000.0),
+    "scan.file_timeout": (0.1, 86_400.0),
+    "scan.ocr_max_pages": (0, 10_000),
+    "scan.ocr_min_pixels": (0, 1_000_000_000),
+    "agent.scan_interval": (10.0, 366 * 86_400.0),
+    "agent.media_poll_interval": (0.1, 3_600.0),
+    "agent.workers": (1, 256),
+    "agent.nice": (0, 19),
+    "agent.queue_size": (1, 10_000_000),
+    "agent.selfcheck_interval_days": (0.0, 3_660.0),
+    "connectivity.probe_timeout": (0.05, 60.0),
+    "connectivity.interval": (1.0, 86_400.0),
+}
+"""Allowed range (inclusive) of every number in the config: a value outside it (``workers = -3``
+spins forever, ``file_timeout = 1e308`` overflows a timer, ``nan`` compares false) is an error."""
+
+
+def _check_range(name: str, value: object) -> None:
+    bounds = RANGES.get(name)
+    if bounds is None or isinstance(value, bool) or not isinstance(value, int | float):
+        return
+    low, high = bounds
+    if not math.isfinite(value) or not low <= value <= high:
+        raise ValueError(f"must be between {low:g} and {high:g}")
 
 
 def _coerce(section: str, cls: type, raw: dict[str, Any], where: str) -> Any:
@@ -231,6 +276,7 @@ def _coerce(section: str, cls: type, raw: dict[str, Any], where: str) -> Any:
                     raise TypeError("expected an integer")
             elif isinstance(default, str) and not isinstance(value, str):
                 raise TypeError("expected a string")
+            _check_range(f"{section}.{key}", value)
         except (TypeError, ValueError) as exc:
             raise ConfigError(f"{where}: [{section}].{key} = {value!r}: {exc}") from exc
         kwargs[key] = value
@@ -251,6 +297,9 @@ def load_config(home: str | os.PathLike[str] | None = None, path: str | None = N
         raise ConfigError(f"{cfg_path}: {exc}") from exc
     cfg = Config(home=h, source=cfg_path)
     for section, value in raw.items():
+        if section == "forward":
+            cfg = replace(cfg, forward=forward_outputs(value, str(cfg_path)))
+            continue
         if section not in _SECTIONS:
             raise ConfigError(f"{cfg_path}: unknown section [{section}]")
         if not isinstance(value, dict):
@@ -302,13 +351,15 @@ ocr_cache = ""
 path = ""                   # empty = shipped default policy (农商银行默认保密策略)
 
 [agent]
-roots = ["~/Desktop", "~/Documents", "~/Downloads", "~/桌面", "~/文档", "~/下载"]
+roots = ["~/Desktop", "~/Documents", "~/Downloads", "~/桌面", "~/文档", "~/下载",
+         "~/.local/share/Trash/files"]   # the last one is the recycle bin (回收站)
 scan_interval = 86400.0
 mail_stores = ["~/.thunderbird", "~/.icedove", "~/.local/share/evolution/mail"]
 removable_extra = []
 media_poll_interval = 2.0
 selfcheck_interval_days = 30.0     # scheduled self-inspection into the reports folder (0 = never)
 selfcheck_answers = ""             # checklist answers file for it; empty = manual items unanswered
+heartbeat_minutes = 15.0           # heartbeat event (ledger head, agent health); 0 = never
 
 [connectivity]
 probes = []                 # e.g. ["proxy.example.internal:443"]; empty = routes/interfaces only
@@ -317,4 +368,16 @@ interval = 60.0
 
 [report]
 lang = "zh"
+
+# Forward ledger events to the bank's log pipeline (any number of [[forward]] tables):
+# [[forward]]
+# type = "file"                     # ECS JSON lines for Filebeat / Fluent Bit / Wazuh / rsyslog
+# path = "/var/log/secaudit/events.ndjson"
+# max_mb = 50
+# keep = 5
+# [[forward]]
+# type = "syslog"                   # RFC 5424, octet-counted (RFC 6587), TLS (RFC 5425)
+# address = "siem-relay.bank.internal:6514"
+# tls = true
+# ca = "/etc/secaudit/forward-ca.pem"
 """

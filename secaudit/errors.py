@@ -13,7 +13,8 @@
     │   └── LimitError            depth / ratio / member count / size / time
     ├── LedgerError               ledger cannot be opened or written
     │   └── ChainError            hash chain broken at a given seq
-    └── SignatureError            a report signature does not verify
+    ├── SignatureError            a report signature does not verify
+    └── ForwardError              an output (syslog collector, NDJSON file) refused events
 
 The CLI catches only :class:`SecauditError`, prints :meth:`diagnostics`, and exits with
 :attr:`exit_code`.
@@ -101,4 +102,10 @@ class ChainError(LedgerError):
 
 
 class SignatureError(SecauditError):
+    exit_code = 1
+
+
+class ForwardError(SecauditError):
+    """Events could not be delivered to a forwarding output (the cursor stays put)."""
+
     exit_code = 1

@@ -126,3 +126,25 @@ class Confidence(str, Enum):
     HIGH = "high"
     MEDIUM = "medium"
     LOW = "low"
+
+
+INFO_TYPE_CLASS: dict[str, str] = {
+    "cn_resident_id": "C2",
+    "bank_card": "C2",
+    "cn_mobile": "C2",
+    "cn_uscc": "C1",
+    "card_cvn": "C3",
+    "card_track": "C3",
+    "auth_secret": "C3",
+    "otp_code": "C3",
+}
+"""Info-type ids and their JR/T 0171-2020 class of personal financial information: C3 is
+authentication information (card verification codes, magnetic track data, passwords and PINs,
+one-time codes), C2 identifies a person or an account (resident ID, card and account numbers,
+mobile), C1 the rest (a company's unified social credit code: no personal information, public
+registry data, the lowest class). Findings carry the class as ``jrt_class``."""
+INFO_CLASS_ZH = {
+    "C3": "C3类（用户鉴别信息）",
+    "C2": "C2类（可识别特定个人身份与金融状况的信息）",
+    "C1": "C1类（机构内部使用的信息）",
+}

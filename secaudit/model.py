@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from secaudit.ids import (
+    INFO_TYPE_CLASS,
     Channel,
     Confidence,
     ErrorReason,
@@ -20,6 +21,7 @@ from secaudit.ids import (
     Location,
     Severity,
 )
+from secaudit.sensitive import mask_text
 from secaudit.textsafe import readable_name
 
 __all__ = [
@@ -39,6 +41,15 @@ __all__ = [
     "TextChunk",
     "Violation",
 ]
+
+
+def shown_path(path: str) -> str:
+    """A path as every output writes it: readable (GBK names decoded) and masked."""
+    return mask_text(readable_name(path))
+
+
+def _mask_opt(text: str | None) -> str | None:
+    return mask_text(text) if text else text
 
 
 def _by_fields(self: Any) -> tuple[Any, tuple[Any, ...]]:
@@ -84,6 +95,9 @@ class ExtractError:
     def to_json(self) -> dict[str, Any]:
         return {"member": self.member, "reason": self.reason.value, "detail": self.detail}
 
+    def masked(self) -> ExtractError:
+        return ExtractError(self.reason, mask_text(self.detail), _mask_opt(self.member))
+
 
 @dataclass(frozen=True, slots=True)
 class Finding:
@@ -111,6 +125,11 @@ class Finding:
 
     __reduce__ = _by_fields
 
+    @property
+    def jrt_class(self) -> str | None:
+        """JR/T 0171-2020 class (``C1``/``C2``/``C3``) of an info-type finding's type."""
+        return INFO_TYPE_CLASS.get(self.type or "") if self.kind == "info_type" else None
+
     def to_json(self) -> dict[str, Any]:
         if self.kind == "marking":
             out: dict[str, Any] = {
@@ -132,9 +151,28 @@ class Finding:
                 "member": self.member,
                 "confidence": self.confidence.value,
             }
+            if self.jrt_class:
+                out["jrt_class"] = self.jrt_class  # optional key, added in the same schema
         if self.note:
             out["note"] = self.note
         return out
+
+    def masked(self) -> Finding:
+        """This finding with every free string masked (:func:`secaudit.sensitive.mask_text`)."""
+        return Finding(
+            self.kind,
+            self.location,
+            _mask_opt(self.member),
+            self.confidence,
+            self.detector,
+            self.level,
+            _mask_opt(self.text),
+            _mask_opt(self.period),
+            self.type,
+            self.count,
+            self.sample,
+            _mask_opt(self.note),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,9 +208,25 @@ class FileResult:
                 counts[f.type] = counts.get(f.type, 0) + f.count
         return counts
 
+    def masked(self) -> FileResult:
+        """This result as it may leave a worker: every finding, error and member name masked
+        (the path stays as it is: it names the file to open; outputs mask it when written)."""
+        if not (self.findings or self.errors or self.members):
+            return self  # most files: nothing to mask
+        return FileResult(
+            self.path,
+            self.size,
+            self.sha256,
+            self.format,
+            tuple(f.masked() for f in self.findings),
+            tuple(e.masked() for e in self.errors),
+            self.mtime_ns,
+            tuple(mask_text(m) for m in self.members),
+        )
+
     def to_json(self) -> dict[str, Any]:
         return {
-            "path": readable_name(self.path),
+            "path": shown_path(self.path),
             "size": self.size,
             "sha256": self.sha256,
             "format": self.format,
@@ -203,8 +257,8 @@ class Violation:
             "rule": self.rule,
             "severity": self.severity.value,
             "title": self.title,
-            "path": readable_name(self.path) if self.path else self.path,
-            "member": self.member,
+            "path": shown_path(self.path) if self.path else self.path,
+            "member": _mask_opt(self.member),
             "channel": self.channel.value,
             "level": self.level.value if self.level else None,
             "basis": self.basis,
@@ -231,6 +285,9 @@ class Medium:
     """The host role the register assigns to it (``classified`` for 涉密专用 media)."""
     seen_roles: frozenset[str] = frozenset()
     """Host roles this medium is known to have been used on (ledger history + register)."""
+    unverified: str = ""
+    """Label of the register entry this medium matches by filesystem UUID only (未验证介质): a
+    UUID can be copied onto any stick with ``mkfs -U``, so it is judged as not registered."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -246,6 +303,7 @@ class Medium:
             "registered": self.registered,
             "registered_role": self.registered_role,
             "seen_roles": sorted(self.seen_roles),
+            "unverified": self.unverified,
         }
 
 

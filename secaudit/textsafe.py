@@ -7,6 +7,9 @@ break the output. :func:`readable_name` shows it as people read it — each path
 else as GB18030 when that gives Chinese text (``机密★10年.txt``), else with ``\\xNN`` escapes for
 the undecodable bytes — and :func:`readable` applies that to every string of a JSON-like value.
 Paths used to open files keep their original form; only what is shown and recorded changes.
+
+:func:`shown` writes control and bidi characters of untrusted text as visible escapes (for the
+terminal and the HTML report); :func:`csv_cell` keeps a CSV cell from starting a formula.
 """
 
 from __future__ import annotations
@@ -58,4 +61,41 @@ def readable(value: Any) -> Any:
         return {readable(k): readable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [readable(v) for v in value]
+    return value
+
+
+# -- showing untrusted text (file names, members, mail subjects) --------------------------------
+
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+"""Characters that reorder what follows them (``正常文件\\u202excod.txt`` shows ``…txt.docx``)."""
+_HIDDEN = re.compile(
+    "[\x00-\x1f\x7f-\x9f" + BIDI_CONTROLS + "\u2028\u2029\ufeff]"
+)
+_HIDDEN_KEEP_LINES = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f" + BIDI_CONTROLS + "\u2028\u2029\ufeff]"
+)
+
+
+def _escape(m: re.Match[str]) -> str:
+    code = ord(m.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def shown(text: str, *, keep_lines: bool = False) -> str:
+    """``text`` with control characters (C0, DEL, C1), bidi controls and line/paragraph
+    separators written as visible escapes (``\\x1b``, ``\\u202e``), for a terminal or a page:
+    a file name can then neither drive the terminal (clear screen, window title, a forged line)
+    nor reorder what is shown after it. ``keep_lines`` keeps ``\\n`` and ``\\t`` (document text)."""
+    pattern = _HIDDEN_KEEP_LINES if keep_lines else _HIDDEN
+    return pattern.sub(_escape, readable_name(text))
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """A CSV cell Excel/WPS will not run as a formula: text starting with ``= + - @``, tab or CR
+    gets a leading apostrophe (OWASP's advice); other values are returned unchanged."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
     return value

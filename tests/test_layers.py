@@ -15,7 +15,9 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "secaudit"
 
-CORE = {"ids", "textsafe", "errors", "model", "limits", "config", "logs"}
+CORE = {
+    "ids", "textsafe", "sensitive", "errors", "model", "limits", "config", "config_forward", "logs",
+}
 """The shared core at the top level: it imports no stage."""
 
 STAGES = [

@@ -118,6 +118,13 @@ class Agent:
         self._reload.set()
         self._wake.set()
 
+    def health(self) -> dict[str, Any]:
+        """Agent health for the forwarding heartbeat (main thread): uptime, queue, media."""
+        return {"uptime_s": round(time.time() - self.started, 1), "queue_depth": len(self.queue),
+                "busy": not self.queue.is_idle(), "connected": self.connected,
+                "media": [m.mountpoint for m in self.media.current()],
+                "watched": len(self.watches.watched()), "generation": self.generation}
+
     def refresh_status(self) -> None:
         """Rewrite the status file soon (after a change the status should show)."""
         for task in self._periodic:

@@ -110,8 +110,10 @@ class MediaMonitor:
         medium = identify_medium(entry)
         registered, reg_role = policy.lookup_medium(medium.serial, medium.fs_uuid)
         roles = seen_roles(ledger, medium) | {role} | ({reg_role} if reg_role else set())
+        lookalike = policy.unverified_entry(medium.serial, medium.fs_uuid)  # UUID only: 未验证
         medium = replace(medium, registered=registered, registered_role=reg_role,
-                         seen_roles=frozenset(roles))
+                         seen_roles=frozenset(roles),
+                         unverified=(lookalike.label or lookalike.fs_uuid) if lookalike else "")
         ctx = self.agent.context(Channel.REMOVABLE_MEDIA, medium=medium)
         items: list[tuple[str, Any]] = [
             ("media_inserted", {"medium": medium.to_json(), "host_role": role})

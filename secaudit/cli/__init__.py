@@ -15,7 +15,7 @@ import sys
 import typer
 
 from secaudit import __version__
-from secaudit.cli import agent, ledger, policy, report, scan
+from secaudit.cli import agent, check, forward, hq, ledger, policy, report, scan
 from secaudit.cli.common import State
 from secaudit.errors import SecauditError
 
@@ -55,7 +55,7 @@ def _global(
     ctx.obj = _state
 
 
-for _module in (scan, policy, ledger, agent, report):
+for _module in (scan, policy, ledger, agent, report, check, forward, hq):
     _module.register(app)
 
 

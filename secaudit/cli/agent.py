@@ -8,6 +8,7 @@ import typer
 
 from secaudit.cli.common import State, config_of
 from secaudit.config import load_config
+from secaudit.textsafe import shown
 
 
 def _fmt_uptime(seconds: float) -> str:
@@ -50,7 +51,7 @@ def status_lines(status: dict) -> list[str]:
     rows.append(("最近事件 last events",
                  ", ".join(f"#{e['seq']} {e['kind']}" for e in last[-6:]) or "-"))
     width = max(len(k) for k, _ in rows)
-    return [f"{k.ljust(width)}  {v}" for k, v in rows]
+    return [f"{k.ljust(width)}  {shown(v)}" for k, v in rows]  # names from media and roots
 
 
 def register(app: typer.Typer) -> None:
@@ -63,6 +64,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Run the agent in the foreground (守护进程): media, connectivity, mail, roots."""
         from secaudit.agent.daemon import Agent
+        from secaudit.checks.agent_hook import register as schedule_checks
+        from secaudit.forward.agent_hook import register as forward_events
         from secaudit.selfcheck.schedule import register as schedule_selfcheck
 
         state: State = ctx.obj or State()
@@ -72,7 +75,7 @@ def register(app: typer.Typer) -> None:
         logging.basicConfig(level=logging.DEBUG if state.verbose else logging.WARNING,
                             format="secaudit-agent: %(levelname)s %(name)s: %(message)s")
         agent = Agent(config, loader=lambda: load_config(state.home, state.config_path),
-                      once=once, hooks=[schedule_selfcheck])
+                      once=once, hooks=[schedule_selfcheck, schedule_checks, forward_events])
         raise typer.Exit(agent.run())
 
     @app.command("status")

@@ -2,7 +2,8 @@
 
 - ``verify``: recompute the hash chain; exit 0 when intact, 1 naming the first bad ``seq``.
 - ``show [--since] [--kind] [--limit]``: a table of events (the last ``--limit`` ones).
-- ``export [--since] [--kind]``: JSON lines, one event per line (seq, ts, kind, data, prev, hash).
+- ``export [--since] [--kind]``: JSON lines, one event per line (seq, ts, kind, data, prev, hash,
+  and ``host``: name and id, so lines of many PCs can be pooled).
 
 ``--since`` takes an ISO date or date-time (``2026-11-01``, ``2026-11-29T10:00``); ``--kind`` may
 be repeated or comma-separated.
@@ -17,7 +18,9 @@ import typer
 
 from secaudit.cli.common import config_of
 from secaudit.errors import ChainError, UsageError
+from secaudit.forward.ecs import host_info
 from secaudit.ledger import KINDS, Event, Ledger, canonical_json
+from secaudit.textsafe import shown
 
 app = typer.Typer(help="The evidence ledger (证据账本): verify, show, export.",
                   no_args_is_help=True)
@@ -82,7 +85,7 @@ def show_cmd(
         return
     typer.echo(f"{'seq':>6}  {'time':25}  {'kind':15}  detail")
     for ev in rows:
-        typer.echo(f"{ev.seq:>6}  {ev.ts:25}  {ev.kind:15}  {_summary(ev)}")
+        typer.echo(f"{ev.seq:>6}  {shown(ev.ts):25}  {ev.kind:15}  {shown(_summary(ev))}")
 
 
 @app.command("export")
@@ -92,9 +95,12 @@ def export_cmd(
     kind: list[str] = typer.Option(None, "--kind", help="Only these kinds (repeat or a,b)."),
 ) -> None:
     """Events as JSON lines (with prev/hash, so the chain can be checked elsewhere)."""
+    config = config_of(ctx)
+    host = host_info(config)
     with _open(ctx) as led:
         for ev in led.events(since=since, kinds=_kinds(kind)):
-            typer.echo(json.dumps(ev.to_json(), ensure_ascii=False, sort_keys=True))
+            line = {**ev.to_json(), "host": {"name": host.name, "id": host.id}}
+            typer.echo(json.dumps(line, ensure_ascii=False, sort_keys=True))
 
 
 def register(root: typer.Typer) -> None:

@@ -1,9 +1,14 @@
-"""Plain-text output helpers for the terminal: width-aware tables (CJK counts double)."""
+"""Plain-text output helpers for the terminal: width-aware tables (CJK counts double).
+
+Every cell and clipped text goes through :func:`secaudit.textsafe.shown`: control characters and
+bidi controls in a file name are printed as visible escapes, never sent to the terminal."""
 
 from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
+
+from secaudit.textsafe import shown
 
 
 def display_width(text: str) -> int:
@@ -12,6 +17,7 @@ def display_width(text: str) -> int:
 
 def clip(text: str, width: int) -> str:
     """Cut ``text`` to ``width`` display columns, marking the cut with ``…``."""
+    text = shown(text)
     if display_width(text) <= width:
         return text
     out, used = [], 0
@@ -26,7 +32,7 @@ def clip(text: str, width: int) -> str:
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]], max_width: int = 60) -> str:
     """Render rows as an aligned text table."""
-    cells = [[clip(str(c), max_width) for c in row] for row in rows]
+    cells = [[clip(str(c), max_width) for c in row] for row in rows]  # clip() shows escapes
     head = [str(h) for h in headers]
     widths = [display_width(h) for h in head]
     for row in cells:

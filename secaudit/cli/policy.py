@@ -53,7 +53,8 @@ def lint_command(
             continue
         typer.echo(
             f"OK {policy.files[0]}: {policy.id} {policy.version} "
-            f"({len(policy.rules)} rules) sha256={policy.sha256}"
+            f"({len(policy.rules)} rules, {len(policy.checks)} host checks) "
+            f"sha256={policy.sha256}"
         )
     if problems:
         noun = "problem" if len(problems) == 1 else "problems"
@@ -103,7 +104,19 @@ def test_command(
             )
             for rule, member in r.missing_members:
                 typer.echo(f"     no {rule} violation for member {member!r}")
-    typer.echo(
-        f"{len(results) - len(failed)} passed, {len(failed)} failed ({loaded.id} {loaded.version})"
-    )
-    raise typer.Exit(1 if failed else 0)
+    # host checks: ``check_cases`` in the same files (secaudit.checks.tests_runner)
+    from secaudit.checks.tests_runner import run_check_cases
+
+    check_results = run_check_cases(loaded, directory or default_case_dir(loaded))
+    for c in check_results:
+        if c.passed and not verbose:
+            continue
+        typer.echo(f"{'PASS' if c.passed else 'FAIL'} {c.file}:{c.line}: {c.name}")
+        for check_id, want, got in c.mismatches:
+            seen = f"{got.outcome.value}, observed {got.observed.display}" if got else "not run"
+            typer.echo(f"     {check_id}: expected {want}, got {seen}")
+    failed_checks = [c for c in check_results if not c.passed]
+    total = len(results) + len(check_results)
+    bad = len(failed) + len(failed_checks)
+    typer.echo(f"{total - bad} passed, {bad} failed ({loaded.id} {loaded.version})")
+    raise typer.Exit(1 if bad else 0)

@@ -9,6 +9,7 @@ import typer
 from secaudit.cli.common import config_of
 from secaudit.errors import SecauditError, UsageError
 from secaudit.report import ReportFormat
+from secaudit.textsafe import shown
 
 
 def register(app: typer.Typer) -> None:
@@ -73,42 +74,55 @@ def verify_command(
     ctx: typer.Context,
     files: list[Path] = typer.Argument(..., help="Signed HTML reports."),
     pubkey: list[Path] = typer.Option(None, "--pubkey", help="Trusted public key (PEM/minisign)."),
-    trust: Path = typer.Option(None, "--trust", help="Folder of trusted public keys (*.pub)."),
+    trust: list[Path] = typer.Option(
+        None,
+        "--trust",
+        help="Keys bound to hosts: a folder (<branch>/<host>.pub, any depth) or a "
+        "host,fingerprint mapping (.toml/.csv).",
+    ),
 ) -> None:
     """验证报告签名和证据链 — verify signed reports and the ledger chain between them."""
-    from secaudit.report.keys import load_trusted_keys
-    from secaudit.report.verify import chain_gaps, describe, embedded_data, verify_report
+    from secaudit.report.trust import load_trust
+    from secaudit.report.verify import (
+        chain_breaks,
+        chain_gaps,
+        describe,
+        embedded_data,
+        verify_report,
+    )
 
-    sources = [*(pubkey or []), *([trust] if trust else [])]
-    if not sources:
+    pubkeys, trusts = list(pubkey or []), list(trust or [])
+    if not pubkeys and not trusts:
         keys_dir = config_of(ctx).home.keys_dir
         if not keys_dir.is_dir():
             raise UsageError(
                 f"no trusted public keys: {keys_dir} does not exist; pass the signing host's "
-                "public key with --pubkey FILE or a folder of keys with --trust DIR"
+                "public key with --pubkey FILE or keys bound to hosts with --trust DIR|FILE"
             )
-        sources = [keys_dir]
-    trusted = load_trusted_keys(sources)
-    if not trusted:
-        raise UsageError(f"no trusted public keys in {', '.join(map(str, sources))}")
+        pubkeys = [keys_dir]
+    bound = load_trust(pubkeys, trusts)
+    if not bound.keys:
+        raise UsageError(f"no trusted public keys in {', '.join(map(str, pubkeys + trusts))}")
     failed = 0
     verified = []
     for f in files:
         try:
             data = f.read_bytes()
-            fp = verify_report(data, trusted)
+            fp = verify_report(data, bound.keys)
             model = embedded_data(data)
+            bound.check_host(fp, model)
         except (OSError, SecauditError) as exc:
             failed += 1
             msg = exc.diagnostics() if isinstance(exc, SecauditError) else str(exc)
-            typer.echo(f"FAIL {f}: {msg}")
+            typer.echo(shown(f"FAIL {f}: {msg}"))
             continue
         verified.append((str(f), model))
-        typer.echo(f"OK   {f}: key {fp}, {describe(model)}")
-    gaps = chain_gaps(verified)
-    for gap in gaps:
-        typer.echo(f"GAP  {gap.describe()}")
-    if failed or gaps:
+        typer.echo(shown(f"OK   {f}: key {fp}, {describe(model)}"))  # names from a report
+    problems = [g.describe() for g in chain_gaps(verified)]
+    problems += [b.describe() for b in chain_breaks(verified)]
+    for line in problems:
+        typer.echo(shown(f"GAP  {line}"))
+    if failed or problems:
         raise typer.Exit(1)
 
 

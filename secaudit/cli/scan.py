@@ -14,8 +14,8 @@ import typer
 from secaudit.cli.common import config_of, policy_of
 from secaudit.cli.output import clip, table
 from secaudit.errors import UsageError
-from secaudit.model import Channel, HostRole, ScanContext, Severity
-from secaudit.textsafe import readable_name
+from secaudit.model import Channel, HostRole, ScanContext, Severity, shown_path
+from secaudit.textsafe import shown
 
 if TYPE_CHECKING:
     from secaudit.config import Config
@@ -95,13 +95,13 @@ def _scan_table(run) -> str:  # type: ignore[no-untyped-def]
             marks = ", ".join(sorted({_mark_cell(f) for f in r.findings if f.kind == "marking"}))
             infos = ", ".join(f"{t}×{n}" for t, n in sorted(r.info_counts().items()))
             errs = ", ".join(sorted({e.reason.value for e in r.errors}))
-            rows.append([readable_name(r.path), r.classification.zh, marks, infos, errs])
+            rows.append([shown_path(r.path), r.classification.zh, marks, infos, errs])
         headers = ["文件 file", "密级 level", "标识 marking", "敏感信息 data", "错误 error"]
         out.append(table(headers, rows))
     if run.violations:
         out.append("")
         rows = [
-            [v.rule, v.severity.zh, v.title, clip(readable_name(v.path or ""), 50), v.member or ""]
+            [v.rule, v.severity.zh, v.title, clip(shown_path(v.path or ""), 50), v.member or ""]
             for v in run.violations
         ]
         headers = ["规则 rule", "严重度", "违规 violation", "文件 file", "成员 member"]
@@ -188,11 +188,12 @@ def extract_command(
         }
         typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
         return
-    typer.echo(f"# {file}  format={ext.format}  chunks={len(ext.chunks)}  errors={len(ext.errors)}")
+    counts = f"chunks={len(ext.chunks)}  errors={len(ext.errors)}"
+    typer.echo(f"# {shown(str(file))}  format={ext.format}  {counts}")
     for c in ext.chunks:
         where = c.location.value + (f"[{c.key}]" if c.key else "") + f"#{c.index}"
         member = f" {c.member}" if c.member else ""
-        typer.echo(f"--- {where}{member}{' (OCR)' if c.ocr else ''}")
-        typer.echo(c.text)
+        typer.echo(shown(f"--- {where}{member}{' (OCR)' if c.ocr else ''}"))
+        typer.echo(shown(c.text, keep_lines=True))
     for e in ext.errors:
-        typer.echo(f"!!! {e.reason.value}{' ' + e.member if e.member else ''}: {e.detail}")
+        typer.echo(shown(f"!!! {e.reason.value}{' ' + e.member if e.member else ''}: {e.detail}"))

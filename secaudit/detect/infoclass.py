@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from functools import lru_cache
+from typing import NamedTuple
 
 from secaudit.detect import validators as v
 from secaudit.detect.traditional import TO_SIMPLIFIED
@@ -32,7 +33,10 @@ def _grouped(body: str) -> str:
         other = "-" if sep == " " else " "
         after = rf"(?!{sep}[0-9]{{1,4}}(?![0-9]|{other}[0-9]))"
         body_sep = body.replace("{s}", sep).replace("{o}", other)
-        alts.append(before + body_sep + after)
+        # every body opens with 3-4 digits and the separator: tested first, it spares the
+        # look-behinds at every other digit (amounts, dates)
+        shape = rf"(?=[0-9]{{3,4}}{sep})"
+        alts.append(shape + before + body_sep + after)
     return "|".join(f"(?:{a})" for a in alts)
 
 
@@ -43,7 +47,8 @@ _CARD_GROUPED = (
     + _grouped("[0-9]{4}{s}[0-9]{6}{s}[0-9]{5}")
 )
 CANDIDATE = re.compile(
-    r"(?<![0-9A-Za-z¥￥$])(?<![0-9][.])(?:"
+    # the first character of every alternative, tested before any of their look-behinds
+    r"(?=[0-9+A-HJ-NP-RTUWXY])(?<![0-9A-Za-z¥￥$])(?<![0-9][.])(?:"
     r"(?P<plus>(?:\+|00)86[ -]?1[3-9][0-9](?:[ -]?[0-9]{4}){2})"
     rf"|(?P<mob>(?:\+?86[ -]?)?(?:{_MOBILE_GROUPED}))"
     r"|(?P<idgrp>[0-9]{6}(?P<idsep>[ -])[0-9]{8}(?P=idsep)[0-9]{3}[0-9Xx])"
@@ -56,7 +61,7 @@ CANDIDATE = re.compile(
 """Never inside a longer digit run, glued to ASCII letters, part of a decimal number, or an
 amount (``¥…``, ``…元``). ``0086``/``+86`` prefix mobiles; ``grp6`` is the 6-13 grouping of
 passbooks (``621226 0145142947723``)."""
-QUICK = re.compile(r"[0-9]{11}|[0-9]{3,6}[ -][0-9]{4}|[0-9A-HJ-NP-RTUWXY]{18}")
+QUICK = re.compile(r"(?P<run>[0-9]{11})|[0-9]{3,6}[ -][0-9]{4}|[0-9A-HJ-NP-RTUWXY]{18}")
 """A cheap pattern every :data:`CANDIDATE` match contains: an 11-digit run, a group of 3–6 digits
 and a separator before 4 more, or 18 credit-code characters. Amounts, dates and 8-digit serials
 never match it, so lines made of them cost one simple scan instead of :data:`CANDIDATE`'s
@@ -73,20 +78,79 @@ characters that fold into it. No hit here means no candidate after folding, so t
 copy of the whole text) is skipped too."""
 
 
-def candidates(text: str) -> Iterator[re.Match[str]]:
-    """The matches of :data:`CANDIDATE` in ``text``, same as ``CANDIDATE.finditer(text)``, looked
-    for only on the lines where :data:`QUICK` finds a hit (no candidate spans a line break)."""
-    done = 0
+MAX_CANDIDATE = 32
+"""Longer than any :data:`CANDIDATE` match (the longest, a grouped 19-digit card, has 23
+characters): a candidate holding a :data:`QUICK` hit starts at most this far before it."""
+
+
+class Candidate(NamedTuple):
+    """One number candidate: where it is, which alternative of :data:`CANDIDATE` took it, and
+    its characters."""
+
+    start: int
+    end: int
+    group: str
+    raw: str
+
+
+_DIGITS = re.compile(r"[0-9]+")
+_NUMBER_CHARS = frozenset("0123456789+- ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+"""Every character a :data:`CANDIDATE` match can hold."""
+_NUMBER_SPAN = re.compile(r"[0-9A-Za-z+ \-]*")
+_LOOKAHEAD = 3
+"""Characters :data:`CANDIDATE` looks at after a match (a space and a two-character unit)."""
+_PLAIN_BEFORE = re.compile(r"[^0-9A-Za-z¥￥$+\- .]")
+"""A character before a digit run that no candidate can contain or be vetoed by."""
+_PLAIN_AFTER = re.compile(r"[^0-9A-Za-z.\-元万亿美港%％‰]")
+_AMOUNT_WORD = "元万亿美港%％‰"
+
+
+def candidates(text: str) -> Iterator[Candidate]:
+    """The matches of :data:`CANDIDATE` in ``text``, the same as ``CANDIDATE.finditer(text)``.
+
+    Every candidate contains a :data:`QUICK` match, so the guarded pattern runs only in a window
+    around each hit: the number characters that touch it, at most :data:`MAX_CANDIDATE` on
+    either side, and the few it looks ahead at; a plain run of
+    digits between characters that cannot belong to a number (a tab, a Chinese character, a line
+    end) is taken without it: 11–19 digits are the ``run`` alternative, longer ones no candidate.
+    Scanning resumes where the last match ended, as ``finditer`` does."""
+    last_end = 0
+    size = len(text)
     for hit in QUICK.finditer(text):
-        if hit.start() < done:
+        if hit.end() <= last_end:
             continue
-        start = text.rfind("\n", 0, hit.start()) + 1
-        end = text.find("\n", hit.end())
-        done = len(text) if end < 0 else end
-        for m in CANDIDATE.finditer(text, start):
-            if m.start() >= done:
+        if hit.lastgroup == "run":
+            plain = _plain_run(text, hit.start())
+            if plain is not None:
+                last_end = plain[1]
+                if 11 <= plain[1] - plain[0] <= 19:
+                    yield Candidate(plain[0], plain[1], "run", text[plain[0] : plain[1]])
+                continue
+        start, floor = max(last_end, hit.start()), max(last_end, hit.start() - MAX_CANDIDATE)
+        while start > floor and text[start - 1] in _NUMBER_CHARS:
+            start -= 1  # a candidate holding the hit is made of these characters only
+        span = _NUMBER_SPAN.match(text, hit.end(), hit.end() + MAX_CANDIDATE)
+        after = span.end() if span else hit.end()
+        for m in CANDIDATE.finditer(text, start, min(size, after + _LOOKAHEAD)):
+            if m.start() >= hit.end():
                 break
-            yield m
+            last_end = m.end()
+            group = "idgrp" if m.lastgroup == "idsep" else m.lastgroup or ""
+            yield Candidate(m.start(), m.end(), group, m.group(group))
+
+
+def _plain_run(text: str, start: int) -> tuple[int, int] | None:
+    """``(start, end)`` of the digit run at ``start`` when nothing around it can change what
+    :data:`CANDIDATE` makes of it, else None (the guarded pattern decides)."""
+    if start == 0 or not _PLAIN_BEFORE.match(text, start - 1) or text.startswith("0086", start):
+        return None
+    end = _DIGITS.match(text, start).end()  # type: ignore[union-attr]
+    if end < len(text):
+        if not _PLAIN_AFTER.match(text, end):
+            return None
+        if text[end].isspace() and text[end + 1 : end + 2] in tuple(_AMOUNT_WORD):
+            return None
+    return start, end
 
 
 KEYWORDS: dict[str, tuple[str, ...]] = {
@@ -107,19 +171,29 @@ MASKS: dict[str, Callable[[str], str]] = {
     "cn_uscc": v.mask_uscc,
 }
 TYPE_ORDER = tuple(MASKS)
+_NOT_CARD_ACCOUNT = (
+    r"|信用代码|社会信用|纳税人识别号|税号|组织机构代码|对公账|单位账|企业账|公司账"
+    r"|基本户|一般户|基本存款账|一般存款账|结算账户|存款账户|账户账号|内部账"
+)
+"""Labels of credit codes and corporate/settlement account numbers: such a run is no card."""
 _ANTI_CARD = re.compile(
     r"订单|流水|单号|编号|交易号|凭证|合同号|批次|序列号|条码|运单|发票|工单|批号"
-    r"|参考号|商户号|终端号|授权号|授权码|检索号"
+    r"|参考号|商户号|终端号|授权号|授权码|检索号" + _NOT_CARD_ACCOUNT
 )
+_AMOUNT = r"|金额|余额|发生额|本金|利息|合计|总额|总计|借方|贷方|限额|额度|万元|（元）|\(元\)"
+"""Labels and headers of amounts: an 11-19-digit amount is neither a phone nor a card."""
 _ANTI_MOBILE = re.compile(
     r"账号|帐号|账户|户号|客户号|编号|流水|单号|凭证|合同|工号|批次|序号|代码|卡号|证件|订单|交易号"
+    + _AMOUNT
 )
 """Labels that make an 11-digit ``1[3-9]…`` value an account or serial number, not a phone."""
 _HEADER_ANTI_MOBILE = re.compile(
-    r"账号|帐号|账户|户号|客户号|卡号|流水|单号|凭证|合同|工号|证件|交易号"
+    r"账号|帐号|账户|户号|客户号|卡号|流水|单号|凭证|合同|工号|证件|交易号" + _AMOUNT
 )
 _HEADER_ANTI_CARD = re.compile(
     r"流水|订单|单号|交易号|凭证|合同号|批次|序列号|条码|运单|发票|工单|参考号|商户号|终端号"
+    + _NOT_CARD_ACCOUNT
+    + _AMOUNT
 )
 """Column headers that say what a column holds (a bare ``编号`` says nothing)."""
 _MOBILE_LABEL = re.compile(r"手机|电话|联系|mobile|tel|phone", re.IGNORECASE)
@@ -198,10 +272,10 @@ def _validate(group: str, raw: str) -> tuple[str, str] | None:
         return "cn_mobile", digits[2:]
     if len(digits) == 18 and v.is_resident_id_shaped(digits):
         return None  # an ID with a wrong check digit is a typo, not a card
+    if len(digits) == 18 and v.is_valid_uscc(digits.upper()):
+        return "cn_uscc", digits.upper()  # an all-digit credit code, whatever Luhn says
     if v.is_valid_bank_card(digits):
         return "bank_card", digits
-    if len(digits) == 18 and v.is_valid_uscc(digits.upper()):
-        return "cn_uscc", digits.upper()
     return None
 
 

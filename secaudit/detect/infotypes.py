@@ -16,7 +16,6 @@ validator + mask in ``validators.py``, a branch in ``infoclass._validate``, keyw
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import ClassVar
 
@@ -30,6 +29,7 @@ from secaudit.detect.infoclass import (
     RAW_QUICK,
     TYPE_OF_KEYWORD,
     TYPE_ORDER,
+    Candidate,
     candidates,
     classify,
     vetoed,
@@ -45,7 +45,7 @@ class InfoTypeDetector:
     """Counts validated sensitive values per (member, location, type)."""
 
     id: ClassVar[str] = "info_type"
-    version: ClassVar[str] = "4"
+    version: ClassVar[str] = "5"
 
     def analyze(self, chunks: Sequence[TextChunk]) -> Iterator[Finding]:
         groups: dict[tuple[str | None, Location], list[TextChunk]] = {}
@@ -64,17 +64,14 @@ class InfoTypeDetector:
         values: dict[str, dict[str, int]] = {}  # type -> value -> first offset
         columns = _Columns(text)
         for m in candidates(text):
-            group = m.lastgroup or ""
-            if group == "idsep":
-                group = "idgrp"
-            line_start = text.rfind("\n", 0, m.start()) + 1
-            context = text[max(line_start, m.start() - CONTEXT_CHARS) : m.start()]
-            hit = classify(group, m.group(group), context)
+            line_start = text.rfind("\n", 0, m.start) + 1
+            context = text[max(line_start, m.start - CONTEXT_CHARS) : m.start]
+            hit = classify(m.group, m.raw, context)
             if hit and hit[0] in ("cn_mobile", "bank_card") and _in_row(text, line_start, m):
-                if vetoed(hit[0], "", columns.header_of(line_start, m.start())):
+                if vetoed(hit[0], "", columns.header_of(line_start, m.start)):
                     continue
             if hit:
-                values.setdefault(hit[0], {}).setdefault(hit[1], m.start())
+                values.setdefault(hit[0], {}).setdefault(hit[1], m.start)
         if not values:
             return
         keywords = _keyword_offsets(text)
@@ -102,9 +99,9 @@ class InfoTypeDetector:
             )
 
 
-def _in_row(text: str, line_start: int, m: re.Match[str]) -> bool:
+def _in_row(text: str, line_start: int, m: Candidate) -> bool:
     """The candidate is a cell of a tab-separated row."""
-    return text.find("\t", line_start, m.start()) >= 0 or text.startswith("\t", m.end())
+    return text.find("\t", line_start, m.start) >= 0 or text.startswith("\t", m.end)
 
 
 class _Columns:

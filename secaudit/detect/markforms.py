@@ -43,12 +43,15 @@ _PERIOD = (
 )
 _NUM_PERIOD = rf"{_NUM}\s*(?:年|个月|個月)|长期"
 _FIELD = (
-    r"(?:密级(?:和|及|与)保密期限|密级标识|密级标志|文件密级|保密等级|保密级别|密\s?级)"
+    r"(?:密级(?:和|及|与)保密期限|密级标识|密级标志|(?:文件|文档|资料|信息)密级|保密等级|保密级别"
+    r"|密\s?级)"
     r"\s*(?:[:：]\s*|\s+)"
 )
 _SUFFIX = (
-    r"[,，、\s]*(?:注意保存|注意保密|妥善保管|注意保管|请勿外传|严禁外传|不得外传|请勿转发"
-    r"|严禁复制|仅供参考|(?:仅限)?内部传阅)"
+    r"[,，、\s|｜/／—–-]*(?:注意保存|注意保密|妥善保管|注意保管|严禁复制|仅供参考|(?:仅限)?内部传阅"
+    r"|(?:未经[^\s，,。;；]{0,6}?[，,]?)?(?:不得|严禁|禁止|请勿|切勿)(?:外传|外泄|外借|复制|转发|扩散"
+    r"|泄露|翻印|对外(?:提供|披露|发布|传播)?|向外(?:提供|披露)?)"
+    r"|仅限[^\s，,。;；]{0,10}?(?:使用|阅读|传阅|学习|查阅))"
 )
 _OPEN = "[【(（〔［\\[〈<]"
 _CLOSE = "[】)）〕］\\]〉>]"
@@ -61,7 +64,10 @@ _BOXES = re.compile("[□☐▢☑☒■▣○◯]")
 _CHOICE_GAP = re.compile(r"[\s、,，/|;；或和及与()（）]*")
 _NOTES = {"☆": "☆", "*": "*", "＊": "*", "·": "·", "・": "·", "•": "·", "●": "·", "▲": "▲"}
 _NOTES["△"] = "▲"
-_LEAD = r"(?:本(?:资料|文件|文档|材料|报告|手册|讲义|课件|简报|表|页))?(?:仅供|仅限|只供|只限)"
+_LEAD = (
+    r"(?:本(?:资料|文件|文档|材料|报告|手册|讲义|课件|简报|表|页)|此件|本件|此文件)?"
+    r"(?:仅供|仅限|只供|只限)"
+)
 """A circulation notice before the level word (``本资料仅供内部使用``): a mark, strong."""
 _USE = r"(?:参考|传阅|阅读|学习|交流)"
 _STOP = r"(?:\s*[。.!！])?"
@@ -110,7 +116,8 @@ class MarkGrammar:
         self.hit_re = re.compile(words, re.IGNORECASE)
         core = (
             rf"(?:(?P<pre>[{_STAR}])\s*)?(?P<lead>{_LEAD})?(?P<level>{words})级?(?(lead)(?P<use>{_USE})?)"
-            rf"(?:\s*(?P<star>[{_STAR}])\s*(?P<period>{_PERIOD})?|\s+(?P<numperiod>{_NUM_PERIOD}))?"
+            rf"(?:\s*(?P<star>[{_STAR}])\s*(?P<period>{_PERIOD})?"
+            rf"|(?:\s+|\s*[（(/／]\s*)(?P<numperiod>{_NUM_PERIOD})(?P<nclose>\s*[）)])?)?"
             rf"(?P<suffix>{_SUFFIX})?{_STOP}"
         )
         self._core = core
@@ -123,6 +130,10 @@ class MarkGrammar:
         self.lead_re = re.compile(rf"^\s*(?:{_FIELD})?{core}\s*(?={_NAME_SEP})", re.IGNORECASE)
         self.title_re = re.compile(
             rf"^[^\s。，；;,]{{2,40}}?{_OPEN}\s*{core}\s*{_CLOSE}\s*$", re.IGNORECASE
+        )
+        self.prefix_re = re.compile(
+            rf"^{_OPEN}\s*{core}\s*{_CLOSE}\s*[^\s。，；;,{_STAR}][^。，；;,]{{1,40}}$",
+            re.IGNORECASE,
         )
         self.box_re = re.compile(rf"〇\s*(?:{words})")
         self._ticked = TickedRow(words, self._level_by_word, _compact)
@@ -176,8 +187,9 @@ class MarkGrammar:
         return [_with_field_period(mark) for mark in out]
 
     def title_marks(self, line: str) -> list[MarkMatch]:
-        """A bracketed mark closing a short title line (``存款客户明细（内部资料）``)."""
-        m = self.title_re.match(line.strip())
+        """A bracketed mark closing or opening a short title line (``存款客户明细（内部资料）``,
+        ``【内部】2023年度绩效考核方案``)."""
+        m = self.title_re.match(line.strip()) or self.prefix_re.match(line.strip())
         if m is None or self.is_choice_list(line):
             return []
         found = self._match(m, whole=True, field=False)
@@ -224,10 +236,16 @@ class MarkGrammar:
         level_word = _compact(m.group("level")).lower()
         level = self._level_by_word[level_word]
         start = next((m.start(g) for g in ("pre", "lead") if m.group(g)), m.start("level"))
-        end = max(m.end(g) for g in ("level", "use", "star", "period", "numperiod", "suffix"))
-        text = m.string[start:end].translate(_ASCII_DIGITS).strip()
+        ends = ("level", "use", "star", "period", "numperiod", "nclose", "suffix")
+        end = max(m.end(g) for g in ends)
         period_raw = m.group("period") or m.group("numperiod")
-        period = _compact(period_raw) if period_raw else None
+        period = short_period(period_raw) if period_raw else None
+        if period_raw and period != _compact(period_raw):  # free text cut: not copied whole
+            grp = "period" if m.group("period") else "numperiod"
+            end = m.start(grp)
+            text = (m.string[start:end].translate(_ASCII_DIGITS) + (period or "")).strip()
+        else:
+            text = m.string[start:end].translate(_ASCII_DIGITS).strip()
         strong = bool(
             field or m.group("star") or m.group("numperiod") or m.group("suffix") or m.group("lead")
         )
@@ -242,7 +260,38 @@ def _with_field_period(mark: MarkMatch) -> MarkMatch:
     m = _FIELD_PERIOD.search(mark.after)
     if m is None or "_" in m.group("period"):  # a blank form field (``保密期限：____年``)
         return mark
-    return replace(mark, period=_compact(m.group("period")))
+    return replace(mark, period=short_period(m.group("period")))
+
+
+MAX_FREE_PERIOD = 10
+"""Most characters of free text a period keeps (a decryption condition, an odd term)."""
+_LABEL = re.compile(r"^(?:解密时间|解密日期|解密条件|保密期限):")
+_LONG_DIGITS = re.compile(r"[0-9]{9,}")
+_CN = "[0-9〇零一二三四五六七八九十两]"
+_TERM = re.compile(
+    rf"{_CN}{{2,4}}年{_CN}{{1,3}}月(?:{_CN}{{1,3}}日)?(?:之前|前|止)?"
+    rf"|{_CN}{{1,4}}(?:年|个月|個月|月|日|天|周)(?:以内|内)?|长期|永久|半年"
+)
+"""A term or a date, kept whole however long."""
+
+
+def short_period(raw: str) -> str:
+    """A period as the evidence keeps it: a term or a date whole (``10年``,
+    ``解密时间:2028年1月1日``); free text — a decryption condition that runs into the document's
+    words — cut to
+    :data:`MAX_FREE_PERIOD` characters with ``…``, so a finding never carries a sentence (or a
+    number) copied from the document. Any number left in it is masked later
+    (:func:`secaudit.sensitive.mask_text`)."""
+    period = _compact(raw)
+    label = _LABEL.match(period)
+    head = label.group() if label else ""
+    rest = period[len(head) :]
+    if _TERM.fullmatch(rest):
+        return period
+    if len(rest) > MAX_FREE_PERIOD:
+        rest = rest[:MAX_FREE_PERIOD] + "…"
+    # no term or date holds 9 digits in a row: that is the start of a number, not a period
+    return head + _LONG_DIGITS.sub(lambda d: d.group()[:4] + "*" * (len(d.group()) - 4), rest)
 
 
 def _is_gapped(line: str, m: re.Match[str]) -> bool:

@@ -15,7 +15,9 @@ practice), never in running prose:
 Also: a circulation notice standing alone (``本资料仅供内部使用``), a bracketed mark closing a
 title in the first lines or sheet rows (``存款客户明细（内部资料）``), a level word alone in a
 text box of the first slide/page (pdf, pptx), a mark beside front matter on its line (份号,
-编号, 紧急程度, 保密期限, 发文字号, letterhead name).
+编号, 紧急程度, 保密期限, 发文字号, letterhead name); a level as the value of a ``密级`` label
+cell or line, or under a one-row header table (:mod:`.keyvalue`); closing handling notes and
+declaration sentences standing as a line (:mod:`.declarations`, declarations at ``medium``).
 
 Forms: a row of boxes with exactly one level ticked (``密级：□绝密 ☑机密 □秘密``, ``机密√``,
 ``(√)秘密 ( )机密``) declares that level anywhere in the body, in a table cell, a sheet row within
@@ -28,9 +30,10 @@ Guards: choice lists (``□绝密 □机密``, blank or with several ticks), lin
 (``示例``/``式样``/``标注`` within :data:`CONTEXT_LINES` lines before, or on a ticked row), a
 ``密级`` column header above (a register's values), data columns of ``内部``/``外部``. Grammar
 lives in :mod:`secaudit.detect.markforms` (ticked forms in :mod:`.ticked`), body lines and their
-position predicates in :mod:`.marklines`; to change what counts as a mark, edit there or the
-rules of :class:`MarkingDetector` here and extend ``tests/detect/test_markings.py``,
-``tests/detect/test_ticked.py`` and ``tests/detect/test_heldout.py``.
+position predicates in :mod:`.marklines`, marks outside the body in :mod:`.markplaces`; to
+change what counts as a mark, edit there or the rules of :class:`MarkingDetector` here and
+extend ``tests/detect/test_markings.py``, ``tests/detect/test_ticked.py``,
+``tests/detect/test_heldout.py`` and ``tests/detect/test_layout_marks.py``.
 """
 
 from __future__ import annotations
@@ -40,7 +43,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import ClassVar
 
+from secaudit.detect import keyvalue
 from secaudit.detect.base import with_ocr_note
+from secaudit.detect.declarations import DECLARATION_NOTE, Declarations
 from secaudit.detect.markforms import MarkGrammar, MarkMatch
 from secaudit.detect.marklines import (
     FIELD_LABEL,
@@ -54,7 +59,9 @@ from secaudit.detect.marklines import (
     is_front_matter,
     lines_of,
     stands_alone,
+    undecorated,
 )
+from secaudit.detect.markplaces import other_marks
 from secaudit.detect.tables import split_rows
 from secaudit.detect.ticked import ANY_BOX, BOX_GATE
 from secaudit.detect.traditional import has_traditional, simplified
@@ -67,28 +74,8 @@ within this many lines (text boxes come in creation order, the mark often last).
 SHEET_START_ROWS = 5
 SHEET_FORM_ROWS = 40
 """A ticked row of level boxes counts within this many non-empty rows of a sheet (a form)."""
-MARK_KEYS = frozenset(
-    {
-        "密级",
-        "密级标识",
-        "密级标志",
-        "文件密级",
-        "保密等级",
-        "保密级别",
-        "classification",
-        "security",
-        "securitylevel",
-        "security_level",
-        "secrecy",
-        "密级程度",
-    }
-)
-TOKEN_KEYS = frozenset(
-    {"keywords", "category", "subject", "关键词", "类别", "主题", "title", "标题"}
-)
 _COPY_NUMBER = re.compile(r"^\s*[0-9０-９]{3,8}\s+|\s+[0-9０-９]{3,8}\s*$")
 _CHOICE_WORDS = frozenset({"外部", "公开", "非密", "对外", "普通", "一般", "无", "不公开"})
-_TOKEN_SPLIT = re.compile(r"[;,，；、|\s]+")
 _CONF_RANK = {Confidence.LOW: 0, Confidence.MEDIUM: 1, Confidence.HIGH: 2}
 
 
@@ -96,11 +83,12 @@ class MarkingDetector:
     """Finds secrecy markings; every distinct (member, location, text) is one finding."""
 
     id: ClassVar[str] = "marking"
-    version: ClassVar[str] = "5"
+    version: ClassVar[str] = "7"  # 7: layout marks (issue 17) and free-text periods cut (issue 12)
 
     def __init__(self, vocabulary: Vocabulary) -> None:
         self.vocabulary = vocabulary
         self.grammar = MarkGrammar(vocabulary)
+        self.declarations = Declarations(vocabulary)
 
     def analyze(self, chunks: Sequence[TextChunk]) -> Iterator[Finding]:
         if any(has_traditional(c.text) for c in chunks):  # 機密★10年 reads as 机密★10年
@@ -108,15 +96,18 @@ class MarkingDetector:
         found: dict[tuple[str | None, Location, str], Finding] = {}
         body: dict[str | None, list[TextChunk]] = {}
         sheets: dict[tuple[str | None, str], list[TextChunk]] = {}
-        for chunk in split_rows(chunks)[0]:  # table cells as lines of their own, no row lines
+        cells, rows = split_rows(chunks)
+        for chunk in cells:  # table cells as lines of their own, no row lines
             loc = chunk.location
             if loc is Location.BODY and chunk.key is not None:
                 sheets.setdefault((chunk.member, chunk.key), []).append(chunk)
             elif loc is Location.BODY:
                 body.setdefault(chunk.member, []).append(chunk)
             elif self.grammar.has_hit(chunk.text):
-                for m, conf in self._other(chunk):
+                for m, conf in other_marks(chunk, self.grammar, self.declarations):
                     _keep(found, chunk, m, conf)
+        for chunk, m in self._header_rows(rows):
+            _keep(found, chunk, m, Confidence.HIGH)
         for member_chunks in body.values():
             for chunk, m, conf in self._body(member_chunks):
                 _keep(found, chunk, m, conf)
@@ -140,6 +131,8 @@ class MarkingDetector:
                     raw_marks = self.grammar.line_marks(ln.text, gapped=False, ticks=False)
                     if raw_marks:
                         raw[i] = raw_marks
+                elif declared := [m for m, _c in self.declarations.marks(ln.text)]:
+                    raw[i] = declared
                 continue
             hit = self.grammar.has_hit(ln.text)
             if hit:
@@ -155,15 +148,19 @@ class MarkingDetector:
                     marks = [m for m in loose if stands_alone(m)]
                 if not marks and i < START_LINES:
                     marks = self.grammar.title_marks(ln.text)
+                if not marks and hit:
+                    marks = [m for m, _c in self.declarations.marks(ln.text)]
                 if marks:
                     raw[i] = marks
         for i, marks in (self._ticked_runs(lines, hit_lines) if boxes else {}).items():
             raw.setdefault(i, marks)
         header_at: int | None = -1  # -1: not looked for yet
+        texts = [ln.text for ln in lines]
+        levels = {i: {m.level for m in marks} for i, marks in raw.items()}
         for i, marks in raw.items():
-            if in_level_list(raw, i):
+            labelled = keyvalue.labelled(texts, i)
+            if keyvalue.in_labelled_list(levels, i) if labelled else in_level_list(raw, i):
                 continue
-            labelled = i > 0 and FIELD_LABEL.match(lines[i - 1].text) is not None
             if not labelled and not all(m.ticked for m in marks):
                 header_at = column_header(lines, raw) if header_at == -1 else header_at
                 if header_at is not None and header_at < i:
@@ -177,7 +174,21 @@ class MarkingDetector:
                 if not is_front_matter(lines[:i], self.grammar):
                     continue
             for m in kept:
-                yield lines[i].chunk, m, Confidence.HIGH
+                declared = m.note == DECLARATION_NOTE
+                yield lines[i].chunk, m, Confidence.MEDIUM if declared else Confidence.HIGH
+
+    def _header_rows(self, rows: list[TextChunk]) -> Iterator[tuple[TextChunk, MarkMatch]]:
+        """Document-information tables whose header row holds a 密级 label (keyvalue)."""
+        heads: dict[str | None, list[TextChunk]] = {}
+        for c in rows:
+            if c.location is Location.BODY and c.key is None:
+                head = heads.setdefault(c.member, [])
+                for line in c.text.splitlines()[: keyvalue.HEADER_ROWS + 2 - len(head)]:
+                    if line := undecorated(line).strip("\n"):
+                        head.append(replace(c, text=line) if line != c.text else c)
+        for head in heads.values():
+            if any("级" in c.text for c in head):
+                yield from keyvalue.header_row_marks(head, self.grammar)
 
     def _ticked_runs(self, lines: list[Line], hit_lines: list[int]) -> dict[int, list[MarkMatch]]:
         """Form options standing one per line or cell (``□绝密`` / ``☑机密`` / ``□秘密``), read
@@ -263,39 +274,6 @@ class MarkingDetector:
             if found := g.ticked_marks(("密级：" if label else "") + cell):
                 return found
         return []
-
-    # -- other locations --------------------------------------------------------------------
-    def _other(self, chunk: TextChunk) -> Iterator[tuple[MarkMatch, Confidence]]:
-        g = self.grammar
-        loc = chunk.location
-        if loc in (Location.HEADER, Location.FOOTER):
-            for line in chunk.text.splitlines():
-                for m in g.line_marks(line, gapped=True, loose=True):
-                    yield m, Confidence.HIGH
-        elif loc is Location.PROPERTY:
-            yield from ((m, Confidence.HIGH) for m in self._property(chunk))
-        elif loc in (Location.FILENAME, Location.SHEET_NAME):
-            yield from ((m, Confidence.MEDIUM) for m in g.name_marks(chunk.text))
-        elif loc is Location.SUBJECT:
-            yield from ((m, Confidence.MEDIUM) for m in g.name_marks(chunk.text, subject=True))
-
-    def _property(self, chunk: TextChunk) -> Iterator[MarkMatch]:
-        key = re.sub(r"\s+", "", (chunk.key or "")).lower()
-        value = chunk.text.strip()
-        if key in MARK_KEYS:
-            yield from self.grammar.line_marks(value, gapped=True, loose=True)
-            return
-        if key in TOKEN_KEYS:
-            whole = self.grammar.line_marks(value, gapped=False)
-            if whole:
-                yield from whole
-                return
-            if key in ("keywords", "category", "关键词", "类别"):
-                for token in _TOKEN_SPLIT.split(value):
-                    yield from self.grammar.line_marks(token, gapped=False)
-                return
-        yield from (m for m in self.grammar.line_marks(value, gapped=False) if m.strong)
-
 
 def _keep(
     found: dict[tuple[str | None, Location, str], Finding],

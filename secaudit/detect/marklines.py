@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from secaudit.detect.keyvalue import FIELD_LABEL
 from secaudit.detect.markforms import MarkGrammar, MarkMatch
 from secaudit.model import TextChunk
 
@@ -33,10 +34,12 @@ EXAMPLE_CTX = re.compile(
 CONTEXT_LINES = 3
 LIST_WINDOW = 2
 """Marks naming different levels within this many lines are a list of levels."""
-FIELD_LABEL = re.compile(
-    r"^\s*(?:密\s?级|文件密级|保密等级|密级标识|保密级别|密级(?:和|及|与)保密期限)\s*[:：]?\s*$"
-)
 LABEL_GAP = re.compile(r"[:：]\s+")
+_DECOR_START = frozenset("*_#>|")
+_RULE_CELL = re.compile(r":?-{3,}:?|")
+_DECOR = re.compile(
+    r"^\s*(?:#{1,6}\s+|>\s*)*(?P<w>\*\*|__)?(?P<inner>.+?)(?(w)(?P=w))\s*#*\s*$"
+)
 
 
 @dataclass(slots=True)
@@ -59,9 +62,24 @@ def lines_of(chunks: list[TextChunk], grammar: MarkGrammar) -> list[Line]:
             if tail.strip():
                 out.append(Line(tail, chunk, False))
             continue
-        parts = [p for p in chunk.text.splitlines() if p.strip()]  # \n \r \v \f \u2028 …
-        out.extend(Line(p, chunk, len(parts) == 1) for p in parts)
+        parts = [u for p in chunk.text.splitlines() if p.strip() and (u := undecorated(p))]
+        out.extend(Line(p, chunk, len(parts) == 1) for p in parts)  # \n \r \v \f \u2028 …
     return out
+
+
+def undecorated(line: str) -> str:
+    """``line`` without lightweight-markup decoration: a Markdown heading or quote marker and
+    bold/underline wrappers (``**机密★2026年12月31日**``, ``## 内部资料``), a pipe-table row as
+    tab-separated cells (``| 密级 | 核心商密 |``; the ``|---|`` rule row gives ``""``) —
+    plain-text files written in Markdown show the mark exactly as a word processor would."""
+    start = line.lstrip()[:1]
+    if start not in _DECOR_START:
+        return line
+    if start == "|":  # a Markdown table row: cells as tab-separated, the rule row dropped
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        return "" if all(_RULE_CELL.fullmatch(c) for c in cells) else "\t".join(cells)
+    m = _DECOR.match(line)
+    return m.group("inner") if m else line
 
 
 def column_header(lines: list[Line], raw: dict[int, list[MarkMatch]]) -> int | None:

@@ -11,13 +11,18 @@ from secaudit.model import Finding, TextChunk
 
 def build_detectors(vocabulary: Vocabulary | None = None) -> tuple[Detector, ...]:
     """The built-in detectors, configured with the policy's marking vocabulary."""
+    from secaudit.detect.authinfo import AuthInfoDetector
     from secaudit.detect.infotypes import InfoTypeDetector
     from secaudit.detect.markings import MarkingDetector
 
-    return (MarkingDetector(vocabulary or Vocabulary.default()), InfoTypeDetector())
+    return (
+        MarkingDetector(vocabulary or Vocabulary.default()),
+        InfoTypeDetector(),
+        AuthInfoDetector(),
+    )
 
 
-DETECTOR_VERSIONS = (("marking", "5"), ("info_type", "4"))
+DETECTOR_VERSIONS = (("marking", "7"), ("info_type", "5"), ("auth_info", "1"))
 """Ids and versions of :func:`build_detectors`' detectors, known without importing them (a
 rescan served from the cache never compiles a pattern); a test keeps it equal to the classes'."""
 

@@ -1,147 +1,40 @@
-"""Validators and masking helpers for the sensitive info types of DESIGN.md.
+"""Validators and masks of the info types, as the detectors use them.
 
-Pure, typed functions: each ``is_valid_*`` takes a compact candidate (separators already
-removed) and says whether it is a real number of that type; each ``mask_*`` turns a value into
-the masked sample a finding may carry. Check-digit algorithms come from python-stdnum
-(``stdnum.cn.ric``, ``stdnum.luhn``, ``stdnum.cn.uscc``); the rules stdnum does not apply
-(past birth date, issuer prefixes, GB 32100 structure) are written here.
-
-To add a type: write ``is_valid_<type>`` and ``mask_<type>`` here with a table of valid and
-invalid values in ``tests/detect/test_validators.py``, then wire it into ``infoclass.py``.
+They live in the shared core (:mod:`secaudit.sensitive`) so that the one masking function applied
+to every string leaving a worker, the ledger, the cache and the reports is driven by exactly the
+validators the detector uses. To add a type, see that module.
 """
 
 from __future__ import annotations
 
-import datetime
-from functools import lru_cache
-
-from stdnum import luhn
-from stdnum.cn import ric, uscc
-
-# GB/T 2260 province-level codes (first two digits of an area code).
-PROVINCE_CODES = frozenset(
-    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 "
-    "61 62 63 64 65 71 81 82 83".split()
+from secaudit.sensitive import (
+    CARD_NETWORKS,
+    PROVINCE_CODES,
+    card_issuer,
+    is_known_area_code,
+    is_resident_id_shaped,
+    is_valid_bank_card,
+    is_valid_cn_mobile,
+    is_valid_resident_id,
+    is_valid_uscc,
+    mask_bank_card,
+    mask_cn_mobile,
+    mask_resident_id,
+    mask_uscc,
 )
-_EARLIEST_BIRTH_YEAR = 1890
-_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_USCC_FIRST = frozenset("123456789ABCDEFGHNY")
 
-
-@lru_cache(maxsize=8192)
-def is_known_area_code(area: str) -> bool:
-    """True when the 6-digit area code is in stdnum's GB/T 2260 table (any period)."""
-    if area[:2] not in PROVINCE_CODES:
-        return False
-    if area[:2] in ("71", "81", "82", "83"):
-        return True  # Taiwan, Hong Kong, Macao residence permits: no county table
-    from stdnum import numdb
-
-    return any("county" in props for _part, props in numdb.get("cn/loc").info(area))
-
-
-def is_valid_resident_id(value: str, today: datetime.date | None = None) -> bool:
-    """GB 11643 resident ID: 17 digits + check char, real area code, past plausible birth date."""
-    if len(value) != 18 or not value[:17].isascii() or not value[:17].isdigit():
-        return False
-    last = value[17].upper()
-    if not (last.isdigit() or last == "X"):
-        return False
-    number = value[:17] + last
-    if ric.calc_check_digit(number) != last:
-        return False
-    try:
-        born = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-    except ValueError:
-        return False
-    if born.year < _EARLIEST_BIRTH_YEAR or born > (today or datetime.date.today()):
-        return False
-    return is_known_area_code(number[:6])
-
-
-def is_resident_id_shaped(value: str) -> bool:
-    """18 characters with a real area code and a plausible birth date (check digit aside)."""
-    if len(value) != 18 or not value[:17].isdigit():
-        return False
-    try:
-        born = datetime.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
-    except ValueError:
-        return False
-    return born.year >= _EARLIEST_BIRTH_YEAR and is_known_area_code(value[:6])
-
-
-def card_issuer(value: str) -> str | None:
-    """The card scheme a number's prefix and length belong to, or None."""
-    n = len(value)
-    if value.startswith("62") and 16 <= n <= 19:
-        return "unionpay"
-    if value.startswith("4") and n in (13, 16, 19):
-        return "visa"
-    if n == 16 and ("51" <= value[:2] <= "55" or "2221" <= value[:4] <= "2720"):
-        return "mastercard"
-    if value[:2] in ("34", "37") and n == 15:
-        return "amex"
-    if "3528" <= value[:4] <= "3589" and 16 <= n <= 19:
-        return "jcb"
-    if (value.startswith(("6011", "65")) or "644" <= value[:3] <= "649") and 16 <= n <= 19:
-        return "discover"
-    if value.startswith("9") and 16 <= n <= 19:
-        return "domestic_debit"  # older PBOC debit cards (e.g. 9558…)
-    return None
-
-
-def is_valid_bank_card(value: str) -> bool:
-    """13–19 digits, Luhn check, known issuer prefix for its length."""
-    if not (13 <= len(value) <= 19) or not value.isascii() or not value.isdigit():
-        return False
-    if len(set(value)) < 3:
-        return False  # 6222222222222222-like fillers
-    return card_issuer(value) is not None and luhn.is_valid(value)
-
-
-def is_valid_cn_mobile(value: str) -> bool:
-    """Mainland mobile: 11 digits starting ``1[3-9]`` (country code already removed)."""
-    return (
-        len(value) == 11
-        and value.isascii()
-        and value.isdigit()
-        and value[0] == "1"
-        and value[1] in "3456789"
-    )
-
-
-def is_valid_uscc(value: str) -> bool:
-    """GB 32100 unified social credit code: structure + check character."""
-    if len(value) != 18 or any(c not in _USCC_ALPHABET for c in value):
-        return False
-    if value[0] not in _USCC_FIRST or value[1] == "0":
-        return False
-    if not value[2:8].isdigit() or not ("10" <= value[2:4] <= "83"):
-        return False
-    return uscc.calc_check_digit(value) == value[17]
-
-
-def _mask(value: str, head: int, tail: int) -> str:
-    if len(value) <= head + tail:
-        return "*" * len(value)
-    return value[:head] + "*" * (len(value) - head - tail) + value[-tail:]
-
-
-def mask_resident_id(value: str) -> str:
-    """``110105194912310021`` → ``1101**********0021``."""
-    return _mask(value.upper(), 4, 4)
-
-
-def mask_bank_card(value: str) -> str:
-    """Keep the issuer prefix (6) and the last 4 digits."""
-    return _mask(value, 6, 4)
-
-
-def mask_cn_mobile(value: str) -> str:
-    """``13812345678`` → ``138****5678``."""
-    return _mask(value, 3, 4)
-
-
-def mask_uscc(value: str) -> str:
-    """Keep the first 4 and last 4 characters."""
-    return _mask(value, 4, 4)
+__all__ = [
+    "CARD_NETWORKS",
+    "PROVINCE_CODES",
+    "card_issuer",
+    "is_known_area_code",
+    "is_resident_id_shaped",
+    "is_valid_bank_card",
+    "is_valid_cn_mobile",
+    "is_valid_resident_id",
+    "is_valid_uscc",
+    "mask_bank_card",
+    "mask_cn_mobile",
+    "mask_resident_id",
+    "mask_uscc",
+]

@@ -19,7 +19,7 @@ DEFAULT_WORDS: dict[Level, tuple[str, ...]] = {
     Level.CONFIDENTIAL: ("秘密",),
     Level.CORE_COMMERCIAL: ("核心商密",),
     Level.COMMERCIAL: ("普通商密", "商密"),
-    Level.INTERNAL: ("内部", "内部资料", "限内部使用", "内部使用"),
+    Level.INTERNAL: ("内部", "内部资料", "内部文件", "内部材料", "限内部使用", "内部使用"),
 }
 
 

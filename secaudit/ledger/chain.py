@@ -37,6 +37,8 @@ KINDS = frozenset(
         "report_issued",
         "file_error",
         "error",
+        "host_check",  # secaudit.checks: one run of the policy's host checks
+        "heartbeat",
     }
 )
 

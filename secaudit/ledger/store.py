@@ -29,6 +29,8 @@ from typing import Any
 
 from secaudit.errors import ChainError, LedgerError
 from secaudit.ledger.chain import GENESIS, KINDS, Event, canonical_json, event_hash, now_iso
+from secaudit.ledger.integrity import ChainState, recompute
+from secaudit.sensitive import masked
 from secaudit.textsafe import readable
 
 _SCHEMA = """
@@ -98,9 +100,10 @@ class Ledger:
                     "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1"
                 ).fetchone()
                 seq, prev = (row[0], row[1]) if row else (0, GENESIS)
-                for kind, data in items:
+                for kind, raw in items:
                     if kind not in KINDS:
                         raise LedgerError(f"unknown event kind {kind!r}")
+                    data = masked(raw)  # no full ID/card/mobile number is ever recorded
                     text = canonical_json(data)
                     try:
                         text.encode("utf-8")
@@ -165,26 +168,16 @@ class Ledger:
 
     def verify(self) -> int:
         """Recompute the whole chain; return the number of events, raise ChainError if broken."""
-        prev = GENESIS
-        expected_seq = 1
-        count = 0
-        for seq, ts, kind, data, row_prev, row_hash in self._db.execute(
-            "SELECT seq, ts, kind, data, prev, hash FROM events ORDER BY seq"
-        ):
-            if seq != expected_seq:
-                raise ChainError(f"seq {expected_seq} is missing (next row is {seq})", expected_seq)
-            if row_prev != prev:
-                raise ChainError(f"seq {seq}: prev does not match the hash of seq {seq - 1}", seq)
-            try:
-                value = json.loads(data)
-            except ValueError as exc:
-                raise ChainError(f"seq {seq}: data is not valid JSON", seq) from exc
-            if canonical_json(value) != data or event_hash(prev, seq, ts, kind, value) != row_hash:
-                raise ChainError(f"seq {seq}: hash does not match its content", seq)
-            prev = row_hash
-            expected_seq += 1
-            count += 1
-        return count
+        state = self.recompute()
+        if state.first_bad_seq is not None:
+            raise ChainError(state.problem or "chain broken", state.first_bad_seq)
+        return state.count
+
+    def recompute(self, want: Iterable[int] = ()) -> ChainState:
+        """The chain rebuilt from the rows' content (``integrity.recompute``), with the
+        recomputed hash after each seq of ``want``."""
+        rows = self._db.execute("SELECT seq, ts, kind, data, prev, hash FROM events ORDER BY seq")
+        return recompute(rows, want)
 
 
 def _event(row: tuple[Any, ...]) -> Event:

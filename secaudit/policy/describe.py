@@ -13,6 +13,7 @@ from typing import Any
 import secaudit.policy.conditions as c
 import secaudit.policy.file_conditions as fc
 from secaudit.model import Channel, HostRole, Level
+from secaudit.policy.describe_checks import show_checks
 from secaudit.policy.policy import Policy
 
 CHANNEL_ZH = {
@@ -47,6 +48,10 @@ INFO_ZH = {
     "bank_card": "银行卡号",
     "cn_mobile": "手机号",
     "cn_uscc": "统一社会信用代码",
+    "card_cvn": "银行卡验证码（CVN2/CVV2）",
+    "card_track": "银行卡磁道信息",
+    "auth_secret": "密码/PIN",
+    "otp_code": "一次性验证码",
 }
 
 
@@ -94,6 +99,7 @@ _WORDING: dict[type, Callable[[Any], str]] = {
     fc.Classification: _classification,
     fc.InfoTypes: _info,
     fc.CustomerData: lambda x: "含达到阈值的客户信息" if x.value else "不含达到阈值的客户信息",
+    fc.InfoClass: lambda x: "含JR/T 0171-2020 " + "或".join(sorted(x.classes)) + "类个人金融信息",
     fc.HasErrors: lambda x: f"有无法检查的内容（{_names(x.reasons, REASON_ZH)}）",
     fc.NameMatches: lambda x: "文件名匹配 " + "|".join(p.pattern for p in x.patterns),
 }
@@ -192,4 +198,5 @@ def show_policy(policy: Policy, *, details: bool = False) -> str:
                 [[i.id, i.category, str(i.weight), i.question] for i in policy.checklist],
             )
         )
+    out += show_checks(policy, table, details=details)  # host checks (describe_checks.py)
     return "\n".join(out)

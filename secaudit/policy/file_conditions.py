@@ -74,6 +74,21 @@ class CustomerData:
         return _info_hit(subject.result, types) if types else WHOLE
 
 
+@dataclass(frozen=True)
+class InfoClass:
+    """Some info-type finding belongs to one of these JR/T 0171-2020 classes (any count)."""
+
+    classes: frozenset[str]
+
+    def check(self, subject: Subject) -> Hit | None:
+        if subject.result is None:
+            return None
+        types = sorted(
+            {f.type for f in subject.result.findings if f.jrt_class in self.classes and f.type}
+        )
+        return _info_hit(subject.result, types) if types else None
+
+
 def _info_hit(result: FileResult, types: list[str]) -> Hit:
     """Point at the one member holding these info types; the whole file if spread out."""
     members = {f.member for f in result.findings if f.kind == "info_type" and f.type in types}

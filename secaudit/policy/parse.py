@@ -20,11 +20,14 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 
 import secaudit.policy.conditions as c
 import secaudit.policy.file_conditions as fc
+from secaudit.ids import INFO_TYPE_CLASS
 from secaudit.model import Channel, ErrorReason, HostRole, Level
 from secaudit.policy.yamlsrc import Source
 
-INFO_TYPES = ("cn_resident_id", "bank_card", "cn_mobile", "cn_uscc")
-"""Info-type ids of the DESIGN.md contract."""
+INFO_TYPES = tuple(INFO_TYPE_CLASS)
+"""Info-type ids: the DESIGN.md contract's four, then the C3 types of ``detect/authinfo``."""
+INFO_CLASSES = ("C1", "C2", "C3")
+"""JR/T 0171-2020 classes of personal financial information."""
 
 _CONTEXT = {"file", "medium", "host"}
 _MEDIUM = {"file", "medium"}
@@ -43,6 +46,7 @@ KEY_SCOPES: dict[str, set[str]] = {
     "classification": {"file"},
     "info_types": {"file"},
     "customer_data": {"file"},
+    "info_class": {"file"},
     "errors": {"file"},
     "name_matches": {"file"},
 }
@@ -253,6 +257,10 @@ class ConditionParser:
             node, where = entries["at_least"][1], f"{where}.at_least"
         value = self.src.integer(node, where, minimum=1)
         return False if value is None else value
+
+    def _parse_info_class(self, node: Node, where: str) -> c.Condition | None:
+        ids = self._ids(node, where, list(INFO_CLASSES), "JR/T 0171 class")
+        return fc.InfoClass(ids) if ids else None
 
     def _parse_errors(self, node: Node, where: str) -> c.Condition | None:
         ids = self._ids(node, where, [r.value for r in ErrorReason], "error reason")

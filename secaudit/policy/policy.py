@@ -15,6 +15,7 @@ from typing import Any
 from secaudit.detect.vocabulary import Vocabulary
 from secaudit.model import Severity
 from secaudit.policy.conditions import Condition
+from secaudit.policy.hostcheck import HostCheck, Intranet, RemoteTool
 
 SCOPES = ("file", "medium", "host")
 
@@ -69,9 +70,15 @@ class RegisteredMedium:
     note: str = ""
 
     def matches(self, serial: str, fs_uuid: str) -> bool:
-        same_serial = bool(self.serial) and _norm(serial) == _norm(self.serial)
+        """The medium is this entry: by its hardware serial when the entry has one (a filesystem
+        UUID is set by ``mkfs -U`` on any stick, so it alone never proves an entry with a
+        serial); an entry with only a UUID is never more than :meth:`uuid_only_match`."""
+        return bool(self.serial) and _norm(serial) == _norm(self.serial)
+
+    def uuid_only_match(self, serial: str, fs_uuid: str) -> bool:
+        """Only the filesystem UUID agrees: an *unverified* medium (any stick can carry it)."""
         same_uuid = bool(self.fs_uuid) and _norm(fs_uuid) == _norm(self.fs_uuid)
-        return same_serial or same_uuid
+        return same_uuid and not self.matches(serial, fs_uuid)
 
 
 def _norm(value: str) -> str:
@@ -95,6 +102,15 @@ class Policy:
     rules: tuple[Rule, ...] = ()
     checklist: list[ChecklistItem] = field(default_factory=list)
     media: tuple[RegisteredMedium, ...] = ()
+    # host checks (hostcheck.py): what is internal, forbidden remote-control tools, the checks
+    intranet_networks: tuple[Any, ...] = ()
+    remote_control: tuple[RemoteTool, ...] = ()
+    checks: tuple[HostCheck, ...] = ()
+
+    @property
+    def intranet(self) -> Intranet:
+        """Internal domains and networks, for judging browser traces."""
+        return Intranet(self.internal_domains, self.intranet_networks)
 
     def identity(self) -> dict[str, str]:
         """What every scan output, ledger event and report carries about the policy."""
@@ -108,9 +124,18 @@ class Policy:
         return next((r for r in self.rules if r.id == rule_id), None)
 
     def lookup_medium(self, serial: str, fs_uuid: str) -> tuple[bool, str | None]:
-        """Whether the register lists this medium (by serial or fs UUID), and its role."""
+        """Whether the register lists this medium (by its serial), and its role. A medium
+        that agrees with an entry only by filesystem UUID is not registered: see
+        :meth:`unverified_entry`."""
         for entry in self.media:
             if entry.matches(serial, fs_uuid):
                 return True, entry.role
         return False, None
+
+    def unverified_entry(self, serial: str, fs_uuid: str) -> RegisteredMedium | None:
+        """The entry an unregistered medium agrees with by filesystem UUID alone (未验证介质:
+        shown as such, judged as not registered), or None."""
+        if self.lookup_medium(serial, fs_uuid)[0]:
+            return None
+        return next((e for e in self.media if e.uuid_only_match(serial, fs_uuid)), None)
 

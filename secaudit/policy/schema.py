@@ -20,6 +20,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 
 from secaudit.errors import PolicyError
 from secaudit.model import Severity
+from secaudit.policy.checks_schema import read_host_sections
 from secaudit.policy.parse import ConditionParser, Definition
 from secaudit.policy.policy import SCOPES, Policy, RegisteredMedium, Rule
 from secaudit.policy.sections import (
@@ -46,6 +47,10 @@ TOP_KEYS = {
     "checklist",
     "media",
     "media_files",
+    # host checks (checks_schema.py)
+    "intranet_networks",
+    "remote_control",
+    "checks",
 }
 REQUIRED = ("id", "version", "title", "rules")
 RULE_KEYS = {"id", "title", "severity", "scope", "when", "basis", "remedy", "enabled"}
@@ -90,6 +95,9 @@ def load_policy_file(path: Path) -> Policy:
         rules=v["rules"],
         checklist=v.get("checklist", []),
         media=v.get("media", ()),
+        intranet_networks=v.get("intranet_networks", ()),
+        remote_control=v.get("remote_control", ()),
+        checks=v.get("checks", ()),
     )
 
 
@@ -150,6 +158,7 @@ def _read_sections(reading: _Reading, entries: dict[str, tuple[Node, Node]]) -> 
         media.extend(_read_media_files(reading, entries["media_files"][1]))
     check_media_unique(src, media)
     values["media"] = tuple(m for m, _ in media)
+    read_host_sections(src, entries, values)
 
 
 def _read_definitions(src: Source, node: Node, thresholds: frozenset[str]) -> dict[str, Definition]:

@@ -72,8 +72,15 @@ class Source:
         except yaml.YAMLError as exc:
             self.problems.append(f"{self.name}:1: bad YAML: {exc}")
             return None
+        except RecursionError:
+            self.problems.append(f"{self.name}:1: bad YAML: nested too deeply")
+            return None
         if len(nodes) != 1:
             self.problems.append(f"{self.name}:1: expected exactly one YAML document")
+            return None
+        too_big = _expansion_problem(nodes[0])
+        if too_big:
+            self.problem(too_big[0], "", too_big[1])
             return None
         return nodes[0]
 
@@ -165,6 +172,52 @@ class Source:
         except yaml.YAMLError as exc:
             self.problem(node, field_name, f"bad value: {exc}")
             return _NotScalar
+
+
+MAX_NODES = 100_000
+"""Most nodes a policy file may have once its aliases are expanded (the shipped default policy
+has ~3,000): a "billion laughs" file of nested aliases stops here, before anything walks it."""
+MAX_DEPTH = 64
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _expansion_problem(root: Node) -> tuple[Node, str] | None:
+    """Why the document is refused (alias bomb, alias loop, nesting), with the node to name.
+
+    The size of each node with its aliases expanded is computed once per distinct node (the
+    composed document shares an alias's node), iteratively, so the check itself is cheap."""
+    sizes: dict[int, int] = {}
+    in_progress: set[int] = set()
+    stack: list[tuple[Node, int, bool]] = [(root, 1, False)]
+    while stack:
+        node, depth, done = stack.pop()
+        key = id(node)
+        if done:
+            in_progress.discard(key)
+            sizes[key] = 1 + sum(sizes[id(c)] for c in _children(node))
+            if sizes[key] > MAX_NODES:
+                return node, (
+                    f"the YAML expands to more than {MAX_NODES:,} nodes through its aliases "
+                    "(&anchor/*alias): refused"
+                )
+            continue
+        if key in sizes:
+            continue
+        if key in in_progress:
+            return node, "an alias refers to a node that contains it (a loop): refused"
+        if depth > MAX_DEPTH:
+            return node, f"nested deeper than {MAX_DEPTH} levels: refused"
+        in_progress.add(key)
+        stack.append((node, depth, True))
+        stack.extend((c, depth + 1, False) for c in _children(node) if id(c) not in sizes)
+    return None
 
 
 class _NotScalarType:

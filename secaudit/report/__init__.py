@@ -1,6 +1,6 @@
 """Signed audit reports: ledger → report model → HTML (jinja2) → Ed25519 signature.
 
-Modules: ``build`` (ledger → model, schema ``secaudit.report/1``), ``render`` (HTML), ``sign`` /
+Modules: ``build`` (ledger → model, schema ``secaudit.report/2``), ``render`` (HTML), ``sign`` /
 ``verify`` (the signature trailer, chain gaps), ``keys`` / ``minisign`` (key files),
 ``issue`` (the whole path, used by ``secaudit report`` and the self-inspection). Kept
 import-light: the CLI imports this package at start.

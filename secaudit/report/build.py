@@ -1,14 +1,15 @@
-"""Ledger → report model (schema ``secaudit.report/1``).
+"""Ledger → report model (schema ``secaudit.report/2``; ``/1`` lacked the files' digests).
 
 The model is plain JSON: the HTML template renders it, the HTML embeds it, ``--format json`` prints
 it, and head office reads it back with ``verify.embedded_data``. ``_collect`` groups events by kind
 and fills one section per kind; to add a section, add it there and add a template partial.
 
 The report covers a contiguous run of ledger events ``first_seq..last_seq``; ``prev_hash`` is the
-``prev`` of the first event, ``last_hash`` the hash of the last, so consecutive reports of one host
-chain. By default a report starts right after the last issued report (``report_issued``), so the
-periodic reports cover the ledger without gaps. An empty range has ``last_seq = first_seq - 1`` and
-``last_hash = prev_hash``.
+chain's hash before the first event, ``last_hash`` after the last — both recomputed from the rows'
+content (``report/evidence.py``, which also adds the ledger head, checkpoints and integrity) — so
+consecutive reports of one host chain. By default a report starts right after the last issued
+report (``report_issued``), so the periodic reports cover the ledger without gaps. An empty range
+has ``last_seq = first_seq - 1`` and ``last_hash = prev_hash``.
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ from secaudit import __version__
 from secaudit.config import Config
 from secaudit.detect.base import OCR_NOTE
 from secaudit.ledger import GENESIS, Event, Ledger, now_iso
+from secaudit.report.evidence import chain_violation, ledger_evidence
+from secaudit.report.hostchecks import host_checks_section
 from secaudit.report.redact import scrub
 
-SCHEMA = "secaudit.report/1"
+SCHEMA = "secaudit.report/2"
 SEVERITIES = ("critical", "high", "medium", "low")
 CHANNELS = ("internet_host", "removable_media", "email", "local")
 
@@ -38,6 +41,7 @@ _DEFAULTS: dict[str, dict[str, Any]] = {
         **dict.fromkeys(
             ("vendor", "model", "label", "mountpoint", "serial", "fs_uuid", "registered_role")
         ),
+        "unverified": "",
     },
     "media": {"medium": {}, "host_role": None},
     "media_seen": dict.fromkeys(
@@ -94,7 +98,7 @@ def select_events(
 
 
 def build_report(ledger: Ledger, config: Config, req: ReportRequest) -> dict[str, Any]:
-    events, first_seq, prev_hash = select_events(ledger, req.since, req.until)
+    events, first_seq, _stored_prev = select_events(ledger, req.since, req.until)
     model: dict[str, Any] = {
         "schema": SCHEMA,
         "tool": {"name": "secaudit", "version": __version__},
@@ -111,15 +115,13 @@ def build_report(ledger: Ledger, config: Config, req: ReportRequest) -> dict[str
         },
         "policy": req.policy or _policy_from(events),
         "key": req.key_fingerprint,
-        "ledger_range": {
-            "first_seq": first_seq,
-            "last_seq": events[-1].seq if events else first_seq - 1,
-            "prev_hash": prev_hash,
-            "last_hash": events[-1].hash if events else prev_hash,
-        },
+        **ledger_evidence(ledger, events, first_seq),  # hashes recomputed, never stored ones
         "agent": _agent_info(events),
     }
     model.update(_collect(events))
+    broken = chain_violation(model["ledger_integrity"])
+    if broken is not None:
+        model["violations"].insert(0, with_defaults(broken, "violation"))
     checklist = req.checklist if req.checklist is not None else _checklist(events, req)
     model["checklist"] = [with_defaults(c, "checklist") for c in checklist]
     selfcheck = req.selfcheck or _last_data(events, "selfcheck", drop=("manual",))
@@ -129,6 +131,8 @@ def build_report(ledger: Ledger, config: Config, req: ReportRequest) -> dict[str
             selfcheck["automatic"] = [{"id": k, **v} for k, v in selfcheck["automatic"].items()]
         selfcheck["automatic"] = [with_defaults(a, "automatic") for a in selfcheck["automatic"]]
     model["selfcheck"] = selfcheck
+    # -- host checks (secaudit.checks): the period's last host_check run --
+    model["host_checks"] = host_checks_section(events)
     model["summary"] = _summary(model, events)
     return scrub(model)
 
@@ -177,6 +181,11 @@ def _finding_row(row: dict[str, Any]) -> dict[str, Any]:
         "seq": row["seq"],
         "ts": row["ts"],
         "path": row.get("path"),
+        # --- secaudit.report/2 (issue 14): the file's digest, so head office sees one document
+        # on several PCs
+        "sha256": row.get("sha256"),
+        "size": row.get("size"),
+        # --- end report/2
         "channel": row.get("channel"),
         "classification": row.get("classification", "none"),
         "markings": sorted({f.get("text") or "" for f in findings if f.get("kind") == "marking"}),

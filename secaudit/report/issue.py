@@ -28,6 +28,7 @@ from secaudit.report.keys import SigningKey, load_signing_key, passphrase_from
 from secaudit.report.minisign import minisign_signature
 from secaudit.report.render import render_html
 from secaudit.report.sign import sign_report
+from secaudit.textsafe import csv_cell
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ def issue_report(
             "format": fmt.value,
             "period": model["period"],
             "ledger_range": model["ledger_range"],
+            "ledger_head": model["ledger_head"],
         },
     )
     return IssuedReport(path, minisig, digest, key.fingerprint, model)
@@ -120,10 +122,15 @@ def _csv(model: dict[str, Any], lang: str) -> bytes:
     writer = csv.DictWriter(buf, CSV_COLUMNS, extrasaction="ignore", lineterminator="\r\n")
     writer.writeheader()
     for v in model["violations"]:
-        writer.writerow({**v, "section": "violation", "detail": v.get("remedy")})
+        writer.writerow(_cells({**v, "section": "violation", "detail": v.get("remedy")}))
     for e in model["coverage"]["not_scanned_files"]:
-        writer.writerow({**e, "section": "not_scanned"})
+        writer.writerow(_cells({**e, "section": "not_scanned"}))
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def _cells(row: dict[str, Any]) -> dict[str, Any]:
+    """No cell may start a formula in Excel/WPS (``=HYPERLINK(…)`` member names)."""
+    return {k: csv_cell(v) for k, v in row.items()}
 
 
 _BODIES = {ReportFormat.HTML: _html, ReportFormat.JSON: _json, ReportFormat.CSV: _csv}

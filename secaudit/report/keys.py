@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +40,13 @@ MINISIGN_NAME = "secaudit.minisign.pub"
 def fingerprint(public_key: Ed25519PublicKey) -> str:
     """First 32 hex digits of sha256 over the raw public key."""
     return hashlib.sha256(raw_public(public_key)).hexdigest()[:32]
+
+
+def key_id_of(public_key: Ed25519PublicKey) -> bytes:
+    """The minisign key id, derived from the key itself (8 bytes of a domain-separated sha256),
+    so a deleted ``secaudit.minisign.pub`` is recreated with the id head office already has.
+    (Keys made before secaudit 0.1 derived it got a random id kept only in that file.)"""
+    return hashlib.sha256(b"secaudit minisign key id\0" + raw_public(public_key)).digest()[:8]
 
 
 @dataclass(frozen=True)
@@ -99,7 +105,8 @@ def generate_keys(out_dir: Path, *, passphrase: bytes | None) -> KeyFiles:
     with os.fdopen(fd, "wb") as fh:
         fh.write(pem)
     files[1].write_bytes(_public_pem(key.public_key()))
-    files[2].write_text(public_key_file_text(key.public_key(), secrets.token_bytes(8)), "ascii")
+    key_id = key_id_of(key.public_key())
+    files[2].write_text(public_key_file_text(key.public_key(), key_id), "ascii")
     return KeyFiles(*files, fingerprint=fingerprint(key.public_key()))
 
 
@@ -127,7 +134,7 @@ def load_signing_key(keys_dir: Path, *, passphrase: bytes | None) -> SigningKey:
         if raw_public(mpub.public_key) != raw_public(key.public_key()):
             raise ConfigError(f"{mpath} does not belong to {path}")
         return SigningKey(key, mpub.key_id)
-    key_id = secrets.token_bytes(8)  # recreate a lost minisign public key file
+    key_id = key_id_of(key.public_key())  # a lost minisign public key file comes back the same
     mpath.write_text(public_key_file_text(key.public_key(), key_id), "ascii")
     return SigningKey(key, key_id)
 

@@ -50,6 +50,8 @@ ZH: dict[str, str] = {
     "device": "设备",
     "serial": "序列号",
     "registered": "已登记",
+    "unverified_medium": "未验证介质：仅文件系统UUID与登记的“{label}”相符（序列号不符），"
+    "按未登记处理",
     "first_seen": "首次出现",
     "last_seen": "最近出现",
     "source": "来源",
@@ -91,6 +93,10 @@ ZH: dict[str, str] = {
     "not_scanned_total": "未检查文件数",
     "mail_scanned": "已检查邮件",
     "media_events": "介质事件",
+    "ledger_head": "账本最新事件（序号 / 哈希）",
+    "ledger_intact": "账本哈希链：按记录内容重新计算，完整（{n} 条事件）。",
+    "ledger_broken": "账本哈希链断裂：自序号 {seq} 起记录被删除、插入或修改（{problem}）。"
+    "本报告的证据不完整或已被改动。",
     "ledger_note": "下一份报告的“前一事件哈希”应等于本报告的“最后事件哈希”，否则说明证据有缺失。",
     "signature_note": "本报告以 Ed25519 签名（文件最后一行），"
     "请用 secaudit verify 或 minisign -V 验证。",
@@ -116,6 +122,16 @@ ZH: dict[str, str] = {
     "meets": "达标",
     "largely_meets": "基本达标",
     "fails": "不达标",
+    # host checks (report/hostchecks.py)
+    "host_checks": "主机检查（上网痕迹、文档痕迹、无线与远程控制软件、基线设置）",
+    "host_checks_run": "检查时间",
+    "host_checks_none": "本期未进行主机检查（secaudit check）。",
+    "check_item": "检查项",
+    "outcome": "结果",
+    "observed": "实际值",
+    "pass": "符合",
+    "fail": "不符合",
+    "not_applicable": "不适用",
 }
 
 EN: dict[str, str] = {
@@ -160,6 +176,8 @@ EN: dict[str, str] = {
     "device": "Device",
     "serial": "Serial",
     "registered": "Registered",
+    "unverified_medium": "UNVERIFIED medium: only the filesystem UUID matches the registered "
+    "“{label}” (serial differs); judged as not registered",
     "first_seen": "First seen",
     "last_seen": "Last seen",
     "source": "Source",
@@ -201,6 +219,10 @@ EN: dict[str, str] = {
     "not_scanned_total": "Files not scanned",
     "mail_scanned": "Messages checked",
     "media_events": "Media events",
+    "ledger_head": "Ledger head (seq / hash)",
+    "ledger_intact": "Ledger hash chain recomputed from the records' content: intact ({n} events).",
+    "ledger_broken": "Ledger hash chain BROKEN from seq {seq} on: records deleted, inserted or "
+    "altered ({problem}). The evidence in this report is incomplete or altered.",
     "ledger_note": "The next report's previous hash must equal this report's last hash; "
     "otherwise evidence is missing.",
     "signature_note": "Signed with Ed25519 (last line of the file); check with secaudit verify "
@@ -214,6 +236,16 @@ EN: dict[str, str] = {
     "meets": "meets",
     "largely_meets": "largely meets",
     "fails": "does not meet",
+    # host checks (report/hostchecks.py)
+    "host_checks": "Host checks (web traces, document traces, wireless, remote control, baseline)",
+    "host_checks_run": "Checked at",
+    "host_checks_none": "No host check in this period (secaudit check).",
+    "check_item": "Check",
+    "outcome": "Outcome",
+    "observed": "Observed value",
+    "pass": "pass",
+    "fail": "fail",
+    "not_applicable": "not applicable",
 }
 
 CATALOGUES = {"zh": ZH, "en": EN}

@@ -11,8 +11,9 @@ then checks ``report.html.minisig``. The formats (https://jedisct1.github.io/min
                       base64(ed25519(signature[64] || trusted_comment))
 
 ``ED`` is the prehashed form minisign 0.10+ writes by default; ``Ed`` (legacy, the file itself is
-signed) is available with ``legacy=True``. The key id is 8 random bytes chosen at keygen and kept
-in the public key file, so every signature names the same key.
+signed) is available with ``legacy=True``. The key id is 8 bytes derived from the public key
+(``keys.key_id_of``) and kept in the public key file, so every signature names the same key, and a
+lost public key file is recreated with the same id.
 
 Example::
 

@@ -12,7 +12,9 @@ its titles in ``messages.py``, and include it in ``report.html.j2`` with a stabl
 
 from __future__ import annotations
 
+import functools
 import json
+import re
 from typing import Any
 
 import jinja2
@@ -20,8 +22,10 @@ from markupsafe import Markup
 
 from secaudit.config import data_path
 from secaudit.report.messages import translator
+from secaudit.textsafe import BIDI_CONTROLS, shown
 
 MAX_ROWS = 1000
+_BIDI = re.compile(f"[{BIDI_CONTROLS}]")
 _SEVERITY_COLOURS = {
     "critical": "#b71c1c",
     "high": "#e65100",
@@ -35,6 +39,7 @@ def json_for_html(value: Any) -> Markup:
     text = json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1)
     text = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
     text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    text = _BIDI.sub(lambda m: f"\\u{ord(m.group()):04x}", text)  # same JSON, shown plainly
     return Markup(text)  # noqa: S704 - every markup character is escaped above
 
 
@@ -68,6 +73,16 @@ def chart_bars(counts: dict[str, int], t: Any, width: int = 300) -> list[dict[st
     ]
 
 
+def _visible(value: Any) -> Any:
+    """Every value the templates print: control and bidi characters in names shown as visible
+    escapes (``正常文件\\u202excod.txt``), so a name cannot reorder the page (then autoescaped).
+    Line breaks and tabs stay: in HTML they are only white space (a policy's multi-line basis)."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return shown(value, keep_lines=True)
+    return value
+
+
+@functools.lru_cache(maxsize=1)  # compiled templates are kept (auto_reload sees edits)
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(data_path("templates"))),
@@ -76,6 +91,7 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_visible,
     )
     env.filters["bytes"] = human_bytes
     env.filters["when"] = short_time

@@ -7,7 +7,8 @@ file's last line::
 
 The Ed25519 signature covers every byte of ``body``. Parsing is strict (exact spacing, lower-case
 hex, canonical base64, exactly one trailing newline), so a change to any single byte of the file —
-the trailer included — makes verification fail.
+the trailer included — makes verification fail. Only the last line is a trailer: text inside the
+body that looks like one (a file name, an HTML comment) is data and never read as a signature.
 
 Example::
 
@@ -46,8 +47,9 @@ def sign_report(body: bytes, key: SigningKey) -> bytes:
     """Return ``body`` with the signature trailer appended as its last line."""
     if not body.endswith(b"\n"):
         body += b"\n"
-    if b"secaudit-signature" in body:
-        raise SignatureError("report body already contains a signature trailer")
+    # Only the last line is ever read as the trailer (``split_signed``): whatever the body holds
+    # — file names such as ``secaudit-signature`` or ``<!-- … -->`` that the template escaped —
+    # is signed data, so a report is never blocked by what the evidence contains.
     trailer = Trailer(key.fingerprint, key.private_key.sign(body))
     return body + trailer.line() + b"\n"
 

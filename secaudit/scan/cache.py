@@ -1,5 +1,9 @@
 """Incremental scan cache: a file unchanged since the last scan is not read again.
 
+Rows are keyed by the path as :func:`secaudit.sensitive.mask_text` writes it, so the cache never
+holds a full ID or card number from a file name (two names that mask alike only share a row: the
+size/mtime/inode check then sends the other file to be read again).
+
 A cached result is reused only when path, size, mtime_ns and inode match and it was produced by
 the same extractor and detector versions (marking vocabulary included). Results whose errors may
 be transient (``timeout``, ``permission``, ``vanished``) are never cached.
@@ -21,6 +25,7 @@ from secaudit.model import (
     Level,
     Location,
 )
+from secaudit.sensitive import mask_text
 
 _TRANSIENT = {ErrorReason.TIMEOUT, ErrorReason.PERMISSION, ErrorReason.VANISHED}
 PREFETCH_MAX = 200_000
@@ -109,6 +114,20 @@ def _storable(path: str) -> bool:
     return True
 
 
+_MASKED_KEYS = 1
+"""``PRAGMA user_version`` from which rows are keyed by masked paths (issue 12 #9)."""
+
+
+def _forget_unmasked(db: sqlite3.Connection) -> None:
+    """A cache written before paths were masked may hold full ID numbers in its keys and
+    results: it is emptied once (it is only a cache)."""
+    if db.execute("PRAGMA user_version").fetchone()[0] < _MASKED_KEYS:
+        db.execute("PRAGMA secure_delete = ON")  # overwrite the freed pages, not only unlink
+        with db:
+            db.execute("DELETE FROM files")
+        db.execute(f"PRAGMA user_version = {_MASKED_KEYS}")
+
+
 class ScanCache:
     def __init__(self, path: Path, version_key: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -120,6 +139,7 @@ class ScanCache:
             "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, "
             "mtime_ns INTEGER, inode INTEGER, version TEXT, result TEXT)"
         )
+        _forget_unmasked(self._db)
         self._pending: list[tuple[Any, ...]] = []
         self._rows: dict[str, tuple[Any, ...]] = {}
         self._covered: tuple[str, ...] = ()
@@ -130,7 +150,7 @@ class ScanCache:
         :data:`PREFETCH_MAX` cached files is left to per-file queries (memory stays bounded)."""
         self._rows, covered = {}, []
         for root in roots:
-            top = root.rstrip("/") or "/"
+            top = mask_text(root.rstrip("/") or "/")
             low, high = (top + "/", top + "0") if top != "/" else ("/", "0")  # "0" follows "/"
             rows = self._db.execute(
                 "SELECT path, size, mtime_ns, inode, version, result FROM files "
@@ -144,10 +164,11 @@ class ScanCache:
         self._covered = tuple(covered)
 
     def get(self, path: str, size: int, mtime_ns: int, inode: int) -> FileResult | None:
-        row = self._rows.pop(path, None)
-        if row is None and not self._is_covered(path) and _storable(path):
+        key = mask_text(path)
+        row = self._rows.pop(key, None)
+        if row is None and not self._is_covered(key) and _storable(path):
             row = self._db.execute(
-                "SELECT size, mtime_ns, inode, version, result FROM files WHERE path = ?", (path,)
+                "SELECT size, mtime_ns, inode, version, result FROM files WHERE path = ?", (key,)
             ).fetchone()
         if not row or tuple(row[:4]) != (size, mtime_ns, inode, self.version_key):
             return None
@@ -166,7 +187,7 @@ class ScanCache:
             return  # a file name that is not UTF-8 is read again each time
         self._pending.append(
             (
-                result.path,
+                mask_text(result.path),  # the key only: a masked name never holds a full number
                 result.size,
                 result.mtime_ns,
                 inode,

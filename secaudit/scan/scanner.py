@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Progress", "ScanRun", "Scanner"]
 
-EXTRACT_VERSION = "5"
+EXTRACT_VERSION = "6"
 """Bump when extraction output changes (part of the cache key)."""
 PICTURE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".gif", ".heic", ".webp")
 """Read after the other files of a scan (only the order changes: every file is read)."""
@@ -246,6 +246,7 @@ class Scanner:
             name = readable_name(os.path.basename(result.path))
             name_chunk = TextChunk(text=name, location=Location.FILENAME)
             result = replace(result, findings=tuple(detect([name_chunk], self.detectors)))
+        result = result.masked()  # issue 12 #9: no full ID/card number past this point
         if self._cache and inode is not None:
             self._cache.put(result, inode)
         run.results.append(result)

@@ -24,6 +24,7 @@ from secaudit.model import Channel, HostRole, ScanContext, Severity, Violation
 from secaudit.policy.evaluate import evaluate_host
 from secaudit.report.build import ReportRequest, select_events
 from secaudit.report.issue import IssuedReport, issue_report, signing_key_of
+from secaudit.selfcheck.hostchecks import critical_failures, host_checks_item, run_host_checks
 from secaudit.selfcheck.score import GRADING_ZH, AutoCheck, Grade, ask, grade, load_answers
 from secaudit.selfcheck.score import manual_rows as _manual_rows
 
@@ -53,6 +54,7 @@ class _Observed:
     ledger_ok: bool = True
     ledger_note: str = ""
     agent: dict[str, Any] | None = None
+    host_checks: list[dict[str, Any]] | None = None  # secaudit.checks results (hostchecks.py)
 
 
 def run_selfcheck(
@@ -131,6 +133,8 @@ def _observe(config: Config, policy: Any, ledger: Ledger) -> _Observed:
         ledger.append("violation", {**v.to_json(), "scan_id": None, "detail": v.detail})
     _scan_roots_and_mail(config, policy, ledger, ctx, seen)
     _usb(ledger, seen)
+    # -- host checks (selfcheck/hostchecks.py): recorded as a host_check event --
+    seen.host_checks = run_host_checks(config, policy, ledger)
     try:
         ledger.verify()
     except ChainError as exc:
@@ -237,9 +241,11 @@ def _automatic(seen: _Observed, ledger: Ledger) -> list[AutoCheck]:
             seen.scanned / total if total else None,
             f"已检查 {seen.scanned} 个，未能检查 {seen.not_scanned} 个" if total else nothing,
         ),
+        host_checks_item(seen.host_checks),  # -- host checks (selfcheck/hostchecks.py) --
     ]
 
 
 def _critical_rules(seen: _Observed) -> list[str]:
     found = [*(seen.host_violations or []), *(seen.scan_violations or [])]
-    return [f"{v.rule} {v.title}" for v in found if v.severity is Severity.CRITICAL]
+    rules = [f"{v.rule} {v.title}" for v in found if v.severity is Severity.CRITICAL]
+    return rules + critical_failures(seen.host_checks)  # -- host checks (hostchecks.py) --

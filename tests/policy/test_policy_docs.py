@@ -28,7 +28,8 @@ def test_documented_example_policy_loads_and_judges(tmp_path: Path) -> None:
     assert policy.identity()["id"] == "branch-7"
     assert [r.id for r in policy.rules] == ["SEC-001", "SEC-010", "SEC-012", "SEC-011"]
     assert policy.lookup_medium("s-2", "") == (True, "intranet")
-    assert policy.lookup_medium("", "1a2b-3c4d") == (True, "classified")
+    assert policy.lookup_medium("", "1a2b-3c4d") == (False, None)  # UUID only: unverified
+    assert policy.unverified_entry("", "1a2b-3c4d").label == "涉密专用U盘-01"  # type: ignore[union-attr]
     host = ScanContext(channel=Channel.LOCAL, host_role=HostRole.CLASSIFIED, connected=True)
     assert [v.rule for v in evaluate_host(policy, host)] == ["SEC-011"]
     assert "限行内使用" in policy.vocabulary.words[Level.INTERNAL]

@@ -292,8 +292,8 @@ def test_file_and_host_rules_do_not_mix(policy: Policy) -> None:
     [
         ("EXAMPLE-CLS-0001", "", (True, "classified")),
         (" example-cls-0001 ", "", (True, "classified")),
-        ("", "1a2b-3c4d", (True, "classified")),
-        ("OTHER", "5E6F-7A8B", (True, "intranet")),
+        ("", "1a2b-3c4d", (False, None)),  # UUID alone: unverified (mkfs -U copies it)
+        ("OTHER", "5E6F-7A8B", (False, None)),
         ("EXAMPLE-NET-0201", "", (True, "internet")),
         ("", "", (False, None)),
         ("NOPE", "0000-0000", (False, None)),

@@ -179,7 +179,7 @@ def test_report_and_verify_cli(config: Config, key: SigningKey, rng, tmp_path: P
     capsys.readouterr()
     trust = tmp_path / "trust"
     trust.mkdir()
-    (trust / "branch-01.pub").write_bytes((config.home.keys_dir / "secaudit.pub").read_bytes())
+    (trust / "网点PC-01.pub").write_bytes((config.home.keys_dir / "secaudit.pub").read_bytes())
     assert main(["verify", str(out), "--trust", str(trust)]) == 0
     line = capsys.readouterr().out
     assert key.fingerprint in line and "网点PC-01" in line and "rcb-default" in line

@@ -107,7 +107,7 @@ def test_embedded_json_is_script_safe_and_round_trips(built: tuple[dict, dict]) 
     assert "<" not in raw and ">" not in raw and "&" not in raw
     assert "\\u003cimg" in raw
     data = json.loads(raw)
-    assert data["schema"] == "secaudit.report/1"
+    assert data["schema"] == "secaudit.report/2"
     assert any(EVIL_NAME in (v["path"] or "") for v in data["violations"])
     assert json.loads(json_for_html({"x": "</script><!--&"})) == {"x": "</script><!--&"}
     assert list(page.scripts) == ["secaudit-data"]  # no executable script at all
@@ -175,7 +175,7 @@ def test_csv_has_bom_and_chinese(config: Config, key: SigningKey, rng: random.Ra
 def test_json_format(config: Config, key: SigningKey, rng: random.Random) -> None:
     path = _issue(config, key, ReportFormat.JSON, rng)
     data = json.loads(path.read_text(encoding="utf-8"))
-    assert data["schema"] == "secaudit.report/1" and data["key"] == key.fingerprint
+    assert data["schema"] == "secaudit.report/2" and data["key"] == key.fingerprint
 
 
 def test_findings_read_by_ocr_are_marked_in_the_report(config: Config, rng: random.Random) -> None:

@@ -121,14 +121,18 @@ def test_resigned_with_foreign_key_fails(
         verify_report(forged, trusted(key))
 
 
-def test_body_cannot_contain_a_second_trailer(key: SigningKey) -> None:
-    with pytest.raises(SignatureError):
-        sign_report(b"<!-- secaudit-signature v=1 -->\n", key)
+def test_only_the_last_line_is_a_trailer(key: SigningKey) -> None:
+    """Text in the body that looks like a trailer is signed data, never read as a signature."""
+    inner = sign_report(b"<p>inner</p>\n", key)  # a whole well-formed trailer line inside
+    signed = sign_report(b"<p>secaudit-signature</p>\n" + inner, key)
+    assert verify_report(signed, trusted(key)) == key.fingerprint
+    body, _ = split_signed(signed)
+    assert body.endswith(inner)
 
 
 def test_embedded_data_is_the_report_model(signed: bytes) -> None:
     model = embedded_data(signed)
-    assert model["schema"] == "secaudit.report/1"
+    assert model["schema"] == "secaudit.report/2"
     assert model["host"]["hostname"] == "网点PC-01"
     assert model["policy"]["id"] == "rcb-default"
     assert set(model["ledger_range"]) == {"first_seq", "last_seq", "prev_hash", "last_hash"}

@@ -203,3 +203,34 @@ def test_selfcheck_with_nothing_to_scan_says_not_checked(site: Path, tmp_path: P
     assert by_id["auto.ledger"]["score"] == 1.0
     html = result.report.path.read_text(encoding="utf-8")
     assert "未检查：配置的检查目录" in html
+
+
+def test_selfcheck_over_an_edited_ledger_signs_the_break_as_a_finding(
+    site: Path, tmp_path: Path
+) -> None:
+    """Issue 12 #7: an edited row makes the self-inspection report show the broken chain (a
+    LEDGER-CHAIN violation, the auto.ledger check at 0), never a clean ledger range."""
+    import sqlite3
+
+    from secaudit.ledger import canonical_json
+
+    first = tmp_path / "first.html"
+    main(["selfcheck", "--answers", str(EXAMPLE), "--out", str(first)])
+    with Ledger(load_config(site).home.ledger) as led:
+        victim = next(led.events(kinds=["violation"]))
+    db = sqlite3.connect(load_config(site).home.ledger)
+    db.execute(
+        "UPDATE events SET data = ? WHERE seq = ?",
+        (canonical_json({**victim.data, "severity": "low"}), victim.seq),
+    )
+    db.commit()
+    db.close()
+    out = tmp_path / "second.html"
+    assert main(["selfcheck", "--answers", str(EXAMPLE), "--out", str(out)]) == 1
+    model = embedded_data(out.read_bytes())
+    assert model["ledger_integrity"]["intact"] is False
+    assert model["ledger_integrity"]["first_bad_seq"] == victim.seq
+    assert model["violations"][0]["rule"] == "LEDGER-CHAIN"
+    ledger_check = next(a for a in model["selfcheck"]["automatic"] if a["id"] == "auto.ledger")
+    assert ledger_check["score"] == 0.0
+    assert main(["verify", str(out), "--pubkey", str(site / "keys" / "secaudit.pub")]) == 0

@@ -3,7 +3,9 @@
 striprtf turns RTF into text; it decodes ``\\'hh`` bytes with the font's ``\\fcharsetN`` or the
 document's ``\\ansicpgN`` (936 → GBK, 950 → Big5) and ``\\uN`` as Unicode. Font charset 134 is
 widened to GB18030 (a superset of GBK), and decoding uses ``errors="replace"`` so one bad byte
-never loses the document. striprtf drops the ``\\info`` group, so its fields (title,
+never loses the document. striprtf drops the ``\\info`` group and the running heads and
+feet, so ``{\\header…}`` / ``{\\footer…}`` groups (and their ``l``/``r``/``f`` variants) are
+read here as ``header``/``footer`` chunks, and the ``\\info`` fields (title,
 subject, keywords, category, comments) and user-defined properties (``{\\propname 密级}
 {\\staticval 机密}``) are read here as ``property`` chunks.
 
@@ -39,6 +41,7 @@ _ROW_MARKS = (  # control word -> a Unicode escape of its stand-in, read by ole_
     (re.compile(r"\\cell(?![a-z])"), "{\\uc1\\u7?}"),  # \x07: cell end
     (re.compile(r"\\row(?![a-z])"), f"{{\\uc1\\u{ord(ole_word_rows.ROW_END) - 0x10000}?}}"),
 )
+_RUNNING = re.compile(r"\{\\(header|footer)([lrf]?)(?![a-z])")
 _USERPROP = re.compile(
     r"\{\\propname\s+((?:[^{}\\]|\\.)*)\}\s*\\proptype\d+\s*\{\\staticval\s+((?:[^{}\\]|\\.)*)\}"
 )
@@ -53,6 +56,7 @@ def extract_rtf(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
         raise CorruptError("not an RTF document (no {\\rtf header)")
     encoding = _document_encoding(source)
     yield from _properties(source, encoding, ctx)
+    yield from _running(source, encoding, ctx)
     for control, stand_in in _ROW_MARKS:
         source = control.sub(lambda _m, s=stand_in: s, source)
     text = _to_text(source, encoding).replace("\r\n", "\r").replace("\n", "\r")
@@ -95,6 +99,24 @@ def _properties(source: str, encoding: str, ctx: ExtractContext) -> Iterator[Tex
             yield ctx.chunk(text, Location.PROPERTY, key=key)
 
 
+def _running(source: str, encoding: str, ctx: ExtractContext) -> Iterator[TextChunk]:
+    """``{\\header…}`` / ``{\\footer…}`` groups (``l``/``r``/``f`` variants: left, right,
+    first page) as ``header``/``footer`` chunks, each distinct text once."""
+    fonts = _font_encodings(source)
+    seen: set[tuple[str, str]] = set()
+    for match in _RUNNING.finditer(source):
+        group = _balanced(source, match.start())
+        if group is None:
+            continue
+        body = group[1 + len(match.group(1)) + 1 + len(match.group(2)) :]
+        text = _fragment_text(body[:-1], encoding, fonts)
+        where = Location.HEADER if match.group(1) == "header" else Location.FOOTER
+        for line in text.splitlines():
+            if line.strip() and (match.group(1), line.strip()) not in seen:
+                seen.add((match.group(1), line.strip()))
+                yield ctx.chunk(line.strip(), where, standalone=True)
+
+
 def _fragment_text(fragment: str, encoding: str, fonts: tuple[str, ...] = ()) -> str:
     """Text of a small RTF fragment outside any font (``\\info``, user properties).
 
@@ -122,8 +144,14 @@ def _group(source: str, control: str) -> str | None:
     match = re.search(r"\{(?:\\\*)?" + re.escape(control) + r"(?![a-z])", source)
     if not match:
         return None
+    group = _balanced(source, match.start())
+    return _strip_star(group) if group is not None else None
+
+
+def _balanced(source: str, start: int) -> str | None:
+    """The group opening at ``source[start]`` (``{``), braces balanced; None when unclosed."""
     depth = 0
-    i = match.start()
+    i = start
     while i < len(source):
         ch = source[i]
         if ch == "\\":
@@ -134,7 +162,7 @@ def _group(source: str, control: str) -> str | None:
         elif ch == "}":
             depth -= 1
             if depth == 0:
-                return _strip_star(source[match.start() : i + 1])
+                return source[start : i + 1]
         i += 1
     return None
 

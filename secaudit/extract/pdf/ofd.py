@@ -8,7 +8,9 @@ places a reader would look (:meth:`_Doc.resolve`).
 
 Output: per page, the text lines rebuilt from positions (codes on one baseline joined in X
 order; a marking alone at the top is its own line), one standalone chunk per line, ``index`` =
-page ordinal. Template pages are merged into the first page that uses them. ``DocInfo`` fields and
+page ordinal; lines repeated at the top or bottom of every page are given once as ``header`` /
+``footer`` chunks (:mod:`.running`). Template pages are merged into the first page that uses
+them. ``DocInfo`` fields and
 ``CustomData Name=…`` become ``property`` chunks; annotation remarks become ``comment`` chunks and
 annotation appearance text joins its page; attachments go to ``ctx.recurse``. Signatures are not
 text. Missing parts are ``corrupt`` errors while the rest is read. Geometry lives in
@@ -27,9 +29,12 @@ from secaudit.extract.base import ExtractContext
 from secaudit.extract.image.ocr import ocr_marker
 from secaudit.extract.pdf.ofd_layout import page_lines
 from secaudit.extract.pdf.pdf_ocr import PageOcr
+from secaudit.extract.pdf.running import line_key, running_keys
 from secaudit.extract.zipparts import ZipParts, child, children, descendants, local, text_of
 from secaudit.model import ErrorReason, Location, TextChunk
 
+RUNNING_LINES = 2
+"""Lines at the top and bottom of each page compared for running heads and feet."""
 DOCINFO_KEYS = {"Title": "title", "Subject": "subject", "Author": "author",
                 "Abstract": "abstract", "DocUsage": "doc_usage"}
 
@@ -127,6 +132,7 @@ class _Doc:
         textless: list[int] = []
         ocr = PageOcr(self.ctx)
         marked = False
+        read_pages: list[tuple[int, list[str], bool]] = []
         for ordinal, (page_id, loc) in enumerate(pages):
             self.ctx.check_time()
             content = self.xml(loc, f"page {ordinal + 1}")
@@ -143,16 +149,34 @@ class _Doc:
                 if read is None:
                     textless.append(ordinal + 1)
                     continue
-                if read and not marked:
+                if ocr.pages_read and not marked:
                     marked = True
                     yield ocr_marker(self.ctx)
                 lines, from_ocr = read, True
+            read_pages.append((ordinal, lines, from_ocr))
+        yield from self._running(read_pages)
+        for ordinal, lines, from_ocr in read_pages:
             for line in lines:
                 yield self.ctx.chunk(line, index=first_page + ordinal, standalone=True,
                                      ocr=from_ocr)
         if textless:
             self.ctx.error(ErrorReason.UNSUPPORTED, "OFD page(s) " + ", ".join(
                 map(str, textless[:20])) + f" are images without text; {ocr.why_not}")
+
+    def _running(self, read: list[tuple[int, list[str], bool]]) -> Iterator[TextChunk]:
+        """Lines repeated among the first or last :data:`RUNNING_LINES` lines of every page
+        (positions sort them top to bottom): one ``header``/``footer`` chunk each, dropped from
+        the pages (:mod:`.running`)."""
+        for where, bands in ((Location.HEADER, [lines[:RUNNING_LINES] for _o, lines, _r in read]),
+                             (Location.FOOTER, [lines[-RUNNING_LINES:] for _o, lines, _r in read])):
+            keys = running_keys(bands)
+            emitted: set[str] = set()
+            for line in (ln for band in bands for ln in band if line_key(ln) in keys):
+                if line_key(line) not in emitted:
+                    emitted.add(line_key(line))
+                    yield self.ctx.chunk(line, where, standalone=True)
+            for _o, lines, _r in read:
+                lines[:] = [ln for ln in lines if line_key(ln) not in keys]
 
     def _page_images(self, layers: list[etree._Element], media: dict[str, str]) -> list[bytes]:
         """Bytes of the images a page draws (``ImageObject@ResourceID`` → ``MultiMedia``)."""

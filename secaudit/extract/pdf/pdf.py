@@ -1,8 +1,11 @@
 """PDF documents via pypdfium2 (PDFium): page text, document info, file attachments.
 
 Each text line of a page is one standalone ``body`` chunk with ``index`` = page number (0-based),
-so a marking standing alone at the top of page 1 is a line of index 0; the text of stamps and
-text boxes added as annotations follows as lines of the same page, review comments are
+so a marking standing alone at the top of page 1 is a line of index 0. Lines repeated in
+the head or foot band of every page are running heads/feet (:mod:`.running`): given once as
+``header``/``footer`` chunks before the pages, not as page lines; the other lines of a page's
+head band come first among its lines (a mark drawn last but printed at the top). The text of
+stamps and text boxes added as annotations follows as lines of the same page, review comments are
 ``comment`` chunks, and filled AcroForm fields are lines of their page
 (:mod:`secaudit.extract.pdf.pdf_annots`). An XFA form's text and data come from its packets
 (:mod:`secaudit.extract.pdf.pdf_xfa`): before the pages of a dynamic form, after those of a static
@@ -38,6 +41,7 @@ from secaudit.extract.pdf.cjkfonts import has_cjk_system_font, uses_chinese_cid_
 from secaudit.extract.pdf.pdf_annots import init_forms, page_annotations
 from secaudit.extract.pdf.pdf_ocr import PageOcr
 from secaudit.extract.pdf.pdf_xfa import xfa_lines
+from secaudit.extract.pdf.running import BAND, line_key, running_keys, top_first
 from secaudit.extract.text.text import garbled_hanzi
 from secaudit.model import ErrorReason, Location, TextChunk
 
@@ -100,10 +104,15 @@ def _pages(doc: pdfium.PdfDocument, ctx: ExtractContext) -> Iterator[TextChunk]:
     count = len(doc)
     textless: list[int] = []
     ocr = PageOcr(ctx)
-    marked = False
+    pages = []
     for number in range(count):
         ctx.check_time()
-        page = _read_page(doc, number, ctx, ocr)
+        pages.append(_read_page(doc, number, ctx, ocr))
+    yield from _running(pages, ctx)
+    for page in pages:  # reading order: what stands at the top of a page comes first
+        page.typed = top_first(page.typed, page.head)
+    marked = False
+    for number, page in enumerate(pages):
         if page.scanned is None:
             textless.append(number + 1)
         if page.scanned and not marked:
@@ -118,6 +127,24 @@ def _pages(doc: pdfium.PdfDocument, ctx: ExtractContext) -> Iterator[TextChunk]:
         for n, attachment in enumerate(page.files, start=1):
             yield from _attached(attachment, f"page{number + 1}-attachment-{n}", ctx)
     _report_textless(textless, count, ocr.why_not, ctx)
+
+
+def _running(pages: list[_Page], ctx: ExtractContext) -> Iterator[TextChunk]:
+    """Lines repeated in the head or foot band of every page: one ``header``/``footer`` chunk
+    each, dropped from the pages' typed lines (:mod:`.running`)."""
+    for where, bands in ((Location.HEADER, [p.head for p in pages]),
+                         (Location.FOOTER, [p.foot for p in pages])):
+        keys = running_keys(bands)
+        if not keys:
+            continue
+        emitted: set[str] = set()
+        for page, band in zip(pages, bands, strict=True):
+            for line in band:
+                key = line_key(line)
+                if key in keys and key not in emitted:
+                    emitted.add(key)
+                    yield ctx.chunk(line, where, standalone=True)
+            page.typed = [ln for ln in page.typed if line_key(ln) not in keys]
 
 
 def _report_textless(textless: list[int], count: int, why: str, ctx: ExtractContext) -> None:
@@ -144,6 +171,10 @@ class _Page:
     """Texts of review comments (other annotations)."""
     files: list[pdfium.PdfAttachment] = field(default_factory=list)
     """Files attached to the page by annotation."""
+    head: list[str] = field(default_factory=list)
+    """Typed lines in the page's top band (:data:`.running.BAND`)."""
+    foot: list[str] = field(default_factory=list)
+    """Typed lines in the page's bottom band."""
 
 
 def _read_page(doc: pdfium.PdfDocument, number: int, ctx: ExtractContext, ocr: PageOcr) -> _Page:
@@ -153,17 +184,17 @@ def _read_page(doc: pdfium.PdfDocument, number: int, ctx: ExtractContext, ocr: P
         ctx.error(ErrorReason.CORRUPT, f"PDF page {number + 1} cannot be loaded: {exc}")
         return _Page()
     try:
-        typed, scanned = _page_lines(page, number, ocr)
+        typed, scanned, bands = _page_lines(page, number, ocr)
         notes = page_annotations(page, doc)
-        return _Page(typed, scanned, notes.on_page, notes.comments, notes.files)
+        return _Page(typed, scanned, notes.on_page, notes.comments, notes.files, *bands)
     finally:
         page.close()
 
 
 def _page_lines(
     page: pdfium.PdfPage, number: int, ocr: PageOcr
-) -> tuple[list[str], list[str] | None]:
-    """(lines of the page's text layer, lines OCR'd from it).
+) -> tuple[list[str], list[str] | None, tuple[list[str], list[str]]]:
+    """(lines of the page's text layer, lines OCR'd from it, (head band, foot band) lines).
 
     A page is OCR'd when it holds images and no text, when a large image (a scan, at least
     :data:`SCAN_SHARE` of the page) carries all but a few characters (a page number or a
@@ -174,20 +205,32 @@ def _page_lines(
     """
     textpage = page.get_textpage()
     try:
-        text = textpage.get_text_bounded()
+        lines = _split(textpage.get_text_bounded())
+        bands = _bands(page, textpage) if lines else ([], [])
     finally:
         textpage.close()
-    lines = [_clean(line) for line in _LINE_BREAK.split(text)]
-    lines = [line for line in lines if line]
     share = _image_share(page)
     if not lines and share > 0:
-        return lines, ocr.read(page, number)
+        return lines, ocr.read(page, number), bands
     sparse = sum(map(len, lines)) <= SPARSE_TEXT
     if share >= BIG_SCAN_SHARE or (sparse and share >= SCAN_SHARE):
-        return lines, ocr.read(page, number) or []
+        return lines, ocr.read(page, number) or [], bands
     if garbled_hanzi("".join(lines)):  # a font's ToUnicode map is wrong: read what is drawn
-        return lines, ocr.read(page, number) or []
-    return lines, []
+        return lines, ocr.read(page, number) or [], bands
+    return lines, [], bands
+
+
+def _split(text: str) -> list[str]:
+    return [line for line in (_clean(part) for part in _LINE_BREAK.split(text)) if line]
+
+
+def _bands(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> tuple[list[str], list[str]]:
+    """Lines of the top and bottom :data:`.running.BAND` of the page."""
+    left, bottom, right, top = page.get_bbox()
+    cut = (top - bottom) * BAND
+    head = textpage.get_text_bounded(left=left, bottom=top - cut, right=right, top=top)
+    foot = textpage.get_text_bounded(left=left, bottom=bottom, right=right, top=bottom + cut)
+    return _split(head), _split(foot)
 
 
 def _image_share(page: pdfium.PdfPage) -> float:

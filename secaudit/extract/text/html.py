@@ -4,7 +4,9 @@ Encoding: BOM, then ``<meta charset>`` / ``http-equiv`` declaration, then the gu
 :func:`secaudit.extract.text.text.decode_text`. ``<title>`` and ``<meta name=…>`` of the names in
 :data:`META_NAMES` become ``property`` chunks (key = the lower-cased name). Body text is rebuilt so
 that every block element (``p``, ``div``, ``li``, ``h1``…) and ``<br>`` starts a line; each
-non-empty line is one standalone chunk whose ``index`` is the block ordinal.
+non-empty line is one standalone chunk whose ``index`` is the block ordinal. Page heads and feet
+(``<header>``/``<footer>``, or an element whose class or id says ``header``/``footer``) are
+``header``/``footer`` chunks instead.
 
 Tables (``tr`` of ``td``/``th``, also inside ``thead``/``tbody``/``tfoot``) are read as ``.docx``
 tables are (see :mod:`secaudit.detect.tables`): a row of two or more filled cells is first given
@@ -42,6 +44,7 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 def extract_html(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
     root = _parse(data)
     yield from _properties(root, ctx)
+    yield from _running(root, ctx)
     body = root.find(".//body")
     for index, line in enumerate(_lines(body if body is not None else root)):
         ctx.check_time()
@@ -69,6 +72,28 @@ def _properties(root: etree._Element, ctx: ExtractContext) -> Iterator[TextChunk
         content = (meta.get("content") or "").strip()
         if name in META_NAMES and content:
             yield ctx.chunk(content, Location.PROPERTY, key=name)
+
+
+_RUNNING_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:page-?)?(header|footer|head|foot)(?:$|[\s_-])", re.I
+)
+
+
+def _running(root: etree._Element, ctx: ExtractContext) -> Iterator[TextChunk]:
+    """``<header>``/``<footer>`` elements (and elements whose class or id says header/footer)
+    as ``header``/``footer`` chunks, removed from the body; the outermost one of a nest only."""
+    found: list[tuple[etree._Element, Location]] = []
+    for el in root.iter():
+        if not isinstance(el.tag, str) or el.tag in _SKIP_TAGS:
+            continue
+        match = _RUNNING_CLASS.search(f" {el.get('class') or ''} {el.get('id') or ''} ")
+        kind = el.tag if el.tag in ("header", "footer") else (match and match.group(1).lower())
+        if kind and not any(a in (e for e, _w in found) for a in el.iterancestors()):
+            found.append((el, Location.HEADER if kind.startswith("head") else Location.FOOTER))
+    for el, where in found:
+        for line in _lines(el):
+            yield ctx.chunk(line, where, standalone=True)
+        el.drop_tree()
 
 
 MAX_SPAN = 64

@@ -1,0 +1,77 @@
+"""Marks outside the body: headers and footers, document properties, names and subjects.
+
+Used by :class:`secaudit.detect.markings.MarkingDetector` for every chunk whose location is not
+``body``. Headers and footers take any mark form set off by gaps (a running line is short and
+stands apart); properties take a level value under a marking key (:data:`MARK_KEYS`), a level
+token in keywords/category, a strong form anywhere; file, member and sheet names take bracketed
+or leading marks (medium confidence), e-mail subjects a mark at their start. To read another
+property as a marking key, extend :data:`MARK_KEYS`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from secaudit.detect.declarations import Declarations
+from secaudit.detect.markforms import MarkGrammar, MarkMatch
+from secaudit.model import Confidence, Location, TextChunk
+
+MARK_KEYS = frozenset(
+    {
+        "密级",
+        "密级标识",
+        "密级标志",
+        "文件密级",
+        "文档密级",
+        "保密等级",
+        "保密级别",
+        "classification",
+        "security",
+        "securitylevel",
+        "security_level",
+        "secrecy",
+        "密级程度",
+    }
+)
+TOKEN_KEYS = frozenset(
+    {"keywords", "category", "subject", "关键词", "类别", "主题", "title", "标题"}
+)
+_TOKEN_SPLIT = re.compile(r"[;,，；、|\s]+")
+
+
+def other_marks(
+    chunk: TextChunk, grammar: MarkGrammar, declarations: Declarations
+) -> Iterator[tuple[MarkMatch, Confidence]]:
+    """Marks of one chunk outside the body, with their confidence."""
+    loc = chunk.location
+    if loc in (Location.HEADER, Location.FOOTER):
+        for line in chunk.text.splitlines():
+            found = grammar.line_marks(line, gapped=True, loose=True)
+            yield from ((m, Confidence.HIGH) for m in found)
+            if not found:
+                yield from declarations.marks(line)
+    elif loc is Location.PROPERTY:
+        yield from ((m, Confidence.HIGH) for m in _property(chunk, grammar))
+    elif loc in (Location.FILENAME, Location.SHEET_NAME):
+        yield from ((m, Confidence.MEDIUM) for m in grammar.name_marks(chunk.text))
+    elif loc is Location.SUBJECT:
+        yield from ((m, Confidence.MEDIUM) for m in grammar.name_marks(chunk.text, subject=True))
+
+
+def _property(chunk: TextChunk, grammar: MarkGrammar) -> Iterator[MarkMatch]:
+    key = re.sub(r"\s+", "", (chunk.key or "")).lower()
+    value = chunk.text.strip()
+    if key in MARK_KEYS:
+        yield from grammar.line_marks(value, gapped=True, loose=True)
+        return
+    if key in TOKEN_KEYS:
+        whole = grammar.line_marks(value, gapped=False)
+        if whole:
+            yield from whole
+            return
+        if key in ("keywords", "category", "关键词", "类别"):
+            for token in _TOKEN_SPLIT.split(value):
+                yield from grammar.line_marks(token, gapped=False)
+            return
+    yield from (m for m in grammar.line_marks(value, gapped=False) if m.strong)
