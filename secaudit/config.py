@@ -161,11 +161,28 @@ class AgentConfig:
     """Checklist answers file for the scheduled self-inspection (empty: manual items unanswered)."""
     heartbeat_minutes: float = 15.0
     """A ``heartbeat`` ledger event (ledger head + agent health) this often (0 = never)."""
+    # -- watch bounds (issue 12, harden-fs) ---------------------------------------------------
+    max_watches_per_medium: int = 10_000
+    """inotify watches (folders) of one watched tree; past it the tree is polled (degraded)."""
+    max_watches: int = 50_000
+    """inotify watches of all watched trees together."""
+    watch_rescan_interval: float = 10.0
+    """Seconds between two polls of the folders watched without inotify."""
+    # -- end watch bounds ---------------------------------------------------------------------
 
     def __post_init__(self) -> None:
         if not (self.heartbeat_minutes == 0 or 0.1 <= self.heartbeat_minutes <= 1440):
             raise ConfigError(f"[agent].heartbeat_minutes = {self.heartbeat_minutes!r}: "
                               "expected 0 (never) or 0.1 … 1440 minutes")
+        _in_range("agent.max_watches_per_medium", self.max_watches_per_medium, 1, 1_000_000)
+        _in_range("agent.max_watches", self.max_watches, 1, 4_000_000)
+        _in_range("agent.watch_rescan_interval", self.watch_rescan_interval, 1.0, 3600.0)
+
+
+def _in_range(name: str, value: float, low: float, high: float) -> None:
+    """Watch bounds (issue 12, harden-fs): outside the range (NaN too) is a config error."""
+    if not low <= value <= high:
+        raise ConfigError(f"[{name.replace('.', '].', 1)} = {value!r}: expected {low:g} … {high:g}")
 
 
 @dataclass(frozen=True)

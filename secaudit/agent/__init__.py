@@ -2,8 +2,8 @@
 
 Modules: ``daemon`` (:class:`Agent`: main loop, schedule, signals, hooks), ``jobqueue`` (bounded
 job queue and debouncer), ``consumer`` (the scan thread), ``media`` (mounts → medium events and
-scans), ``watches`` (watchdog observers) and ``watchset`` (which folders are watched), ``status``
-(the status file ``secaudit status`` reads).
+scans), ``watches`` + ``treewatch`` + ``inotify`` (bounded tree watches) and ``watchset``
+(which folders are watched), ``status`` (the status file ``secaudit status`` reads).
 
 May import the core and every earlier stage (ledger, extract, detect, policy, scan, sources,
 report, forward); never ``selfcheck``, ``hq`` or ``cli``: later stages reach the agent through

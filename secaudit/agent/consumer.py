@@ -8,6 +8,7 @@ that fails is recorded as an ``error`` event and the thread carries on.
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -67,9 +68,9 @@ class Consumer:
     def _do(self, job: ScanJob, ledger: Ledger) -> None:
         scanner = self._scanner(ledger)
         if job.kind == "files" and job.ctx is not None:
-            paths = [p for p in job.paths if Path(p).exists()]
+            paths = [p for p in job.paths if os.path.lexists(p)]  # a link: refused, recorded
             if paths:
-                scanner.scan(paths, job.ctx, trigger=job.trigger)
+                scanner.scan(paths, job.ctx, trigger=job.trigger, keep_clean=False)
         elif job.kind == "mail":
             if self.mail_state is None:
                 self.mail_state = MailState(self.agent.config.home.cache_dir / "mailstores.json")

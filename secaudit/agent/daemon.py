@@ -3,7 +3,7 @@
 ::
 
     MediaMonitor (mountinfo poll) ─┐                      ┌─ files: Scanner.scan(paths, ctx)
-    watchdog observers (Watches) ──┼─► Debouncer ─► JobQueue ─► consumer thread
+    tree watches (Watches) ────────┼─► Debouncer ─► JobQueue ─► consumer thread
     main loop: connectivity, root ─┘   (agent_queue)     └─ mail:  scan_mail_once(stores)
     scans, mail discovery, status file, hooks
 

@@ -2,7 +2,7 @@
 
 ::
 
-    watchdog handler ──touch(path, ctx)──► Debouncer ──put(job)──► JobQueue ──get_batch()──► scanner
+    tree watch ──touch(path, ctx)──► Debouncer ──put(job)──► JobQueue ──get_batch()──► scanner
 
 - ``Debouncer`` waits until a path has been quiet for ``quiet`` seconds (a copy fires created,
   modified…, closed) but never longer than ``max_wait`` after its first event.

@@ -52,6 +52,7 @@ def collect_status(agent: Any, identity: dict[str, Any]) -> dict[str, Any]:
         "media": [m.to_json() for m in agent.media.current()],
         "roots": agent.watches.roots(), "mail_stores": agent.watches.mail_stores(),
         "watched": agent.watches.watched(),
+        "watch_degraded": agent.watches.observers.degraded(),
         "connectivity": agent.connectivity.to_json() if agent.connectivity else None,
         "last_events": [{"seq": e.seq, "ts": e.ts, "kind": e.kind} for e in last],
         "ledger_head": {"seq": head.seq, "hash": head.hash} if head else None,

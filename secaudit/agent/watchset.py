@@ -29,11 +29,21 @@ def path_in(path: str, folder: str) -> bool:
 class WatchSet:
     def __init__(self, agent: Any) -> None:
         self.agent = agent
-        self.observers = Watches(poll_interval=1.0)
+        cfg = agent.config.agent
+        self.observers = Watches(poll_interval=cfg.watch_rescan_interval,
+                                 limit=cfg.max_watches_per_medium, total=cfg.max_watches,
+                                 on_degraded=self._degraded)
         self._lock = threading.Lock()
         self._roots: list[str] = []
         self._stores: list[str] = []
         self._mail_folders: list[str] = []
+
+    def _degraded(self, folder: str, detail: dict[str, object]) -> None:
+        """A tree is partly polled: recorded (``watch_degraded``) from the watch's thread."""
+        from secaudit.ledger import Ledger
+
+        with Ledger(self.agent.config.home.ledger) as ledger:
+            ledger.append("watch_degraded", {**detail, "folder": folder})
 
     def _touch(self, kind: str, where: str, path: str) -> None:
         self.agent.debouncer.touch((kind, path), (kind, where))
@@ -52,7 +62,9 @@ class WatchSet:
 
     def roots(self) -> list[str]:
         """The configured roots that exist (``~`` expanded for every user)."""
-        return [str(p) for p in expand_user_globs(self.agent.config.agent.roots) if p.is_dir()]
+        # a root replaced by a link stays in the list: the scan refuses it with a record
+        return [str(p) for p in expand_user_globs(self.agent.config.agent.roots)
+                if p.is_dir() or p.is_symlink()]
 
     def sync_roots(self) -> None:
         """Watch the roots while the agent says so (connected, or an internet-role host)."""

@@ -47,6 +47,7 @@ _KINDS: dict[str, tuple[str, str, str]] = {
     "host_check": ("state", "configuration", "info"),
     "report_issued": ("event", "file", "creation"),
     "heartbeat": ("state", "host", "info"),
+    "watch_degraded": ("state", "file", "info"),  # a tree partly polled (issue 12, harden-fs)
     "error": ("event", "host", "error"),
     "forward_test": ("event", "host", "info"),
 }

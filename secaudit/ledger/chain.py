@@ -39,6 +39,7 @@ KINDS = frozenset(
         "error",
         "host_check",  # secaudit.checks: one run of the policy's host checks
         "heartbeat",
+        "watch_degraded",
     }
 )
 

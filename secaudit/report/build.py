@@ -237,7 +237,16 @@ def _coverage(by_kind: dict[str, list[Event]]) -> dict[str, Any]:
     ]
     if not scans:  # errors without a scan_finished (interrupted scan) still count
         not_scanned.update(Counter(str(r["reason"]) for r in errors))
+    # -- incomplete scans (issue 12, harden-fs) --
+    finished = {str(s.get("scan_id")) for s in scans}
+    incomplete = [s for s in scans if s.get("state", "complete") != "complete"] + [
+        {"seq": e.seq, "ts": e.ts, "paths": e.data.get("paths") or [], "state": "unfinished"}
+        for e in by_kind.get("scan_started", [])
+        if str(e.data.get("scan_id")) not in finished
+    ]
+    # -- end incomplete scans --
     return {
+        "incomplete": incomplete,
         "roots": list(roots),
         "scans": scans,
         "files_scanned": files,

@@ -132,6 +132,13 @@ ZH: dict[str, str] = {
     "pass": "符合",
     "fail": "不符合",
     "not_applicable": "不适用",
+    # -- incomplete scans (issue 12, harden-fs) --
+    "scans_incomplete": "未完成的检查：以下检查中途失败或被中断，其范围内的文件可能未全部检查",
+    "scan_state": "状态",
+    "scan_failure": "原因",
+    "state_failed": "失败",
+    "state_interrupted": "被中断",
+    "state_unfinished": "未结束（代理停止或仍在进行）",
 }
 
 EN: dict[str, str] = {
@@ -246,6 +253,14 @@ EN: dict[str, str] = {
     "pass": "pass",
     "fail": "fail",
     "not_applicable": "not applicable",
+    # -- incomplete scans (issue 12, harden-fs) --
+    "scans_incomplete": "Incomplete scans: these failed or were interrupted part-way; files in "
+                        "their scope may not all have been scanned",
+    "scan_state": "State",
+    "scan_failure": "Why",
+    "state_failed": "failed",
+    "state_interrupted": "interrupted",
+    "state_unfinished": "not finished (agent stopped, or still running)",
 }
 
 CATALOGUES = {"zh": ZH, "en": EN}

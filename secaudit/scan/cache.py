@@ -2,10 +2,12 @@
 
 Rows are keyed by the path as :func:`secaudit.sensitive.mask_text` writes it, so the cache never
 holds a full ID or card number from a file name (two names that mask alike only share a row: the
-size/mtime/inode check then sends the other file to be read again).
+file-identity check then sends the other file to be read again).
 
-A cached result is reused only when path, size, mtime_ns and inode match and it was produced by
-the same extractor and detector versions (marking vocabulary included). Results whose errors may
+A cached result is reused only when path, size, mtime_ns, ctime_ns, inode and device match and it
+was produced by the same extractor and detector versions (marking vocabulary included). The
+ctime is there because anyone can put an old mtime back (``touch -d``) after rewriting a file;
+the ctime only the kernel sets. Results whose errors may
 be transient (``timeout``, ``permission``, ``vanished``) are never cached.
 """
 
@@ -135,9 +137,15 @@ class ScanCache:
         self._db = sqlite3.connect(path, timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
+        columns = {r[1] for r in self._db.execute("PRAGMA table_info(files)")}
+        if columns and "ctime_ns" not in columns:
+            self._db.execute("PRAGMA secure_delete = ON")  # old rows may name files in full
+            with self._db:  # a cache of an older layout: rebuilt (it is only a cache)
+                self._db.execute("DROP TABLE files")
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, "
-            "mtime_ns INTEGER, inode INTEGER, version TEXT, result TEXT)"
+            "mtime_ns INTEGER, inode INTEGER, ctime_ns INTEGER, dev INTEGER, version TEXT, "
+            "result TEXT)"
         )
         _forget_unmasked(self._db)
         self._pending: list[tuple[Any, ...]] = []
@@ -153,7 +161,7 @@ class ScanCache:
             top = mask_text(root.rstrip("/") or "/")
             low, high = (top + "/", top + "0") if top != "/" else ("/", "0")  # "0" follows "/"
             rows = self._db.execute(
-                "SELECT path, size, mtime_ns, inode, version, result FROM files "
+                "SELECT path, size, mtime_ns, inode, ctime_ns, dev, version, result FROM files "
                 "WHERE (path >= ? AND path < ?) OR path = ? LIMIT ?",
                 (low, high, top, PREFETCH_MAX + 1),
             ).fetchall()
@@ -163,24 +171,27 @@ class ScanCache:
             covered.append(top)
         self._covered = tuple(covered)
 
-    def get(self, path: str, size: int, mtime_ns: int, inode: int) -> FileResult | None:
+    def get(self, path: str, size: int, mtime_ns: int, inode: int, ctime_ns: int = 0,
+            dev: int = 0) -> FileResult | None:
         key = mask_text(path)
         row = self._rows.pop(key, None)
         if row is None and not self._is_covered(key) and _storable(path):
             row = self._db.execute(
-                "SELECT size, mtime_ns, inode, version, result FROM files WHERE path = ?", (key,)
+                "SELECT size, mtime_ns, inode, ctime_ns, dev, version, result FROM files "
+                "WHERE path = ?", (key,)
             ).fetchone()
-        if not row or tuple(row[:4]) != (size, mtime_ns, inode, self.version_key):
+        identity = (size, mtime_ns, inode, ctime_ns, dev, self.version_key)
+        if not row or tuple(row[:6]) != identity:
             return None
         try:
-            return decode_result(path, mtime_ns, row[4])
+            return decode_result(path, mtime_ns, row[6])
         except (ValueError, KeyError):
             return None
 
     def _is_covered(self, path: str) -> bool:
         return any(path == top or path.startswith(top.rstrip("/") + "/") for top in self._covered)
 
-    def put(self, result: FileResult, inode: int) -> None:
+    def put(self, result: FileResult, inode: int, ctime_ns: int = 0, dev: int = 0) -> None:
         if any(e.reason in _TRANSIENT for e in result.errors) or not result.sha256:
             return
         if not _storable(result.path):
@@ -191,6 +202,8 @@ class ScanCache:
                 result.size,
                 result.mtime_ns,
                 inode,
+                ctime_ns,
+                dev,
                 self.version_key,
                 encode_result(result),
             )
@@ -202,7 +215,7 @@ class ScanCache:
         if self._pending:
             with self._db:
                 self._db.executemany(
-                    "INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?)", self._pending
+                    "INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?,?)", self._pending
                 )
             self._pending = []
 

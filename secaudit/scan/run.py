@@ -30,6 +30,12 @@ class ScanRun:
     cached_files: int = 0
     duration_s: float = 0.0
     list_all: bool = False
+    keep_clean: bool = True
+    """False (the agent): results without finding or error are counted, not kept in memory."""
+    state: str = "running"
+    """``complete``, or ``failed``/``interrupted`` with ``failure`` saying why (what was done
+    up to then is recorded all the same)."""
+    failure: str = ""
 
     @property
     def files(self) -> list[FileResult]:
@@ -72,44 +78,59 @@ class ScanRun:
         }
 
 
-def ledger_events(run: ScanRun) -> Iterator[tuple[str, Any]]:
+def result_events(run: ScanRun, r: FileResult) -> Iterator[tuple[str, Any]]:
+    """Ledger events of one file result (recorded as results arrive, not at the end)."""
     channel = run.context.channel.value
-    for r in run.results:
-        if r.findings:
-            yield (
-                "finding",
-                {
-                    "scan_id": run.scan_id,
-                    "path": r.path,
-                    "size": r.size,
-                    "sha256": r.sha256,
-                    "format": r.format,
-                    "classification": r.classification.value,
-                    "channel": channel,
-                    "findings": [f.to_json() for f in r.findings],
-                },
-            )
-        if r.errors:
-            yield (
-                "file_error",
-                {
-                    "scan_id": run.scan_id,
-                    "path": r.path,
-                    "channel": channel,
-                    "errors": [e.to_json() for e in r.errors],
-                },
-            )
-    for v in run.violations:
+    if r.findings:
+        yield (
+            "finding",
+            {
+                "scan_id": run.scan_id,
+                "path": r.path,
+                "size": r.size,
+                "sha256": r.sha256,
+                "format": r.format,
+                "classification": r.classification.value,
+                "channel": channel,
+                "findings": [f.to_json() for f in r.findings],
+            },
+        )
+    if r.errors:
+        yield (
+            "file_error",
+            {
+                "scan_id": run.scan_id,
+                "path": r.path,
+                "channel": channel,
+                "errors": [e.to_json() for e in r.errors],
+            },
+        )
+
+
+def violation_events(run: ScanRun, violations: list[Violation]) -> Iterator[tuple[str, Any]]:
+    for v in violations:
         yield "violation", {**v.to_json(), "scan_id": run.scan_id, "detail": v.detail}
-    yield (
-        "scan_finished",
-        {
-            "scan_id": run.scan_id,
-            "paths": run.paths,
-            "channel": channel,
-            "summary": run.summary,
-            "not_scanned": run.not_scanned,
-            "cached_files": run.cached_files,
-            "duration_s": run.duration_s,
-        },
-    )
+
+
+def finished_event(run: ScanRun) -> tuple[str, Any]:
+    data = {
+        "scan_id": run.scan_id,
+        "paths": run.paths,
+        "channel": run.context.channel.value,
+        "summary": run.summary,
+        "not_scanned": run.not_scanned,
+        "cached_files": run.cached_files,
+        "duration_s": run.duration_s,
+        "state": run.state,
+    }
+    if run.failure:
+        data["failure"] = run.failure
+    return "scan_finished", data
+
+
+def ledger_events(run: ScanRun) -> Iterator[tuple[str, Any]]:
+    """Every event of a finished run at once (for callers that did not record as they went)."""
+    for r in run.results:
+        yield from result_events(run, r)
+    yield from violation_events(run, run.violations)
+    yield finished_event(run)

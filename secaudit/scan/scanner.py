@@ -17,7 +17,7 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from secaudit import __version__
 from secaudit.config import Config
@@ -34,8 +34,8 @@ from secaudit.model import (
 )
 from secaudit.policy.evaluate import evaluate_file
 from secaudit.scan.cache import ScanCache
-from secaudit.scan.run import ScanRun, ledger_events
-from secaudit.scan.walk import WalkEntry, WalkProblem, walk
+from secaudit.scan.run import ScanRun, finished_event, result_events, violation_events
+from secaudit.scan.walk import WalkEntry, WalkProblem, WalkTick, walk
 from secaudit.textsafe import readable_name
 
 if TYPE_CHECKING:
@@ -78,6 +78,8 @@ class Scanner:
         self._workers = workers if workers is not None else config.scan.workers
         self._nice = nice
         self._pool_obj: WorkerPool | None = None
+        self._events: list[tuple[str, Any]] = []
+        self._flushed = 0.0
         self._detectors: tuple[Detector, ...] | None = None
         self._cache = (
             ScanCache(config.home.cache_dir / "scan-cache.db", self.version_key)
@@ -135,14 +137,27 @@ class Scanner:
         trigger: str = "cli",
         list_all: bool = False,
         progress: Progress | None = None,
+        keep_clean: bool = True,
     ) -> ScanRun:
-        """Scan files and folders; evaluate the policy; record in the ledger."""
+        """Scan files and folders; evaluate the policy; record in the ledger as results come.
+
+        A scan that fails part-way (or is interrupted) still records what it found and a
+        ``scan_finished`` whose ``state`` says so; the exception is raised again.
+        """
         run = self._start([os.path.abspath(p) for p in paths], ctx, trigger, list_all)
+        run.keep_clean = keep_clean or list_all
         t0 = time.monotonic()
-        inodes: dict[str, int] = {}
-        for result in self._results(run, inodes):
-            self._accept(run, result, inodes.get(result.path), progress)
-        self._finish(run, t0)
+        keys: dict[str, tuple[int, int, int]] = {}
+        try:
+            for result in self._results(run, keys):
+                self._accept(run, result, keys.pop(result.path, None), progress)
+            run.state = "complete"
+        except BaseException as exc:
+            run.state = "failed" if isinstance(exc, Exception) else "interrupted"
+            run.failure = f"{type(exc).__name__}: {exc}"[:500]
+            raise
+        finally:
+            self._finish(run, t0)
         return run
 
     def scan_blob(
@@ -161,9 +176,34 @@ class Scanner:
         from secaudit.scan.workers import Task
 
         task = Task(path=path, size=len(data), data=data, name=name)
-        for result in self._pool.run([task]):
-            self._accept(run, result, None, None)
-        self._finish(run, t0)
+        return self.scan_tasks(run, [task], t0)
+
+    def scan_slice(
+        self, name: str, file: str, offset: int, length: int, ident: tuple[int, int],
+        ctx: ScanContext, *, trigger: str = "mail", display_path: str | None = None,
+    ) -> ScanRun:
+        """Scan ``length`` bytes at ``offset`` of ``file`` (one message of an mbox, a whole
+        ``.eml``): a worker reads them (:mod:`.safeopen`, ``max_file_size``, its time limit),
+        so the caller never holds the bytes. ``ident`` is the file's (device, inode)."""
+        from secaudit.scan.workers import Task
+
+        path = display_path or file
+        run = self._start([path], ctx, trigger, False)
+        task = Task(path=path, size=length, name=name, top=file, dev=ident[0], ino=ident[1],
+                    offset=offset, length=length)
+        return self.scan_tasks(run, [task], time.monotonic())
+
+    def scan_tasks(self, run: ScanRun, tasks: list[Task], t0: float) -> ScanRun:
+        try:
+            for result in self._pool.run(tasks):
+                self._accept(run, result, None, None)
+            run.state = "complete"
+        except BaseException as exc:
+            run.state = "failed" if isinstance(exc, Exception) else "interrupted"
+            run.failure = f"{type(exc).__name__}: {exc}"[:500]
+            raise
+        finally:
+            self._finish(run, t0)
         return run
 
     # -- internals --------------------------------------------------------------------------
@@ -193,14 +233,16 @@ class Scanner:
             )
         return run
 
-    def _results(self, run: ScanRun, inodes: dict[str, int]) -> Iterator[FileResult]:
+    def _results(
+        self, run: ScanRun, keys: dict[str, tuple[int, int, int]]
+    ) -> Iterator[FileResult]:
         """Cached results first-hand, walk problems as error results, the rest via workers.
 
         The walk is consumed lazily by the worker pool, so reading starts with the first files
         found (progress shows at once; a huge tree is never held in memory as a task list).
         Pictures (by name: ``.jpg``, ``.png`` …) are read last: OCR costs ~1 s each, and the
         documents of a camera card or a photo folder should not wait behind them.
-        ``inodes`` receives the inode of every file handed to the workers (cache key).
+        ``keys`` receives (inode, ctime, device) of every file handed to the workers (cache key).
         """
         ready: deque[FileResult] = deque()  # cached and unreachable files, met during the walk
         pictures: list[Task] = []
@@ -208,20 +250,27 @@ class Scanner:
         if self._cache:
             self._cache.prefetch(run.paths)
 
-        def tasks() -> Iterator[Task]:
-            for item in walk(run.paths, self.config.scan.exclude):
+        failed: list[Exception] = []
+
+        def tasks() -> Iterator[Task | None]:
+            for item in _guarded(walk(run.paths, self.config.scan.exclude, ticks=True), failed):
+                if isinstance(item, WalkTick):
+                    yield None  # the pool hands out what it has before the walk goes on
+                    continue
                 if isinstance(item, WalkProblem):
                     err = ExtractError(item.reason, item.detail)
                     ready.append(FileResult(item.path, 0, "", "unknown", (), (err,)))
                     continue
                 cached = None
                 if self._cache:
-                    cached = self._cache.get(item.path, item.size, item.mtime_ns, item.inode)
+                    cached = self._cache.get(item.path, item.size, item.mtime_ns, item.inode,
+                                             item.ctime_ns, item.dev)
                 if cached is not None:
                     run.cached_files += 1
                     ready.append(cached)
                 else:
-                    inodes[item.path] = item.inode  # only fresh results go into the cache
+                    # only fresh results go into the cache
+                    keys[item.path] = (item.inode, item.ctime_ns, item.dev)
                     if item.path.lower().endswith(PICTURE_SUFFIXES):
                         pictures.append(_task(item))
                     else:
@@ -229,7 +278,8 @@ class Scanner:
             yield from pictures
 
         source = tasks()
-        first = next(source, None)  # all cached: no worker pool is made, nothing is imported
+        # all cached: no worker pool is made, nothing is imported
+        first = next((t for t in source if t is not None), None)
         if first is not None:
             for result in self._pool.run(itertools.chain((first,), source)):
                 while ready:
@@ -237,9 +287,12 @@ class Scanner:
                 yield result
         while ready:
             yield ready.popleft()
+        if failed:  # the walk broke: what it had found is read and recorded, then the failure
+            raise failed[0]
 
     def _accept(
-        self, run: ScanRun, result: FileResult, inode: int | None, progress: Progress | None
+        self, run: ScanRun, result: FileResult, key: tuple[int, int, int] | None,
+        progress: Progress | None,
     ) -> None:
         if not result.findings and not result.sha256:
             # never read (too large, timeout, unreadable): its name is still checked
@@ -247,13 +300,21 @@ class Scanner:
             name_chunk = TextChunk(text=name, location=Location.FILENAME)
             result = replace(result, findings=tuple(detect([name_chunk], self.detectors)))
         result = result.masked()  # issue 12 #9: no full ID/card number past this point
-        if self._cache and inode is not None:
-            self._cache.put(result, inode)
-        run.results.append(result)
+        if self._cache and key is not None:
+            self._cache.put(result, *key)
+        if run.keep_clean or result.findings or result.errors:
+            run.results.append(result)
         if result.sha256 or result.format != "unknown":
             run.files_scanned += 1
             run.bytes_scanned += result.size
-        run.violations.extend(evaluate_file(self.policy, result, _context_for(run.context, result)))
+        violations = evaluate_file(self.policy, result, _context_for(run.context, result))
+        run.violations.extend(violations)
+        if self.ledger and (result.findings or result.errors or violations):
+            # recorded as they come (at most a second late): a scan that dies later has its
+            # findings in the ledger
+            self._events += [*result_events(run, result), *violation_events(run, violations)]
+            if len(self._events) >= 200 or time.monotonic() - self._flushed > 1.0:
+                self._flush_events()
         if progress:
             progress(run.files_scanned, run.bytes_scanned, result.path)
 
@@ -262,8 +323,15 @@ class Scanner:
         run.duration_s = round(time.monotonic() - t0, 3)
         if self._cache:
             self._cache.flush()
+        self._flush_events()
         if self.ledger:
-            self.ledger.append_many(ledger_events(run))
+            self.ledger.append_many([finished_event(run)])
+
+    def _flush_events(self) -> None:
+        events, self._events = self._events, []
+        self._flushed = time.monotonic()
+        if events and self.ledger:
+            self.ledger.append_many(events)
 
 
 def _context_for(ctx: ScanContext, result: FileResult) -> ScanContext:
@@ -275,15 +343,35 @@ def _context_for(ctx: ScanContext, result: FileResult) -> ScanContext:
     if result.format not in ("eml", "msg") or not result.sha256:
         return ctx
     from secaudit.extract.mail.mail import mail_meta
+    from secaudit.scan.safeopen import open_top, read_capped
 
     try:
-        with open(result.path, "rb") as fh:
-            return replace(ctx, mail=mail_meta(fh.read()))
+        fd, st = open_top(result.path)  # never through a link; a regular file
+        try:
+            head = read_capped(fd, _HEADERS_MAX, length=min(st.st_size, _HEADERS_MAX))
+        finally:
+            os.close(fd)
+        return replace(ctx, mail=mail_meta(head))
     except Exception:  # noqa: BLE001 - unreadable headers: judge without recipients
         return ctx
+
+
+_HEADERS_MAX = 1024 * 1024
+"""Bytes of a message read in the scanning process for its headers (the rest: the workers)."""
+
+
+def _guarded(items: Iterator[WalkEntry | WalkProblem | WalkTick],
+             failed: list[Exception]) -> Iterator[WalkEntry | WalkProblem | WalkTick]:
+    """``items`` until one fails; the failure goes to ``failed`` (files already found are still
+    read before the scan reports it)."""
+    try:
+        yield from items
+    except Exception as exc:  # noqa: BLE001 - re-raised by the caller once the pool is drained
+        failed.append(exc)
 
 
 def _task(entry: WalkEntry) -> Task:
     from secaudit.scan.workers import Task
 
-    return Task(path=entry.path, size=entry.size, mtime_ns=entry.mtime_ns)
+    return Task(path=entry.path, size=entry.size, mtime_ns=entry.mtime_ns, top=entry.top,
+                rel=entry.rel, dev=entry.dev, ino=entry.inode)

@@ -13,6 +13,7 @@ import contextlib
 import hashlib
 import multiprocessing as mp
 import os
+import stat
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -22,6 +23,14 @@ from multiprocessing.connection import Connection, wait
 from secaudit.detect.vocabulary import Vocabulary
 from secaudit.limits import Limits
 from secaudit.model import ErrorReason, ExtractError, FileResult
+from secaudit.scan.safeopen import (
+    Identity,
+    Refused,
+    close_quietly,
+    open_regular,
+    open_top,
+    read_capped,
+)
 from secaudit.textsafe import readable_name
 
 
@@ -35,9 +44,20 @@ class Task:
     mtime_ns: int = 0
     data: bytes | None = None
     name: str | None = None
+    # -- where to read it (safeopen): below the top folder ``top``, never through a link -----
+    top: str = ""
+    """Top folder of the scan (``rel == ""``: ``top`` or else ``path`` is the file itself)."""
+    rel: str = ""
+    dev: int = 0
+    ino: int = 0
+    """Device and inode the walk saw (0: not checked); the opened file must be that one."""
+    offset: int = 0
+    length: int = -1
+    """A slice of the file (one message of an mbox); -1: the whole file."""
 
 
-def analyze(task: Task, limits: Limits, detectors: tuple) -> FileResult:  # type: ignore[type-arg]
+def analyze(task: Task, limits: Limits, detectors: tuple,  # type: ignore[type-arg]
+            tops: dict[str, int] | None = None) -> FileResult:
     """Read, extract and detect one file (runs inside a worker process, or inline)."""
     from secaudit.detect.registry import detect
     from secaudit.extract.registry import Extraction, extract_bytes
@@ -48,16 +68,15 @@ def analyze(task: Task, limits: Limits, detectors: tuple) -> FileResult:  # type
         err = ExtractError(reason, f"{task.size} bytes > max_file_size {limits.max_file_size}")
         return FileResult(task.path, task.size, "", "unknown", (), (err,), task.mtime_ns)
     try:
-        data = task.data if task.data is not None else _read(task.path)
+        data = task.data if task.data is not None else read_task(task, limits, tops)
+    except Refused as exc:
+        return _failed(task, exc.reason, exc.detail)
     except FileNotFoundError:
-        err = ExtractError(ErrorReason.VANISHED, "file disappeared before it could be read")
-        return FileResult(task.path, task.size, "", "unknown", (), (err,), task.mtime_ns)
+        return _failed(task, ErrorReason.VANISHED, "file disappeared before it could be read")
     except PermissionError as exc:
-        err = ExtractError(ErrorReason.PERMISSION, f"not readable: {exc.strerror}")
-        return FileResult(task.path, task.size, "", "unknown", (), (err,), task.mtime_ns)
+        return _failed(task, ErrorReason.PERMISSION, f"not readable: {exc.strerror}")
     except OSError as exc:
-        err = ExtractError(ErrorReason.CORRUPT, f"read error: {exc}")
-        return FileResult(task.path, task.size, "", "unknown", (), (err,), task.mtime_ns)
+        return _failed(task, ErrorReason.CORRUPT, f"read error: {exc}")
     digest = hashlib.sha256(data).hexdigest()
     deadline = time.monotonic() + limits.file_timeout
     ext: Extraction = extract_bytes(data, name, limits=limits, deadline=deadline)
@@ -74,16 +93,37 @@ def analyze(task: Task, limits: Limits, detectors: tuple) -> FileResult:  # type
     )
 
 
-def _read(path: str) -> bytes:
-    """The file's bytes; never through a symbolic link, and without touching its access time
-    where the kernel allows it (``O_NOATIME`` needs the file's owner or root)."""
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+def _failed(task: Task, reason: ErrorReason, detail: str) -> FileResult:
+    err = ExtractError(reason, detail)
+    return FileResult(task.path, task.size, "", "unknown", (), (err,), task.mtime_ns)
+
+
+def read_task(task: Task, limits: Limits, tops: dict[str, int] | None = None) -> bytes:
+    """The bytes of ``task`` read as :mod:`.safeopen` allows: below its top folder with no link
+    on the way, a regular file that is the one the walk saw, at most ``max_file_size`` bytes.
+    ``tops`` keeps the top folders opened during one batch (closed by the caller)."""
+    expect = None
+    if task.ino:
+        size = task.size if task.length < 0 else -1
+        expect = Identity(task.dev, task.ino, size)
+    if task.rel:
+        top_fd = (tops or {}).get(task.top)
+        if top_fd is None:
+            top_fd, st = open_top(task.top)
+            if not stat.S_ISDIR(st.st_mode):
+                close_quietly(top_fd)
+                raise Refused(ErrorReason.VANISHED, "its folder was replaced during the scan")
+            if tops is not None:
+                tops[task.top] = top_fd
+        fd = open_regular(top_fd, task.rel, expect)
+        if tops is None:
+            close_quietly(top_fd)
+    else:
+        fd = open_regular(None, "", expect, top=task.top or task.path)
     try:
-        fd = os.open(path, flags | getattr(os, "O_NOATIME", 0))
-    except PermissionError:
-        fd = os.open(path, flags)
-    with os.fdopen(fd, "rb") as fh:
-        return fh.read()
+        return read_capped(fd, limits.max_file_size, offset=task.offset, length=task.length)
+    finally:
+        os.close(fd)
 
 
 def _worker_main(conn: Connection, limits: Limits, vocabulary: Vocabulary, nice: int) -> None:
@@ -103,14 +143,17 @@ def _worker_main(conn: Connection, limits: Limits, vocabulary: Vocabulary, nice:
             return
         if batch is None:
             return
+        tops: dict[str, int] = {}  # top folders opened for this batch only (a stick unmounts)
         for task in batch:
             try:
-                result = analyze(task, limits, detectors)
+                result = analyze(task, limits, detectors, tops)
             except Exception as exc:  # noqa: BLE001 - never let one file kill the worker
                 detail = f"internal error: {type(exc).__name__}: {exc}"
                 err = ExtractError(ErrorReason.CORRUPT, detail)
                 result = FileResult(task.path, task.size, "", "unknown", (), (err,), task.mtime_ns)
             conn.send(result)
+        for fd in tops.values():
+            close_quietly(fd)
 
 
 def stop_process_servers() -> None:
@@ -171,11 +214,13 @@ class WorkerPool:
         child.close()
         return _Worker(proc, parent, [])
 
-    def run(self, tasks: Iterable[Task]) -> Iterator[FileResult]:
-        """Analyze ``tasks``; yield results as they finish (order not kept)."""
+    def run(self, tasks: Iterable[Task | None]) -> Iterator[FileResult]:
+        """Analyze ``tasks``; yield results as they finish (order not kept). A ``None`` in
+        ``tasks`` says "nothing new yet": the tasks pending are handed out before more are
+        taken (a long walk through empty folders does not hold back the files found)."""
         pending: deque[Task] = deque()
         source = iter(tasks)
-        first = next(source, None)
+        first = next((t for t in source if t is not None), None)
         if first is None:
             return  # nothing to read: no worker is started
         pending.append(first)
@@ -183,8 +228,14 @@ class WorkerPool:
         while len(self._workers) < self.size:
             self._workers.append(self._spawn())
         while True:
+            ticked = False
             if not exhausted and len(pending) < self.size * 64:
                 for task in source:
+                    if task is None:
+                        ticked = bool(pending) or any(w.batch for w in self._workers)
+                        if ticked:
+                            break
+                        continue
                     pending.append(task)
                     if len(pending) >= self.size * 64:
                         break
@@ -198,7 +249,8 @@ class WorkerPool:
                 if exhausted and not pending:
                     return
                 continue
-            yield from self._collect(busy)
+            # after a tick only what is ready is collected: the walk goes on meanwhile
+            yield from self._collect(busy, block=not ticked)
 
     def _assign(self, w: _Worker, pending: deque[Task]) -> None:
         batch = [pending.popleft()]
@@ -237,11 +289,12 @@ class WorkerPool:
         else:
             w.batch = w.batch + batch  # its clock keeps running for the file in hand
 
-    def _collect(self, busy: list[_Worker]) -> Iterator[FileResult]:
+    def _collect(self, busy: list[_Worker], *, block: bool = True) -> Iterator[FileResult]:
         timeout = self.limits.file_timeout
         now = time.monotonic()
         next_deadline = min(w.started + timeout for w in busy)
-        ready = wait([w.conn for w in busy], timeout=max(0.0, next_deadline - now) + 0.05)
+        wait_s = max(0.0, next_deadline - now) + 0.05 if block else 0.0
+        ready = wait([w.conn for w in busy], timeout=wait_s)
         for w in busy:
             if w.conn in ready:
                 try:

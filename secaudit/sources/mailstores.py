@@ -8,19 +8,20 @@
 - folders holding ``.eml``/``.msg`` files.
 
 ``MailState`` remembers per store what was already read (mbox: inode + byte offset; Maildir and
-.eml folders: the names seen) plus a digest of every message scanned, so a compacted mbox is not
-reported twice. ``scan_mail_once`` scans only new messages, each with its ``MailMeta``, and
-records ``mail_scanned``. Add a folder name to ``SENT_NAMES`` to watch another folder.
+.eml folders: the names seen) plus a digest of every message scanned (its length and headers),
+so a compacted mbox is not reported twice. ``scan_mail_once`` scans only new messages, each with
+its ``MailMeta``, and records ``mail_scanned``. Add a folder name to ``SENT_NAMES`` to watch
+another folder. Stores are read as any scanned file is (:mod:`.mailread`): no link followed, only
+regular files, messages read by the scan workers with ``max_file_size`` and their time limit.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import pwd
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from email import policy as email_policy
 from email.parser import BytesParser
 from pathlib import Path
@@ -29,12 +30,22 @@ from typing import Any
 from secaudit.config import AgentConfig, Config
 from secaudit.ledger import Ledger
 from secaudit.model import Channel, Level, MailMeta, ScanContext
+from secaudit.scan.safeopen import Refused
+from secaudit.sources.mailread import (
+    MAIL_SUFFIXES,
+    MailItem,
+    file_messages,
+    header_digest,
+    is_maildir,
+    is_regular,
+    mbox_messages,
+    read_headers,
+)
 
 SENT_NAMES = frozenset(
     {"sent", "sent messages", "sent items", "sent mail", "outbox", "drafts", "unsent messages",
      "已发送", "已发送邮件", "发件箱", "草稿", "草稿箱"}
 )
-MAIL_SUFFIXES = (".eml", ".msg")
 _MAX_DIGESTS = 50000
 _MAX_WALK_DEPTH = 8
 
@@ -56,7 +67,7 @@ def expand_user_globs(patterns: tuple[str, ...] | list[str]) -> list[Path]:
         for base in bases:
             matches = sorted(Path("/").glob(str(base)[1:])) if any(c in str(base) for c in "*?[") \
                 else [base]
-            out.extend(m for m in matches if m.exists())
+            out.extend(m for m in matches if m.exists() or m.is_symlink())
     return list(dict.fromkeys(out))
 
 
@@ -64,15 +75,16 @@ def _is_sent_name(name: str) -> bool:
     return name.lstrip(".").lower() in SENT_NAMES
 
 
-def _is_maildir(path: Path) -> bool:
-    return (path / "cur").is_dir() and (path / "new").is_dir()
+_is_maildir = is_maildir
 
 
 def find_mail_stores(cfg: AgentConfig) -> list[Path]:
     """mbox files, Maildir folders and .eml/.msg folders under the configured mail stores."""
     stores: list[Path] = []
     for root in expand_user_globs(cfg.mail_stores):
-        if root.is_file():
+        if root.is_symlink():
+            continue  # a user's link (~/.thunderbird → /root/…): never a store
+        if is_regular(root):
             stores.append(root)
             continue
         if _is_maildir(root):
@@ -87,24 +99,11 @@ def find_mail_stores(cfg: AgentConfig) -> list[Path]:
                     stores.append(here)
                 dirnames[:] = [d for d in dirnames if d not in ("cur", "new", "tmp")]
                 continue
-            stores.extend(here / f for f in filenames if _is_sent_name(f))
+            # only regular files: ``Sent`` → /proc/kmsg is no store (never opened)
+            stores.extend(here / f for f in filenames if _is_sent_name(f) and is_regular(here / f))
             if any(f.lower().endswith(MAIL_SUFFIXES) for f in filenames):
                 stores.append(here)
     return list(dict.fromkeys(stores))
-
-
-@dataclass(frozen=True, slots=True)
-class MailItem:
-    """One message read from a store."""
-
-    data: bytes
-    name: str
-    """File name handed to the scanner (``message.eml`` for mbox entries)."""
-    display: str
-    """Where it lies, for evidence (``…/Sent#offset`` or the file path)."""
-    folder: str
-    key: str
-    """What ``MailState`` remembers once it is done (offset or file name)."""
 
 
 class MailState:
@@ -139,68 +138,18 @@ class MailState:
         os.replace(tmp, self.path)
 
 
-def _mbox_messages(path: Path, st: dict[str, Any]) -> Iterator[MailItem]:
-    info = path.stat()
-    offset = st.get("offset", 0)
-    if st.get("inode") != info.st_ino or info.st_size < offset:
-        offset = 0  # rewritten (compacted) or new: digests keep old messages from counting twice
-    st["inode"] = info.st_ino
-    with path.open("rb") as fh:
-        fh.seek(offset)
-        data = fh.read()
-    if not data.endswith(b"\n\n"):  # mbox entries end with a blank line; else still being written
-        cut = data.rfind(b"\nFrom ")
-        data = data[: cut + 1] if cut >= 0 else b""
-    starts = [0] if data.startswith(b"From ") else []
-    pos = data.find(b"\nFrom ")
-    while pos >= 0:
-        starts.append(pos + 1)
-        pos = data.find(b"\nFrom ", pos + 1)
-    for i, start in enumerate(starts):
-        end = starts[i + 1] if i + 1 < len(starts) else len(data)
-        raw = data[start:end]
-        body = raw.split(b"\n", 1)[1] if b"\n" in raw else b""
-        yield MailItem(body, "message.eml", f"{path}#{offset + start}", path.name,
-                       str(offset + end))
-    if not starts:
-        st["offset"] = offset + len(data) if not data.strip() else offset
-
-
-def _file_messages(store: Path, st: dict[str, Any]) -> Iterator[MailItem]:
-    seen = set(st.get("seen", []))
-    if _is_maildir(store):
-        files = [f for sub in ("new", "cur") for f in sorted((store / sub).glob("*"))]
-    else:
-        files = sorted(f for f in store.iterdir() if f.name.lower().endswith(MAIL_SUFFIXES))
-    for f in files:
-        try:
-            info = f.stat()
-        except OSError:
-            continue
-        base = f.name.split(":2,", 1)[0]
-        key = base if _is_maildir(store) else f"{f.name}:{info.st_size}:{info.st_mtime_ns}"
-        if key in seen or not f.is_file():
-            continue
-        try:
-            data = f.read_bytes()
-        except OSError:
-            continue
-        name = f.name if f.name.lower().endswith(".msg") else "message.eml"
-        yield MailItem(data, name, str(f), store.name, key)
-
-
 def iter_new_messages(store: Path, state: MailState) -> Iterator[MailItem]:
     """Messages of ``store`` not read before; ``state`` is advanced by ``commit``."""
     st = state.store(store)
-    if store.is_file():
-        yield from _mbox_messages(store, st)
-    elif store.is_dir():
-        yield from _file_messages(store, st)
+    if is_regular(store):
+        yield from mbox_messages(store, st)
+    elif store.is_dir() and not store.is_symlink():
+        yield from file_messages(store, st)
 
 
 def commit(store: Path, state: MailState, item: MailItem) -> None:
     st = state.store(store)
-    if store.is_file():
+    if is_regular(store):
         st["offset"] = int(item.key)
     else:
         st.setdefault("seen", []).append(item.key)
@@ -249,7 +198,10 @@ def scan_mail_once(
     scanner: Any, policy: Any, config: Config, ledger: Ledger, stores: list[Path],
     *, connected: bool | None = None, state: MailState | None = None,
 ) -> list[dict[str, Any]]:
-    """Scan every new message of ``stores`` as channel email; record ``mail_scanned`` each."""
+    """Scan every new message of ``stores`` as channel email; record ``mail_scanned`` each.
+
+    Each message is read by a scan worker (``Scanner.scan_slice``), never here; a store that
+    cannot be opened safely (a link, a special file) gets a ``file_error`` record once."""
     state = state or MailState(config.home.cache_dir / "mailstores.json")
     results: list[dict[str, Any]] = []
     for store in stores:
@@ -258,29 +210,46 @@ def scan_mail_once(
                 results.extend(_scan_item(scanner, config, ledger, store, item, state, connected))
                 commit(store, state, item)
                 state.save()
+        except Refused as exc:
+            _refused(ledger, state, store, exc)
         except OSError:
             continue  # vanished or unreadable store: tried again next time
     state.save()
     return results
 
 
+def _refused(ledger: Ledger, state: MailState, store: Path, exc: Refused) -> None:
+    st = state.store(store)
+    if st.get("refused") == exc.detail:
+        return  # recorded already
+    st["refused"] = exc.detail
+    error = {"reason": exc.reason.value, "detail": exc.detail, "member": None}
+    ledger.append("file_error", {"scan_id": None, "path": str(store), "channel": "email",
+                                 "errors": [error]})
+
+
 def _scan_item(
     scanner: Any, config: Config, ledger: Ledger, store: Path, item: MailItem,
     state: MailState, connected: bool | None,
 ) -> list[dict[str, Any]]:
-    digest = hashlib.sha256(item.data).hexdigest()
-    if not item.data.strip() or state.is_seen(digest):
+    head = read_headers(item)
+    digest = header_digest(item, head)
+    if item.length == 0 or (item.length <= len(head) and not head.strip()):
         return []
-    meta = message_meta(item.data, item.folder)
+    if state.is_seen(digest):
+        return []
+    meta = message_meta(head, item.folder)
     ctx = ScanContext(channel=Channel.EMAIL, host_role=config.host.role,
                       hostname=config.hostname, connected=connected, mail=meta)
-    run = scanner.scan_blob(item.name, item.data, ctx, trigger="mail", display_path=item.display)
+    run = scanner.scan_slice(item.name, item.file, item.offset, item.length, item.ident, ctx,
+                             trigger="mail", display_path=item.display)
     level = Level.highest(f.classification for f in run.files)
+    attachments = [m for r in run.results for m in r.members if "/" not in m]
     summary = {
         "mail": meta.to_json(),
         "store": str(store),
         "path": item.display,
-        "attachments": attachment_names(item.data),
+        "attachments": attachments,
         "classification": level.value,
         "violations": len(run.violations),
         "scan_id": run.scan_id,

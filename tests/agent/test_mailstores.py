@@ -10,6 +10,7 @@ from secaudit.config import AgentConfig, load_config
 from secaudit.ledger import Ledger
 from secaudit.policy import load_policy
 from secaudit.scan.scanner import Scanner
+from secaudit.sources.mailread import read_item
 from secaudit.sources.mailstores import (
     MailState,
     commit,
@@ -55,7 +56,7 @@ def test_mbox_is_read_incrementally(tmp_path: Path) -> None:
     def drain() -> list[bytes]:
         out = []
         for item in iter_new_messages(sent, state):
-            out.append(item.data)
+            out.append(read_item(item, 1 << 20))
             commit(sent, state, item)
         return out
 

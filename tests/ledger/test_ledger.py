@@ -140,14 +140,32 @@ def _writer(path: Path, name: str) -> subprocess.Popen[str]:
                             stdout=subprocess.PIPE, text=True, cwd=REPO)
 
 
+def _row_count(path: Path) -> int:
+    if not path.exists():
+        return 0
+    with sqlite3.connect(path, timeout=30) as db:
+        try:
+            return int(db.execute("SELECT count(*) FROM events").fetchone()[0])
+        except sqlite3.OperationalError:  # no table yet
+            return 0
+
+
+def _wait_for_rows(path: Path, rows: int, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while _row_count(path) < rows and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
 @pytest.mark.timeout(120)
 def test_kill9_writers_never_break_the_chain(tmp_path: Path) -> None:
     path = tmp_path / "ledger.db"
     committed: dict[int, str] = {}
     rng = random.Random(5)
     for _round in range(8):
+        before = _row_count(path)
         procs = [_writer(path, "a"), _writer(path, "b")]
-        time.sleep(0.15 + rng.random() * 0.35)
+        _wait_for_rows(path, before + 4)  # both started (a loaded machine starts Python slowly)
+        time.sleep(0.05 + rng.random() * 0.3)
         for p in procs:
             os.kill(p.pid, signal.SIGKILL)
         for p in procs:

@@ -43,3 +43,25 @@ def test_a_single_file_root_and_another_version(tmp_path: Path) -> None:
     newer.prefetch(["/x"])
     assert newer.get("/x/f.txt", 10, 5, 1) is None
     newer.close()
+
+
+def test_ctime_and_device_are_part_of_the_key_and_an_old_layout_is_rebuilt(
+    tmp_path: Path,
+) -> None:
+    import sqlite3
+
+    db = tmp_path / "old.db"
+    con = sqlite3.connect(db)
+    con.execute("CREATE TABLE files (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, "
+                "inode INTEGER, version TEXT, result TEXT)")
+    con.execute("INSERT INTO files VALUES ('/x/f.txt', 10, 5, 1, 'v1', 'C|10|ab|text')")
+    con.commit()
+    con.close()
+    cache = ScanCache(db, "v1")
+    assert cache.get("/x/f.txt", 10, 5, 1) is None  # the old rows are gone
+    cache.put(_result("/x/f.txt"), 1, 77, 3)
+    cache.flush()
+    assert cache.get("/x/f.txt", 10, 5, 1, 77, 3) == _result("/x/f.txt")
+    assert cache.get("/x/f.txt", 10, 5, 1, 78, 3) is None  # rewritten, mtime put back
+    assert cache.get("/x/f.txt", 10, 5, 1, 77, 4) is None  # same inode on another device
+    cache.close()

@@ -80,21 +80,22 @@ def test_hostile_and_unreadable_files_become_error_records(
 
 
 def test_per_file_timeout_kills_worker_and_scan_goes_on(tree: Path, home: Path) -> None:
-    (home / "config.toml").write_text("[scan]\nfile_timeout = 0.1\n", encoding="utf-8")
+    # 1 s: the 130 MB file needs several, a small one a few ms even on a loaded machine
+    (home / "config.toml").write_text("[scan]\nfile_timeout = 1.0\n", encoding="utf-8")
     big = tree / "big.txt"
-    big.write_text(("正文内容，无标识。" * 40 + "\n") * 60000, encoding="utf-8")  # ~65 MB
+    big.write_text(("正文内容，无标识。" * 40 + "\n") * 120000, encoding="utf-8")  # ~130 MB
     with _scanner(home, use_cache=False) as sc:
         run = sc.scan([tree], ScanContext())
     by_name = {Path(r.path).name: r for r in run.results}
     assert [e.reason.value for e in by_name["big.txt"].errors] == ["timeout"]
-    assert by_name["通知.txt"].classification.value == "secret"
+    assert by_name["通知.txt"].classification.value == "secret", by_name["通知.txt"]
 
 
 def test_files_queued_behind_a_timed_out_file_are_still_read(tree: Path, home: Path) -> None:
     """Workers get their next batch before they finish the current one: when a file times out,
     the files queued behind it on that worker go to its replacement, none is lost."""
-    (home / "config.toml").write_text("[scan]\nfile_timeout = 0.2\n", encoding="utf-8")
-    (tree / "a_big.txt").write_text(("正文内容，无标识。" * 40 + "\n") * 60000, encoding="utf-8")
+    (home / "config.toml").write_text("[scan]\nfile_timeout = 1.0\n", encoding="utf-8")
+    (tree / "a_big.txt").write_text(("正文内容，无标识。" * 40 + "\n") * 120000, encoding="utf-8")
     for i in range(150):
         (tree / f"b{i:03d}.txt").write_text(f"秘密★1年\n第{i}号通知", encoding="utf-8")
     with Scanner(load_config(home), load_policy(), workers=1, use_cache=False) as sc:
@@ -211,7 +212,7 @@ def test_worker_dying_mid_file_gives_that_file_an_error_and_the_scan_goes_on(
     import time
 
     big = tree / "大文件.txt"
-    big.write_text(("正文内容，无标识。" * 40 + "\n") * 60000, encoding="utf-8")  # ~65 MB
+    big.write_text(("正文内容，无标识。" * 40 + "\n") * 120000, encoding="utf-8")  # ~130 MB
     with _scanner(home, use_cache=False) as sc:
         result: list = []
         thread = threading.Thread(target=lambda: result.append(sc.scan([tree], ScanContext())))
@@ -231,7 +232,7 @@ def test_worker_dying_mid_file_gives_that_file_an_error_and_the_scan_goes_on(
     assert [(e.reason.value, e.detail) for e in by_name["大文件.txt"].errors] == [
         ("corrupt", "parser crashed")
     ]
-    assert by_name["通知.txt"].classification.value == "secret"
+    assert by_name["通知.txt"].classification.value == "secret", by_name["通知.txt"]
 
 
 def test_linked_file_is_read_not_reported_unreadable(tmp_path: Path, home: Path) -> None:

@@ -93,11 +93,13 @@ def test_unreadable_folder_reported_even_as_root(
     locked = tmp_path / "locked"
     locked.mkdir()
     real_scandir = os.scandir
+    locked_st = os.stat(locked)
 
-    def scandir(path: str):  # type: ignore[no-untyped-def]
-        if str(path) == str(locked):
-            raise PermissionError(13, "Permission denied", str(path))
-        return real_scandir(path)
+    def scandir(where: int | str):  # type: ignore[no-untyped-def]
+        st = os.fstat(where) if isinstance(where, int) else os.stat(where)
+        if os.path.samestat(st, locked_st):
+            raise PermissionError(13, "Permission denied", str(locked))
+        return real_scandir(where)
 
     monkeypatch.setattr(os, "scandir", scandir)
     _, problems = _split(list(walk([str(tmp_path)])))
@@ -119,3 +121,15 @@ def test_linked_file_inside_the_root_is_reported_at_its_real_path(tmp_path: Path
     (tmp_path / "a_link.txt").symlink_to(tmp_path / "z_real.txt")  # met first in the walk
     files, problems = _split(list(walk([str(tmp_path)])))
     assert files == {str(tmp_path / "z_real.txt")} and problems == {}
+
+
+def test_ticks_mark_progress_through_folders_without_files(tmp_path: Path) -> None:
+    """The scanner hands the files found so far to the workers at each tick (a stick of 200,000
+    empty folders must not hold back the 机密 file beside them until the walk ends)."""
+    from secaudit.scan.walk import WalkTick
+
+    for i in range(600):
+        (tmp_path / f"d{i:03d}").mkdir()
+    items = list(walk([str(tmp_path)], ticks=True))
+    assert sum(isinstance(i, WalkTick) for i in items) == 601 // 256
+    assert not any(isinstance(i, WalkTick) for i in walk([str(tmp_path)]))

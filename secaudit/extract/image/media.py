@@ -8,15 +8,17 @@ an icon under ``ocr_min_pixels``, Tesseract not installed, or no text-like conte
 without text, a blank scan: :mod:`secaudit.extract.image.textlike`) is reported ``unsupported`` so
 the officer knows its content was not examined. So is a container or disk image secaudit cannot
 open (Outlook ``.pst``, ``.cab``, ``.vhd``, ``.dmg`` … see :func:`.sniff.opaque_container`): it may
-hold whole folders of documents. Other binaries and empty files yield nothing beyond their file
-name, which is checked like any other.
+hold whole folders of documents. Binary content under a document's extension (random bytes
+named ``.docx``, an executable named ``.pdf``) is reported ``corrupt``: it is not what its name
+says, and a random-looking blob may be an encrypted container. Other binaries and empty files
+yield nothing beyond their file name, which is checked like any other.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from secaudit.errors import EncryptedError, UnsupportedError
+from secaudit.errors import CorruptError, EncryptedError, UnsupportedError
 from secaudit.extract.base import ExtractContext
 from secaudit.extract.image.imagesize import image_size
 from secaudit.extract.image.ocr import ocr_lines, ocr_marker
@@ -51,7 +53,22 @@ def extract_image(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
         yield ctx.chunk(line, index=0, standalone=True, ocr=True)
 
 
+DOCUMENT_SUFFIXES = frozenset(
+    "doc docx docm dot dotx dotm xls xlsx xlsm xlt xltx ppt pptx pptm pps ppsx pot potx wps wpt "
+    "et ett dps dpt pdf ofd odt ods odp odg rtf xps oxps msg zip 7z rar".split()
+)
+"""Extensions of documents and archives: binary content that no parser recognised under one of
+these names is reported ``corrupt`` instead of passing as a clean file."""
+
+
 def extract_binary(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
+    ext = ctx.name.rpartition(".")[2].lower() if "." in ctx.name else ""
+    if ext in DOCUMENT_SUFFIXES:
+        head = data[:4096]
+        spread = len(set(head)) if head else 0
+        blob = " (random-looking bytes: possibly an encrypted container)" if spread > 200 else ""
+        raise CorruptError(f"content does not match the .{ext} extension: not a {ext} file "
+                           f"secaudit can read{blob}; content not examined")
     return iter(())
 
 
