@@ -48,7 +48,8 @@ TESSERACT_ARGS = ("stdin", "stdout", "-l", LANGUAGE, "--psm", "3",
 """First pass: automatic page segmentation without orientation detection, no retry of each
 line inverted, word confidences out (``tsv``). Measured on 2 cores shared with other work (CPU
 seconds of the tesseract process, best of 5; ``benchmarks/ocr_speed.py``, docs/benchmarks.md):
-A4 scan at 200 dpi 0.78 s with ``--psm 3``, 0.64 s adding ``tessedit_do_invert=0``, 1.11 s with
+A4 scan at 200 dpi 0.78 s with ``--psm 3``, 0.64 s adding ``tessedit_do_invert=0`` (0–15 % in
+later runs: within the noise of the shared machine; kept, as the OCR tests hold), 1.11 s with
 ``--psm 1`` (orientation detection loads the 10 MB ``osd`` model: +0.35 s even on a blank page);
 the 1000×400 notice of the tests 0.39 / 0.33 / 0.69 s. ``--oem 1`` changes nothing: Debian's
 ``chi_sim`` model is LSTM-only (tessdata_fast). Tesseract runs on one thread
