@@ -98,6 +98,9 @@ class ScanConfig:
     Tesseract; ``off``: report image files and image-only pages as not examined."""
     ocr_max_pages: int = 10
     ocr_min_pixels: int = 20_000
+    ocr_cache: str = ""
+    """File remembering images without text (digests only, never text) so they are not OCR'd
+    again, even with ``--no-cache``; empty: ``DIR/cache/ocr-verdicts.db``; ``off``: none."""
 
     def __post_init__(self) -> None:
         if self.ocr not in OCR_MODES:
@@ -115,6 +118,7 @@ class ScanConfig:
             ocr=self.ocr,
             ocr_max_pages=self.ocr_max_pages,
             ocr_min_pixels=self.ocr_min_pixels,
+            ocr_cache="" if self.ocr_cache == "off" else self.ocr_cache,
         )
 
 
@@ -224,6 +228,11 @@ class Config:
     """``[[forward]]`` tables: where ledger events are forwarded (secaudit.forward)."""
     source: Path | None = None
     """The config file read, or ``None`` when the embedded defaults apply."""
+
+    def __post_init__(self) -> None:
+        if not self.scan.ocr_cache:  # the OCR verdict cache lives in the home's cache folder
+            where = str(self.home.cache_dir / "ocr-verdicts.db")
+            object.__setattr__(self, "scan", replace(self.scan, ocr_cache=where))
 
     @property
     def hostname(self) -> str:
@@ -355,6 +364,10 @@ file_timeout = 120.0
 ocr = "auto"
 ocr_max_pages = 10
 ocr_min_pixels = 20000
+# Images found to hold no text (blank, photos without text, OCR read nothing) are remembered by
+# digest -- never their text -- and not OCR'd again, even with --no-cache; "" = DIR/cache/
+# ocr-verdicts.db, "off" = do not remember.
+ocr_cache = ""
 
 [policy]
 path = ""                   # empty = shipped default policy (农商银行默认保密策略)

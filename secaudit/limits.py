@@ -39,3 +39,7 @@ class Limits:
     ocr_min_pixels: int = 20_000
     """Images with fewer pixels (icons up to 128×128) are not OCR'd (``unsupported``); a seal of
     150×150 or a 560×70 banner still is."""
+    ocr_cache: str = ""
+    """SQLite file of OCR verdicts for images without text, shared by the workers
+    (:mod:`secaudit.extract.image.ocr_verdicts`: digests and verdicts only, never OCR'd text);
+    empty: no such cache."""

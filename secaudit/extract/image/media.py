@@ -4,8 +4,9 @@ An image may be a scanned secret document or an ID-card copy (HEIC photos of pho
 :mod:`secaudit.extract.image.heif`). With ``[scan] ocr = "auto"`` it is read by OCR
 (:mod:`secaudit.extract.image.ocr`): its lines become standalone ``body`` chunks (index 0) and a
 ``property`` chunk ``ocr`` says the text came from OCR. An image that is not OCR'd (OCR off,
-an icon under ``ocr_min_pixels``, Tesseract not installed) is reported ``unsupported`` so the
-officer knows its content was not examined. So is a container or disk image secaudit cannot
+an icon under ``ocr_min_pixels``, Tesseract not installed, or no text-like content — a photo
+without text, a blank scan: :mod:`secaudit.extract.image.textlike`) is reported ``unsupported`` so
+the officer knows its content was not examined. So is a container or disk image secaudit cannot
 open (Outlook ``.pst``, ``.cab``, ``.vhd``, ``.dmg`` … see :func:`.sniff.opaque_container`): it may
 hold whole folders of documents. Binary content under a document's extension (random bytes
 named ``.docx``, an executable named ``.pdf``) is reported ``corrupt``: it is not what its name

@@ -9,6 +9,11 @@ time.
 - :func:`ocr_image` is what extractors call; it raises the extraction errors of the contract:
   ``unsupported`` when Tesseract or its ``chi_sim`` language is not installed, ``timeout`` when
   the file's time budget runs out, ``corrupt`` when Tesseract rejects the image.
+- OCR costs only what it must: an image that cannot hold text is not read
+  (:mod:`.textlike`, :class:`NoTextError`: ``unsupported``, "no text-like content"); images known
+  to hold none are remembered by digest across files and scans (:mod:`.ocr_verdicts` — never
+  their text); a page is read upright first and turned only when that reads poorly
+  (:data:`TESSERACT_ARGS`, :data:`TURNED_ARGS`).
 - :func:`.ocr_text.normalise_ocr_text` repairs what OCR does to Chinese: spaces between
   characters and the ★ of a marking (``机密★10年``), which the ``chi_sim`` model has no glyph
   for and reads as some other character.
@@ -18,12 +23,13 @@ time.
   Tesseract or switching ``[scan] ocr`` makes images be read again.
 
 To try other Tesseract options, change :data:`TESSERACT_ARGS` and run ``benchmarks/ocr_speed.py``
-and ``tests/extract/test_ocr.py``.
+and ``tests/extract/image/test_ocr.py``.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import shutil
 import subprocess
@@ -37,11 +43,27 @@ from secaudit.model import Location, TextChunk
 LANGUAGE = "chi_sim"
 """``chi_sim`` reads digits and Latin letters too; ``chi_sim+eng`` was measured to turn short
 Chinese lines such as ``机密★10年`` into Latin garbage, so English is not added."""
-TESSERACT_ARGS = ("stdin", "stdout", "-l", LANGUAGE, "--psm", "1")
-"""Page segmentation mode 1: automatic, with orientation and script detection (``osd``, a
-dependency of Debian's ``tesseract-ocr``), so a scan fed in sideways or upside down is turned
-before it is read (mode 3 reads such a page as garbage). Without ``osd`` Tesseract warns and reads
-the page as it lies."""
+TESSERACT_ARGS = ("stdin", "stdout", "-l", LANGUAGE, "--psm", "3",
+                  "-c", "tessedit_do_invert=0", "tsv")
+"""First pass: automatic page segmentation without orientation detection, no retry of each
+line inverted, word confidences out (``tsv``). Measured on 2 cores shared with other work (CPU
+seconds of the tesseract process, best of 5; ``benchmarks/ocr_speed.py``, docs/benchmarks.md):
+A4 scan at 200 dpi 0.78 s with ``--psm 3``, 0.64 s adding ``tessedit_do_invert=0`` (0–15 % in
+later runs: within the noise of the shared machine; kept, as the OCR tests hold), 1.11 s with
+``--psm 1`` (orientation detection loads the 10 MB ``osd`` model: +0.35 s even on a blank page);
+the 1000×400 notice of the tests 0.39 / 0.33 / 0.69 s. ``--oem 1`` changes nothing: Debian's
+``chi_sim`` model is LSTM-only (tessdata_fast). Tesseract runs on one thread
+(``OMP_THREAD_LIMIT=1``): the workers already use every core."""
+TURNED_ARGS = ("stdin", "stdout", "-l", LANGUAGE, "--psm", "1", "tsv")
+"""Second pass, only when the first one reads with a confidence under :data:`CONFIDENT`:
+orientation and script detection (``osd``, a dependency of Debian's ``tesseract-ocr``) turns a
+page fed in sideways or upside down (``--psm 3`` reads it as confident-looking garbage of ~20 %
+confidence), and lines of light text on a dark ground are tried inverted. The result of the
+pass with the higher confidence is kept. Upright pages pay for one pass; a turned page for
+both (~1.8 s for an A4 page instead of 1.1 s for ``--psm 1`` alone)."""
+CONFIDENT = 60.0
+"""Mean word confidence under which the second pass runs: upright pages of the tests and the
+benchmark read at 85–95, pages turned by 90° or 180° at 20–30."""
 OCR_ENGINE = f"tesseract {LANGUAGE}"
 """Value of the ``ocr`` property chunk of an OCR'd file."""
 TIME_MARGIN = 2.0
@@ -86,9 +108,12 @@ def ocr_cache_key(limits: Limits) -> str:
     cache included."""
     if limits.ocr == "off":
         return "ocr off"
+    from secaudit.extract.image.textlike import VERSION
+
     present = shutil.which("tesseract") is not None and _model_on_disk()
     return f"ocr {limits.ocr} {limits.ocr_max_pages} {limits.ocr_min_pixels} " + (
-        OCR_ENGINE if present else "missing"
+        f"{OCR_ENGINE} {TESSERACT_ARGS[4:]} {TURNED_ARGS[4:]} {CONFIDENT} {VERSION}"
+        if present else "missing"
     )
 
 
@@ -103,24 +128,60 @@ def _model_on_disk() -> bool:
     return any(glob.glob(os.path.join(f, name)) for f in folders if f)
 
 
+class NoTextError(UnsupportedError):
+    """The image was not OCR'd because it cannot hold text (record ``unsupported``)."""
+
+
 def ocr_image(image: bytes, ctx: ExtractContext, what: str) -> str:
     """Text Tesseract reads in ``image`` (any format it knows, or PGM), normalised.
 
     ``what`` names the image in error details (``image``, ``PDF page 3``). An empty string means
-    no text was found.
+    no text was found. An image that cannot hold text (:mod:`.textlike`) raises
+    :class:`NoTextError`; images known to hold none (:mod:`.ocr_verdicts`) are not read again.
     """
+    from secaudit.extract.image import ocr_verdicts as verdicts
+
     binary = tesseract_binary()
+    cache = verdicts.verdict_cache(ctx.limits.ocr_cache, _verdict_version(binary))
+    digest = hashlib.sha256(image).digest()
+    known = verdicts.recall(cache, digest)
+    if known is None:
+        from secaudit.extract.image.textlike import why_no_text
+
+        known = why_no_text(image) or None
+        if known:
+            verdicts.remember(cache, digest, known)
+    if known == verdicts.EMPTY:
+        return ""
+    if known:
+        raise NoTextError(f"{what} not OCR'd: no text-like content ({known})")
+    text = _read(binary, image, ctx, what)
+    if not verdicts.worth_examining(text):
+        verdicts.remember(cache, digest, verdicts.EMPTY)
+    return text
+
+
+def _read(binary: str, image: bytes, ctx: ExtractContext, what: str) -> str:
+    """Tesseract's text of ``image``: one upright pass, a turning pass when it reads poorly."""
+    from secaudit.extract.image.ocr_text import normalise_ocr_text, tsv_text
+
+    text, confidence = tsv_text(_tesseract(binary, TESSERACT_ARGS, image, ctx, what))
+    if confidence < CONFIDENT:
+        turned, better = tsv_text(_tesseract(binary, TURNED_ARGS, image, ctx, what))
+        if better > confidence:
+            text = turned
+    return normalise_ocr_text(text)
+
+
+def _tesseract(binary: str, args: tuple[str, ...], image: bytes, ctx: ExtractContext,
+               what: str) -> str:
     timeout = _time_left(ctx)
     if timeout <= 0:
         raise LimitError(f"time limit for this file reached before OCR of {what}", reason="timeout")
     env = dict(os.environ, OMP_THREAD_LIMIT="1")  # one core per worker; workers run in parallel
     try:
         done = subprocess.run(  # noqa: S603 - fixed arguments, binary found on PATH
-            [binary, *TESSERACT_ARGS],
-            input=image,
-            capture_output=True,
-            timeout=timeout,
-            env=env,
+            [binary, *args], input=image, capture_output=True, timeout=timeout, env=env,
             check=False,
         )
     except subprocess.TimeoutExpired as exc:
@@ -130,9 +191,17 @@ def ocr_image(image: bytes, ctx: ExtractContext, what: str) -> str:
         raise UnsupportedError(f"OCR not available: tesseract does not run ({exc})") from exc
     if done.returncode != 0:
         raise CorruptError(f"OCR rejected {what}: {_last_error_line(done.stderr)}")
-    from secaudit.extract.image.ocr_text import normalise_ocr_text
+    return done.stdout.decode("utf-8", "replace")
 
-    return normalise_ocr_text(done.stdout.decode("utf-8", "replace"))
+
+@functools.lru_cache(maxsize=4)
+def _verdict_version(binary: str) -> str:
+    """What the verdicts of :mod:`.ocr_verdicts` depend on: the text-likeness test, the
+    Tesseract settings and the installed binary."""
+    from secaudit.extract.image import textlike
+
+    stamp = os.stat(binary).st_mtime_ns if os.path.exists(binary) else 0
+    return f"{textlike.VERSION};{TESSERACT_ARGS};{TURNED_ARGS};{CONFIDENT};{binary}@{stamp}"
 
 
 def _time_left(ctx: ExtractContext) -> float:

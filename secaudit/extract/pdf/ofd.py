@@ -131,6 +131,7 @@ class _Doc:
         used: set[str] = set()
         textless: list[int] = []
         ocr = PageOcr(self.ctx)
+        marked = False
         read_pages: list[tuple[int, list[str], bool]] = []
         for ordinal, (page_id, loc) in enumerate(pages):
             self.ctx.check_time()
@@ -148,7 +149,8 @@ class _Doc:
                 if read is None:
                     textless.append(ordinal + 1)
                     continue
-                if ocr.pages_read == 1 and read is not None:
+                if ocr.pages_read and not marked:
+                    marked = True
                     yield ocr_marker(self.ctx)
                 lines, from_ocr = read, True
             read_pages.append((ordinal, lines, from_ocr))

@@ -6,9 +6,12 @@ text layer. It renders the page at :data:`OCR_DPI` as an 8-bit grayscale bitmap,
 Tesseract as a binary PGM, and keeps count: at most ``limits.ocr_max_pages`` pages per file are
 OCR'd. When a page is not OCR'd, :attr:`PageOcr.why_not` says why (OCR off, not installed, page
 budget spent) for the ``unsupported`` record of the caller. A page Tesseract rejects becomes a
-``corrupt`` record of its own and the next page is tried; a timeout stops the file.
+``corrupt`` record of its own and the next page is tried; a timeout stops the file. A page or
+image that cannot hold text (blank, a photo without text: :mod:`secaudit.extract.image.textlike`)
+is not OCR'd and gets an ``unsupported`` record "no text-like content" of its own.
 
-To change resolution or page size cap, edit the constants and re-run ``benchmarks/ocr_speed.py``.
+To change resolution or page size cap, edit the constants and re-run ``benchmarks/ocr_speed.py``
+(``--page`` for one page, without for a tree of scans).
 """
 
 from __future__ import annotations
@@ -20,11 +23,11 @@ import pypdfium2 as pdfium
 from secaudit.errors import CorruptError, UnsupportedError
 from secaudit.extract.base import ExtractContext
 from secaudit.extract.image.imagesize import pixels
-from secaudit.extract.image.ocr import ocr_lines, pgm_from_gray
+from secaudit.extract.image.ocr import NoTextError, ocr_lines, pgm_from_gray
 from secaudit.model import ErrorReason
 
 OCR_DPI = 200
-"""Measured with ``benchmarks/ocr_speed.py`` (A4 notice, 9–12 pt body, scans of 100–200 dpi):
+"""Measured with ``benchmarks/ocr_speed.py --page`` (A4 notice, 9–12 pt body, scans of 100–200 dpi):
 200 dpi reads the marking, the ID number and as many body lines as 300 dpi (better for a 100 dpi
 scan: 3/4 lines against 1/4) in about 0.65 s/page instead of 1.0 s."""
 MAX_PAGE_PIXELS = 40_000_000
@@ -66,17 +69,23 @@ class PageOcr:
             self.why_not = f"not OCR'd beyond ocr_max_pages = {self.ctx.limits.ocr_max_pages}"
             return None
         lines: list[str] = []
+        read = 0
         try:
             for image in images():
-                lines += ocr_lines(image, self.ctx, what)
+                try:
+                    lines += ocr_lines(image, self.ctx, what)
+                    read += 1
+                except NoTextError as exc:
+                    self.ctx.error(ErrorReason.UNSUPPORTED, str(exc))
         except UnsupportedError as exc:
             self.why_not = str(exc)
             return None
         except CorruptError as exc:
             self.ctx.error(ErrorReason.CORRUPT, str(exc))
             return []
-        self.pages_read += 1
-        self.ctx.budget.ocr_pages += 1
+        if read:
+            self.pages_read += 1
+            self.ctx.budget.ocr_pages += 1
         return lines
 
 

@@ -263,6 +263,8 @@ def test_no_time_left_is_a_timeout() -> None:
     ("保守机密10年", "保守机密10年"),
     ("Word 文档 v2", "Word 文档 v2"),
     ("电话 138 0000 0000", "电话138 0000 0000"),
+    ("客户 身份证号码: 3401021 96307154041", "客户身份证号码: 340102196307154041"),
+    ("金额 1234567 890123", "金额1234567 890123"),
 ])
 def test_normalise_ocr_text(raw: str, clean: str) -> None:
     assert normalise_ocr_text(raw) == clean
