@@ -12,7 +12,8 @@ amount, as ledgers and statements do), ``rescan`` (the mixed tree copied until i
 ``--generate-only`` writes the trees into ``--keep DIR`` and stops.
 
 Prints files/s and MB/s for a cold scan and an unchanged rescan of both trees through the real
-CLI (`secaudit scan --format json`, worker processes on all cores, incremental cache), and in the
+CLI (`secaudit scan --format json`, worker processes on all cores, incremental cache, OCR off as
+with ``--no-ocr``), and in the
 same run `clamscan -r` with a one-signature database on the mixed corpus and `rg -F -f keywords`
 on the text tree. Needs Debian's clamav and ripgrep (`apt-get install clamav ripgrep`).
 ripgrep's peer search on the number tree is one regex for the marking words and the number
@@ -115,6 +116,8 @@ def main() -> None:
         print(f"trees written under {work}")
         return
     home = Path(tempfile.mkdtemp(prefix="secaudit-bench-home-"))
+    # OCR off (as `--no-ocr`): the peers read no pictures either; OCR speed is ocr_speed.py's
+    (home / "config.toml").write_text('[scan]\nocr = "off"\n', encoding="utf-8")
     print(f"machine: {os.cpu_count()} cores; corpus in {work}")
     out = []
     colds: dict[str, float] = {}
