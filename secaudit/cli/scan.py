@@ -180,12 +180,20 @@ def extract_command(
     no_ocr: bool = typer.Option(False, "--no-ocr", help="Do not OCR scans (report them)."),
 ) -> None:
     """显示扫描器读到的文字 — print what the scanner reads from one file."""
-    from secaudit.extract.registry import extract_path
+    from secaudit.extract.registry import extract_bytes
+    from secaudit.scan.safeopen import Refused, read_top_file
 
     config = _without_ocr(config_of(ctx)) if no_ocr else config_of(ctx)
-    if not file.is_file():
-        raise UsageError(f"not a file: {file}")
-    ext = extract_path(str(file), limits=config.scan.limits(), timeout=config.scan.file_timeout)
+    limits = config.scan.limits()
+    try:  # never through a link, never a FIFO or device, never more than max_file_size
+        data = read_top_file(str(file.absolute()), limits.max_file_size)
+    except Refused as exc:
+        reason = exc.reason.value
+        raise UsageError(f"{shown(str(file))}: not read ({reason}): {exc.detail}") from exc
+    except OSError as exc:
+        raise UsageError(f"{shown(str(file))}: {exc.strerror or exc}") from exc
+    deadline = time.monotonic() + config.scan.file_timeout
+    ext = extract_bytes(data, file.name, limits=limits, deadline=deadline)
     if fmt is ChunkFormat.JSON:
         doc = {
             "path": str(file.absolute()),

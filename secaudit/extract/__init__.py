@@ -1,9 +1,10 @@
 """Extract stage: text and metadata out of every file format, one folder per format family.
 
-Entry point: :func:`secaudit.extract.registry.extract_bytes` (and ``extract_path``). The format is
-chosen by content sniffing (:func:`secaudit.extract.sniff.sniff`); each format maps to one
-extractor function ``extract_xxx(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]`` listed
-in :data:`secaudit.extract.registry.EXTRACTORS`. To add a format: write the module, add its
+Entry point: :func:`secaudit.extract.registry.extract_bytes` (bytes in: opening files safely
+is the scan stage's job). The format is chosen by content sniffing
+(:func:`secaudit.extract.sniff.sniff`); each format maps to one extractor function
+``extract_xxx(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]`` listed in
+:data:`secaudit.extract.registry.EXTRACTORS`. To add a format: write the module, add its
 sniffing rule and one line to ``EXTRACTORS``.
 
 At the top: ``base`` (the extractor contract, context and budget), ``registry``, ``sniff``,

@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import importlib
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -127,25 +126,3 @@ def extract_bytes(
         members=tuple(ctx.members),
         member_formats=dict(ctx.formats),
     )
-
-
-def extract_path(
-    path: str, *, limits: Limits | None = None, timeout: float | None = None
-) -> Extraction:
-    """Read and extract a file on disk (size limit applied before reading)."""
-    import os
-
-    lim = limits or Limits()
-    size = os.stat(path).st_size
-    name = os.path.basename(path)
-    if size > lim.max_file_size:
-        err = ExtractError(
-            ErrorReason.TOO_LARGE, f"{size} bytes > max_file_size {lim.max_file_size}"
-        )
-        return Extraction(
-            "unknown", (TextChunk(text=name, location=Location.FILENAME),), (err,), (), {}
-        )
-    with open(path, "rb") as fh:
-        data = fh.read()
-    deadline = time.monotonic() + timeout if timeout else None
-    return extract_bytes(data, name, limits=lim, deadline=deadline)

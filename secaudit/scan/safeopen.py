@@ -269,6 +269,18 @@ def read_capped(fd: int, cap: int, *, offset: int = 0, length: int = -1) -> byte
     return data[:length] if got > length else data
 
 
+def read_top_file(path: str, cap: int) -> bytes:
+    """The bytes of one file named on the command line (``secaudit extract``), opened as a scan's
+    top path is (no link on any component, regular files only) and read within ``cap``."""
+    fd, st = open_top(path)
+    try:
+        if stat.S_ISDIR(st.st_mode):
+            raise Refused(ErrorReason.UNSUPPORTED, "a folder, not a file")
+        return read_capped(fd, cap)
+    finally:
+        os.close(fd)
+
+
 def kind_of(mode: int) -> str:
     """What a non-regular file is, for the error record."""
     for test, what in ((stat.S_ISFIFO, "FIFO"), (stat.S_ISSOCK, "socket"),

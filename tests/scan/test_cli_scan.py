@@ -96,6 +96,24 @@ def test_extract_shows_chunks_with_location(tmp_path: Path) -> None:
     assert "机密★10年" in plain.stdout and "--- body" in plain.stdout
 
 
+def test_extract_never_opens_a_fifo_or_follows_a_link(tmp_path: Path) -> None:
+    """``secaudit extract`` opens its file as the scanner does: a FIFO would block a plain open
+    forever, a link could lead a root run into a root-only file."""
+    import os
+
+    fifo = tmp_path / "管道.docx"
+    os.mkfifo(fifo)
+    secret = tmp_path / "root-only"
+    secret.mkdir(mode=0o700)
+    (secret / "绝密.txt").write_text("绝密★长期\n", encoding="utf-8")
+    link = tmp_path / "看看.txt"
+    link.symlink_to(secret / "绝密.txt")
+    for path, reason in ((fifo, "unsupported"), (link, "limit")):
+        r = secaudit(tmp_path / "home", "extract", str(path))
+        assert r.returncode == 2, r.stdout
+        assert f"not read ({reason})" in r.stderr and "绝密" not in r.stdout + r.stderr
+
+
 def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     """On a terminal the scan shows files, MB, rate and the current file (on stderr)."""
     import os
