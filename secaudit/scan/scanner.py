@@ -37,7 +37,7 @@ from secaudit.policy.evaluate import evaluate_file
 from secaudit.scan.cache import ScanCache
 from secaudit.scan.partial import needs_partial_read, partial_findings
 from secaudit.scan.run import ScanRun, finished_event, result_events, violation_events
-from secaudit.scan.walk import WalkEntry, WalkProblem, WalkTick, walk
+from secaudit.scan.walk import WalkEntry, WalkProblem, WalkTick, is_picture, walk
 from secaudit.textsafe import readable_name
 
 if TYPE_CHECKING:
@@ -49,7 +49,8 @@ __all__ = ["Progress", "ScanRun", "Scanner"]
 
 EXTRACT_VERSION = "6"
 """Bump when extraction output changes (part of the cache key)."""
-PICTURE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".gif", ".heic", ".webp")
+MAX_DEFERRED_PICTURES = 20_000
+"""Pictures held back until the other files are sent; past this many they go in walk order."""
 """Read after the other files of a scan (only the order changes: every file is read)."""
 
 Progress = Callable[[int, int, str], None]
@@ -274,7 +275,7 @@ class Scanner:
                 else:
                     # only fresh results go into the cache
                     keys[item.path] = (item.inode, item.ctime_ns, item.dev)
-                    if item.path.lower().endswith(PICTURE_SUFFIXES):
+                    if is_picture(item.path) and len(pictures) < MAX_DEFERRED_PICTURES:
                         pictures.append(_task(item))
                     else:
                         yield _task(item)

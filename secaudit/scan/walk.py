@@ -262,3 +262,11 @@ def _link_problem(path: str, real_top: str) -> WalkProblem | None:
     if stat.S_ISDIR(st.st_mode) and _inside(os.path.realpath(os.path.dirname(path)), target):
         return WalkProblem(path, ErrorReason.LIMIT, "folder loop (link back to a parent)")
     return None  # its target lies in the scanned folder and is walked at its real path
+
+
+PICTURE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".gif", ".heic", ".webp")
+"""Files read by OCR when it is on: the scan sends them after the other files, one at a time."""
+
+
+def is_picture(path: str) -> bool:
+    return path.lower().endswith(PICTURE_SUFFIXES)

@@ -32,6 +32,7 @@ from secaudit.scan.safeopen import (
     open_top,
     read_capped,
 )
+from secaudit.scan.walk import is_picture
 from secaudit.textsafe import readable_name
 
 
@@ -268,6 +269,8 @@ class WorkerPool:
             and len(batch) < 32
             and batch[0].size < small
             and pending[0].size < small
+            and not is_picture(batch[0].path)  # OCR'd pictures (~1 s each) go one at a time,
+            and not is_picture(pending[0].path)  # so no worker holds several while one idles
             and total + pending[0].size <= 1024 * 1024
         ):
             total += pending[0].size

@@ -258,8 +258,35 @@ def test_pictures_are_read_after_the_documents_of_a_scan(tmp_path: Path, home: P
     for n in range(3):
         (card / f"a{n}.png").write_bytes(tiny_png)  # sorted first by name
     (card / "z通知.txt").write_text("秘密★5年\n会议纪要", encoding="utf-8")
-    with _scanner(home, use_cache=False) as sc:
+    # one worker: results come back in the order the files were sent
+    with Scanner(load_config(home), load_policy(), workers=1, use_cache=False) as sc:
         run = sc.scan([card], ScanContext(), list_all=True)
     order = [Path(r.path).name for r in run.results]
     assert order.index("z通知.txt") < min(order.index(f"a{n}.png") for n in range(3))
     assert len(order) == 4  # nothing skipped, only reordered
+
+
+def test_pictures_travel_to_workers_one_at_a_time(tmp_path: Path, home: Path) -> None:
+    """A batch never holds a picture beside other files: with OCR (~1 s a picture) one worker
+    must not sit on several while the other is idle."""
+    from secaudit.scan.workers import WorkerPool
+
+    sent: list[list[str]] = []
+    real_send = WorkerPool._send
+
+    def spy(self: WorkerPool, w: object, batch: list) -> None:  # type: ignore[type-arg]
+        sent.append([Path(t.path).name for t in batch])
+        real_send(self, w, batch)  # type: ignore[arg-type]
+
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    for n in range(6):
+        (folder / f"p{n}.jpg").write_bytes(b"\xff\xd8\xff\xe0" + bytes(200))
+        (folder / f"t{n}.txt").write_text(f"第{n}号通知", encoding="utf-8")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(WorkerPool, "_send", spy)
+        with _scanner(home, use_cache=False) as sc:
+            sc.scan([folder], ScanContext(), list_all=True)
+    pictures = [b for b in sent if any(n.endswith(".jpg") for n in b)]
+    assert len(pictures) == 6 and all(len(b) == 1 for b in pictures)
+    assert any(len(b) > 1 for b in sent)  # the text files still travel together
