@@ -43,7 +43,7 @@ DOC_NOUNS = (
 HANDLING = (
     r"不得|严禁|禁止|仅限|仅供|只限|只供|未经|请勿|切勿|注意|妥善|保密|勿|限于|限本行|阅后|收回|销毁"
     r"|违者|追究|须经|需经|应当|应|按照|遵守|负有|按规定|严格管理|仅发|只发|发至|阅知|知悉|传阅|外传"
-    r"|外泄|扩散|转发|复制|复印|存档|归档"
+    r"|外泄|扩散|转发|复制|复印|存档|归档|保管|翻印|涉密载体"
 )
 _SUBJECT = re.compile(
     rf"(?:(?P<note>此件|本件|此文件|本文件)|[本此](?:{DOC_NOUNS}))"
@@ -57,7 +57,12 @@ _LABEL = re.compile(
 _DECOR = re.compile(r"^[\s>#*_~—\-※◆■●▲]+|[\s*_~—\-※◆■●▲]+$")
 _SENTENCES = re.compile(r"(?<=[。！!；;])(?![）)】\]〕］])")
 _CLAUSES = re.compile(r"\s*[，,；;]\s*|\s+")
-_IS = r"(?:的?密级\s*(?:为|是|[:：])?|属于|属|系|为|是|已定为|定为|列为|涉及|含有|包含|均属|均为)"
+_IS = (
+    r"(?:的?密级\s*(?:为|是|[:：])?|属于|属|系|为|是|已被?定为|被?定为|已?列为|涉及|含有|包含|均属|均为"
+    r"|仅限(?:于)?|仅供|只限|只供|限于)"
+)
+_STATE = r"(?:的)?(?:国家秘密(?:事项|载体)?|涉密(?:文件|载体|资料))"
+"""``秘密级国家秘密``: a state-secret level names the secret kind after 级."""
 _OWNER = r"(?:本行|我行|本公司|本社|本联社)?的?"
 _KIND = r"(?:(?:内部)?(?:学习|培训|参考|工作|传阅|管理)?(?:文件|资料|材料|信息|事项|数据))?件?"
 _DESCRIBE = re.compile(r"(?:为|是|系|涉及|包含|含有|载有|记载|列示)[^，,；;]{1,20}")
@@ -84,7 +89,7 @@ class Declarations:
         self._gate = re.compile(rf"{biz}|{words}")
         self._clause = re.compile(
             rf"{_IS}?\s*{_OWNER}\s*(?P<biz>{biz})?\s*"
-            rf"(?:[（(]\s*(?P<inner>{words})级?\s*[）)]|(?P<level>{words})(?:级别|级)?)?\s*{_KIND}"
+            rf"(?:[（(]\s*(?P<inner>{words})级?\s*[）)]|(?P<level>{words})(?:级别|级{_STATE}?)?)?\s*{_KIND}"
         )
         self._handling = re.compile(HANDLING)
 
