@@ -4,7 +4,8 @@ Real files (python-docx headers/footers, python-pptx footer boxes, reportlab PDF
 workbooks) through the real extractor and the marking detector. A header/footer line is an
 optional unit name + separator + level + optional handling clauses; a declaration may say
 ``定为/属 + 级 + 国家秘密`` or ``仅限…内部使用`` + a prohibition. Hard negatives: headers that
-name a department containing 内部 or 保密, statutes and training text quoting such sentences, registers.
+name a department containing 内部 or 保密, statutes and training text quoting such
+sentences, registers.
 """
 
 from __future__ import annotations
