@@ -42,6 +42,15 @@ _PAGE = re.compile(
     re.IGNORECASE,
 )
 MAX_LINE = 60
+_LEADING_ISSUER = re.compile(rf"(?:{_UNIT}\s*[|｜/／·•・—–\-]\s*)+")
+
+
+def without_issuer(line: str) -> str:
+    """``line`` without the unit names that lead it, each set off by a separator
+    (``某行｜机密★5年`` → ``机密★5年``); ``line`` itself when none leads it."""
+    text = line.strip()
+    m = _LEADING_ISSUER.match(text)
+    return text[m.end() :] if m and m.end() < len(text) else text
 
 
 class HandlingLines:

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 
 from secaudit.detect.declarations import Declarations
-from secaudit.detect.handling import HandlingLines
+from secaudit.detect.handling import HandlingLines, without_issuer
 from secaudit.detect.markforms import MarkGrammar, MarkMatch
 from secaudit.model import Confidence, Location, TextChunk
 
@@ -52,6 +52,8 @@ def other_marks(
     if loc in (Location.HEADER, Location.FOOTER):
         for line in chunk.text.splitlines():
             found = grammar.line_marks(line, gapped=True, loose=True) or handling.marks(line)
+            if not found and (rest := without_issuer(line)) != line.strip():
+                found = grammar.line_marks(rest, gapped=True, loose=True)  # 某行｜机密★5年
             yield from ((m, Confidence.HIGH) for m in found)
             if not found:
                 yield from declarations.marks(line)

@@ -76,6 +76,19 @@ POSITIVE: list[tuple[str, Callable[[], list[TextChunk]], str]] = [
         [["文档名称", "方案"], ["密级（Classification）", "普通商密"]]), "commercial"),
     ("docx-header-row-internal-material", lambda: docx_with_table(
         [["文档名称", "密级", "编制部门"], ["方案", "内部材料", "计划财务部"]]), "internal"),
+    ("docx-header-unit-star-period", lambda: docx_running("某行｜机密★5年"), "secret"),
+    ("pdf-running-header-unit-star", lambda: pdf_with_running("江川农商银行｜秘密★3年", foot=False),
+     "confidential"),
+    ("docx-kv-slash-english-label", lambda: docx_with_table(
+        [["文档名称", "方案"], ["密级/Classification", "普通商密"]]), "commercial"),
+    ("docx-kv-english-first-label", lambda: docx_with_table(
+        [["Document", "方案"], ["Classification 密级", "普通商密"]]), "commercial"),
+    ("docx-line-english-gloss-field", lambda: docx_lines(
+        ["江川农商银行", "密级(Classification)：内部文件", *FILLER]), "internal"),
+    ("docx-line-fullwidth-gloss-field", lambda: docx_lines(
+        ["江川农商银行", "密级（Classification）：普通商密", *FILLER]), "commercial"),
+    ("pdf-kv-english-label-lines", lambda: _pdf_lines(
+        ["文档名称", "方案", "密级(Classification)", "内部文件", *FILLER]), "internal"),
     ("xlsx-kv-english-label", lambda: xlsx_sheets(
         {"封面": [["文档名称", "方案"], ["密级(Classification)", "内部文件"]]}), "internal"),
 ]
@@ -97,6 +110,9 @@ NEGATIVE: list[tuple[str, Callable[[], list[TextChunk]]]] = [
          "本规定适用于秘密级国家秘密载体的管理。", *FILLER])),
     ("internal-use-by-dept", lambda: docx_lines(
         [*FILLER, "本手册仅限内部控制部使用，未经同意不得转发。"])),
+    ("training-english-gloss-choices", lambda: docx_lines(
+        ["保密培训：密级(Classification)分为以下几种：", "绝密", "机密", "秘密", *FILLER])),
+    ("header-unit-star-example", lambda: docx_running("保密办公室｜标注示例")),
     ("register-english-label-column", lambda: docx_with_table(
         [["文件名称", "密级(Classification)", "保管人"], ["方案A", "内部文件", "张三"],
          ["方案B", "机密", "李四"]])),
