@@ -47,6 +47,8 @@ _EXAMPLE = re.compile(
 )
 """Before a header row: an example, or a list of documents (a register), not a document's own
 information table."""
+LIST_WORDS = _EXAMPLE
+"""Public name of :data:`_EXAMPLE` (a sheet named ``文件台账`` is a register too)."""
 
 
 def is_label(text: str) -> bool:

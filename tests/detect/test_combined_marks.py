@@ -89,6 +89,9 @@ POSITIVE: list[tuple[str, Callable[[], list[TextChunk]], str]] = [
         ["江川农商银行", "密级（Classification）：普通商密", *FILLER]), "commercial"),
     ("pdf-kv-english-label-lines", lambda: _pdf_lines(
         ["文档名称", "方案", "密级(Classification)", "内部文件", *FILLER]), "internal"),
+    ("xlsx-header-row-one-value-row", lambda: xlsx_sheets(
+        {"封面": [["文档名称", "密级（Classification）", "编制部门"],
+                ["方案", "内部材料", "计划财务部"]]}), "internal"),
     ("xlsx-kv-english-label", lambda: xlsx_sheets(
         {"封面": [["文档名称", "方案"], ["密级(Classification)", "内部文件"]]}), "internal"),
 ]
@@ -113,6 +116,13 @@ NEGATIVE: list[tuple[str, Callable[[], list[TextChunk]]]] = [
     ("training-english-gloss-choices", lambda: docx_lines(
         ["保密培训：密级(Classification)分为以下几种：", "绝密", "机密", "秘密", *FILLER])),
     ("header-unit-star-example", lambda: docx_running("保密办公室｜标注示例")),
+    ("xlsx-register-sheet-one-row", lambda: xlsx_sheets(
+        {"文件台账": [["文件名称", "密级", "保管人"], ["方案A", "机密", "张三"]]})),
+    ("xlsx-register-two-rows", lambda: xlsx_sheets(
+        {"Sheet1": [["文件名称", "密级", "保管人"], ["方案A", "机密", "张三"],
+                    ["方案B", "内部", "李四"]]})),
+    ("xlsx-register-ordinal", lambda: xlsx_sheets(
+        {"Sheet1": [["序号", "文件名称", "密级"], ["1", "方案A", "机密"]]})),
     ("register-english-label-column", lambda: docx_with_table(
         [["文件名称", "密级(Classification)", "保管人"], ["方案A", "内部文件", "张三"],
          ["方案B", "机密", "李四"]])),
