@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Progress", "ScanRun", "Scanner"]
 
-EXTRACT_VERSION = "6"
+EXTRACT_VERSION = "7"  # 7: pptx table row lines (issue 17)
 """Bump when extraction output changes (part of the cache key)."""
 PICTURE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".gif", ".heic", ".webp")
 """Read after the other files of a scan (only the order changes: every file is read)."""

@@ -23,6 +23,7 @@ from tests.detect.layout_builders import (
     extracted,
     pdf_with_running,
     pptx_with_footer,
+    pptx_with_table,
     xlsx_sheets,
 )
 from tests.detect.test_layout_marks import _pdf_lines, level, marks
@@ -92,6 +93,9 @@ POSITIVE: list[tuple[str, Callable[[], list[TextChunk]], str]] = [
     ("xlsx-header-row-one-value-row", lambda: xlsx_sheets(
         {"封面": [["文档名称", "密级（Classification）", "编制部门"],
                 ["方案", "内部材料", "计划财务部"]]}), "internal"),
+    ("pptx-header-row-one-value-row", lambda: pptx_with_table(
+        [["文档名称", "密级(Classification)", "编制部门"], ["方案", "内部材料", "计划财务部"]]),
+     "internal"),
     ("xlsx-kv-english-label", lambda: xlsx_sheets(
         {"封面": [["文档名称", "方案"], ["密级(Classification)", "内部文件"]]}), "internal"),
 ]
@@ -123,6 +127,8 @@ NEGATIVE: list[tuple[str, Callable[[], list[TextChunk]]]] = [
                     ["方案B", "内部", "李四"]]})),
     ("xlsx-register-ordinal", lambda: xlsx_sheets(
         {"Sheet1": [["序号", "文件名称", "密级"], ["1", "方案A", "机密"]]})),
+    ("pptx-register-two-rows", lambda: pptx_with_table(
+        [["文件名称", "密级", "保管人"], ["方案A", "机密", "张三"], ["方案B", "内部", "李四"]])),
     ("register-english-label-column", lambda: docx_with_table(
         [["文件名称", "密级(Classification)", "保管人"], ["方案A", "内部文件", "张三"],
          ["方案B", "机密", "李四"]])),
