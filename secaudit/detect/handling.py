@@ -43,14 +43,18 @@ _PAGE = re.compile(
 )
 MAX_LINE = 60
 _LEADING_ISSUER = re.compile(rf"(?:{_UNIT}\s*[|｜/／·•・—–\-]\s*)+")
+_TRAILING_ISSUER = re.compile(rf"(?:\s*[|｜/／·•・—–\-]\s*{_UNIT})+$")
 
 
 def without_issuer(line: str) -> str:
-    """``line`` without the unit names that lead it, each set off by a separator
-    (``某行｜机密★5年`` → ``机密★5年``); ``line`` itself when none leads it."""
+    """``line`` without the unit names that lead or close it, each set off by a separator
+    (``某行｜机密★5年``, ``机密｜某行零售业务部`` → the mark); ``line`` itself when none does."""
     text = line.strip()
     m = _LEADING_ISSUER.match(text)
-    return text[m.end() :] if m and m.end() < len(text) else text
+    if m and m.end() < len(text):
+        text = text[m.end() :]
+    t = _TRAILING_ISSUER.search(text)
+    return text[: t.start()] if t and t.start() > 0 else text
 
 
 class HandlingLines:

@@ -80,6 +80,9 @@ POSITIVE: list[tuple[str, Callable[[], list[TextChunk]], str]] = [
     ("docx-header-unit-star-period", lambda: docx_running("某行｜机密★5年"), "secret"),
     ("pdf-running-header-unit-star", lambda: pdf_with_running("江川农商银行｜秘密★3年", foot=False),
      "confidential"),
+    ("docx-header-level-then-unit", lambda: docx_running("机密｜江川农商银行零售业务部"), "secret"),
+    ("decl-internal-use-staff", lambda: docx_lines(
+        [*FILLER, "本手册仅限本行员工内部使用，未经许可不得翻印或转发。"]), "internal"),
     ("docx-kv-slash-english-label", lambda: docx_with_table(
         [["文档名称", "方案"], ["密级/Classification", "普通商密"]]), "commercial"),
     ("docx-kv-english-first-label", lambda: docx_with_table(
@@ -106,6 +109,10 @@ NEGATIVE: list[tuple[str, Callable[[], list[TextChunk]]]] = [
     ("header-secrecy-office", lambda: docx_running("保密办公室｜培训材料")),
     ("header-bank-internal-control-title", lambda: docx_running("江川农商银行｜内部控制评价报告")),
     ("header-dept-secret-training", lambda: docx_running("风险管理部 | 秘密级文件管理培训")),
+    ("header-dept-then-bank", lambda: docx_running("内部控制部｜江川农商银行")),
+    ("header-title-then-dept", lambda: docx_running("2024年报告｜内部审计部")),
+    ("header-two-depts", lambda: docx_running("内部审计部｜内部控制部")),
+    ("header-training-then-office", lambda: docx_running("秘密级文件管理｜保密办公室")),
     ("pptx-footer-internal-audit", lambda: pptx_with_footer("内部审计部｜2024年工作总结")),
     ("pdf-running-internal-control", lambda: pdf_with_running("内部控制部｜2024年报告")),
     ("training-example-declaration", lambda: docx_lines(
