@@ -28,7 +28,7 @@ HANDLING_WORDS = (
 _FIELD = r"(?:(?:文件|文档)?密级\s*[:：]\s*)?"
 _UNIT = (
     r"[^\s，,。；;：:|｜/／·•・—–\-]{1,20}?"
-    r"(?:银行|行|社|公司|部|室|中心|处|科|办|局|集团|委员会)"
+    r"(?:银行|行|社|公司|部|室|中心|处|科|组|办|局|集团|委员会)"
 )
 _ISSUER = rf"(?:{_UNIT}(?:\s*[|｜/／·•・—–\-]\s*|\s+)){{0,3}}"
 """A letterhead or unit name before the level, set off by a gap or a separator
