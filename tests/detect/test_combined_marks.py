@@ -83,6 +83,9 @@ POSITIVE: list[tuple[str, Callable[[], list[TextChunk]], str]] = [
     ("docx-header-level-then-unit", lambda: docx_running("机密｜江川农商银行零售业务部"), "secret"),
     ("decl-internal-use-staff", lambda: docx_lines(
         [*FILLER, "本手册仅限本行员工内部使用，未经许可不得翻印或转发。"]), "internal"),
+    ("docx-header-title-then-level", lambda: docx_running("2024年度报告｜机密"), "secret"),
+    ("pdf-running-title-then-level", lambda: pdf_with_running("制度汇编 | 普通商密"),
+     "commercial"),
     ("docx-kv-slash-english-label", lambda: docx_with_table(
         [["文档名称", "方案"], ["密级/Classification", "普通商密"]]), "commercial"),
     ("docx-kv-english-first-label", lambda: docx_with_table(
@@ -113,6 +116,8 @@ NEGATIVE: list[tuple[str, Callable[[], list[TextChunk]]]] = [
     ("header-title-then-dept", lambda: docx_running("2024年报告｜内部审计部")),
     ("header-two-depts", lambda: docx_running("内部审计部｜内部控制部")),
     ("header-training-then-office", lambda: docx_running("秘密级文件管理｜保密办公室")),
+    ("header-choice-list", lambda: docx_running("机密/秘密/绝密")),
+    ("header-internal-external-choice", lambda: docx_running("内部/外部")),
     ("pptx-footer-internal-audit", lambda: pptx_with_footer("内部审计部｜2024年工作总结")),
     ("pdf-running-internal-control", lambda: pdf_with_running("内部控制部｜2024年报告")),
     ("training-example-declaration", lambda: docx_lines(
