@@ -86,6 +86,8 @@ POSITIVE: list[tuple[str, Callable[[], list[TextChunk]], str]] = [
     ("docx-header-title-then-level", lambda: docx_running("2024年度报告｜机密"), "secret"),
     ("pdf-running-title-then-level", lambda: pdf_with_running("制度汇编 | 普通商密"),
      "commercial"),
+    ("docx-header-bracketed-dept", lambda: docx_running("江川农商银行（零售业务部）｜机密"),
+     "secret"),
     ("docx-kv-slash-english-label", lambda: docx_with_table(
         [["文档名称", "方案"], ["密级/Classification", "普通商密"]]), "commercial"),
     ("docx-kv-english-first-label", lambda: docx_with_table(
@@ -116,6 +118,8 @@ NEGATIVE: list[tuple[str, Callable[[], list[TextChunk]]]] = [
     ("header-title-then-dept", lambda: docx_running("2024年报告｜内部审计部")),
     ("header-two-depts", lambda: docx_running("内部审计部｜内部控制部")),
     ("header-training-then-office", lambda: docx_running("秘密级文件管理｜保密办公室")),
+    ("header-bracketed-internal-control",
+     lambda: docx_running("江川农商银行（内部控制部）｜2024年报告")),
     ("header-choice-list", lambda: docx_running("机密/秘密/绝密")),
     ("header-internal-external-choice", lambda: docx_running("内部/外部")),
     ("pptx-footer-internal-audit", lambda: pptx_with_footer("内部审计部｜2024年工作总结")),
