@@ -26,8 +26,16 @@ HANDLING_WORDS = (
     r"|保管|传阅|不外传|不对外|按规定|仅发|只发|发至|阅知"
 )
 _FIELD = r"(?:(?:文件|文档)?密级\s*[:：]\s*)?"
-_ISSUER = r"(?:[^\s，,。；;：:]{2,20}?(?:银行|分行|支行|联社|信用社|合作社|公司|部|室|中心)\s+)?"
-"""A letterhead name before the level (``江川农商银行 普通商密 严禁外传``)."""
+_UNIT = (
+    r"[^\s，,。；;：:|｜/／·•・—–\-]{1,20}?"
+    r"(?:银行|行|社|公司|部|室|中心|处|科|组|办|局|集团|委员会)"
+    r"(?:[（(][^（()）\s]{1,12}?(?:部|室|中心|处|科|组|办|支行|分行)[）)])?"  # 某行（零售业务部）
+)
+_ISSUER = rf"(?:{_UNIT}(?:\s*[|｜/／·•・—–\-]\s*|\s+)){{0,3}}"
+"""A letterhead or unit name before the level, set off by a gap or a separator
+(``江川农商银行 普通商密 严禁外传``, ``某某农商银行零售业务部｜机密``,
+``某行｜秘密｜未经许可不得外传``).
+With a name, the handling rest is optional: ``unit｜level`` is a running header's mark."""
 _SEP = r"[\s·•・|｜/／—–\-，,、；;：:（(【\[]+"
 _SPLIT = re.compile(r"[\s·•・|｜/／—–\-，,；;：:（）()【】\[\]。.!！]+")
 _PAGE = re.compile(
@@ -35,6 +43,19 @@ _PAGE = re.compile(
     re.IGNORECASE,
 )
 MAX_LINE = 60
+_LEADING_ISSUER = re.compile(rf"(?:{_UNIT}\s*[|｜/／·•・—–\-]\s*)+")
+_TRAILING_ISSUER = re.compile(rf"(?:\s*[|｜/／·•・—–\-]\s*{_UNIT})+$")
+
+
+def without_issuer(line: str) -> str:
+    """``line`` without the unit names that lead or close it, each set off by a separator
+    (``某行｜机密★5年``, ``机密｜某行零售业务部`` → the mark); ``line`` itself when none does."""
+    text = line.strip()
+    m = _LEADING_ISSUER.match(text)
+    if m and m.end() < len(text):
+        text = text[m.end() :]
+    t = _TRAILING_ISSUER.search(text)
+    return text[: t.start()] if t and t.start() > 0 else text
 
 
 class HandlingLines:
@@ -45,8 +66,8 @@ class HandlingLines:
         self._levels = dict(pairs)
         words = "|".join(re.escape(w) for w, _ in pairs)
         self._re = re.compile(
-            rf"{_ISSUER}{_FIELD}(?P<open>[【(（\[〔])?\s*(?P<level>{words})级?\s*(?P<close>[】)）\]〕])?"
-            rf"(?P<sep>{_SEP})(?P<rest>.+)"
+            rf"(?P<issuer>{_ISSUER}){_FIELD}(?P<open>[【(（\[〔])?\s*(?P<level>{words})级?\s*"
+            rf"(?P<close>[】)）\]〕])?(?:(?P<sep>{_SEP})(?P<rest>.+))?"
         )
         self._handling = re.compile(HANDLING_WORDS)
 
@@ -58,8 +79,11 @@ class HandlingLines:
         m = self._re.fullmatch(text)
         if m is None or bool(m.group("open")) != bool(m.group("close")):
             return []
-        clauses = [c for c in _SPLIT.split(_PAGE.sub(" ", m.group("rest"))) if c]
-        if not clauses or not all(self._is_handling(c) for c in clauses):
+        rest = m.group("rest") or ""
+        clauses = [c for c in _SPLIT.split(_PAGE.sub(" ", rest)) if c]
+        if not clauses and not m.group("issuer"):
+            return []  # a bare level: the mark grammar's business
+        if not all(self._is_handling(c) for c in clauses):
             return []
         level = self._levels[m.group("level")]
         return [MarkMatch(level, text, None, None, True, True)]

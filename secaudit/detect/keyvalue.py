@@ -30,10 +30,12 @@ from secaudit.detect.markforms import MarkGrammar, MarkMatch
 from secaudit.model import TextChunk
 
 FIELD_LABEL = re.compile(
-    r"^\s*(?:(?:文件|文档|资料|材料|信息|数据|报告|本文件|本文档)?"
+    r"^\s*(?:(?:classification|security\s*level)\s*[/／]?\s*)?"  # Classification 密级
+    r"(?:(?:文件|文档|资料|材料|信息|数据|报告|本文件|本文档)?"
     r"(?:密\s?级|保密等级|保密级别|密级标识|密级标志)(?:程度|等级)?"
     r"|密级(?:和|及|与|/|、)保密期限)"
-    r"\s*(?:[(（][^()（）]{0,20}[)）])?\s*[:：]?\s*$"
+    r"\s*(?:[(（][^()（）]{0,20}[)）]|[/／]\s*[A-Za-z][A-Za-z ]{0,19})?\s*[:：]?\s*$",
+    re.IGNORECASE,
 )
 """A label cell or line whose value (next cell or line) is a document's level."""
 HEADER_ROWS = 30
@@ -45,6 +47,8 @@ _EXAMPLE = re.compile(
 )
 """Before a header row: an example, or a list of documents (a register), not a document's own
 information table."""
+LIST_WORDS = _EXAMPLE
+"""Public name of :data:`_EXAMPLE` (a sheet named ``文件台账`` is a register too)."""
 
 
 def is_label(text: str) -> bool:

@@ -45,6 +45,8 @@ _NUM_PERIOD = rf"{_NUM}\s*(?:年|个月|個月)|长期"
 _FIELD = (
     r"(?:密级(?:和|及|与)保密期限|密级标识|密级标志|(?:文件|文档|资料|信息)密级|保密等级|保密级别"
     r"|密\s?级)"
+    # an English gloss after the label: 密级(Classification)、密级/Classification
+    r"(?:\s*(?:[(（]\s*[A-Za-z][A-Za-z ]{1,19}[)）]|[/／]\s*[A-Za-z][A-Za-z ]{1,19}))?"
     r"\s*(?:[:：]\s*|\s+)"
 )
 _SUFFIX = (

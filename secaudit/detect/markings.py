@@ -82,9 +82,10 @@ class MarkingDetector:
     """Finds secrecy markings; every distinct (member, location, text) is one finding."""
 
     id: ClassVar[str] = "marking"
-    version: ClassVar[str] = "8"
+    version: ClassVar[str] = "9"
     # 7: layout marks (issue 17) and free-text periods cut (issue 12); 8: declaration clauses,
-    # level + handling clauses, internal-use wordings, sheet title/closing rows (issue 17 round 2)
+    # level + handling clauses, internal-use wordings, sheet title/closing rows (issue 17 round 2);
+    # 9: unit name + separator + level running lines, state-secret/internal-use declarations
 
     def __init__(self, vocabulary: Vocabulary) -> None:
         self.vocabulary = vocabulary

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 
 from secaudit.detect.declarations import Declarations
-from secaudit.detect.handling import HandlingLines
+from secaudit.detect.handling import HandlingLines, without_issuer
 from secaudit.detect.markforms import MarkGrammar, MarkMatch
 from secaudit.model import Confidence, Location, TextChunk
 
@@ -39,6 +39,7 @@ TOKEN_KEYS = frozenset(
     {"keywords", "category", "subject", "关键词", "类别", "主题", "title", "标题"}
 )
 _TOKEN_SPLIT = re.compile(r"[;,，；、|\s]+")
+_SEGMENTS = re.compile(r"\s*[|｜/／·•・]\s*")
 
 
 def other_marks(
@@ -52,6 +53,10 @@ def other_marks(
     if loc in (Location.HEADER, Location.FOOTER):
         for line in chunk.text.splitlines():
             found = grammar.line_marks(line, gapped=True, loose=True) or handling.marks(line)
+            if not found and (rest := without_issuer(line)) != line.strip():
+                found = grammar.line_marks(rest, gapped=True, loose=True)  # 某行｜机密★5年
+            if not found:
+                found = _end_segment(line, grammar)  # 2024年度报告｜机密
             yield from ((m, Confidence.HIGH) for m in found)
             if not found:
                 yield from declarations.marks(line)
@@ -79,3 +84,16 @@ def _property(chunk: TextChunk, grammar: MarkGrammar) -> Iterator[MarkMatch]:
                 yield from grammar.line_marks(token, gapped=False)
             return
     yield from (m for m in grammar.line_marks(value, gapped=False) if m.strong)
+
+
+def _end_segment(line: str, grammar: MarkGrammar) -> list[MarkMatch]:
+    """A running line whose first or last separator-delimited segment is a mark form as a whole
+    (``2024年度报告｜机密``, ``机密｜2024年度报告``), the only segment naming a level; a bare 内部
+    segment is too weak alone."""
+    segments = [s for s in _SEGMENTS.split(line.strip()) if s]
+    if len(segments) < 2 or sum(1 for s in segments if grammar.has_hit(s)) > 1:
+        return []  # 机密/秘密/绝密: a choice list, no mark
+    for seg in (segments[0], segments[-1]):
+        if seg != "内部" and grammar.form_re.fullmatch(seg) is not None:
+            return grammar.line_marks(seg, gapped=False)
+    return []

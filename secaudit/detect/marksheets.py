@@ -18,6 +18,7 @@ from collections.abc import Iterator
 
 from secaudit.detect.declarations import Declarations
 from secaudit.detect.handling import HandlingLines
+from secaudit.detect.keyvalue import LIST_WORDS, header_row_marks
 from secaudit.detect.markforms import MarkGrammar, MarkMatch
 from secaudit.detect.marklines import FIELD_LABEL, FRONT_MATTER
 from secaudit.detect.ticked import ANY_BOX
@@ -50,6 +51,9 @@ class SheetMarks:
     def marks(self, rows: list[TextChunk]) -> Iterator[SheetMark]:
         filled = [r for r in rows if any(c.strip() for c in r.text.split("\t"))]
         yield from self._top(filled)
+        named_list = bool(filled) and LIST_WORDS.search(filled[0].key or "") is not None
+        for row, m in [] if named_list else header_row_marks(filled, self.grammar):
+            yield row, m, Confidence.HIGH  # a 密级 header row and one value row: a cover table
         yield from self._closing(filled[SHEET_START_ROWS:][-SHEET_END_ROWS:])
 
     def _top(self, rows: list[TextChunk]) -> Iterator[SheetMark]:

@@ -13,8 +13,9 @@ gives two views:
 - ``rows``: the stream without the cell chunks a row line covers — what the info-type detector
   reads (column headers judge the values under them).
 
-Extractors that emit rows: ``.docx`` (``ooxml_word``), OpenDocument (``odf``), HTML/MHT (``html``),
-RTF (``rtf``), ``.doc``/``.wps`` (``ole_word_rows``). To teach another extractor the same, emit its
+Extractors that emit rows: ``.docx`` (``ooxml_word``), OpenDocument (``odf``), HTML/MHT
+(``html``), RTF (``rtf``), ``.doc``/``.wps`` (``ole_word_rows``), ``.pptx`` (``ooxml_slide``).
+To teach another extractor the same, emit its
 table rows the same way; no detector changes.
 """
 

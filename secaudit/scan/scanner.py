@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Progress", "ScanRun", "Scanner"]
 
-EXTRACT_VERSION = "6"
+EXTRACT_VERSION = "7"  # 7: pptx table row lines (issue 17)
 """Bump when extraction output changes (part of the cache key)."""
 MAX_DEFERRED_PICTURES = 20_000
 """Pictures held back until the other files are sent; past this many they go in walk order."""

@@ -119,16 +119,42 @@ def _number(name: str) -> int:
 
 
 def shape_paragraphs(root: etree._Element) -> Iterator[tuple[Location, str]]:
-    """``(location, text)`` for every non-empty paragraph of every shape and table."""
+    """``(location, text)`` for every non-empty paragraph of every shape and table; a table row
+    of two or more filled cells is first given as a row line (see :func:`_row_line`)."""
     for body in descendants(root, "txBody"):
         kind = _placeholder_type(body)
         if kind in _SKIPPED_PLACEHOLDERS:
             continue
         where = _PLACEHOLDER_LOCATION.get(kind or "", Location.BODY)
+        if row_line := _row_line(body):
+            yield where, row_line
         for p in children(body, "p"):
             text = paragraph_text(p)
             if text:
                 yield where, text
+
+
+def _row_line(body: etree._Element) -> str | None:
+    """The tab-joined row of a table cell's text body when it is the row's first filled cell,
+    the row has two or more filled cells and each holds one paragraph (so the cell chunks that
+    follow are the row's cells, as ``secaudit.detect.tables`` expects), else None."""
+    cell = body.getparent()
+    row = cell.getparent() if cell is not None else None
+    if cell is None or row is None or local(cell) != "tc" or local(row) != "tr":
+        return None
+    texts = [
+        [t for b in children(tc, "txBody") for p in children(b, "p") if (t := paragraph_text(p))]
+        for tc in children(row, "tc")
+    ]
+    filled = [k for k, t in enumerate(texts) if t]
+    if len(filled) < 2 or any(len(texts[k]) > 1 for k in filled):
+        return None
+    if list(children(row, "tc"))[filled[0]] is not cell:
+        return None
+    values = [t[0].replace("\t", " ") if t else "" for t in texts]
+    while values and not values[-1]:
+        values.pop()
+    return "\t".join(values)
 
 
 def _placeholder_type(body: etree._Element) -> str | None:

@@ -235,7 +235,8 @@ def test_pptx_slides_in_order_footer_notes() -> None:
     body = [(c.index, c.text) for c in by_location(result, Location.BODY)]
     assert body == [
         (0, "机密★长期"), (0, "第一页要点"), (0, "补充说明"),
-        (1, "第二页"), (1, "客户名单"), (1, "补充说明"), (1, "单元格甲"), (1, "单元格乙"),
+        (1, "第二页"), (1, "客户名单"), (1, "补充说明"),
+        (1, "单元格甲\t单元格乙"), (1, "单元格甲"), (1, "单元格乙"),  # a row line, then its cells
     ]
     assert [(c.index, c.text) for c in by_location(result, Location.COMMENT)] == [
         (1, "演讲备注：内部")
