@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -67,9 +68,7 @@ class Ledger:
             else:
                 self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
                 self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-                self._db.execute("PRAGMA journal_mode=WAL")
-                self._db.execute("PRAGMA synchronous=FULL")
-                self._db.executescript(_SCHEMA)
+                _set_up(self._db)
                 self.path.chmod(0o600)
         except sqlite3.Error as exc:
             raise LedgerError(f"cannot open ledger {self.path}: {exc}") from exc
@@ -183,3 +182,22 @@ class Ledger:
 def _event(row: tuple[Any, ...]) -> Event:
     seq, ts, kind, data, prev, digest = row
     return Event(seq, ts, kind, json.loads(data), prev, digest)
+
+
+def _set_up(db: sqlite3.Connection, patience: float = 30.0) -> None:
+    """WAL mode and the table. Two processes opening a new ledger at once (the agent and an
+    on-demand scan, the forwarder) can meet SQLITE_BUSY on the journal-mode switch, which
+    SQLite's busy handler does not wait for: retried here for up to ``patience`` seconds."""
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            if str(db.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=FULL")
+            db.executescript(_SCHEMA)
+            return
+        except sqlite3.OperationalError as exc:
+            busy = "locked" in str(exc) or "busy" in str(exc)
+            if not busy or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.05)

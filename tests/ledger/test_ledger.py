@@ -181,3 +181,30 @@ def test_kill9_writers_never_break_the_chain(tmp_path: Path) -> None:
                 assert ev is not None and ev.hash == digest, f"committed seq {seq} lost"
         assert count >= len(committed)
     assert len(committed) > 50
+
+
+def test_processes_opening_a_new_ledger_at_once_all_succeed(tmp_path: Path) -> None:
+    """The agent, a scan and the forwarder may create the ledger together: the journal-mode
+    switch meets SQLITE_BUSY, which the busy handler does not wait for (it failed 29 of 200
+    rounds before the retry)."""
+    import threading
+
+    for round_ in range(60):
+        path = tmp_path / f"r{round_}" / "ledger.db"
+        errors: list[BaseException] = []
+
+        def open_and_append(path: Path = path, errors: list[BaseException] = errors) -> None:
+            try:
+                with Ledger(path) as led:
+                    led.append("error", {"where": "race"})
+            except BaseException as exc:  # noqa: BLE001 - collected for the assertion
+                errors.append(exc)
+
+        threads = [threading.Thread(target=open_and_append) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert not errors, errors
+        with Ledger(path, readonly=True) as led:
+            assert led.verify() == 4
