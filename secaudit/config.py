@@ -11,14 +11,14 @@ user dirs (``~/.config/secaudit``, ``~/.local/share/secaudit``).
 
 from __future__ import annotations
 
-import math
 import os
 import tomllib
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 from secaudit.config_forward import ForwardOutput, forward_outputs
+from secaudit.config_text import DEFAULT_CONFIG_TEXT  # noqa: F401 - install.sh reads it here
+from secaudit.config_values import coerce, in_range
 from secaudit.errors import ConfigError
 from secaudit.limits import Limits, MiB
 from secaudit.model import HostRole
@@ -177,15 +177,9 @@ class AgentConfig:
         if not (self.heartbeat_minutes == 0 or 0.1 <= self.heartbeat_minutes <= 1440):
             raise ConfigError(f"[agent].heartbeat_minutes = {self.heartbeat_minutes!r}: "
                               "expected 0 (never) or 0.1 … 1440 minutes")
-        _in_range("agent.max_watches_per_medium", self.max_watches_per_medium, 1, 1_000_000)
-        _in_range("agent.max_watches", self.max_watches, 1, 4_000_000)
-        _in_range("agent.watch_rescan_interval", self.watch_rescan_interval, 1.0, 3600.0)
-
-
-def _in_range(name: str, value: float, low: float, high: float) -> None:
-    """Watch bounds (issue 12, harden-fs): outside the range (NaN too) is a config error."""
-    if not low <= value <= high:
-        raise ConfigError(f"[{name.replace('.', '].', 1)} = {value!r}: expected {low:g} … {high:g}")
+        in_range("agent.max_watches_per_medium", self.max_watches_per_medium, 1, 1_000_000)
+        in_range("agent.max_watches", self.max_watches, 1, 4_000_000)
+        in_range("agent.watch_rescan_interval", self.watch_rescan_interval, 1.0, 3600.0)
 
 
 @dataclass(frozen=True)
@@ -239,72 +233,6 @@ class Config:
         return self.host.name or os.uname().nodename  # gethostname(2) on Linux
 
 
-RANGES: dict[str, tuple[float, float]] = {
-    "scan.workers": (0, 256),
-    "scan.max_file_size_mb": (1, 1 << 20),
-    "scan.max_container_mb": (1, 1 << 20),
-    "scan.max_member_size_mb": (1, 1 << 20),
-    "scan.max_depth": (0, 64),
-    "scan.max_members": (1, 10_000_000),
-    "scan.max_ratio": (1.0, 100_000.0),
-    "scan.file_timeout": (0.1, 86_400.0),
-    "scan.ocr_max_pages": (0, 10_000),
-    "scan.ocr_min_pixels": (0, 1_000_000_000),
-    "agent.scan_interval": (10.0, 366 * 86_400.0),
-    "agent.media_poll_interval": (0.1, 3_600.0),
-    "agent.workers": (1, 256),
-    "agent.nice": (0, 19),
-    "agent.queue_size": (1, 10_000_000),
-    "agent.selfcheck_interval_days": (0.0, 3_660.0),
-    "connectivity.probe_timeout": (0.05, 60.0),
-    "connectivity.interval": (1.0, 86_400.0),
-}
-"""Allowed range (inclusive) of every number in the config: a value outside it (``workers = -3``
-spins forever, ``file_timeout = 1e308`` overflows a timer, ``nan`` compares false) is an error."""
-
-
-def _check_range(name: str, value: object) -> None:
-    bounds = RANGES.get(name)
-    if bounds is None or isinstance(value, bool) or not isinstance(value, int | float):
-        return
-    low, high = bounds
-    if not math.isfinite(value) or not low <= value <= high:
-        raise ValueError(f"must be between {low:g} and {high:g}")
-
-
-def _coerce(section: str, cls: type, raw: dict[str, Any], where: str) -> Any:
-    known = {f.name: f for f in fields(cls)}
-    kwargs: dict[str, Any] = {}
-    for key, value in raw.items():
-        if key not in known:
-            raise ConfigError(f"{where}: unknown key [{section}].{key}")
-        default = getattr(cls(), key)
-        try:
-            if isinstance(default, HostRole):
-                value = HostRole(value)
-            elif isinstance(default, tuple):
-                if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                    raise TypeError("expected a list of strings")
-                value = tuple(value)
-            elif isinstance(default, bool):
-                if not isinstance(value, bool):
-                    raise TypeError("expected true or false")
-            elif isinstance(default, float):
-                if isinstance(value, bool) or not isinstance(value, int | float):
-                    raise TypeError("expected a number")
-                value = float(value)
-            elif isinstance(default, int):
-                if isinstance(value, bool) or not isinstance(value, int):
-                    raise TypeError("expected an integer")
-            elif isinstance(default, str) and not isinstance(value, str):
-                raise TypeError("expected a string")
-            _check_range(f"{section}.{key}", value)
-        except (TypeError, ValueError) as exc:
-            raise ConfigError(f"{where}: [{section}].{key} = {value!r}: {exc}") from exc
-        kwargs[key] = value
-    return cls(**kwargs)
-
-
 def load_config(home: str | os.PathLike[str] | None = None, path: str | None = None) -> Config:
     """Load the config of ``home`` (or an explicit file); embedded defaults when absent."""
     h = Home.resolve(home)
@@ -326,7 +254,7 @@ def load_config(home: str | os.PathLike[str] | None = None, path: str | None = N
             raise ConfigError(f"{cfg_path}: unknown section [{section}]")
         if not isinstance(value, dict):
             raise ConfigError(f"{cfg_path}: [{section}] must be a table")
-        cfg = replace(cfg, **{section: _coerce(section, _SECTIONS[section], value, str(cfg_path))})
+        cfg = replace(cfg, **{section: coerce(section, _SECTIONS[section], value, str(cfg_path))})
     return cfg
 
 
@@ -337,75 +265,3 @@ def data_path(*parts: str) -> Path:
     if candidate.exists():
         return candidate
     return here.parent.joinpath(*parts)
-
-
-DEFAULT_CONFIG_TEXT = """\
-# secaudit configuration (TOML). Every key is optional: missing keys take the defaults below.
-
-[host]
-# internet | intranet | classified  (互联网计算机 / 内网计算机 / 涉密计算机)
-role = "intranet"
-branch = ""
-name = ""
-
-[scan]
-workers = 0                 # 0 = one worker process per core
-max_file_size_mb = 512
-max_container_mb = 1024
-max_member_size_mb = 256
-max_depth = 6
-max_members = 20000
-max_ratio = 200.0
-file_timeout = 120.0
-# OCR of scanned documents (tesseract-ocr + tesseract-ocr-chi-sim): "auto" reads images of at
-# least ocr_min_pixels (smaller ones are icons): image files, pictures in Office files, image-only
-# PDF/OFD pages, up to ocr_max_pages per file, about 0.7 s per A4 page on one core; "off" reports
-# image files and image-only pages as not examined (unsupported).
-ocr = "auto"
-ocr_max_pages = 10
-ocr_min_pixels = 20000
-# Images found to hold no text (blank, photos without text, OCR read nothing) are remembered by
-# digest -- never their text -- and not OCR'd again, even with --no-cache; "" = DIR/cache/
-# ocr-verdicts.db, "off" = do not remember.
-ocr_cache = ""
-
-[policy]
-path = ""                   # empty = shipped default policy (农商银行默认保密策略)
-
-[agent]
-roots = ["~/Desktop", "~/Documents", "~/Downloads", "~/桌面", "~/文档", "~/下载",
-         "~/.local/share/Trash/files"]   # the last one is the recycle bin (回收站)
-scan_interval = 86400.0
-mail_stores = ["~/.thunderbird", "~/.icedove", "~/.local/share/evolution/mail"]
-mail_addresses = []         # this host's own addresses (besides Thunderbird/Evolution identities)
-removable_extra = []
-media_poll_interval = 2.0
-selfcheck_interval_days = 30.0     # scheduled self-inspection into the reports folder (0 = never)
-selfcheck_answers = ""             # checklist answers file for it; empty = manual items unanswered
-heartbeat_minutes = 15.0           # heartbeat event (ledger head, agent health); 0 = never
-
-[connectivity]
-# TCP targets host:port tried to decide whether this PC reaches the internet, e.g.
-# ["www.example.com:443"]; empty = connectivity unknown (a default route proves nothing).
-probes = []
-probe_timeout = 2.0
-interval = 60.0
-# The bank's own network: probe targets inside these CIDR ranges (or under the policy's
-# internal_domains) are internal and do not count as internet, e.g. ["10.0.0.0/8"].
-intranet_ranges = []
-
-[report]
-lang = "zh"
-
-# Forward ledger events to the bank's log pipeline (any number of [[forward]] tables):
-# [[forward]]
-# type = "file"                     # ECS JSON lines for Filebeat / Fluent Bit / Wazuh / rsyslog
-# path = "/var/log/secaudit/events.ndjson"
-# max_mb = 50
-# keep = 5
-# [[forward]]
-# type = "syslog"                   # RFC 5424, octet-counted (RFC 6587), TLS (RFC 5425)
-# address = "siem-relay.bank.internal:6514"
-# tls = true
-# ca = "/etc/secaudit/forward-ca.pem"
-"""
