@@ -14,7 +14,6 @@ import csv
 import hashlib
 import io
 import json
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +25,7 @@ from secaudit.hq.render import labeller, render_rollup
 from secaudit.hq.rollup import build_rollup
 from secaudit.hq.store import Store
 from secaudit.hq.window import Window
+from secaudit.report.issue import write_with_minisig
 from secaudit.report.keys import (
     PRIVATE_NAME,
     SigningKey,
@@ -33,7 +33,6 @@ from secaudit.report.keys import (
     load_signing_key,
     passphrase_from,
 )
-from secaudit.report.minisign import minisign_signature
 from secaudit.report.sign import sign_report
 
 ISSUER = "总行"
@@ -77,11 +76,8 @@ def issue_rollup(
     if path.is_dir():
         path = path / name
     path.parent.mkdir(parents=True, exist_ok=True)
-    _write(path, data)
     comment = f"secaudit hq report file:{path.name} period:{window.label} key:{key.fingerprint}"
-    minisig = path.with_name(path.name + ".minisig")
-    text = minisign_signature(data, key.private_key, key.key_id, trusted_comment=comment)
-    _write(minisig, text.encode("utf-8"))
+    minisig = write_with_minisig(path, data, key, comment)
     return IssuedRollup(
         path, minisig, hashlib.sha256(data).hexdigest(), key.fingerprint, created, model
     )
@@ -153,10 +149,3 @@ def _csv_rows(model: dict[str, Any], t: Any) -> Iterator[dict[str, Any]]:
 
 
 _BODIES = {HqFormat.HTML: _html, HqFormat.JSON: _json, HqFormat.CSV: _csv}
-
-
-def _write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    tmp.write_bytes(data)
-    tmp.chmod(0o644)
-    os.replace(tmp, path)

@@ -10,11 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import jinja2
-
-from secaudit.config import data_path
 from secaudit.report.messages import translator
-from secaudit.report.render import chart_bars, json_for_html, short_time
+from secaudit.report.render import chart_bars, environment, json_for_html
 
 MAX_ROWS = 5000
 """Rows a table of the HTML page shows (the model keeps as many; CSV and JSON have them all)."""
@@ -49,19 +46,6 @@ def labeller() -> Any:
     return t
 
 
-def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(data_path("templates"))),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters["when"] = short_time
-    return env
-
-
 def trend_points(trend: list[dict[str, Any]], key: str, width: int = 520, height: int = 120) -> str:
     """SVG polyline points for one series of the trend (missing values skipped)."""
     values = [p[key] for p in trend]
@@ -77,7 +61,7 @@ def trend_points(trend: list[dict[str, Any]], key: str, width: int = 520, height
 def render_rollup(model: dict[str, Any]) -> str:
     t = labeller()
     html = (
-        _environment()
+        environment()
         .get_template("hq/rollup.html.j2")
         .render(
             m=model,

@@ -96,12 +96,18 @@ def is_truncated(model: dict[str, Any]) -> bool:
 
 def _write_signed(path: Path, data: bytes, key: SigningKey, model: dict[str, Any]) -> Path:
     """Write ``data`` to ``path`` and its minisign signature beside it; returns the latter."""
-    _write(path, data)
-    minisig = path.with_name(path.name + ".minisig")
     host = model["host"]["hostname"]
     comment = " ".join(
         f"secaudit report file:{path.name} host:{host} key:{key.fingerprint}".split()
     )
+    return write_with_minisig(path, data, key, comment)
+
+
+def write_with_minisig(path: Path, data: bytes, key: SigningKey, comment: str) -> Path:
+    """Write ``data`` to ``path`` (atomically) and its ``.minisig`` with the trusted ``comment``
+    beside it; returns the latter. Branch reports and head-office roll-ups alike."""
+    _write(path, data)
+    minisig = path.with_name(path.name + ".minisig")
     text = minisign_signature(data, key.private_key, key.key_id, trusted_comment=comment)
     _write(minisig, text.encode("utf-8"))
     return minisig

@@ -84,7 +84,9 @@ def _visible(value: Any) -> Any:
 
 
 @functools.lru_cache(maxsize=1)  # compiled templates are kept (auto_reload sees edits)
-def _environment() -> jinja2.Environment:
+def environment() -> jinja2.Environment:
+    """The one jinja2 environment of every signed page (branch report, head-office roll-up):
+    autoescape, StrictUndefined, control and bidi characters shown visibly."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(data_path("templates"))),
         autoescape=True,
@@ -102,7 +104,7 @@ def _environment() -> jinja2.Environment:
 def render_html(model: dict[str, Any], lang: str = "zh") -> str:
     """The report page (unsigned); ends with a newline."""
     t = translator(lang)
-    template = _environment().get_template("report.html.j2")
+    template = environment().get_template("report.html.j2")
     html = template.render(
         m={"complete_list": None, **model},
         t=t,

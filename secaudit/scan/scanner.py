@@ -9,6 +9,7 @@ Usable without the CLI::
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import time
@@ -152,16 +153,9 @@ class Scanner:
         run.keep_clean = keep_clean or list_all
         t0 = time.monotonic()
         keys: dict[str, tuple[int, int, int]] = {}
-        try:
+        with self._recorded(run, t0):
             for result in self._results(run, keys):
                 self._accept(run, result, keys.pop(result.path, None), progress)
-            run.state = "complete"
-        except BaseException as exc:
-            run.state = "failed" if isinstance(exc, Exception) else "interrupted"
-            run.failure = f"{type(exc).__name__}: {exc}"[:500]
-            raise
-        finally:
-            self._finish(run, t0)
         return run
 
     def scan_blob(
@@ -198,9 +192,17 @@ class Scanner:
         return self.scan_tasks(run, [task], time.monotonic())
 
     def scan_tasks(self, run: ScanRun, tasks: list[Task], t0: float) -> ScanRun:
-        try:
+        with self._recorded(run, t0):
             for result in self._pool.run(tasks):
                 self._accept(run, result, None, None)
+        return run
+
+    @contextlib.contextmanager
+    def _recorded(self, run: ScanRun, t0: float) -> Iterator[None]:
+        """The run's end state (complete, failed, interrupted) and its ``scan_finished``, however
+        the body ends; the exception goes on."""
+        try:
+            yield
             run.state = "complete"
         except BaseException as exc:
             run.state = "failed" if isinstance(exc, Exception) else "interrupted"
@@ -208,7 +210,6 @@ class Scanner:
             raise
         finally:
             self._finish(run, t0)
-        return run
 
     # -- internals --------------------------------------------------------------------------
 

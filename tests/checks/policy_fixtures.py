@@ -86,6 +86,7 @@ def _dpkg(names: list[tuple[str, str]]) -> str:
 def intranet_pc(root: Path) -> None:
     """An intranet PC that went online, has TeamViewer, a Wi-Fi profile and no screen lock."""
     passwd(root, {"u": 1000})
+    # rows of a History file only: nothing here connects to these hosts (nor does the check)
     chromium_history(root / "home/u/.config/chromium/Default/History", [
         ("https://www.baidu.com/s?wd=x", "2026-11-20T01:00:00+00:00"),
         ("https://www.baidu.com/", "2026-11-25T08:30:00+00:00"),

@@ -20,6 +20,8 @@ rules:
   - {id: R-1, title: 规则, severity: low, scope: host, when: {connected: true}, basis: 依据,
      remedy: 整改}
 """
+# The addresses below are policy data and host names classified by ``ipaddress`` arithmetic;
+# no test connects to any of them.
 GOOD = HEAD + """\
 intranet_networks: [10.0.0.0/8, "fd00::/8"]
 remote_control:
