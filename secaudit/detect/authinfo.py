@@ -79,6 +79,8 @@ class AuthInfoDetector:
 
     id: ClassVar[str] = "auth_info"
     version: ClassVar[str] = "1"
+    gate: ClassVar[str] = _GATE.pattern
+    """Every C3 value needs a label or a track separator (caseless)."""
 
     def analyze(self, chunks: Sequence[TextChunk]) -> Iterator[Finding]:
         groups: dict[tuple[str | None, Location], list[str]] = {}

@@ -25,5 +25,9 @@ class Detector(Protocol):
     """Stable id. Choose carefully: policies, ledgers and reports refer to it."""
     version: ClassVar[str]
     """Bump when results change; part of the incremental-cache key."""
+    gate: str | None
+    """A pattern (the syntax Python's ``re`` and Hyperscan share) every finding of this detector
+    needs somewhere in the file's text, or ``None``: :mod:`secaudit.detect.prefilter` skips the
+    detector when it does not match. It must be a superset of what the detector can find."""
 
     def analyze(self, chunks: Sequence[TextChunk]) -> Iterator[Finding]: ...

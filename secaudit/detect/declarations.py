@@ -67,7 +67,7 @@ _OWNER = r"(?:本行|我行|本公司|本社|本联社)?(?:员工|职工|工作�
 _KIND = r"(?:(?:内部)?(?:学习|培训|参考|工作|传阅|管理)?(?:文件|资料|材料|信息|事项|数据))?件?"
 _DESCRIBE = re.compile(r"(?:为|是|系|涉及|包含|含有|载有|记载|列示)[^，,；;]{1,20}")
 _OPEN, _CLOSE = "（(【[〔［", "）)】]〕］"
-_BIZ = {
+BIZ_WORDS = {
     "核心商业秘密": Level.CORE_COMMERCIAL,
     "商业秘密": Level.COMMERCIAL,
     "工作秘密": Level.INTERNAL,
@@ -85,7 +85,7 @@ class Declarations:
         pairs = vocabulary.all_words()
         self._levels = dict(pairs)
         words = "|".join(re.escape(w) for w, _ in pairs)
-        biz = "|".join(_BIZ)
+        biz = "|".join(BIZ_WORDS)
         self._gate = re.compile(rf"{biz}|{words}")
         self._clause = re.compile(
             rf"{_IS}?\s*{_OWNER}\s*(?P<biz>{biz})?\s*"
@@ -161,7 +161,7 @@ class Declarations:
         if word:
             return self._levels.get(word)
         biz = m.group("biz")
-        return _BIZ[biz] if biz else None
+        return BIZ_WORDS[biz] if biz else None
 
     def _is_handling(self, sentence: str) -> bool:
         s = sentence.strip().strip("（()）【】").rstrip("。.!！；; ")

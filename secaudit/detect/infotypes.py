@@ -46,6 +46,8 @@ class InfoTypeDetector:
 
     id: ClassVar[str] = "info_type"
     version: ClassVar[str] = "5"
+    gate: ClassVar[str] = RAW_QUICK.pattern
+    """Every candidate contains a :data:`RAW_QUICK` match (before width folding)."""
 
     def analyze(self, chunks: Sequence[TextChunk]) -> Iterator[Finding]:
         groups: dict[tuple[str | None, Location], list[TextChunk]] = {}

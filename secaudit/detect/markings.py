@@ -39,13 +39,14 @@ extend ``tests/detect/test_markings.py``, ``tests/detect/test_ticked.py``,
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import ClassVar
 
 from secaudit.detect import keyvalue
 from secaudit.detect.base import with_ocr_note
-from secaudit.detect.declarations import DECLARATION_NOTE, Declarations
+from secaudit.detect.declarations import BIZ_WORDS, DECLARATION_NOTE, Declarations
 from secaudit.detect.handling import HandlingLines
 from secaudit.detect.markforms import MarkGrammar, MarkMatch
 from secaudit.detect.marklines import (
@@ -54,6 +55,7 @@ from secaudit.detect.marklines import (
     Line,
     column_header,
     example_context,
+    first_lines,
     first_page,
     in_level_list,
     is_front_matter,
@@ -65,7 +67,7 @@ from secaudit.detect.markplaces import other_marks
 from secaudit.detect.marksheets import CHOICE_WORDS, SheetMarks
 from secaudit.detect.tables import split_rows
 from secaudit.detect.ticked import BOX_GATE
-from secaudit.detect.traditional import has_traditional, simplified
+from secaudit.detect.traditional import has_traditional, simplified, variants
 from secaudit.detect.vocabulary import Vocabulary
 from secaudit.model import Confidence, Finding, Location, TextChunk
 
@@ -76,6 +78,34 @@ _COPY_NUMBER = re.compile(r"^\s*[0-9０-９]{3,8}\s+|\s+[0-9０-９]{3,8}\s*$")
 _OPEN_BRACKETS = re.compile("[（(【〔［]")
 _CLOSE_BRACKETS = re.compile("[）)】〕］]")
 _CONF_RANK = {Confidence.LOW: 0, Confidence.MEDIUM: 1, Confidence.HIGH: 2}
+
+
+def level_word_gate(words: list[str]) -> str:
+    """A pattern every mark needs: one of ``words``, in simplified or traditional characters,
+    with any white space between its characters (lines joined, spaced ``机 密``)."""
+    alternatives = []
+    for word in words:
+        chars = ["(?:" + "|".join(re.escape(v) for v in variants(c)) + ")" for c in word]
+        alternatives.append(f"{_ANY_SPACE}*".join(chars))
+    return "|".join(alternatives)
+
+
+def _class_of(chars: list[str]) -> str:
+    """A character class of ``chars`` in ranges; ASCII as ``\\xhh``, the rest literal."""
+    spell = [f"\\x{ord(c):02x}" if c < "\x80" else c for c in chars]
+    out, k = [], 0
+    while k < len(chars):
+        end = k
+        while end + 1 < len(chars) and ord(chars[end + 1]) == ord(chars[end]) + 1:
+            end += 1
+        out.append(spell[k] if end == k else f"{spell[k]}-{spell[end]}")
+        k = end + 1
+    return "[" + "".join(out) + "]"
+
+
+_ANY_SPACE = _class_of([c for c in map(chr, range(0x3001)) if c.isspace()])
+"""Every character ``str.isspace`` counts (Python's ``\\s``), spelled out: the gate then needs
+no Unicode property tables (Hyperscan compiles it 3× faster without UCP)."""
 
 
 class MarkingDetector:
@@ -92,6 +122,7 @@ class MarkingDetector:
         self.grammar = MarkGrammar(vocabulary)
         self.declarations = Declarations(vocabulary)
         self.handling = HandlingLines(vocabulary)
+        self.gate = level_word_gate([w for w, _ in vocabulary.all_words()] + list(BIZ_WORDS))
         self._sheets = SheetMarks(self.grammar, self.handling, self.declarations)
 
     def analyze(self, chunks: Sequence[TextChunk]) -> Iterator[Finding]:
@@ -127,8 +158,11 @@ class MarkingDetector:
         hit_lines: list[int] = []
         boxes = any(BOX_GATE.search(c.text) for c in chunks)  # once: most documents have none
         whole_line = self.grammar.form_re.fullmatch
+        named = self._naming_lines(lines)
         for i, ln in enumerate(lines):
             if i >= START_LINES and not boxes:
+                if i not in named:
+                    continue  # no level word: no mark form, handling line or declaration
                 # past the start only a line that is a mark form as a whole counts: one anchored
                 # try, which prose (内部控制…) fails at its first character
                 if whole_line(ln.text.strip()) is not None:
@@ -185,6 +219,27 @@ class MarkingDetector:
                 declared = m.note == DECLARATION_NOTE
                 yield lines[i].chunk, m, Confidence.MEDIUM if declared else Confidence.HIGH
 
+    def _naming_lines(self, lines: list[Line]) -> set[int]:
+        """Indices of the lines that name a level word (one pass of the hit pattern over all
+        lines), and of lines whose bracket is still open at their end when the word appears
+        only once the next line is joined to them (a closing note wrapped by a PDF)."""
+        texts = [ln.text for ln in lines]
+        starts: list[int] = []
+        pos = 0
+        for t in texts:
+            starts.append(pos)
+            pos += len(t) + 1
+        joined = "\n".join(texts)
+        named: set[int] = set()
+        for m in self.grammar.hit_re.finditer(joined):
+            first = bisect_right(starts, m.start()) - 1
+            named.update(range(first, bisect_right(starts, m.end() - 1)))
+        for i, t in enumerate(texts[:-1]):
+            if i not in named and _OPEN_BRACKETS.search(t):
+                if i + 1 in named or self.grammar.has_hit(t.rstrip() + texts[i + 1].strip()):
+                    named.add(i)
+        return named
+
     def _declared(self, lines: list[Line], i: int) -> list[MarkMatch]:
         """The declaration or closing note on line ``i``; a note whose bracket is still open at
         the line's end (wrapped by a PDF's line breaks) is read with the next line."""
@@ -199,16 +254,17 @@ class MarkingDetector:
 
     def _header_rows(self, rows: list[TextChunk]) -> Iterator[tuple[TextChunk, MarkMatch]]:
         """Document-information tables whose header row holds a 密级 label (keyvalue)."""
-        heads: dict[str | None, list[TextChunk]] = {}
+        heads: dict[str | None, list[tuple[TextChunk, str]]] = {}
         for c in rows:
             if c.location is Location.BODY and c.key is None:
                 head = heads.setdefault(c.member, [])
-                for line in c.text.splitlines()[: keyvalue.HEADER_ROWS + 2 - len(head)]:
+                for line in first_lines(c.text, keyvalue.HEADER_ROWS + 2 - len(head)):
                     if line := undecorated(line).strip("\n"):
-                        head.append(replace(c, text=line) if line != c.text else c)
+                        head.append((c, line))
         for head in heads.values():
-            if any("级" in c.text for c in head):
-                yield from keyvalue.header_row_marks(head, self.grammar)
+            if any("级" in line for _c, line in head):
+                lines = [replace(c, text=line) if line != c.text else c for c, line in head]
+                yield from keyvalue.header_row_marks(lines, self.grammar)
 
     def _ticked_runs(self, lines: list[Line], hit_lines: list[int]) -> dict[int, list[MarkMatch]]:
         """Form options standing one per line or cell (``□绝密`` / ``☑机密`` / ``□秘密``), read

@@ -37,9 +37,7 @@ LIST_WINDOW = 2
 LABEL_GAP = re.compile(r"[:：]\s+")
 _DECOR_START = frozenset("*_#>|")
 _RULE_CELL = re.compile(r":?-{3,}:?|")
-_DECOR = re.compile(
-    r"^\s*(?:#{1,6}\s+|>\s*)*(?P<w>\*\*|__)?(?P<inner>.+?)(?(w)(?P=w))\s*#*\s*$"
-)
+_DECOR = re.compile(r"^\s*(?:#{1,6}\s+|>\s*)*(?P<w>\*\*|__)?(?P<inner>.+?)(?(w)(?P=w))\s*#*\s*$")
 
 
 @dataclass(slots=True)
@@ -70,6 +68,17 @@ def lines_of(chunks: list[TextChunk], grammar: MarkGrammar) -> list[Line]:
         ]
         out.extend(Line(p, chunk, len(parts) == 1) for p in parts)  # \n \r \v \f \u2028 …
     return out
+
+
+def first_lines(text: str, n: int) -> list[str]:
+    """``text.splitlines()[:n]`` without splitting the rest of a long text: the text up to its
+    n-th line feed holds at least n lines, and splits there as the whole text does."""
+    end = -1
+    for _ in range(max(n, 0)):
+        end = text.find("\n", end + 1)
+        if end < 0:
+            return text.splitlines()[:n]
+    return text[: end + 1].splitlines()[:n]
 
 
 def _csv_edges(line: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from secaudit.detect.base import Detector
+from secaudit.detect.prefilter import runnable
 from secaudit.detect.vocabulary import Vocabulary
 from secaudit.model import Finding, TextChunk
 
@@ -38,7 +39,7 @@ def detect(chunks: Sequence[TextChunk], detectors: Sequence[Detector]) -> list[F
     """Run every detector over the chunks of one file; findings de-duplicated, order kept."""
     seen: set[Finding] = set()
     out: list[Finding] = []
-    for det in detectors:
+    for det in runnable(chunks, detectors):  # one native pass decides which can find anything
         for f in det.analyze(chunks):
             if f not in seen:
                 seen.add(f)

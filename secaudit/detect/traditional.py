@@ -47,6 +47,16 @@ TO_SIMPLIFIED = str.maketrans(TRADITIONAL, SIMPLIFIED)
 _ANY_TRADITIONAL = re.compile(f"[{TRADITIONAL}]")
 
 
+_VARIANTS: dict[str, str] = {}
+for _t, _s in zip(TRADITIONAL, SIMPLIFIED, strict=True):
+    _VARIANTS[_s] = _VARIANTS.get(_s, _s) + _t
+
+
+def variants(char: str) -> str:
+    """``char`` and every traditional character :func:`simplified` reads as it."""
+    return _VARIANTS.get(char, char)
+
+
 def has_traditional(text: str) -> bool:
     return _ANY_TRADITIONAL.search(text) is not None
 

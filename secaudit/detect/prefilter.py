@@ -1,0 +1,100 @@
+"""One compiled pass over a file's text that says which detectors can find anything in it.
+
+Most office text holds no level word, no C3 label and no digit run a card, ID, mobile or credit
+code could be. Each detector names, as :attr:`gate`, a pattern that every one of its findings
+needs somewhere in the file's text (a superset: the detector still applies its own rules).
+:class:`Prefilter` compiles all gates into one Hyperscan database and scans the text once in
+native code (~1 GB/s), so a detector whose gate does not match is not run at all; Python's
+``re`` needs 10–20 ns a character for each such pattern (docs/benchmarks.md, issue 18).
+
+Without the ``hyperscan`` wheel (a platform it is not built for) or when a gate does not compile,
+:func:`prefilter_for` returns ``None`` and every detector runs: the result is the same, only
+slower. ``tests/detect/test_prefilter.py`` checks that gated and ungated detection agree.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from typing import Any
+
+from secaudit.model import TextChunk
+
+try:  # pragma: no cover - exercised by the import itself
+    import hyperscan as _hs
+except ImportError:  # pragma: no cover - no wheel for this platform
+    _hs = None
+
+_FLAGS = ("HS_FLAG_UTF8", "HS_FLAG_SINGLEMATCH", "HS_FLAG_CASELESS")
+"""No ``HS_FLAG_UCP``: every gate spells out its non-ASCII characters; caseless is for ASCII."""
+
+
+class Prefilter:
+    """The gates of some detectors, compiled together; :meth:`present` scans once."""
+
+    def __init__(self, gates: dict[str, str]) -> None:
+        if _hs is None:
+            raise RuntimeError("hyperscan is not installed")
+        self.ids = list(gates)
+        flags = 0
+        for name in _FLAGS:
+            flags |= getattr(_hs, name)
+        self._db = _hs.Database()
+        self._db.compile(
+            expressions=[gates[i].encode() for i in self.ids],
+            ids=list(range(len(self.ids))),
+            flags=[flags] * len(self.ids),
+        )
+        self._local = threading.local()
+
+    def present(self, texts: Iterable[str]) -> set[str]:
+        """Ids of the gates that match somewhere in ``texts`` (joined by newlines)."""
+        data = "\n".join(texts).encode("utf-8", "replace")  # a lone surrogate: "?"
+        found: set[int] = set()
+        wanted = len(self.ids)
+
+        def on_match(gate: int, _start: int, _end: int, _flags: int, _ctx: Any) -> bool:
+            found.add(gate)
+            return len(found) == wanted  # True stops the scan: every gate has matched
+
+        try:
+            self._db.scan(data, match_event_handler=on_match, scratch=self._scratch())
+        except _hs.ScanTerminated:  # the callback stopped it early
+            pass
+        return {self.ids[i] for i in found}
+
+    def _scratch(self) -> Any:
+        scratch = getattr(self._local, "scratch", None)
+        if scratch is None:  # one per thread: a scratch space must not be shared while scanning
+            scratch = self._local.scratch = _hs.Scratch(self._db)
+        return scratch
+
+
+@lru_cache(maxsize=16)
+def _compiled(gates: tuple[tuple[str, str], ...]) -> Prefilter | None:
+    try:
+        return Prefilter(dict(gates))
+    except Exception:  # noqa: BLE001 - no hyperscan, or a gate it cannot compile: run everything
+        return None
+
+
+def _gate(detector: object) -> str | None:
+    gate = getattr(detector, "gate", None)
+    return gate if isinstance(gate, str) and gate else None
+
+
+def prefilter_for(detectors: Sequence[Any]) -> Prefilter | None:
+    """The prefilter for the gates of ``detectors`` (``None``: run them all)."""
+    gates = tuple((str(d.id), g) for d in detectors if (g := _gate(d)) is not None)
+    return _compiled(gates) if gates else None
+
+
+def runnable(chunks: Sequence[TextChunk], detectors: Sequence[Any]) -> list[Any]:
+    """The detectors that can find something in ``chunks``: those without a gate, and those
+    whose gate matches the chunks' text."""
+    pf = prefilter_for(detectors)
+    if pf is None:
+        return list(detectors)
+    present = pf.present(c.text for c in chunks)
+    return [d for d in detectors if _gate(d) is None or d.id in present]
