@@ -95,8 +95,10 @@ class Declarations:
 
     def marks(self, line: str) -> Iterator[tuple[MarkMatch, Confidence]]:
         """The declaration ``line`` holds, if it holds one (at most one mark)."""
+        if not ("本" in line or "此" in line):  # the decoration stripped below holds neither
+            return
         text = _DECOR.sub("", line)
-        if not text or len(text) > MAX_LINE or not ("本" in text or "此" in text):
+        if not text or len(text) > MAX_LINE:
             return
         if self._gate.search(text) is None:
             return

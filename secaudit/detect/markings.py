@@ -234,8 +234,10 @@ class MarkingDetector:
         for m in self.grammar.hit_re.finditer(joined):
             first = bisect_right(starts, m.start()) - 1
             named.update(range(first, bisect_right(starts, m.end() - 1)))
-        for i, t in enumerate(texts[:-1]):
-            if i not in named and _OPEN_BRACKETS.search(t):
+        bracketed = {bisect_right(starts, m.start()) - 1 for m in _OPEN_BRACKETS.finditer(joined)}
+        for i in sorted(bracketed):
+            if i not in named and i + 1 < len(texts):
+                t = texts[i]
                 if i + 1 in named or self.grammar.has_hit(t.rstrip() + texts[i + 1].strip()):
                     named.add(i)
         return named

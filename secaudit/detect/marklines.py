@@ -64,7 +64,9 @@ def lines_of(chunks: list[TextChunk], grammar: MarkGrammar) -> list[Line]:
                 out.append(Line(tail, chunk, False))
             continue
         parts = [
-            u for p in chunk.text.splitlines() if p.strip() and (u := undecorated(_csv_edges(p)))
+            u
+            for p in chunk.text.splitlines()
+            if p and not p.isspace() and (u := undecorated(_csv_edges(p)))
         ]
         out.extend(Line(p, chunk, len(parts) == 1) for p in parts)  # \n \r \v \f \u2028 …
     return out
@@ -97,7 +99,9 @@ def undecorated(line: str) -> str:
     bold/underline wrappers (``**机密★2026年12月31日**``, ``## 内部资料``), a pipe-table row as
     tab-separated cells (``| 密级 | 核心商密 |``; the ``|---|`` rule row gives ``""``) —
     plain-text files written in Markdown show the mark exactly as a word processor would."""
-    start = line.lstrip()[:1]
+    start = line[:1]
+    if start.isspace():
+        start = line.lstrip()[:1]
     if start not in _DECOR_START:
         return line
     if start == "|":  # a Markdown table row: cells as tab-separated, the rule row dropped
