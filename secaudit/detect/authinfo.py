@@ -29,7 +29,7 @@ from collections.abc import Iterator, Sequence
 from typing import ClassVar
 
 from secaudit.detect import validators as v
-from secaudit.detect.infoclass import HALF_WIDTH
+from secaudit.detect.infoclass import half_width
 from secaudit.detect.tables import split_rows
 from secaudit.model import Confidence, Finding, Location, TextChunk
 
@@ -91,7 +91,7 @@ class AuthInfoDetector:
             text = "\n".join(texts)
             if not _GATE.search(text) or not re.search(r"[0-9]{3}", text):
                 continue  # one cheap pass: most files name no C3 label and hold no track
-            found = c3_values(text.translate(HALF_WIDTH))
+            found = c3_values(half_width(text))
             for typ in _TYPES:
                 if found.get(typ):
                     yield Finding(

@@ -215,6 +215,14 @@ HALF_WIDTH = str.maketrans(
         **TO_SIMPLIFIED,  # 帳號, 身份證號碼 … read as 账号, 身份证号码 (same length)
     }
 )
+_FOLDED = re.compile("[" + "".join(re.escape(chr(c)) for c in HALF_WIDTH) + "]")
+"""Any character :data:`HALF_WIDTH` changes: one C-level class scan (~1 ns a character) instead
+of ``str.translate`` (~50 ns a character on CJK text) when there is none."""
+
+
+def half_width(text: str) -> str:
+    """``text.translate(HALF_WIDTH)``, without the copy when no character would change."""
+    return text.translate(HALF_WIDTH) if _FOLDED.search(text) else text
 
 
 def classify(group: str, raw: str, context: str = "", header: str = "") -> tuple[str, str] | None:

@@ -23,7 +23,6 @@ from secaudit.detect.base import with_ocr_note
 from secaudit.detect.infoclass import (
     ANY_DIGIT_RUN,
     CONTEXT_CHARS,
-    HALF_WIDTH,
     KEYWORD_RE,
     MASKS,
     RAW_QUICK,
@@ -32,6 +31,7 @@ from secaudit.detect.infoclass import (
     Candidate,
     candidates,
     classify,
+    half_width,
     vetoed,
 )
 from secaudit.detect.tables import split_rows
@@ -145,7 +145,7 @@ def _join(chunks: list[TextChunk]) -> tuple[str, list[int]]:
     text = "\n" + "\n".join(c.text for c in chunks)
     if not RAW_QUICK.search(text):
         return "", starts  # no candidate possible: skip the (costly) width folding
-    return text.translate(HALF_WIDTH), starts
+    return half_width(text), starts
 
 
 def _chunk_at(starts: list[int], offset: int) -> int:
@@ -179,6 +179,6 @@ def _sheet_header_types(chunks: list[TextChunk]) -> dict[str | None, set[str]]:
             continue
         rows[c.key] = rows.get(c.key, 0) + 1
         if rows[c.key] <= SHEET_HEADER_ROWS:
-            for m in KEYWORD_RE.finditer(c.text.translate(HALF_WIDTH)):
+            for m in KEYWORD_RE.finditer(half_width(c.text)):
                 out.setdefault(c.key, set()).add(TYPE_OF_KEYWORD[m.group().lower()])
     return out

@@ -6,7 +6,15 @@ import random
 
 import pytest
 
-from secaudit.detect.infoclass import CANDIDATE, HALF_WIDTH, QUICK, RAW_QUICK, Candidate, candidates
+from secaudit.detect.infoclass import (
+    CANDIDATE,
+    HALF_WIDTH,
+    QUICK,
+    RAW_QUICK,
+    Candidate,
+    candidates,
+    half_width,
+)
 from secaudit.detect.infotypes import InfoTypeDetector
 from secaudit.model import Location, TextChunk
 from tests.corpus import numbers as num
@@ -88,3 +96,15 @@ def test_full_width_numbers_are_still_found() -> None:
     chunk = TextChunk(text=f"身份证号：{rid.translate(FULL_WIDTH)}", location=Location.BODY)
     [finding] = InfoTypeDetector().analyze([chunk])
     assert finding.type == "cn_resident_id" and finding.count == 1
+
+
+def test_half_width_skips_the_copy_only_when_nothing_would_change() -> None:
+    rng = random.Random(1812)
+    folded = [chr(c) for c in HALF_WIDTH]
+    plain = list("0123456789abcXYZ账号机密，。、 \t\n")
+    for _ in range(20000):
+        pool = plain + (folded if rng.random() < 0.5 else [])
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 12)))
+        assert half_width(text) == text.translate(HALF_WIDTH), repr(text)
+    assert half_width("卡号６２２２　０２１２") == "卡号6222 0212"
+    assert half_width("機密") == "机密"
