@@ -88,7 +88,8 @@ def _csv_edges(line: str) -> str:
     or closing row of a CSV export reads as the line it is in the spreadsheet."""
     if "," not in line:
         return line
-    inner = _CSV_EMPTY.sub("", line)
+    edge = line.strip()
+    inner = _CSV_EMPTY.sub("", line) if edge[:1] == "," or edge[-1:] == "," else line
     if len(inner) > 1 and inner[0] == inner[-1] == '"' and '"' not in inner[1:-1]:
         inner = inner[1:-1]
     return inner if inner.strip() else line

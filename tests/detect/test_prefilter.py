@@ -186,3 +186,15 @@ def test_threads_scan_with_their_own_scratch() -> None:
     for t in threads:
         t.join()
     assert errors == []
+
+
+def test_track_data_opens_the_c3_gate_in_any_width() -> None:
+    auth = next(d for d in DETECTORS if d.id == "auth_info")
+    pf = prefilter.prefilter_for([auth])
+    assert pf is not None
+    pan = card(4, prefix="622848", length=16)
+    full = str.maketrans("0123456789D", "０１２３４５６７８９Ｄ")
+    for track in (f";{pan}=2812101000000", f"%B{pan}^ZHANG/SAN^2812101", f"{pan}D2812101000000"):
+        for form in (track, track.translate(full)):
+            assert pf.present([f"磁道：{form}"]) == {"auth_info"}, form
+    assert pf.present(["余额 = 12,000.00 元", "版本 v2"]) == set()
