@@ -80,23 +80,29 @@ def _unsupported() -> Any:
     return ErrorReason.UNSUPPORTED
 
 
-def _boundaries(fd: int, start: int, end: int) -> Iterator[int]:
-    """Offsets in ``[start, end)`` where an mbox entry begins (``From `` at a line start)."""
+def _boundaries(fd: int, start: int, end: int, deadline: float) -> tuple[list[int], int]:
+    """Offsets in ``[start, end)`` where an mbox entry begins (``From `` at a line start) — at
+    most :data:`MOST_PER_PASS` of them, read until ``deadline`` (``time.monotonic``) — and the
+    offset the pass read up to (``end`` when it read everything)."""
+    starts: list[int] = []
     if os.pread(fd, 5, start) == b"From " and (start == 0 or os.pread(fd, 1, start - 1) == b"\n"):
-        yield start
+        starts.append(start)
     pos, carry = start, b""
-    while pos < end:
+    while pos < end and len(starts) < MOST_PER_PASS:
+        if pos > start and time.monotonic() > deadline:  # one block at least: progress
+            return starts, pos
         block = os.pread(fd, min(BLOCK, end - pos), pos)
         if not block:
-            return
+            break
         data = carry + block
         base = pos - len(carry)
         hit = data.find(_SEP)
-        while hit >= 0:
-            yield base + hit + 1
+        while hit >= 0 and len(starts) < MOST_PER_PASS:
+            starts.append(base + hit + 1)
             hit = data.find(_SEP, hit + 1)
         carry = data[-(len(_SEP) - 1):]
         pos += len(block)
+    return starts, end
 
 
 def mbox_messages(path: Path, st: dict[str, Any]) -> Iterator[MailItem]:
@@ -112,9 +118,11 @@ def mbox_messages(path: Path, st: dict[str, Any]) -> Iterator[MailItem]:
             offset = 0  # rewritten (compacted) or new: digests keep old messages from repeating
         st["inode"] = info.st_ino
         size, ident = info.st_size, (info.st_dev, info.st_ino)
-        starts = list(_limited(_boundaries(fd, offset, size)))
+        starts, reached = _boundaries(fd, offset, size, time.monotonic() + SECONDS_PER_PASS)
         if len(starts) >= MOST_PER_PASS:
             size = starts.pop()  # the rest at the next pass (memory stays bounded)
+        elif reached < size:  # out of time (gigabytes without an entry): go on at the next pass
+            size = starts.pop() if starts and starts[-1] > offset else reached
         elif starts and os.pread(fd, 2, size - 2) != b"\n\n" and _recent(info):
             size = starts.pop()  # last entry still being written: read at its next change
         if offset < size and (not starts or starts[0] > offset):
@@ -140,13 +148,10 @@ def _recent(info: os.stat_result) -> bool:
 
 MOST_PER_PASS = 100_000
 """Most mbox entries listed in one pass over a store."""
-
-
-def _limited(starts: Iterator[int]) -> Iterator[int]:
-    for i, s in enumerate(starts):
-        if i >= MOST_PER_PASS:
-            return
-        yield s
+SECONDS_PER_PASS = 5.0
+"""Longest one pass reads a store looking for entries (a 100 GB sparse mbox, a store on a slow
+disk): what it has not reached is read at the next pass, the bytes already passed are handed on
+(an entry, or bytes that belong to none: a record each), so every pass makes progress."""
 
 
 def file_messages(store: Path, st: dict[str, Any]) -> Iterator[MailItem]:

@@ -148,3 +148,45 @@ def test_default_stores_include_evolution_local_folders(tmp_path: Path,
     monkeypatch.setattr("secaudit.sources.mailstores.user_homes", lambda: [home])
     stores = find_mail_stores(AgentConfig())
     assert sorted(stores) == [local / ".Inbox", local / ".Sent"]
+
+
+def test_a_huge_sparse_mbox_is_read_across_passes_with_progress(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 1 GiB sparse store (zeros between two entries): each pass reads for at most
+    SECONDS_PER_PASS and hands on what it passed, so the last entry is reached in bounded passes
+    and no byte range is skipped or listed twice."""
+    from secaudit.sources import mailread
+
+    sent = tmp_path / "Sent"
+    first = mbox_entry(message_with_attachment(b"x", "a.txt", msg_id="<first@x>"))
+    last = mbox_entry(message_with_attachment(b"y", "b.txt", msg_id="<last@x>"))
+    gap = 1024**3
+    with sent.open("wb") as fh:
+        fh.write(first)
+        fh.seek(len(first) + gap)
+        fh.write(b"\n" + last)
+    monkeypatch.setattr(mailread, "SECONDS_PER_PASS", 0.01)
+    state = MailState(tmp_path / "state.json")
+    spans: list[tuple[int, int]] = []
+    for _pass in range(400):
+        items = list(iter_new_messages(sent, state))
+        if not items:
+            break
+        for item in items:
+            spans.append((item.offset, item.length))
+            commit(sent, state, item)
+    else:
+        pytest.fail("the store was never read to its end")
+    assert _pass > 1, "one pass read 1 GiB: the time budget did not apply"
+    size = sent.stat().st_size
+    last_item = read_item(
+        mailread.MailItem(str(sent), spans[-1][0], spans[-1][1], (0, 0), "m", "", "", ""),
+        cap=size,
+    )
+    assert b"<last@x>" in last_item
+    covered = 0
+    for offset, length in spans:  # in order, each after the one before (envelope lines apart)
+        assert offset >= covered
+        covered = offset + length
+    assert covered == size
