@@ -54,5 +54,8 @@ def top_first(lines: list[str], head: Sequence[str]) -> list[str]:
     keys = {line_key(h) for h in head}
     if not keys:
         return lines
-    top = [ln for ln in lines if line_key(ln) in keys]
-    return top + [ln for ln in lines if line_key(ln) not in keys] if top else lines
+    at_top = [line_key(ln) in keys for ln in lines]
+    if not any(at_top):
+        return lines
+    top = [ln for ln, t in zip(lines, at_top, strict=True) if t]
+    return top + [ln for ln, t in zip(lines, at_top, strict=True) if not t]
