@@ -42,9 +42,10 @@ from secaudit.agent.periodic import Schedule
 from secaudit.agent.status import remove_status
 from secaudit.agent.watchset import WatchSet
 from secaudit.config import Config
+from secaudit.context import Medium, ScanContext
 from secaudit.ledger import Ledger
 from secaudit.logs import logger
-from secaudit.model import Channel, HostRole, Medium, ScanContext
+from secaudit.model import Channel, HostRole
 from secaudit.policy import Policy, load_policy
 from secaudit.sources.connectivity import ConnectivityState
 from secaudit.sources.hostfacts import host_facts

@@ -17,8 +17,9 @@ from collections.abc import Hashable
 from typing import Any
 
 from secaudit.agent.jobqueue import ScanJob
+from secaudit.context import Medium, ScanContext
 from secaudit.logs import logger
-from secaudit.model import Channel, Medium, ScanContext
+from secaudit.model import Channel
 
 __all__ = ["file_settled", "medium_inserted", "medium_removed"]
 

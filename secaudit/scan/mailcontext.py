@@ -10,7 +10,8 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 
-from secaudit.model import Channel, FileResult, ScanContext
+from secaudit.context import ScanContext
+from secaudit.model import Channel, FileResult
 
 __all__ = ["HEADERS_MAX", "context_for"]
 

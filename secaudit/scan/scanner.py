@@ -20,10 +20,11 @@ from typing import TYPE_CHECKING
 
 from secaudit import __version__
 from secaudit.config import Config
+from secaudit.context import ScanContext
 from secaudit.detect.registry import build_detectors, detect, detectors_version
 from secaudit.extract.image.ocr import ocr_cache_key
 from secaudit.ledger import Ledger, now_iso
-from secaudit.model import FileResult, Location, ScanContext, TextChunk
+from secaudit.model import FileResult, Location, TextChunk
 from secaudit.policy.evaluate import evaluate_file
 from secaudit.scan import feed
 from secaudit.scan.cache import ScanCache

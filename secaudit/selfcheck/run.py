@@ -22,10 +22,11 @@ from pathlib import Path
 from typing import Any
 
 from secaudit.config import Config
+from secaudit.context import ScanContext
 from secaudit.errors import ChainError, SecauditError
 from secaudit.ledger import Ledger
 from secaudit.ledger.repeats import mark_repeats
-from secaudit.model import Channel, HostRole, ScanContext
+from secaudit.model import Channel, HostRole
 from secaudit.policy.evaluate import evaluate_host
 from secaudit.report.build import ReportRequest
 from secaudit.report.eventrange import select_events

@@ -21,9 +21,10 @@ import pytest
 import secaudit.scan.feed as feed_mod
 import secaudit.scan.walk as walk_mod
 from secaudit.config import load_config
+from secaudit.context import ScanContext
 from secaudit.ledger import Ledger
 from secaudit.limits import Limits
-from secaudit.model import ErrorReason, ScanContext
+from secaudit.model import ErrorReason
 from secaudit.policy import load_policy
 from secaudit.report.build import ReportRequest, build_report
 from secaudit.report.render import render_html
