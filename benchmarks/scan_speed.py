@@ -74,7 +74,7 @@ def secaudit_cmd(home: Path, root: Path) -> list[str]:
 def library_scan(home: Path, root: Path) -> tuple[float, float]:
     """Cold and unchanged-rescan times of ``Scanner.scan`` in one process (no start-up cost)."""
     from secaudit.config import load_config
-    from secaudit.model import ScanContext
+    from secaudit.context import ScanContext
     from secaudit.policy import load_policy
     from secaudit.scan.scanner import Scanner
 

@@ -16,8 +16,8 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "secaudit"
 
 CORE = {
-    "ids", "textsafe", "sensitive", "errors", "model", "limits", "config", "config_forward",
-    "config_text", "config_values", "logs",
+    "ids", "textsafe", "sensitive", "errors", "model", "context", "limits", "config",
+    "config_forward", "config_text", "config_values", "logs",
 }
 """The shared core at the top level: it imports no stage."""
 

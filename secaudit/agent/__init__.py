@@ -1,8 +1,10 @@
 """Agent stage: the daemon that wires sources to the scan, the policy and the ledger.
 
-Modules: ``daemon`` (:class:`Agent`: main loop, schedule, signals, hooks), ``jobqueue`` (bounded
-job queue and debouncer), ``consumer`` (the scan thread), ``media`` (mounts → medium events and
-scans), ``watches`` + ``treewatch`` + ``inotify`` (bounded tree watches) and ``watchset``
+Modules: ``daemon`` (:class:`Agent`: main loop, signals, reload, hooks), ``periodic`` (the
+schedule of its periodic tasks), ``routines`` (its own periodic work: connectivity, root scans,
+mail discovery, status), ``triggers`` (source events → scan jobs and watches), ``jobqueue``
+(bounded job queue and debouncer), ``consumer`` (the scan thread), ``media`` (mounts → medium
+events and scans), ``watches`` + ``treewatch`` + ``inotify`` (bounded tree watches) and ``watchset``
 (which folders are watched), ``status`` (the status file ``secaudit status`` reads).
 
 May import the core and every earlier stage (ledger, extract, detect, policy, scan, sources,

@@ -24,7 +24,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
-from secaudit.model import ScanContext
+from secaudit.context import ScanContext
 
 
 @dataclass(frozen=True, slots=True)

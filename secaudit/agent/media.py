@@ -20,10 +20,11 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from secaudit.context import Medium, ScanContext
 from secaudit.ledger import Ledger
 from secaudit.ledger.repeats import mark_repeats
 from secaudit.logs import logger
-from secaudit.model import Channel, Medium, ScanContext
+from secaudit.model import Channel
 from secaudit.policy.evaluate import evaluate_medium
 from secaudit.sources.removable import (
     MountEntry,

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from secaudit.agent.watches import Watches
-from secaudit.model import Medium
+from secaudit.context import Medium
 from secaudit.sources.mailstores import expand_user_globs, find_mail_stores
 from secaudit.sources.removable import needs_polling
 

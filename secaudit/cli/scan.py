@@ -13,8 +13,9 @@ import typer
 
 from secaudit.cli.common import config_of, policy_of
 from secaudit.cli.output import clip, table
+from secaudit.context import ScanContext
 from secaudit.errors import UsageError
-from secaudit.model import Channel, HostRole, ScanContext, Severity, shown_path
+from secaudit.model import Channel, HostRole, Severity, shown_path
 from secaudit.textsafe import shown
 
 if TYPE_CHECKING:

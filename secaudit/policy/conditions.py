@@ -19,7 +19,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from secaudit.model import FileResult, HostRole, ScanContext
+from secaudit.context import ScanContext
+from secaudit.model import FileResult, HostRole
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ import weakref
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from secaudit.model import FileResult, Level, Medium, ScanContext, Violation
+from secaudit.context import Medium, ScanContext
+from secaudit.model import FileResult, Level, Violation
 from secaudit.policy.conditions import Subject, external_recipients, settled_by_context
 
 if TYPE_CHECKING:

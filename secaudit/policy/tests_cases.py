@@ -12,6 +12,7 @@ from typing import Any
 
 from yaml.nodes import Node
 
+from secaudit.context import MailMeta, Medium, ScanContext
 from secaudit.model import (
     Channel,
     Confidence,
@@ -22,9 +23,6 @@ from secaudit.model import (
     HostRole,
     Level,
     Location,
-    MailMeta,
-    Medium,
-    ScanContext,
 )
 from secaudit.policy.parse import INFO_TYPES
 from secaudit.policy.policy import Policy

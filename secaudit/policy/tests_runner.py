@@ -29,8 +29,9 @@ from pathlib import Path
 from yaml.nodes import Node
 
 from secaudit.config import data_path
+from secaudit.context import ScanContext
 from secaudit.errors import PolicyError
-from secaudit.model import FileResult, ScanContext, Violation
+from secaudit.model import FileResult, Violation
 from secaudit.policy.evaluate import evaluate_file, evaluate_host, evaluate_medium
 from secaudit.policy.policy import Policy
 from secaudit.policy.tests_cases import optional_text, read_context, read_file

@@ -2,8 +2,10 @@
 
 Modules: ``walk`` (the tree walk), ``workers`` (extract + detect in worker processes with
 timeouts), ``cache`` (incremental results keyed by file identity and detector version),
-``run`` (a run's results, the ``secaudit.scan/1`` JSON and its ledger events), ``scanner``
-(:class:`Scanner`: the whole run, with the policy's verdicts, recorded in the ledger).
+``feed`` (the walk's files from the cache or through the workers, pictures last), ``run`` (a
+run's results, the ``secaudit.scan/1`` JSON and its ledger events), ``record`` (a run's events
+appended to the ledger as it goes), ``mailcontext`` (an e-mail file judged with its own headers),
+``scanner`` (:class:`Scanner`: the whole run, with the policy's verdicts, recorded in the ledger).
 
 May import the core, ``ledger``, ``extract``, ``detect`` and ``policy``; never ``sources`` or a
 later stage. The rest of the code uses the names below (imported lazily: worker processes load

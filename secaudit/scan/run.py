@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from secaudit import __version__
-from secaudit.model import FileResult, ScanContext, Violation
+from secaudit.context import ScanContext
+from secaudit.model import FileResult, Violation
 
 SCHEMA = "secaudit.scan/1"
 

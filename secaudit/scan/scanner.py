@@ -10,35 +10,28 @@ Usable without the CLI::
 from __future__ import annotations
 
 import contextlib
-import itertools
 import os
 import time
 import uuid
-from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from secaudit import __version__
 from secaudit.config import Config
+from secaudit.context import ScanContext
 from secaudit.detect.registry import build_detectors, detect, detectors_version
 from secaudit.extract.image.ocr import ocr_cache_key
 from secaudit.ledger import Ledger, now_iso
-from secaudit.ledger.repeats import mark_repeats
-from secaudit.model import (
-    Channel,
-    ExtractError,
-    FileResult,
-    Location,
-    ScanContext,
-    TextChunk,
-)
+from secaudit.model import FileResult, Location, TextChunk
 from secaudit.policy.evaluate import evaluate_file
+from secaudit.scan import feed
 from secaudit.scan.cache import ScanCache
+from secaudit.scan.mailcontext import context_for
 from secaudit.scan.partial import needs_partial_read, partial_findings
-from secaudit.scan.run import ScanRun, finished_event, result_events, violation_events
-from secaudit.scan.walk import WalkEntry, WalkProblem, WalkTick, is_picture, walk
+from secaudit.scan.record import RunRecorder
+from secaudit.scan.run import ScanRun
 from secaudit.textsafe import readable_name
 
 if TYPE_CHECKING:
@@ -50,9 +43,6 @@ __all__ = ["Progress", "ScanRun", "Scanner"]
 
 EXTRACT_VERSION = "7"  # 7: pptx table row lines (issue 17)
 """Bump when extraction output changes (part of the cache key)."""
-MAX_DEFERRED_PICTURES = 20_000
-"""Pictures held back until the other files are sent; past this many they go in walk order."""
-"""Read after the other files of a scan (only the order changes: every file is read)."""
 
 Progress = Callable[[int, int, str], None]
 """progress(files_done, bytes_done, current_path)"""
@@ -82,9 +72,7 @@ class Scanner:
         self._workers = workers if workers is not None else config.scan.workers
         self._nice = nice
         self._pool_obj: WorkerPool | None = None
-        self._events: list[tuple[str, Any]] = []
-        self._digests: dict[str, str] = {}
-        self._flushed = 0.0
+        self._recorder = RunRecorder(ledger)
         self._detectors: tuple[Detector, ...] | None = None
         self._cache = (
             ScanCache(config.home.cache_dir / "scan-cache.db", self.version_key)
@@ -154,7 +142,14 @@ class Scanner:
         t0 = time.monotonic()
         keys: dict[str, tuple[int, int, int]] = {}
         with self._recorded(run, t0):
-            for result in self._results(run, keys):
+            results = feed.results(
+                run,
+                keys,
+                exclude=self.config.scan.exclude,
+                cache=self._cache,
+                pool=lambda: self._pool,
+            )
+            for result in results:
                 self._accept(run, result, keys.pop(result.path, None), progress)
         return run
 
@@ -177,8 +172,16 @@ class Scanner:
         return self.scan_tasks(run, [task], t0)
 
     def scan_slice(
-        self, name: str, file: str, offset: int, length: int, ident: tuple[int, int],
-        ctx: ScanContext, *, trigger: str = "mail", display_path: str | None = None,
+        self,
+        name: str,
+        file: str,
+        offset: int,
+        length: int,
+        ident: tuple[int, int],
+        ctx: ScanContext,
+        *,
+        trigger: str = "mail",
+        display_path: str | None = None,
     ) -> ScanRun:
         """Scan ``length`` bytes at ``offset`` of ``file`` (one message of an mbox, a whole
         ``.eml``): a worker reads them (:mod:`.safeopen`, ``max_file_size``, its time limit),
@@ -187,8 +190,16 @@ class Scanner:
 
         path = display_path or file
         run = self._start([path], ctx, trigger, False)
-        task = Task(path=path, size=length, name=name, top=file, dev=ident[0], ino=ident[1],
-                    offset=offset, length=length)
+        task = Task(
+            path=path,
+            size=length,
+            name=name,
+            top=file,
+            dev=ident[0],
+            ino=ident[1],
+            offset=offset,
+            length=length,
+        )
         return self.scan_tasks(run, [task], time.monotonic())
 
     def scan_tasks(self, run: ScanRun, tasks: list[Task], t0: float) -> ScanRun:
@@ -224,79 +235,14 @@ class Scanner:
             started=now_iso(),
             list_all=list_all,
         )
-        if self.ledger:
-            self.ledger.append(
-                "scan_started",
-                {
-                    "scan_id": run.scan_id,
-                    "paths": paths,
-                    "channel": ctx.channel.value,
-                    "host": {"hostname": ctx.hostname, "role": ctx.host_role.value},
-                    "policy": run.policy_identity,
-                    "trigger": trigger,
-                },
-            )
+        self._recorder.started(run, trigger)
         return run
 
-    def _results(
-        self, run: ScanRun, keys: dict[str, tuple[int, int, int]]
-    ) -> Iterator[FileResult]:
-        """Cached results first-hand, walk problems as error results, the rest via workers.
-
-        The walk is consumed lazily by the worker pool, so reading starts with the first files
-        found (progress shows at once; a huge tree is never held in memory as a task list).
-        Pictures (by name: ``.jpg``, ``.png`` …) are read last: OCR costs ~1 s each, and the
-        documents of a camera card or a photo folder should not wait behind them.
-        ``keys`` receives (inode, ctime, device) of every file handed to the workers (cache key).
-        """
-        ready: deque[FileResult] = deque()  # cached and unreachable files, met during the walk
-        pictures: list[Task] = []
-
-        if self._cache:
-            self._cache.prefetch(run.paths)
-
-        failed: list[Exception] = []
-
-        def tasks() -> Iterator[Task | None]:
-            for item in _guarded(walk(run.paths, self.config.scan.exclude, ticks=True), failed):
-                if isinstance(item, WalkTick):
-                    yield None  # the pool hands out what it has before the walk goes on
-                    continue
-                if isinstance(item, WalkProblem):
-                    err = ExtractError(item.reason, item.detail)
-                    ready.append(FileResult(item.path, 0, "", "unknown", (), (err,)))
-                    continue
-                cached = None
-                if self._cache:
-                    cached = self._cache.get(item.path, item.size, item.mtime_ns, item.inode,
-                                             item.ctime_ns, item.dev)
-                if cached is not None:
-                    run.cached_files += 1
-                    ready.append(cached)
-                else:
-                    # only fresh results go into the cache
-                    keys[item.path] = (item.inode, item.ctime_ns, item.dev)
-                    if is_picture(item.path) and len(pictures) < MAX_DEFERRED_PICTURES:
-                        pictures.append(_task(item))
-                    else:
-                        yield _task(item)
-            yield from pictures
-
-        source = tasks()
-        # all cached: no worker pool is made, nothing is imported
-        first = next((t for t in source if t is not None), None)
-        if first is not None:
-            for result in self._pool.run(itertools.chain((first,), source)):
-                while ready:
-                    yield ready.popleft()
-                yield result
-        while ready:
-            yield ready.popleft()
-        if failed:  # the walk broke: what it had found is read and recorded, then the failure
-            raise failed[0]
-
     def _accept(
-        self, run: ScanRun, result: FileResult, key: tuple[int, int, int] | None,
+        self,
+        run: ScanRun,
+        result: FileResult,
+        key: tuple[int, int, int] | None,
         progress: Progress | None,
     ) -> None:
         if not result.findings and not result.sha256:
@@ -315,16 +261,9 @@ class Scanner:
         if result.sha256 or result.format != "unknown":
             run.files_scanned += 1
             run.bytes_scanned += result.size
-        violations = evaluate_file(self.policy, result, _context_for(run.context, result))
+        violations = evaluate_file(self.policy, result, context_for(run.context, result))
         run.violations.extend(violations)
-        if self.ledger and (result.findings or result.errors or violations):
-            # recorded as they come (at most a second late): a scan that dies later has its
-            # findings in the ledger
-            if result.sha256:
-                self._digests[result.path] = result.sha256
-            self._events += [*result_events(run, result), *violation_events(run, violations)]
-            if len(self._events) >= 200 or time.monotonic() - self._flushed > 1.0:
-                self._flush_events()
+        self._recorder.result(run, result, violations)  # at most a second late
         if progress:
             progress(run.files_scanned, run.bytes_scanned, result.path)
 
@@ -333,57 +272,4 @@ class Scanner:
         run.duration_s = round(time.monotonic() - t0, 3)
         if self._cache:
             self._cache.flush()
-        self._flush_events()
-        if self.ledger:
-            self.ledger.append_many([finished_event(run)])
-
-    def _flush_events(self) -> None:
-        events, self._events = self._events, []
-        digests, self._digests = self._digests, {}
-        self._flushed = time.monotonic()
-        if events and self.ledger:
-            # violations already judged in the report period are folded (ledger/repeats.py)
-            self.ledger.append_many(mark_repeats(self.ledger, events, digests=digests))
-
-
-def _context_for(ctx: ScanContext, result: FileResult) -> ScanContext:
-    """An e-mail message scanned as channel ``email`` without known recipients (a ``.eml`` or
-    ``.msg`` file given on the command line) is judged with its own headers (From, To, Cc …),
-    so the rules on external recipients apply to it as they do in the agent's mail path."""
-    if ctx.channel is not Channel.EMAIL or ctx.mail is not None:
-        return ctx
-    if result.format not in ("eml", "msg") or not result.sha256:
-        return ctx
-    from secaudit.extract.mail.mail import mail_meta
-    from secaudit.scan.safeopen import open_top, read_capped
-
-    try:
-        fd, st = open_top(result.path)  # never through a link; a regular file
-        try:
-            head = read_capped(fd, _HEADERS_MAX, length=min(st.st_size, _HEADERS_MAX))
-        finally:
-            os.close(fd)
-        return replace(ctx, mail=mail_meta(head))
-    except Exception:  # noqa: BLE001 - unreadable headers: judge without recipients
-        return ctx
-
-
-_HEADERS_MAX = 1024 * 1024
-"""Bytes of a message read in the scanning process for its headers (the rest: the workers)."""
-
-
-def _guarded(items: Iterator[WalkEntry | WalkProblem | WalkTick],
-             failed: list[Exception]) -> Iterator[WalkEntry | WalkProblem | WalkTick]:
-    """``items`` until one fails; the failure goes to ``failed`` (files already found are still
-    read before the scan reports it)."""
-    try:
-        yield from items
-    except Exception as exc:  # noqa: BLE001 - re-raised by the caller once the pool is drained
-        failed.append(exc)
-
-
-def _task(entry: WalkEntry) -> Task:
-    from secaudit.scan.workers import Task
-
-    return Task(path=entry.path, size=entry.size, mtime_ns=entry.mtime_ns, top=entry.top,
-                rel=entry.rel, dev=entry.dev, ino=entry.inode)
+        self._recorder.finished(run)

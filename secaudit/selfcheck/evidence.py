@@ -1,6 +1,6 @@
 """The automatic self-inspection checks, computed from the ledger events of the report period.
 
-The period is the one the report covers (``report.build.select_events``: everything after the
+The period is the one the report covers (``report.eventrange.select_events``: everything after the
 last issued report), so the agent's evidence (a stick mounted last week, a mail sent yesterday)
 counts as much as what the self-inspection's own scan found today. Every check answers:
 

@@ -22,12 +22,14 @@ from pathlib import Path
 from typing import Any
 
 from secaudit.config import Config
+from secaudit.context import ScanContext
 from secaudit.errors import ChainError, SecauditError
 from secaudit.ledger import Ledger
 from secaudit.ledger.repeats import mark_repeats
-from secaudit.model import Channel, HostRole, ScanContext
+from secaudit.model import Channel, HostRole
 from secaudit.policy.evaluate import evaluate_host
-from secaudit.report.build import ReportRequest, select_events
+from secaudit.report.build import ReportRequest
+from secaudit.report.eventrange import select_events
 from secaudit.report.issue import IssuedReport, issue_report, signing_key_of
 from secaudit.selfcheck.evidence import (
     PeriodEvidence,

@@ -22,7 +22,8 @@ from email.utils import getaddresses
 from functools import lru_cache
 from pathlib import Path
 
-from secaudit.model import Channel, HostRole, MailMeta
+from secaudit.context import MailMeta
+from secaudit.model import Channel, HostRole
 
 SENT_NAMES = frozenset(
     {"sent", "sent messages", "sent items", "sent mail", "outbox", "drafts", "unsent messages",

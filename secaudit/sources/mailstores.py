@@ -34,8 +34,9 @@ from pathlib import Path
 from typing import Any
 
 from secaudit.config import AgentConfig, Config
+from secaudit.context import MailMeta, ScanContext
 from secaudit.ledger import Ledger
-from secaudit.model import Level, MailMeta, ScanContext
+from secaudit.model import Level
 from secaudit.scan.safeopen import Refused
 from secaudit.sources.maildirection import (
     direction,

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from secaudit.model import Medium
+from secaudit.context import Medium
 
 MOUNTINFO = "/proc/self/mountinfo"
 SYS = Path("/sys")

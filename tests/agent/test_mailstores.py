@@ -129,7 +129,7 @@ def test_msg_file_in_a_mail_folder_lists_its_attachments(tmp_path: Path, samples
 
 
 def sc_members(scanner: Scanner, path: Path) -> list[str]:
-    from secaudit.model import ScanContext
+    from secaudit.context import ScanContext
 
     run = scanner.scan([path], ScanContext(), list_all=True)
     return list(run.files[0].members)

@@ -6,7 +6,8 @@ import threading
 import time
 
 from secaudit.agent.jobqueue import Debouncer, JobQueue, ScanJob
-from secaudit.model import Channel, ScanContext
+from secaudit.context import ScanContext
+from secaudit.model import Channel
 
 MEDIA = ScanContext(channel=Channel.REMOVABLE_MEDIA)
 HOST = ScanContext(channel=Channel.INTERNET_HOST)

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from secaudit.model import Channel, HostRole, ScanContext
+from secaudit.context import ScanContext
+from secaudit.model import Channel, HostRole
 from secaudit.policy import load_policy
 from secaudit.policy.evaluate import evaluate_medium
 from secaudit.report.verify import embedded_data

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from secaudit.config import load_config
+from secaudit.context import ScanContext
 from secaudit.detect.markings import MarkingDetector
 from secaudit.detect.vocabulary import Vocabulary
-from secaudit.model import Channel, Confidence, HostRole, Location, ScanContext, TextChunk
+from secaudit.model import Channel, Confidence, HostRole, Location, TextChunk
 from secaudit.policy import load_policy
 from secaudit.scan.scanner import Scanner
 from tests.detect.heldout_cases import classify, docx, txt, xlsx

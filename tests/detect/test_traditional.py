@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from secaudit.config import load_config
+from secaudit.context import ScanContext
 from secaudit.detect.registry import build_detectors, detect
 from secaudit.detect.traditional import SIMPLIFIED, TO_SIMPLIFIED, TRADITIONAL, simplified
-from secaudit.model import Confidence, HostRole, Location, ScanContext, TextChunk
+from secaudit.model import Confidence, HostRole, Location, TextChunk
 from secaudit.policy import load_policy
 from secaudit.scan.scanner import Scanner
 from tests.corpus import numbers as num

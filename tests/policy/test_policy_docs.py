@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from secaudit.model import Channel, HostRole, Level, ScanContext
+from secaudit.context import ScanContext
+from secaudit.model import Channel, HostRole, Level
 from secaudit.policy import load_policy
 from secaudit.policy.evaluate import evaluate_host
 from secaudit.policy.tests_runner import run_policy_tests

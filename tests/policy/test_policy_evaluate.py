@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from secaudit.context import MailMeta, Medium, ScanContext
 from secaudit.model import (
     Channel,
     Confidence,
@@ -16,9 +17,6 @@ from secaudit.model import (
     HostRole,
     Level,
     Location,
-    MailMeta,
-    Medium,
-    ScanContext,
     Severity,
 )
 from secaudit.policy import Policy, load_policy

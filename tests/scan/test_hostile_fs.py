@@ -18,12 +18,13 @@ from pathlib import Path
 
 import pytest
 
-import secaudit.scan.scanner as scanner_mod
+import secaudit.scan.feed as feed_mod
 import secaudit.scan.walk as walk_mod
 from secaudit.config import load_config
+from secaudit.context import ScanContext
 from secaudit.ledger import Ledger
 from secaudit.limits import Limits
-from secaudit.model import ErrorReason, ScanContext
+from secaudit.model import ErrorReason
 from secaudit.policy import load_policy
 from secaudit.report.build import ReportRequest, build_report
 from secaudit.report.render import render_html
@@ -160,7 +161,7 @@ def _swap_after_walk(monkeypatch: pytest.MonkeyPatch, folder: Path, target: Path
                 folder.symlink_to(target)
             yield item
 
-    monkeypatch.setattr(scanner_mod, "walk", hooked)
+    monkeypatch.setattr(feed_mod, "walk", hooked)
 
 
 def test_folder_swapped_for_a_link_between_walk_and_open_is_not_read(
@@ -321,7 +322,7 @@ def test_a_scan_failing_part_way_records_what_it_found_and_the_report_says_so(
         yield from real_walk(paths, exclude, **kw)
         raise RecursionError("maximum recursion depth exceeded")  # as the old walk did
 
-    monkeypatch.setattr(scanner_mod, "walk", failing)
+    monkeypatch.setattr(feed_mod, "walk", failing)
     cfg = load_config(home)
     with Ledger(home / "ledger.db") as led:
         with Scanner(cfg, load_policy(), workers=1, use_cache=False, ledger=led) as sc, \

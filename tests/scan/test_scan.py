@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from secaudit.config import load_config
+from secaudit.context import ScanContext
 from secaudit.ledger import Ledger
-from secaudit.model import Channel, HostRole, ScanContext
+from secaudit.model import Channel, HostRole
 from secaudit.policy import load_policy
 from secaudit.scan.scanner import Scanner
 

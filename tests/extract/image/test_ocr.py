@@ -24,6 +24,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
 from secaudit.config import load_config
+from secaudit.context import ScanContext
 from secaudit.detect.base import OCR_NOTE
 from secaudit.errors import ConfigError
 from secaudit.extract.image.imagesize import image_size
@@ -31,7 +32,7 @@ from secaudit.extract.image.ocr import _engine_on, pgm_from_gray
 from secaudit.extract.image.ocr_text import normalise_ocr_text
 from secaudit.extract.registry import extract_bytes
 from secaudit.limits import Limits
-from secaudit.model import Channel, ErrorReason, HostRole, Location, ScanContext
+from secaudit.model import Channel, ErrorReason, HostRole, Location
 from secaudit.policy import load_policy
 from secaudit.scan.scanner import Scanner
 from tests.corpus.numbers import resident_id

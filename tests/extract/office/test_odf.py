@@ -10,10 +10,11 @@ import zipfile
 from pathlib import Path
 
 from secaudit.config import load_config
+from secaudit.context import ScanContext
 from secaudit.detect.registry import build_detectors, detect
 from secaudit.extract.registry import extract_bytes
 from secaudit.extract.sniff import sniff
-from secaudit.model import ErrorReason, HostRole, Location, ScanContext
+from secaudit.model import ErrorReason, HostRole, Location
 from secaudit.policy import load_policy
 from secaudit.scan.scanner import Scanner
 from tests.corpus.numbers import resident_id
