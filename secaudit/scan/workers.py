@@ -129,6 +129,7 @@ def read_task(task: Task, limits: Limits, tops: dict[str, int] | None = None) ->
 
 
 def _worker_main(conn: Connection, limits: Limits, vocabulary: Vocabulary, nice: int) -> None:
+    from secaudit.detect.prefilter import prefilter_for
     from secaudit.detect.registry import build_detectors
 
     # Ctrl-C reaches the whole process group: the parent stops the scan and records it as
@@ -141,6 +142,7 @@ def _worker_main(conn: Connection, limits: Limits, vocabulary: Vocabulary, nice:
         except OSError:
             pass
     detectors = build_detectors(vocabulary)
+    prefilter_for(detectors)  # compiled here (~0.1 s), not inside the first file's time limit
     conn.send(_READY)  # start-up (imports, patterns) does not count against the first file
     while True:
         try:

@@ -80,11 +80,17 @@ def test_hostile_and_unreadable_files_become_error_records(
     assert run.summary["errors"] >= 2
 
 
+def _slow_text(path: Path) -> None:
+    """~120 MB of text every detector must read line by line (a level word and a number
+    candidate on each line): seconds of work, where plain prose is skipped in one native pass."""
+    path.write_text(("内部控制检查，编号12345678901。" * 24 + "\n") * 110000, encoding="utf-8")
+
+
 def test_per_file_timeout_kills_worker_and_scan_goes_on(tree: Path, home: Path) -> None:
     # 1 s: the 130 MB file needs several, a small one a few ms even on a loaded machine
     (home / "config.toml").write_text("[scan]\nfile_timeout = 1.0\n", encoding="utf-8")
     big = tree / "big.txt"
-    big.write_text(("正文内容，无标识。" * 40 + "\n") * 120000, encoding="utf-8")  # ~130 MB
+    _slow_text(big)
     with _scanner(home, use_cache=False) as sc:
         run = sc.scan([tree], ScanContext())
     by_name = {Path(r.path).name: r for r in run.results}
@@ -96,7 +102,7 @@ def test_files_queued_behind_a_timed_out_file_are_still_read(tree: Path, home: P
     """Workers get their next batch before they finish the current one: when a file times out,
     the files queued behind it on that worker go to its replacement, none is lost."""
     (home / "config.toml").write_text("[scan]\nfile_timeout = 1.0\n", encoding="utf-8")
-    (tree / "a_big.txt").write_text(("正文内容，无标识。" * 40 + "\n") * 120000, encoding="utf-8")
+    _slow_text(tree / "a_big.txt")
     for i in range(150):
         (tree / f"b{i:03d}.txt").write_text(f"秘密★1年\n第{i}号通知", encoding="utf-8")
     with Scanner(load_config(home), load_policy(), workers=1, use_cache=False) as sc:
@@ -213,7 +219,7 @@ def test_worker_dying_mid_file_gives_that_file_an_error_and_the_scan_goes_on(
     import time
 
     big = tree / "大文件.txt"
-    big.write_text(("正文内容，无标识。" * 40 + "\n") * 120000, encoding="utf-8")  # ~130 MB
+    _slow_text(big)
     with _scanner(home, use_cache=False) as sc:
         result: list = []
         thread = threading.Thread(target=lambda: result.append(sc.scan([tree], ScanContext())))
