@@ -45,15 +45,16 @@ class InfoTypeDetector:
     """Counts validated sensitive values per (member, location, type)."""
 
     id: ClassVar[str] = "info_type"
-    version: ClassVar[str] = "5"
+    version: ClassVar[str] = "6"  # 6: allocated mobile ranges, no values in Message-ID
     gate: ClassVar[str] = RAW_QUICK.pattern
     """Every candidate contains a :data:`RAW_QUICK` match (before width folding)."""
 
     def analyze(self, chunks: Sequence[TextChunk]) -> Iterator[Finding]:
         groups: dict[tuple[str | None, Location], list[TextChunk]] = {}
         for chunk in split_rows(chunks)[1]:  # table rows, tab-separated like sheet rows
-            if chunk.location is not Location.FILENAME:
-                groups.setdefault((chunk.member, chunk.location), []).append(chunk)
+            if chunk.location is Location.FILENAME or _machine_id(chunk):
+                continue
+            groups.setdefault((chunk.member, chunk.location), []).append(chunk)
         for (member, location), group in groups.items():
             yield from self._analyze_group(member, location, group)
 
@@ -99,6 +100,17 @@ class InfoTypeDetector:
                     None, any(chunks[_chunk_at(starts, off)].ocr for off in found.values())
                 ),
             )
+
+
+MACHINE_ID_KEYS = frozenset(
+    {"message-id", "in-reply-to", "references", "resent-message-id", "content-id", "thread-index"}
+)
+"""Property keys whose values are machine identifiers (``<13912345678@host>``), never contact
+data: no info type is read in them."""
+
+
+def _machine_id(chunk: TextChunk) -> bool:
+    return chunk.location is Location.PROPERTY and (chunk.key or "").lower() in MACHINE_ID_KEYS
 
 
 def _in_row(text: str, line_start: int, m: Candidate) -> bool:

@@ -37,9 +37,10 @@ _NUM = r"[0-9０-９一二三四五六七八九十两〇零百]{1,4}"
 _PERIOD = (
     r"(?:解密时间|解密日期|解密条件|保密期限)\s*[:：]\s*[^\s,，。;；★☆]{1,30}"
     r"|\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?(?:之前|前|止)?"
+    r"|\d{4}[/／.\-]\d{1,2}[/／.\-]\d{1,2}(?:之前|前|止)?"
     rf"|{_NUM}\s*(?:年|个月|個月|月|日|天|周)(?:以内|内)?"
     r"|长期|永久"
-    r"|[^\s★☆*＊·・•●▲△,，。;；:：、()（）\[\]［］【】〔〕“”\"'‘’《》<>〈〉]{1,20}"
+    r"|[^\s★☆*＊·・•●▲△,，。;；:：、()（）\[\]［］【】〔〕“”\"'‘’《》<>〈〉/／|｜]{1,20}"
 )
 _NUM_PERIOD = rf"{_NUM}\s*(?:年|个月|個月)|长期"
 _FIELD = (
@@ -319,6 +320,8 @@ def _note(m: re.Match[str], level: Level) -> str | None:
         notes.append("非标准标注形式: 缺少★")
     if star and not m.group("period"):
         notes.append("未标保密期限，按默认期限")
-    if (star or m.group("pre")) and not level.is_state_secret:
-        notes.append("★为国家秘密标志，商业秘密/内部资料使用属非规范")
+    if (star or m.group("pre")) and level is Level.INTERNAL:
+        # DESIGN.md: commercial secrets take the same form (核心商密★5年); internal material
+        # has no period form
+        notes.append("★为国家秘密标志，内部资料使用属非规范")
     return "；".join(notes) or None

@@ -17,7 +17,10 @@ from secaudit.ledger import Event, Ledger
 def heartbeat(ledger: Ledger, health: dict[str, Any]) -> Event:
     """Append a heartbeat carrying the current head and ``health`` (supplied by the caller)."""
     head = ledger.head()
-    return ledger.append("heartbeat", {
-        "head": {"seq": head.seq, "hash": head.hash} if head else None,
-        "health": health,
-    })
+    return ledger.append(
+        "heartbeat",
+        {
+            "head": {"seq": head.seq, "hash": head.hash} if head else None,
+            "health": health,
+        },
+    )
