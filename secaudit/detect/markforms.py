@@ -74,7 +74,7 @@ _LEAD = (
 """A circulation notice before the level word (``本资料仅供内部使用``): a mark, strong."""
 _USE = r"(?:参考|传阅|阅读|学习|交流)"
 _STOP = r"(?:\s*[。.!！])?"
-_NAME_SEP = r"(?:[-_—－~～.。、:：\s★☆]|$)"
+_NAME_SEP = r"(?:[-_—－~～.。、:：\s★☆|｜/／]|$)"
 _REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|回复|转发|答复)\s*[:：]\s*)*", re.IGNORECASE)
 
 
@@ -221,16 +221,16 @@ class MarkGrammar:
         if subject:
             name = name[_REPLY_PREFIX.match(name).end() :]  # type: ignore[union-attr]
         found = []
-        m = self.lead_re.match(name)
+        m = self.lead_re.match(name) or self.lead_re.match(name[_ordinal_end(name) :])
         if m:
             found.append(self._match(m, whole=True, field=False))
-        stem = name.rsplit(".", 1)[0] if "." in name[-6:] else name
+        stem = name if subject or "." not in name[-6:] else name.rsplit(".", 1)[0]
         t = self.trail_re.search(stem)
-        if t and not subject:
+        if t and not (subject and _compact(t.group("level")) == "内部"):
             found.append(self._match(t, whole=True, field=False))
         for b in self.bracket_re.finditer(name):
-            if subject and name[: b.start()].strip():
-                continue  # a subject must start with its mark
+            if subject and name[: b.start()].strip() and name[b.end() :].strip():
+                continue  # a subject starts or closes with its mark (标题（核心商密）)
             found.append(self._match(b, whole=True, field=False))
         return found
 
@@ -254,6 +254,15 @@ class MarkGrammar:
         )
         before, after = m.string[: m.start()].strip(), m.string[m.end() :].strip()
         return MarkMatch(level, text, period, _note(m, level), strong, whole, before, after)
+
+
+_ORDINAL_PREFIX = re.compile(r"\s*[0-9０-９]{1,8}\s*[_\-—－.．、\s]\s*")
+"""A number leading a file name before its mark (``012_内部资料-说明``, ``20240315_普通商密_…``)."""
+
+
+def _ordinal_end(name: str) -> int:
+    m = _ORDINAL_PREFIX.match(name)
+    return m.end() if m else 0
 
 
 def _with_field_period(mark: MarkMatch) -> MarkMatch:
