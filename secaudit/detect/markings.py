@@ -179,7 +179,11 @@ class MarkingDetector:
             if hit:
                 hit_lines.append(i)
             if hit or i < START_LINES:
-                marks = self.grammar.line_marks(ln.text, gapped=i < START_LINES, ticks=boxes)
+                marks = []
+                if i < 2 and _csv_title(ln):
+                    marks = self._sheets.title_cell(ln.text)  # 核心商密 客户名单,,,
+                if not marks:
+                    marks = self.grammar.line_marks(ln.text, gapped=i < START_LINES, ticks=boxes)
                 if not marks and i < START_LINES and _COPY_NUMBER.search(ln.text):
                     # 1999 layout: copy number left, mark right, one space apart after extraction
                     marks = self.grammar.line_marks(_COPY_NUMBER.sub("", ln.text), gapped=False)
@@ -302,6 +306,11 @@ class MarkingDetector:
         if i >= START_LINES:
             return first_page(lines, i)
         return i < 3 or is_front_matter(lines[:i], self.grammar) or first_page(lines, i)
+
+
+def _csv_title(line: Line) -> bool:
+    """``line`` is the only field of a CSV title row (``核心商密 客户名单,,,``)."""
+    return "," not in line.text and line.text + "," in line.chunk.text
 
 
 def _keep(

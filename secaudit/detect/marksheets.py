@@ -85,12 +85,8 @@ class SheetMarks:
             marks = self.grammar.line_marks(cell, gapped=True)
             if not marks and seen <= 2:
                 marks = self.grammar.title_marks(cell)
-            if not marks and seen <= 2 and len(cells) == 1 and not _REGISTER.search(cell):
-                marks = [  # 核心商密 客户清单 (a title); a bare 内部 leading words may be a noun
-                    m
-                    for m in self.grammar.name_marks(cell.strip())
-                    if not (m.text == "内部" and m.after)
-                ]
+            if not marks and seen <= 2 and len(cells) == 1:
+                marks = self.title_cell(cell)
             if not marks:
                 marks = self.handling.marks(cell)
             for m in marks:
@@ -98,6 +94,14 @@ class SheetMarks:
                     yield row, m, Confidence.HIGH
             if not marks and len(cells) == 1:
                 yield from ((row, m, c) for m, c in self.declarations.marks(cell))
+
+    def title_cell(self, cell: str) -> list[MarkMatch]:
+        """A title row's only cell led or trailed by a mark (``核心商密 客户清单``), unless it
+        names a register; a bare 内部 leading words may be a noun (``内部 控制检查表``)."""
+        if _REGISTER.search(cell):
+            return []
+        found = self.grammar.name_marks(cell.strip())
+        return [m for m in found if not (m.text == "内部" and m.after)]
 
     def _closing(self, rows: list[TextChunk]) -> Iterator[SheetMark]:
         for row in rows:
