@@ -34,7 +34,7 @@ from secaudit.detect.infoclass import (
     classify,
     vetoed,
 )
-from secaudit.detect.tables import split_rows
+from secaudit.detect.tables import row_separator, split_rows
 from secaudit.model import Confidence, Finding, Location, TextChunk
 
 KEYWORD_WINDOW = 300
@@ -114,8 +114,13 @@ def _machine_id(chunk: TextChunk) -> bool:
 
 
 def _in_row(text: str, line_start: int, m: Candidate) -> bool:
-    """The candidate is a cell of a tab-separated row."""
-    return text.find("\t", line_start, m.start) >= 0 or text.startswith("\t", m.end)
+    """The candidate is a cell of a tab-separated row or of a comma-separated one (CSV)."""
+    if text.find("\t", line_start, m.start) >= 0 or text.startswith("\t", m.end):
+        return True
+    if text.find(",", line_start, m.start) < 0 and not text.startswith(",", m.end):
+        return False
+    end = text.find("\n", m.end)
+    return row_separator(text[line_start : end if end >= 0 else len(text)]) == ","
 
 
 class _Columns:
@@ -126,24 +131,25 @@ class _Columns:
     def __init__(self, text: str) -> None:
         self.text = text
         self.starts: list[int] | None = None
-        self.cells: list[list[str]] = []
+        self.cells: list[tuple[str, list[str]]] = []
 
     def header_of(self, line_start: int, offset: int) -> str:
         starts = self.starts if self.starts is not None else self._index()
         i = bisect.bisect_right(starts, line_start - 1) - 1
         if i < 0:
             return ""
-        column = self.text.count("\t", line_start, offset)
-        cells = self.cells[i]
+        sep, cells = self.cells[i]
+        column = self.text.count(sep, line_start, offset)
         return cells[column] if column < len(cells) else ""
 
     def _index(self) -> list[int]:
         self.starts = []
         pos = 0
         for line in self.text.split("\n"):
-            if "\t" in line and not ANY_DIGIT_RUN.search(line):
+            sep = row_separator(line) if not ANY_DIGIT_RUN.search(line) else None
+            if sep is not None:
                 self.starts.append(pos)
-                self.cells.append(line.split("\t"))
+                self.cells.append((sep, line.split(sep)))
             pos += len(line) + 1
         return self.starts
 
