@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Progress", "ScanRun", "Scanner"]
 
-EXTRACT_VERSION = "7"  # 7: pptx table row lines (issue 17)
+EXTRACT_VERSION = "8"  # 7: pptx table row lines (issue 17); 8: pptx footer text boxes
 """Bump when extraction output changes (part of the cache key)."""
 MAX_DEFERRED_PICTURES = 20_000
 """Pictures held back until the other files are sent; past this many they go in walk order."""

@@ -266,3 +266,22 @@ def test_amount_and_account_columns_in_csv_are_no_mobile() -> None:
     phones = [mobile(n) for n in range(4)]
     rows = ["日期,联系电话"] + [f"2024-03-0{n + 1},{a}" for n, a in enumerate(phones)]
     assert [f.count for f in detect(csv(rows), DETECTORS) if f.type == "cn_mobile"] == [4]
+
+
+# -- 11: slide footers drawn as text boxes -------------------------------------------------------
+def test_text_box_at_the_slide_foot_is_a_footer() -> None:
+    from tests.detect.layout_builders import pptx_with_footer
+
+    chunks = pptx_with_footer("普通商密 未经许可不得外传")
+    feet = [c for c in chunks if c.text == "普通商密 未经许可不得外传"]
+    assert feet and {c.location.value for c in feet} == {"footer"}
+    assert {f.location.value for f in marks(chunks)} == {"footer"}
+    titles = [c for c in chunks if c.text.startswith("第1部分")]
+    assert [c.location.value for c in titles] == ["body"]
+
+
+def test_prose_text_box_at_the_slide_foot_is_no_mark() -> None:
+    from tests.detect.layout_builders import pptx_with_footer
+
+    for foot in ("数据来源：内部统计", "内部控制｜合规管理", "资料来源：本行内部审计部"):
+        assert level(pptx_with_footer(foot)) == "none", foot
