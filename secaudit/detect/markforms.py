@@ -222,7 +222,7 @@ class MarkGrammar:
             name = name[_REPLY_PREFIX.match(name).end() :]  # type: ignore[union-attr]
         found = []
         m = self.lead_re.match(name) or self.lead_re.match(name[_ordinal_end(name) :])
-        if m:
+        if m and _lead_stands(m):
             found.append(self._match(m, whole=True, field=False))
         stem = name if subject or "." not in name[-6:] else name.rsplit(".", 1)[0]
         t = self.trail_re.search(stem)
@@ -254,6 +254,21 @@ class MarkGrammar:
         )
         before, after = m.string[: m.start()].strip(), m.string[m.end() :].strip()
         return MarkMatch(level, text, period, _note(m, level), strong, whole, before, after)
+
+
+_NOT_LEVEL_NEXT = re.compile(r"[\s|｜/／-]*(?:外部|外包|外联|公开|非密|对外|不公开|一般)")
+"""After a leading level, a word that makes the pair a choice or a contrast (``内部/外部``,
+``商密/非密``), not a mark."""
+_SLASH = re.compile(r"\s*[|｜/／]")
+
+
+def _lead_stands(m: re.Match[str]) -> bool:
+    """A level leading a name is its mark unless a contrasting word follows it, or it is a bare
+    内部 set off only by a slash or bar (``内部/外包人员管理``, ``内部｜外部审计``: nouns)."""
+    rest = m.string[m.end() :]
+    if _NOT_LEVEL_NEXT.match(rest):
+        return False
+    return not (_compact(m.group("level")) == "内部" and _SLASH.match(rest))
 
 
 _ORDINAL_PREFIX = re.compile(r"\s*[0-9０-９]{1,8}\s*[_\-—－.．、\s]\s*")
