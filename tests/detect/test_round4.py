@@ -290,3 +290,10 @@ def test_prose_text_box_at_the_slide_foot_is_no_mark() -> None:
 
     for foot in ("数据来源：内部统计", "内部控制｜合规管理", "资料来源：本行内部审计部"):
         assert level(pptx_with_footer(foot)) == "none", foot
+
+
+def test_label_rows_naming_different_levels_are_a_list() -> None:
+    rows = [["密级变更登记"], ["报表密级", "核心商密"], ["报表密级", "普通商密"]]
+    assert level(extracted(xlsx_bytes(rows), "变更.xlsx")) == "none"
+    rows = [["密级", "核心商密"], ["密级", "普通商密"], *TABLE]
+    assert level(extracted(xlsx_bytes(rows), "变更.xlsx")) == "none"
