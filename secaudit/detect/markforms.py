@@ -59,7 +59,7 @@ _SUFFIX = (
 _OPEN = "[【(（〔［\\[〈<]"
 _CLOSE = "[】)）〕］\\]〉>]"
 _OPENS = re.compile(_OPEN)
-_FIELD_PERIOD = re.compile(r"(?:保密期限|保密期)\s*[:：]\s*(?P<period>\S{1,20})")
+_FIELD_PERIOD = re.compile(r"(?:保密期限|保密期)\s*[:：]\s*(?P<period>[^\s/／|｜]{1,20})")
 """A period given in a field of its own beside the mark (``密级：秘密    保密期限：5年``)."""
 _GAP = re.compile(r"\t|\u3000|\s{2,}")
 _ASCII_DIGITS = str.maketrans("０１２３４５６７８９＊", "0123456789*")

@@ -297,3 +297,8 @@ def test_label_rows_naming_different_levels_are_a_list() -> None:
     assert level(extracted(xlsx_bytes(rows), "变更.xlsx")) == "none"
     rows = [["密级", "核心商密"], ["密级", "普通商密"], *TABLE]
     assert level(extracted(xlsx_bytes(rows), "变更.xlsx")) == "none"
+
+
+def test_period_field_ends_before_a_separator() -> None:
+    found = marks(docx(["密级：机密　保密期限：5年／办公室", *FILLER]))
+    assert [(f.level, f.period) for f in found] == [(Level.SECRET, "5年")]
