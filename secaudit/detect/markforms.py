@@ -271,7 +271,9 @@ def _lead_stands(m: re.Match[str]) -> bool:
     return not (_compact(m.group("level")) == "内部" and _SLASH.match(rest))
 
 
-_ORDINAL_PREFIX = re.compile(r"\s*[0-9０-９]{1,8}\s*[_\-—－.．、\s]\s*")
+_ORDINAL_PREFIX = re.compile(
+    r"\s*(?:(?:附件|附表)?[0-9０-９]{1,8}\s*[_\-—－.．、:：\s]|[(（][0-9０-９]{1,3}[)）])\s*"
+)
 """A number leading a file name before its mark (``012_内部资料-说明``, ``20240315_普通商密_…``)."""
 
 

@@ -310,7 +310,8 @@ class MarkingDetector:
 
 def _csv_title(line: Line) -> bool:
     """``line`` is the only field of a CSV title row (``核心商密 客户名单,,,``)."""
-    return "," not in line.text and line.text + "," in line.chunk.text
+    text = line.text
+    return "," not in text and (text + "," in line.chunk.text or f'"{text}",' in line.chunk.text)
 
 
 def _keep(
