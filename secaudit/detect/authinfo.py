@@ -159,8 +159,8 @@ def _column_values(text: str) -> Iterator[tuple[str, str]]:
             columns, width, header_sep = header, len(cells), sep
             card_columns = any(re.search(r"卡号|有效期|账号", c) for c in cells)
             continue
-        if sep != header_sep or (sep == "," and len(cells) != width):
-            continue  # a comma row counts only as wide as its comma header
+        if sep != header_sep or (sep != "\t" and len(cells) != width):
+            continue  # a comma or pipe row counts only as wide as its header
         for k, typ in columns.items():
             if k >= len(cells) or not _VALUES[typ].fullmatch(cells[k].strip()):
                 continue

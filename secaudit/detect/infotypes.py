@@ -114,13 +114,12 @@ def _machine_id(chunk: TextChunk) -> bool:
 
 
 def _in_row(text: str, line_start: int, m: Candidate) -> bool:
-    """The candidate is a cell of a tab-separated row or of a comma-separated one (CSV)."""
+    """The candidate is a cell of a tab-separated row, a CSV row or a Markdown pipe row."""
     if text.find("\t", line_start, m.start) >= 0 or text.startswith("\t", m.end):
         return True
-    if text.find(",", line_start, m.start) < 0 and not text.startswith(",", m.end):
-        return False
     end = text.find("\n", m.end)
-    return row_separator(text[line_start : end if end >= 0 else len(text)]) == ","
+    line = text[line_start : end if end >= 0 else len(text)]
+    return ("," in line or "|" in line) and row_separator(line) is not None
 
 
 class _Columns:
@@ -147,7 +146,7 @@ class _Columns:
         pos = 0
         for line in self.text.split("\n"):
             sep = row_separator(line) if not ANY_DIGIT_RUN.search(line) else None
-            if sep is not None:
+            if sep is not None and line.strip(" \t|:-"):  # not a Markdown rule row |---|
                 self.starts.append(pos)
                 self.cells.append((sep, line.split(sep)))
             pos += len(line) + 1

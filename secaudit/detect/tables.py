@@ -72,14 +72,16 @@ def _covered_cells(chunks: Sequence[TextChunk], i: int) -> list[int]:
 
 
 def row_separator(line: str) -> str | None:
-    """The cell separator of a table row line: a tab (sheet rows, word-processor rows), or a
-    comma for a comma-separated row of two or more short cells without sentence punctuation (a
-    CSV export, ``时间,手机号,验证码``); None for any other line."""
+    """The cell separator of a table row line: a tab (sheet rows, word-processor rows), a bar
+    for a Markdown pipe row (``| 时间 | 验证码 |``), or a comma for a comma-separated row (a CSV
+    export, ``时间,手机号,验证码``) — pipe and comma cells short and without sentence
+    punctuation; None for any other line."""
     if "\t" in line:
         return "\t"
-    if "," not in line:
+    sep = "|" if line.lstrip().startswith("|") and line.count("|") >= 3 else ","
+    if sep not in line:
         return None
-    cells = line.split(",")
+    cells = line.split(sep)
     if any(len(c) > MAX_CSV_CELL or _SENTENCE.intersection(c) for c in cells):
         return None
-    return ","
+    return sep
