@@ -103,6 +103,11 @@ DECLARATIONS = {
     "本邮件及其附件属本行普通商密，如误收请删除。": "commercial",
     "本邮件及附件为核心商密，如非收件人请立即删除并通知发件人。": "core_commercial",
     "本文件系本行内部资料，仅限于本行员工使用，如误收请通知发件人。": "internal",
+    "本材料按核心商密管理，知悉范围限于项目组。": "core_commercial",
+    "以上内容属核心商密，请勿外传。": "core_commercial",
+    "上述信息为内部资料，仅限行内使用。": "internal",
+    "本材料已被列为核心商密，不得外传。": "core_commercial",
+    "本邮件属普通商密，如您不是本邮件的收件人，请勿使用并立即告知发件人。": "commercial",
 }
 DECLARATION_NEGATIVES = [
     "本办法所称商业秘密，是指不为公众所知悉的经营信息。",
@@ -113,6 +118,11 @@ DECLARATION_NEGATIVES = [
     "本办法被确定为内部控制制度的组成部分。",
     "本邮件及其附件可能包含保密信息，如误收请删除。",
     "本制度所称内部资料，是指仅限本行员工使用的资料。",
+    "本办法按照核心商密管理的要求制定。",
+    "以上内容属于商业秘密的，应当按规定管理。",
+    "上述信息涉及商业秘密的，不得外传。",
+    "以上内容为内部控制的要点，请遵照执行。",
+    "本制度参照国家秘密管理。",
 ]
 
 
@@ -173,6 +183,11 @@ def test_csv_title_row_led_by_level(title: str, expected: str) -> None:
     assert level(csv(rows, "gbk")) == expected
 
 
+def test_quoted_csv_title_row() -> None:
+    rows = ['"核心商密 重点客户名单",,', *(",".join(r) for r in TABLE)]
+    assert level(csv(rows)) == "core_commercial"
+
+
 def test_csv_title_row_negatives() -> None:
     for title in ("内部 控制检查表,,", "核心商密 文件登记台账,,", "秘密 级文件管理说明,,"):
         assert level(csv([title, *(",".join(r) for r in TABLE)])) == "none", title
@@ -186,6 +201,8 @@ def test_csv_title_row_negatives() -> None:
         ("03-核心商密-重点客户营销方案.docx", "core_commercial"),
         ("20240315_普通商密_存款分析.docx", "commercial"),
         ("7.机密-风险排查报告.docx", "secret"),
+        ("附件1_内部资料-网点说明.docx", "internal"),
+        ("(3)机密-风险排查报告.docx", "secret"),
     ],
 )
 def test_file_name_number_prefix_then_level(name: str, expected: str) -> None:
@@ -302,3 +319,12 @@ def test_label_rows_naming_different_levels_are_a_list() -> None:
 def test_period_field_ends_before_a_separator() -> None:
     found = marks(docx(["密级：机密　保密期限：5年／办公室", *FILLER]))
     assert [(f.level, f.period) for f in found] == [(Level.SECRET, "5年")]
+
+
+def test_otp_codes_in_a_markdown_table() -> None:
+    rows = [f"| 2024-03-0{n} | {mobile(n)} | {483920 + 7919 * n} |" for n in range(1, 5)]
+    text = "\n".join(["# 验证记录", "", "| 时间 | 手机号 | 验证码 |", "|---|---|---|", *rows])
+    assert _otp(extracted(text.encode(), "记录.md")) == 4
+    masked = [r.rsplit("|", 2)[0] + "| ****** |" for r in rows]
+    text = "\n".join(["| 时间 | 手机号 | 验证码 |", "|---|---|---|", *masked])
+    assert _otp(extracted(text.encode(), "记录.md")) == 0
