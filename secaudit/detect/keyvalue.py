@@ -26,12 +26,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from secaudit.detect.markforms import MarkGrammar, MarkMatch
+from secaudit.detect.markforms import LABEL_PREFIX, MarkGrammar, MarkMatch
 from secaudit.model import TextChunk
 
-LABEL_PREFIX = r"(?:(?!绝密|机密|秘密|商密|涉密|定密|核心|普通)[\u4e00-\u9fff]){1,6}"
-"""What a label may name before 密级/保密等级 (``报表密级``, ``资料密级``, ``台账保密等级``): a few
-Chinese characters that do not start a level word (``秘密级`` is a value, not a label)."""
 FIELD_LABEL = re.compile(
     r"^\s*(?:(?:classification|security\s*level)\s*[/／]?\s*)?"  # Classification 密级
     rf"(?:(?:{LABEL_PREFIX})?"

@@ -43,9 +43,14 @@ _PERIOD = (
     r"|[^\s★☆*＊·・•●▲△,，。;；:：、()（）\[\]［］【】〔〕“”\"'‘’《》<>〈〉/／|｜]{1,20}"
 )
 _NUM_PERIOD = rf"{_NUM}\s*(?:年|个月|個月)|长期"
+LABEL_PREFIX = r"(?:(?!绝密|机密|秘密|商密|涉密|定密|核心|普通)[\u4e00-\u9fff]){1,6}"
+"""What a label may name before 密级/保密等级 (``报表密级``, ``资料密级``, ``台账保密等级``): a few
+Chinese characters that do not start a level word (``秘密级`` is a value, not a label)."""
 _FIELD = (
     r"(?:密级(?:和|及|与)保密期限|密级标识|密级标志|(?:文件|文档|资料|信息)密级|保密等级|保密级别"
-    r"|密\s?级)"
+    r"|密\s?级"
+    # any other named label needs its colon: 报表密级：普通商密
+    rf"|{LABEL_PREFIX}(?:密\s?级|保密等级|保密级别)(?=\s*[:：]))"
     # an English gloss after the label: 密级(Classification)、密级/Classification
     r"(?:\s*(?:[(（]\s*[A-Za-z][A-Za-z ]{1,19}[)）]|[/／]\s*[A-Za-z][A-Za-z ]{1,19}))?"
     r"\s*(?:[:：]\s*|\s+)"

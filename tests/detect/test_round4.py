@@ -328,3 +328,11 @@ def test_otp_codes_in_a_markdown_table() -> None:
     masked = [r.rsplit("|", 2)[0] + "| ****** |" for r in rows]
     text = "\n".join(["| 时间 | 手机号 | 验证码 |", "|---|---|---|", *masked])
     assert _otp(extracted(text.encode(), "记录.md")) == 0
+
+
+def test_prefixed_label_with_its_value_in_one_cell_or_line() -> None:
+    rows = [["报表名称：存款客户月报"], ["报表密级：普通商密"], *TABLE]
+    assert level(extracted(xlsx_bytes(rows), "月报.xlsx")) == "commercial"
+    assert level(docx(["数据密级：核心商密", *FILLER])) == "core_commercial"
+    assert level(docx([*FILLER, "建议密级：核心商密/普通商密"])) == "none"
+    assert level(docx([*FILLER, "示例：", "报表密级：核心商密"])) == "none"
