@@ -175,10 +175,8 @@ class AgentConfig:
 
     def __post_init__(self) -> None:
         if not (self.heartbeat_minutes == 0 or 0.1 <= self.heartbeat_minutes <= 1440):
-            raise ConfigError(
-                f"[agent].heartbeat_minutes = {self.heartbeat_minutes!r}: "
-                "expected 0 (never) or 0.1 … 1440 minutes"
-            )
+            raise ConfigError(f"[agent].heartbeat_minutes = {self.heartbeat_minutes!r}: "
+                              "expected 0 (never) or 0.1 … 1440 minutes")
         in_range("agent.max_watches_per_medium", self.max_watches_per_medium, 1, 1_000_000)
         in_range("agent.max_watches", self.max_watches, 1, 4_000_000)
         in_range("agent.watch_rescan_interval", self.watch_rescan_interval, 1.0, 3600.0)

@@ -66,21 +66,11 @@ class ForwardOutput:
 
 # key -> (python type, low, high); None bounds: no range
 _RULES: dict[str, tuple[type, float | None, float | None]] = {
-    "type": (str, None, None),
-    "name": (str, None, None),
-    "path": (str, None, None),
-    "max_mb": (int, 1, 10000),
-    "keep": (int, 1, 100),
-    "address": (str, None, None),
-    "tls": (bool, None, None),
-    "ca": (str, None, None),
-    "cert": (str, None, None),
-    "key": (str, None, None),
-    "server_name": (str, None, None),
-    "facility": (int, 0, 23),
-    "batch": (int, 1, 10000),
-    "timeout": (float, 0.5, 300),
-    "backoff_max": (float, 1, 3600),
+    "type": (str, None, None), "name": (str, None, None), "path": (str, None, None),
+    "max_mb": (int, 1, 10000), "keep": (int, 1, 100), "address": (str, None, None),
+    "tls": (bool, None, None), "ca": (str, None, None), "cert": (str, None, None),
+    "key": (str, None, None), "server_name": (str, None, None), "facility": (int, 0, 23),
+    "batch": (int, 1, 10000), "timeout": (float, 0.5, 300), "backoff_max": (float, 1, 3600),
 }
 
 
@@ -111,7 +101,7 @@ def _check(where: str, out: ForwardOutput) -> None:
         raise ConfigError(f"{where}.type = {out.type!r}: expected one of {', '.join(TYPES)}")
     if out.type == "file":
         if not out.path:
-            raise ConfigError(f'{where}: type = "file" needs path')
+            raise ConfigError(f"{where}: type = \"file\" needs path")
         return
     _check_address(where, out.address)
     if out.tls and not out.ca:

@@ -68,7 +68,9 @@ def readable(value: Any) -> Any:
 
 BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 """Characters that reorder what follows them (``正常文件\\u202excod.txt`` shows ``…txt.docx``)."""
-_HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f" + BIDI_CONTROLS + "\u2028\u2029\ufeff]")
+_HIDDEN = re.compile(
+    "[\x00-\x1f\x7f-\x9f" + BIDI_CONTROLS + "\u2028\u2029\ufeff]"
+)
 _HIDDEN_KEEP_LINES = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f" + BIDI_CONTROLS + "\u2028\u2029\ufeff]"
 )

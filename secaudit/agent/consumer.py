@@ -36,9 +36,8 @@ class Consumer:
             if self.scanner is not None:
                 self.scanner.close()
             cfg = self.agent.config
-            self.scanner = Scanner(
-                cfg, self.agent.policy, ledger=ledger, workers=max(1, cfg.agent.workers)
-            )
+            self.scanner = Scanner(cfg, self.agent.policy, ledger=ledger,
+                                   workers=max(1, cfg.agent.workers))
             self.generation = self.agent.generation
         return self.scanner
 
@@ -57,13 +56,8 @@ class Consumer:
                         self._do(job, ledger)
                 except Exception as exc:  # one bad job must not stop the agent
                     log.exception("job %s", job.kind)
-                    ledger.append(
-                        "error",
-                        {
-                            "where": f"agent.{job.kind}",
-                            "message": f"{type(exc).__name__}: {exc}"[:500],
-                        },
-                    )
+                    ledger.append("error", {"where": f"agent.{job.kind}",
+                                            "message": f"{type(exc).__name__}: {exc}"[:500]})
                 finally:
                     queue.done()
         finally:
@@ -80,12 +74,6 @@ class Consumer:
         elif job.kind == "mail":
             if self.mail_state is None:
                 self.mail_state = MailState(self.agent.config.home.cache_dir / "mailstores.json")
-            scan_mail_once(
-                scanner,
-                self.agent.policy,
-                self.agent.config,
-                ledger,
-                [Path(p) for p in job.paths],
-                connected=self.agent.connected,
-                state=self.mail_state,
-            )
+            scan_mail_once(scanner, self.agent.policy, self.agent.config, ledger,
+                           [Path(p) for p in job.paths], connected=self.agent.connected,
+                           state=self.mail_state)

@@ -71,14 +71,8 @@ Hook = Callable[["Agent"], None]
 class Agent:
     """One agent process. ``run()`` blocks until SIGTERM (or, with ``once``, one full pass)."""
 
-    def __init__(
-        self,
-        config: Config,
-        *,
-        loader: Callable[[], Config] | None = None,
-        once: bool = False,
-        hooks: Sequence[Hook] = (),
-    ) -> None:
+    def __init__(self, config: Config, *, loader: Callable[[], Config] | None = None,
+                 once: bool = False, hooks: Sequence[Hook] = ()) -> None:
         self.config = config
         self._hooks = tuple(hooks)
         self.policy: Policy = load_policy(config.policy.path or None)
@@ -117,13 +111,8 @@ class Agent:
         return Channel.INTERNET_HOST if internet else Channel.LOCAL
 
     def context(self, channel: Channel, *, medium: Medium | None = None) -> ScanContext:
-        return ScanContext(
-            channel=channel,
-            host_role=self.config.host.role,
-            hostname=self.config.hostname,
-            connected=self.connected,
-            medium=medium,
-        )
+        return ScanContext(channel=channel, host_role=self.config.host.role,
+                           hostname=self.config.hostname, connected=self.connected, medium=medium)
 
     def every(self, name: str, interval_s: float, fn: Callable[[Agent], None]) -> None:
         """Run ``fn(agent)`` in the main thread every ``interval_s`` seconds (first run: now)."""
@@ -140,15 +129,10 @@ class Agent:
 
     def health(self) -> dict[str, Any]:
         """Agent health for the forwarding heartbeat (main thread): uptime, queue, media."""
-        return {
-            "uptime_s": round(time.time() - self.started, 1),
-            "queue_depth": len(self.queue),
-            "busy": not self.queue.is_idle(),
-            "connected": self.connected,
-            "media": [m.mountpoint for m in self.media.current()],
-            "watched": len(self.watches.watched()),
-            "generation": self.generation,
-        }
+        return {"uptime_s": round(time.time() - self.started, 1), "queue_depth": len(self.queue),
+                "busy": not self.queue.is_idle(), "connected": self.connected,
+                "media": [m.mountpoint for m in self.media.current()],
+                "watched": len(self.watches.watched()), "generation": self.generation}
 
     def refresh_status(self) -> None:
         """Rewrite the status file soon (after a change the status should show)."""
@@ -186,23 +170,15 @@ class Agent:
     # -- lifecycle --------------------------------------------------------------------------
 
     def _identity(self) -> dict[str, Any]:
-        return {
-            "pid": os.getpid(),
-            "version": __version__,
-            "config": str(self.config.source) if self.config.source else None,
-            "policy": self.policy.identity(),
-            "role": self.config.host.role.value,
-        }
+        return {"pid": os.getpid(), "version": __version__,
+                "config": str(self.config.source) if self.config.source else None,
+                "policy": self.policy.identity(), "role": self.config.host.role.value}
 
     def _start(self) -> None:
         self.config.home.ensure()
         self.ledger.append("agent_started", {**self._identity(), "host": host_facts(self.config)})
-        log.info(
-            "started: pid %s, role %s, ledger %s",
-            os.getpid(),
-            self.config.host.role.value,
-            self.config.home.ledger,
-        )
+        log.info("started: pid %s, role %s, ledger %s", os.getpid(),
+                 self.config.host.role.value, self.config.home.ledger)
         self._consumer.start()
         self._record_usb_history()
         self.every("connectivity", self.config.connectivity.interval, Agent._check_connectivity)
@@ -284,27 +260,16 @@ class Agent:
     # -- sources ----------------------------------------------------------------------------
 
     def _record_usb_history(self) -> None:
-        known = {
-            (
-                e.data.get("vendor_id"),
-                e.data.get("product_id"),
-                e.data.get("serial"),
-                e.data.get("last_seen"),
-            )
-            for e in self.ledger.events(kinds=["media_seen"])
-        }
-        new = [
-            r.to_json()
-            for r in usb_history()
-            if (r.vendor_id, r.product_id, r.serial, r.last_seen) not in known
-        ]
+        known = {(e.data.get("vendor_id"), e.data.get("product_id"), e.data.get("serial"),
+                  e.data.get("last_seen")) for e in self.ledger.events(kinds=["media_seen"])}
+        new = [r.to_json() for r in usb_history()
+               if (r.vendor_id, r.product_id, r.serial, r.last_seen) not in known]
         if new:
             self.ledger.append_many(("media_seen", data) for data in new)
 
     def _check_connectivity(self) -> None:
-        state = probe_connectivity(
-            self.config.connectivity, internal_domains=self.policy.internal_domains
-        )
+        state = probe_connectivity(self.config.connectivity,
+                                   internal_domains=self.policy.internal_domains)
         first, previous = self.connectivity is None, self.connected
         self.connectivity = state
         recheck, self._recheck_host = self._recheck_host, False
@@ -314,16 +279,11 @@ class Agent:
         if first or state.connected != previous:
             items.append(("connectivity", replace(state, previous=previous).to_json()))
         ctx = self.context(self.root_channel)
-        items += [
-            ("violation", violation_data(v, {"connectivity": state.to_json()}))
-            for v in evaluate_host(self.policy, ctx)
-        ]
+        items += [("violation", violation_data(v, {"connectivity": state.to_json()}))
+                  for v in evaluate_host(self.policy, ctx)]
         self.ledger.append_many(mark_repeats(self.ledger, items))
-        log.info(
-            "connectivity: %s (%s)",
-            {True: "connected", False: "not connected"}.get(state.connected, "unknown"),
-            state.decided_by,
-        )
+        log.info("connectivity: %s (%s)", {True: "connected", False: "not connected"}.get(
+            state.connected, "unknown"), state.decided_by)
         self.watches.sync_roots()
         self.refresh_status()
 
@@ -332,9 +292,8 @@ class Agent:
             return
         roots = self.watches.roots()
         if roots:
-            self.enqueue(
-                ScanJob("files", tuple(roots), self.context(self.root_channel), "schedule")
-            )
+            self.enqueue(ScanJob("files", tuple(roots), self.context(self.root_channel),
+                                 "schedule"))
 
     def _discover_mail(self) -> None:
         stores = self.watches.sync_mail()
@@ -349,14 +308,8 @@ class Agent:
     # -- media callbacks (media-monitor thread) ---------------------------------------------
 
     def _medium_inserted(self, medium: Medium, ctx: ScanContext) -> None:
-        log.info(
-            "medium at %s: label %r serial %r uuid %r registered %s",
-            medium.mountpoint,
-            medium.label,
-            medium.serial,
-            medium.fs_uuid,
-            medium.registered,
-        )
+        log.info("medium at %s: label %r serial %r uuid %r registered %s", medium.mountpoint,
+                 medium.label, medium.serial, medium.fs_uuid, medium.registered)
         self.enqueue(ScanJob("files", (medium.mountpoint,), ctx, "media"))
         self.watches.watch_medium(medium)
         self.refresh_status()
@@ -375,14 +328,8 @@ class Agent:
         elif kind == "medium":
             medium = next((m for m in self.media.current() if m.mountpoint == where), None)
             if medium is not None and os.path.lexists(path):
-                self.enqueue(
-                    ScanJob(
-                        "files",
-                        (path,),
-                        self.context(Channel.REMOVABLE_MEDIA, medium=medium),
-                        "watch",
-                    )
-                )
+                self.enqueue(ScanJob("files", (path,),
+                                     self.context(Channel.REMOVABLE_MEDIA, medium=medium), "watch"))
         elif kind == "root" and self.watches_roots and os.path.lexists(path):
             self.enqueue(ScanJob("files", (path,), self.context(self.root_channel), "watch"))
 

@@ -66,11 +66,8 @@ def open_insertions(ledger: Ledger) -> dict[str, dict[str, Any]]:
 def _same_medium(old: dict[str, Any] | None, new: Medium) -> bool:
     if not old:
         return False
-    return (
-        str(old.get("serial") or ""),
-        str(old.get("fs_uuid") or ""),
-        str(old.get("device") or ""),
-    ) == (new.serial, new.fs_uuid, new.device)
+    return (str(old.get("serial") or ""), str(old.get("fs_uuid") or ""),
+            str(old.get("device") or "")) == (new.serial, new.fs_uuid, new.device)
 
 
 def violation_data(violation: Any, detail: dict[str, Any]) -> dict[str, Any]:
@@ -145,21 +142,15 @@ class MediaMonitor:
         registered, reg_role = policy.lookup_medium(medium.serial, medium.fs_uuid)
         roles = seen_roles(ledger, medium) | {role} | ({reg_role} if reg_role else set())
         lookalike = policy.unverified_entry(medium.serial, medium.fs_uuid)  # UUID only: 未验证
-        medium = replace(
-            medium,
-            registered=registered,
-            registered_role=reg_role,
-            seen_roles=frozenset(roles),
-            unverified=(lookalike.label or lookalike.fs_uuid) if lookalike else "",
-        )
+        medium = replace(medium, registered=registered, registered_role=reg_role,
+                         seen_roles=frozenset(roles),
+                         unverified=(lookalike.label or lookalike.fs_uuid) if lookalike else "")
         ctx = self.agent.context(Channel.REMOVABLE_MEDIA, medium=medium)
         left = (self._left_mounted or {}).pop(entry.mountpoint, None)
         kind = "media_seen_again" if _same_medium(left, medium) else "media_inserted"
         items: list[tuple[str, Any]] = [(kind, {"medium": medium.to_json(), "host_role": role})]
-        items += [
-            ("violation", violation_data(v, {"medium": medium.to_json()}))
-            for v in evaluate_medium(policy, medium, ctx)
-        ]
+        items += [("violation", violation_data(v, {"medium": medium.to_json()}))
+                  for v in evaluate_medium(policy, medium, ctx)]
         ledger.append_many(mark_repeats(ledger, items))
         with self._lock:
             self.media[entry.mountpoint] = medium
@@ -168,8 +159,6 @@ class MediaMonitor:
     def _removed(self, ledger: Ledger, mountpoint: str) -> None:
         with self._lock:
             medium = self.media.pop(mountpoint)
-        ledger.append(
-            "media_removed",
-            {"medium": medium.to_json(), "host_role": self.agent.config.host.role.value},
-        )
+        ledger.append("media_removed", {"medium": medium.to_json(),
+                                        "host_role": self.agent.config.host.role.value})
         self._on_removed(medium)

@@ -46,15 +46,11 @@ def collect_status(agent: Any, identity: dict[str, Any]) -> dict[str, Any]:
     head = agent.ledger.head()
     last = list(agent.ledger.events(first_seq=max(1, head.seq - 9))) if head else []
     return {
-        **identity,
-        "started_epoch": agent.started,
-        "hostname": agent.config.hostname,
+        **identity, "started_epoch": agent.started, "hostname": agent.config.hostname,
         "started": time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(agent.started)),
-        "queue_depth": len(agent.queue),
-        "busy": not agent.queue.is_idle(),
+        "queue_depth": len(agent.queue), "busy": not agent.queue.is_idle(),
         "media": [m.to_json() for m in agent.media.current()],
-        "roots": agent.watches.roots(),
-        "mail_stores": agent.watches.mail_stores(),
+        "roots": agent.watches.roots(), "mail_stores": agent.watches.mail_stores(),
         "watched": agent.watches.watched(),
         "watch_degraded": agent.watches.observers.degraded(),
         "connectivity": agent.connectivity.to_json() if agent.connectivity else None,

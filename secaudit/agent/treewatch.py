@@ -63,18 +63,9 @@ class TreeWatch:
     trees (:class:`secaudit.agent.watches.WatchLoop`): ``setup``, then ``handle_events`` when
     its fd is readable and ``poll_pass`` when ``next_pass`` is due, ``close`` at the end."""
 
-    def __init__(
-        self,
-        folder: str,
-        on_path: PathCallback,
-        *,
-        budget: WatchBudget,
-        limit: int,
-        recursive: bool = True,
-        polling: bool = False,
-        rescan_interval: float = 10.0,
-        on_degraded: DegradedCallback | None = None,
-    ) -> None:
+    def __init__(self, folder: str, on_path: PathCallback, *, budget: WatchBudget, limit: int,
+                 recursive: bool = True, polling: bool = False, rescan_interval: float = 10.0,
+                 on_degraded: DegradedCallback | None = None) -> None:
         self.folder, self.on_path = folder, on_path
         self.budget, self.limit, self.recursive = budget, limit, recursive
         self.polling, self.rescan_interval = polling, rescan_interval
@@ -156,9 +147,8 @@ class TreeWatch:
             except OSError as exc:
                 self.budget.give()
                 if exc.errno == 28:  # ENOSPC: the kernel's fs.inotify.max_user_watches
-                    self._degrade(
-                        "kernel inotify watch limit reached (fs.inotify.max_user_watches)"
-                    )
+                    self._degrade("kernel inotify watch limit reached "
+                                  "(fs.inotify.max_user_watches)")
                     self._poll(folder)
                 return  # vanished, or not a folder any more (a link now): nothing to watch
             old = self._wds.get(wd)
@@ -169,11 +159,9 @@ class TreeWatch:
             self._watched.add(folder)
             return
         if self.fd is not None:
-            self._degrade(
-                f"more than {self.limit} folders (agent.max_watches_per_medium)"
-                if len(self._wds) >= self.limit
-                else f"all {self.budget.total} watches in use (agent.max_watches)"
-            )
+            self._degrade(f"more than {self.limit} folders (agent.max_watches_per_medium)"
+                          if len(self._wds) >= self.limit else
+                          f"all {self.budget.total} watches in use (agent.max_watches)")
         self._poll(folder)
 
     def _poll(self, folder: str) -> None:
@@ -185,12 +173,8 @@ class TreeWatch:
     def _degrade(self, why: str) -> None:
         if self.degraded is not None:
             return
-        self.degraded = {
-            "folder": self.folder,
-            "reason": why,
-            "watches": len(self._wds),
-            "rescan_interval_s": self.rescan_interval,
-        }
+        self.degraded = {"folder": self.folder, "reason": why, "watches": len(self._wds),
+                         "rescan_interval_s": self.rescan_interval}
         log.warning("watching %s in degraded mode: %s", self.folder, why)
         if self.on_degraded is not None:
             self.on_degraded(self.folder, self.degraded)
@@ -247,11 +231,8 @@ class TreeWatch:
             except OSError:
                 continue
             if stat.S_ISDIR(st.st_mode):
-                if (
-                    self.recursive
-                    and entry.path not in self._polled
-                    and entry.path not in self._watched
-                ):
+                if self.recursive and entry.path not in self._polled \
+                        and entry.path not in self._watched:
                     self._add_tree(entry.path)
                     self.on_path(entry.path)
             elif max(st.st_mtime, st.st_ctime) >= since:

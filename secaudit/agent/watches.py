@@ -108,14 +108,8 @@ class WatchLoop:
 class Watches:
     """Tree watches by watched folder; thread-safe ``add``/``remove``/``close``."""
 
-    def __init__(
-        self,
-        poll_interval: float = 1.0,
-        *,
-        limit: int = 10_000,
-        total: int = 50_000,
-        on_degraded: DegradedCallback | None = None,
-    ) -> None:
+    def __init__(self, poll_interval: float = 1.0, *, limit: int = 10_000,
+                 total: int = 50_000, on_degraded: DegradedCallback | None = None) -> None:
         self.poll_interval = poll_interval
         self.limit = limit
         self.budget = WatchBudget(total)
@@ -124,9 +118,8 @@ class Watches:
         self._lock = threading.Lock()
         self._loop: WatchLoop | None = None
 
-    def add(
-        self, folder: str, on_path: PathCallback, *, polling: bool = False, recursive: bool = True
-    ) -> bool:
+    def add(self, folder: str, on_path: PathCallback, *, polling: bool = False,
+            recursive: bool = True) -> bool:
         """Start watching ``folder``; False when it cannot be watched (gone, no permission)."""
         with self._lock:
             if folder in self._trees:
@@ -143,16 +136,10 @@ class Watches:
         tree.ready.wait(SETUP_WAIT_S)
         return True
 
-    def _tree(
-        self, folder: str, on_path: PathCallback, polling: bool, recursive: bool
-    ) -> TreeWatch:
-        kw = {
-            "budget": self.budget,
-            "limit": self.limit,
-            "recursive": recursive,
-            "rescan_interval": self.poll_interval,
-            "on_degraded": self.on_degraded,
-        }
+    def _tree(self, folder: str, on_path: PathCallback, polling: bool,
+              recursive: bool) -> TreeWatch:
+        kw = {"budget": self.budget, "limit": self.limit, "recursive": recursive,
+              "rescan_interval": self.poll_interval, "on_degraded": self.on_degraded}
         try:
             return TreeWatch(folder, on_path, polling=polling, **kw)  # type: ignore[arg-type]
         except InotifyUnavailable as exc:

@@ -31,12 +31,9 @@ class WatchSet:
     def __init__(self, agent: Any) -> None:
         self.agent = agent
         cfg = agent.config.agent
-        self.observers = Watches(
-            poll_interval=cfg.watch_rescan_interval,
-            limit=cfg.max_watches_per_medium,
-            total=cfg.max_watches,
-            on_degraded=self._degraded,
-        )
+        self.observers = Watches(poll_interval=cfg.watch_rescan_interval,
+                                 limit=cfg.max_watches_per_medium, total=cfg.max_watches,
+                                 on_degraded=self._degraded)
         self._lock = threading.Lock()
         self._roots: list[str] = []
         self._stores: list[str] = []
@@ -67,11 +64,8 @@ class WatchSet:
     def roots(self) -> list[str]:
         """The configured roots that exist (``~`` expanded for every user)."""
         # a root replaced by a link stays in the list: the scan refuses it with a record
-        return [
-            str(p)
-            for p in expand_user_globs(self.agent.config.agent.roots)
-            if p.is_dir() or p.is_symlink()
-        ]
+        return [str(p) for p in expand_user_globs(self.agent.config.agent.roots)
+                if p.is_dir() or p.is_symlink()]
 
     def sync_roots(self) -> list[str]:
         """Watch the roots while the agent says so; returns the roots newly watched (a folder
@@ -108,12 +102,8 @@ class WatchSet:
             if folder not in folders:
                 self.observers.remove(folder)
         for folder, recursive in folders.items():
-            self.observers.add(
-                folder,
-                self._mail_event,
-                recursive=recursive,
-                polling=self.agent.config.agent.watch_polling,
-            )
+            self.observers.add(folder, self._mail_event, recursive=recursive,
+                               polling=self.agent.config.agent.watch_polling)
         return stores
 
     def _mail_event(self, path: str) -> None:

@@ -73,9 +73,8 @@ def is_due(ledger: Any, interval_s: float, now: datetime | None = None) -> bool:
     return now - datetime.fromisoformat(last) >= timedelta(seconds=interval_s)
 
 
-def register(
-    agent: AgentLike, interval_s: float = CHECK_INTERVAL_S, first_delay_s: float = FIRST_DELAY_S
-) -> None:
+def register(agent: AgentLike, interval_s: float = CHECK_INTERVAL_S,
+             first_delay_s: float = FIRST_DELAY_S) -> None:
     """Run the policy's host checks when due, looking every ``POLL_S`` seconds."""
     started = time.monotonic()
 

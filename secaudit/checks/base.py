@@ -27,12 +27,8 @@ class Outcome(str, Enum):
 
     @property
     def zh(self) -> str:
-        return {
-            "pass": "符合",
-            "fail": "不符合",
-            "not_applicable": "不适用",
-            "not_checked": "未检查",
-        }[self.value]
+        return {"pass": "符合", "fail": "不符合", "not_applicable": "不适用",
+                "not_checked": "未检查"}[self.value]
 
 
 @dataclass(frozen=True)

@@ -28,16 +28,14 @@ def browser_external_hosts(view: HostView) -> Observed:
 
 def recent_docs_removable(view: HostView) -> Observed:
     docs = [d for d in view.recent if d.removable]
-    return Observed(
-        [f"{d.path}（{d.user}，{d.app}）" for d in docs], tuple(d.to_json() for d in docs)
-    )
+    return Observed([f"{d.path}（{d.user}，{d.app}）" for d in docs],
+                    tuple(d.to_json() for d in docs))
 
 
 def recent_docs_vanished(view: HostView) -> Observed:
     docs = [d for d in view.recent if not d.exists]
-    return Observed(
-        [f"{d.path}（{d.user}，{d.app}）" for d in docs], tuple(d.to_json() for d in docs)
-    )
+    return Observed([f"{d.path}（{d.user}，{d.app}）" for d in docs],
+                    tuple(d.to_json() for d in docs))
 
 
 def _recent_marked(view: HostView, min_rank: int) -> Observed:
@@ -105,9 +103,8 @@ def vpn_profiles(view: HostView) -> Observed:
 
 def wireless_radios(view: HostView) -> Observed:
     free = [r for r in view.radios if r.blocked is not True]
-    items = [
-        f"{r.name}（{r.kind}，{'未禁用' if r.blocked is False else '无rfkill开关'}）" for r in free
-    ]
+    items = [f"{r.name}（{r.kind}，{'未禁用' if r.blocked is False else '无rfkill开关'}）"
+             for r in free]
     return Observed(items, tuple(r.to_json() for r in view.radios))
 
 
@@ -149,6 +146,7 @@ def remote_control_listening(view: HostView) -> Observed:
         f"{tool.name}：{sock}"
         for tool in _tools(view)
         for sock in view.listeners
-        if sock.port in tool.ports or sock.program.lower() in {n.lower() for n in tool.processes}
+        if sock.port in tool.ports
+        or sock.program.lower() in {n.lower() for n in tool.processes}
     }
     return Observed(sorted(items))

@@ -26,9 +26,8 @@ def check_host(
     results are appended to it as one ``host_check`` event.
     """
     live = Path(root).resolve() == Path("/")
-    view = HostView(
-        policy, HostRoot(Path(root)), live=live, marked=MarkedIndex.from_ledger(ledger), role=role
-    )
+    view = HostView(policy, HostRoot(Path(root)), live=live,
+                    marked=MarkedIndex.from_ledger(ledger), role=role)
     results = run_checks(policy, view)
     if ledger is not None and write:
         record(ledger, policy, view, results)

@@ -117,16 +117,10 @@ def _read_case(src: Source, policy: Policy, item: Node, where: str) -> _Case | N
     folder = src.path.parent / host if host else None
     if folder is not None and not folder.is_dir():
         src.problem(entries["host"][1], f"{where}.host", f"no such folder: {folder}")
-    marked = (
-        _read_marked(src, entries["marked"][1], f"{where}.marked")
-        if "marked" in entries
-        else MarkedIndex()
-    )
-    expect = (
-        _read_expect(src, policy, entries["expect"][1], f"{where}.expect")
-        if "expect" in entries
-        else {}
-    )
+    marked = (_read_marked(src, entries["marked"][1], f"{where}.marked")
+              if "marked" in entries else MarkedIndex())
+    expect = _read_expect(src, policy, entries["expect"][1], f"{where}.expect") \
+        if "expect" in entries else {}
     if len(src.problems) > before or name is None or folder is None or role is None:
         return None
     return _Case(name, item.start_mark.line + 1, role, folder, marked, expect)
@@ -156,11 +150,8 @@ def _read_expect(src: Source, policy: Policy, node: Node, where: str) -> dict[st
         if check_id not in known:
             src.problem(key_node, f"{where}.{check_id}", f"no check {check_id!r} in {policy.id}")
         elif value not in outcomes:
-            src.problem(
-                value_node,
-                f"{where}.{check_id}",
-                f"unknown outcome {value!r} (allowed: {', '.join(outcomes)})",
-            )
+            src.problem(value_node, f"{where}.{check_id}",
+                        f"unknown outcome {value!r} (allowed: {', '.join(outcomes)})")
         else:
             out[check_id] = value
     return out

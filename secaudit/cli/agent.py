@@ -39,14 +39,8 @@ def status_lines(status: dict) -> list[str]:
     ]
     media = status.get("media") or []
     rows.append(("移动介质 media", str(len(media)) if media else "无 none"))
-    rows += [
-        (
-            "",
-            f"{m.get('mountpoint')} {m.get('fstype')} {m.get('vendor')} {m.get('model')} "
-            f"uuid={m.get('fs_uuid')} serial={m.get('serial')}",
-        )
-        for m in media
-    ]
+    rows += [("", f"{m.get('mountpoint')} {m.get('fstype')} {m.get('vendor')} {m.get('model')} "
+                  f"uuid={m.get('fs_uuid')} serial={m.get('serial')}") for m in media]
     roots = status.get("roots") or []
     rows.append(("监视目录 roots", ", ".join(roots) if roots else "无 none"))
     stores = status.get("mail_stores") or []
@@ -55,9 +49,8 @@ def status_lines(status: dict) -> list[str]:
     head_text = f"seq {head['seq']} {head['hash'][:16]}…" if head else "空 empty"
     rows.append(("账本 ledger head", head_text))
     last = status.get("last_events") or []
-    rows.append(
-        ("最近事件 last events", ", ".join(f"#{e['seq']} {e['kind']}" for e in last[-6:]) or "-")
-    )
+    rows.append(("最近事件 last events",
+                 ", ".join(f"#{e['seq']} {e['kind']}" for e in last[-6:]) or "-"))
     width = max(len(k) for k, _ in rows)
     return [f"{k.ljust(width)}  {shown(v)}" for k, v in rows]  # names from media and roots
 
@@ -82,16 +75,10 @@ def register(app: typer.Typer) -> None:
 
         # stderr: the journal under systemd (which stamps the time), the terminal otherwise
         stamp = "" if os.environ.get("JOURNAL_STREAM") else "%(asctime)s "
-        logging.basicConfig(
-            level=logging.DEBUG if state.verbose else logging.INFO,
-            format=stamp + "secaudit-agent: %(levelname)s %(name)s: %(message)s",
-        )
-        agent = Agent(
-            config,
-            loader=lambda: load_config(state.home, state.config_path),
-            once=once,
-            hooks=[schedule_selfcheck, schedule_checks, forward_events],
-        )
+        logging.basicConfig(level=logging.DEBUG if state.verbose else logging.INFO,
+                            format=stamp + "secaudit-agent: %(levelname)s %(name)s: %(message)s")
+        agent = Agent(config, loader=lambda: load_config(state.home, state.config_path),
+                      once=once, hooks=[schedule_selfcheck, schedule_checks, forward_events])
         raise typer.Exit(agent.run())
 
     @app.command("status")

@@ -16,7 +16,8 @@ from secaudit.cli.output import table
 from secaudit.errors import UsageError
 from secaudit.forward.status import output_status, send_test
 
-app = typer.Typer(help="Forwarding to the log pipeline (转发): status, test.", no_args_is_help=True)
+app = typer.Typer(help="Forwarding to the log pipeline (转发): status, test.",
+                  no_args_is_help=True)
 
 
 @app.command("status")
@@ -32,30 +33,11 @@ def status_cmd(
     if as_json:
         typer.echo(json.dumps([r.to_json() for r in rows], ensure_ascii=False, indent=1))
         return
-    typer.echo(
-        table(
-            [
-                "output 输出",
-                "cursor 游标",
-                "head",
-                "backlog 积压",
-                "delivered",
-                "last error 最近错误",
-            ],
-            [
-                [
-                    r.output,
-                    r.cursor.seq,
-                    r.head,
-                    r.backlog,
-                    r.cursor.delivered,
-                    f"{r.to_json()['error_at']} {r.cursor.error}" if r.cursor.error else "-",
-                ]
-                for r in rows
-            ],
-            max_width=80,
-        )
-    )
+    typer.echo(table(
+        ["output 输出", "cursor 游标", "head", "backlog 积压", "delivered", "last error 最近错误"],
+        [[r.output, r.cursor.seq, r.head, r.backlog, r.cursor.delivered,
+          f"{r.to_json()['error_at']} {r.cursor.error}" if r.cursor.error else "-"]
+         for r in rows], max_width=80))
 
 
 @app.command("test")

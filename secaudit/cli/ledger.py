@@ -22,18 +22,16 @@ from secaudit.forward.ecs import host_info
 from secaudit.ledger import KINDS, Event, Ledger, canonical_json
 from secaudit.textsafe import shown
 
-app = typer.Typer(
-    help="The evidence ledger (证据账本): verify, show, export.", no_args_is_help=True
-)
+app = typer.Typer(help="The evidence ledger (证据账本): verify, show, export.",
+                  no_args_is_help=True)
 
 
 def _kinds(values: list[str] | None) -> list[str]:
     kinds = [k.strip() for v in values or [] for k in v.split(",") if k.strip()]
     unknown = sorted(set(kinds) - KINDS)
     if unknown:
-        raise UsageError(
-            f"unknown event kind(s): {', '.join(unknown)} (known: {', '.join(sorted(KINDS))})"
-        )
+        raise UsageError(f"unknown event kind(s): {', '.join(unknown)} "
+                         f"(known: {', '.join(sorted(KINDS))})")
     return kinds
 
 

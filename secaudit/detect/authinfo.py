@@ -67,7 +67,9 @@ TRACK = re.compile(
 )
 _CARD_NEAR = re.compile(r"(?<![0-9])(?:[0-9][ -]?){12,18}[0-9](?![0-9])")
 _EXPIRY = re.compile(r"有效期|(?<![0-9/])(?:0[1-9]|1[0-2])/[0-9]{2}(?![0-9/])|EXP", re.IGNORECASE)
-_GATE = re.compile(r"密[码碼]|口令|[验驗][证證]|安全[码碼]|PIN|CV[NVC]|CID|OTP|[=^]", re.IGNORECASE)
+_GATE = re.compile(
+    r"密[码碼]|口令|[验驗][证證]|安全[码碼]|PIN|CV[NVC]|CID|OTP|[=^]", re.IGNORECASE
+)
 """Every C3 value needs one of these (labels, also traditional; track separators)."""
 _EXAMPLE = re.compile(r"示例|例如|比如|举例|样例|模板|如[:：]|弱口令|弱密码|简单密码")
 _TYPES = ("card_cvn", "card_track", "auth_secret", "otp_code")

@@ -33,6 +33,7 @@ MAX_NESTED = 256
 """Chunks of nested tables/text boxes allowed between the cells of one row."""
 
 
+
 def split_rows(chunks: Sequence[TextChunk]) -> tuple[list[TextChunk], list[TextChunk]]:
     """(cells view, rows view) of ``chunks``; both equal ``chunks`` when no row line is found."""
     row_at: set[int] = set()

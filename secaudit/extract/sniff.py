@@ -262,15 +262,8 @@ def _looks_utf16(head: bytes) -> bool:
     text = sample[: len(sample) // 2 * 2].decode(
         "utf-16-le" if odd_zero else "utf-16-be", errors="replace"
     )
-    plausible = sum(
-        1
-        for ch in text
-        if "\u4e00" <= ch <= "\u9fff"
-        or " " <= ch <= "~"
-        or ch in "\r\n\t"
-        or "\u3000" <= ch <= "\u303f"
-        or "\uff00" <= ch <= "\uffef"
-    )
+    plausible = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff" or " " <= ch <= "~"
+                    or ch in "\r\n\t" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef")
     return plausible >= len(text) * 0.9
 
 

@@ -95,14 +95,8 @@ class ZipParts:
         try:
             with self.zip.open(info) as fh:
                 return fh.read(info.file_size + 1)[: info.file_size]
-        except (
-            zipfile.BadZipFile,
-            OSError,
-            ValueError,
-            EOFError,
-            NotImplementedError,
-            zlib.error,
-        ) as exc:
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError,
+                zlib.error) as exc:
             reason = ErrorReason.ENCRYPTED if info.flag_bits & 0x1 else ErrorReason.CORRUPT
             self.ctx.error(reason, f"{self.kind} part {stored} cannot be read: {exc}")
             return None

@@ -46,9 +46,8 @@ class CursorStore:
         self.path = Path(data_dir) / FILE_NAME
         try:
             if readonly:
-                self._db = sqlite3.connect(
-                    f"file:{self.path}?mode=ro", uri=True, timeout=10, isolation_level=None
-                )
+                self._db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=10,
+                                           isolation_level=None)
             else:
                 self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
                 self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
@@ -65,9 +64,7 @@ class CursorStore:
         try:
             row = self._db.execute(
                 "SELECT output, seq, updated, error, error_at, delivered FROM cursors "
-                "WHERE output = ?",
-                (output,),
-            ).fetchone()
+                "WHERE output = ?", (output,)).fetchone()
         except sqlite3.OperationalError:  # read-only open of a file the agent has not made yet
             row = None
         return CursorState(*row) if row else CursorState(output)
@@ -79,16 +76,13 @@ class CursorStore:
             "ON CONFLICT(output) DO UPDATE SET seq = max(seq, excluded.seq), "
             "updated = excluded.updated, error = NULL, error_at = NULL, "
             "delivered = delivered + excluded.delivered",
-            (output, seq, time.time(), delivered),
-        )
+            (output, seq, time.time(), delivered))
 
     def fail(self, output: str, error: str) -> None:
         self._write(
             "INSERT INTO cursors(output, error, error_at) VALUES (?, ?, ?) "
             "ON CONFLICT(output) DO UPDATE SET error = excluded.error, "
-            "error_at = excluded.error_at",
-            (output, error[:500], time.time()),
-        )
+            "error_at = excluded.error_at", (output, error[:500], time.time()))
 
     def _write(self, sql: str, args: tuple[object, ...]) -> None:
         try:

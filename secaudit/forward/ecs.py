@@ -95,13 +95,8 @@ def to_ecs(ev: Event, host: HostInfo) -> dict[str, Any]:
     if ev.kind == "violation":
         category = _CHANNEL_CATEGORY.get(str(data.get("channel")), "host")
     event: dict[str, Any] = {
-        "id": event_id(host, ev),
-        "kind": kind,
-        "category": [category],
-        "type": [etype],
-        "action": ev.kind,
-        "sequence": ev.seq,
-        "dataset": "secaudit.ledger",
+        "id": event_id(host, ev), "kind": kind, "category": [category], "type": [etype],
+        "action": ev.kind, "sequence": ev.seq, "dataset": "secaudit.ledger",
         "module": "secaudit",
         "outcome": "failure" if ev.kind in ("error", "file_error") else "success",
         "original": canonical_json({"seq": ev.seq, "ts": ev.ts, "kind": ev.kind, "data": ev.data}),
@@ -113,22 +108,13 @@ def to_ecs(ev: Event, host: HostInfo) -> dict[str, Any]:
         "ecs": {"version": "8.11.0"},
         "event": event,
         "host": {"name": host.name, "hostname": host.name, "id": host.id},
-        "observer": {
-            "product": "secaudit",
-            "vendor": "secaudit",
-            "type": "agent",
-            "version": __version__,
-            "hostname": host.name,
-        },
+        "observer": {"product": "secaudit", "vendor": "secaudit", "type": "agent",
+                     "version": __version__, "hostname": host.name},
         "message": _message(ev.kind, data),
         "secaudit": _secaudit(ev, data, host),
     }
-    parts = {
-        "file": _file(data),
-        "volume": _volume(ev.kind, data),
-        "email": _email(data),
-        "rule": _rule(data),
-    }
+    parts = {"file": _file(data), "volume": _volume(ev.kind, data), "email": _email(data),
+             "rule": _rule(data)}
     doc.update({key: part for key, part in parts.items() if part})
     return doc
 
@@ -189,27 +175,15 @@ def _volume(kind: str, data: dict[str, Any]) -> dict[str, Any]:
     detail = data.get("detail") if isinstance(data.get("detail"), dict) else {}
     medium = data.get("medium") or detail.get("medium")
     if kind == "media_seen":
-        return {
-            "bus_type": "USB",
-            "removable": True,
-            "vendor_id": data.get("vendor_id"),
-            "product_id": data.get("product_id"),
-            "vendor_name": data.get("vendor"),
-            "product_name": data.get("product"),
-            "serial_number": data.get("serial"),
-        }
+        return {"bus_type": "USB", "removable": True, "vendor_id": data.get("vendor_id"),
+                "product_id": data.get("product_id"), "vendor_name": data.get("vendor"),
+                "product_name": data.get("product"), "serial_number": data.get("serial")}
     if not isinstance(medium, dict):
         return {}
-    return {
-        "removable": True,
-        "device_name": medium.get("device"),
-        "mount_name": medium.get("mountpoint"),
-        "file_system_type": medium.get("fstype"),
-        "vendor_name": medium.get("vendor"),
-        "product_name": medium.get("model"),
-        "serial_number": medium.get("serial") or None,
-        "size": medium.get("capacity"),
-    }
+    return {"removable": True, "device_name": medium.get("device"),
+            "mount_name": medium.get("mountpoint"), "file_system_type": medium.get("fstype"),
+            "vendor_name": medium.get("vendor"), "product_name": medium.get("model"),
+            "serial_number": medium.get("serial") or None, "size": medium.get("capacity")}
 
 
 def _email(data: dict[str, Any]) -> dict[str, Any]:
@@ -218,8 +192,7 @@ def _email(data: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(mail, dict):
         return {}
     out: dict[str, Any] = {
-        "message_id": mail.get("message_id"),
-        "subject": mail.get("subject"),
+        "message_id": mail.get("message_id"), "subject": mail.get("subject"),
         "from": {"address": [mail["from"]] if mail.get("from") else []},
         "to": {"address": list(mail.get("to") or [])},
     }
@@ -233,9 +206,5 @@ def _rule(data: dict[str, Any]) -> dict[str, Any]:
     if not data.get("rule"):
         return {}
     policy = data.get("policy") if isinstance(data.get("policy"), dict) else {}
-    return {
-        "id": data["rule"],
-        "name": data.get("title"),
-        "ruleset": policy.get("id") or "secaudit",
-        "reference": data.get("basis"),
-    }
+    return {"id": data["rule"], "name": data.get("title"),
+            "ruleset": policy.get("id") or "secaudit", "reference": data.get("basis")}

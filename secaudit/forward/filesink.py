@@ -36,9 +36,8 @@ class FileSink:
                 flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
                 fd = os.open(self.path, flags | getattr(os, "O_CLOEXEC", 0), 0o640)
             except OSError as exc:
-                raise ForwardError(
-                    f"无法打开 cannot open {self.path}: {exc.strerror or exc}"
-                ) from exc
+                raise ForwardError(f"无法打开 cannot open {self.path}: "
+                                   f"{exc.strerror or exc}") from exc
             info = os.fstat(fd)
             if not stat.S_ISREG(info.st_mode):
                 os.close(fd)
@@ -56,9 +55,8 @@ class FileSink:
                     os.replace(f"{self.path}.{i}", f"{self.path}.{i + 1}")
             os.replace(self.path, f"{self.path}.1")
         except OSError as exc:
-            raise ForwardError(
-                f"无法轮转 cannot rotate {self.path}: {exc.strerror or exc}"
-            ) from exc
+            raise ForwardError(f"无法轮转 cannot rotate {self.path}: "
+                               f"{exc.strerror or exc}") from exc
 
     def ready(self) -> None:
         self._open()
@@ -72,7 +70,7 @@ class FileSink:
         try:
             view = memoryview(data)
             while view:
-                view = view[os.write(fd, view) :]
+                view = view[os.write(fd, view):]
             os.fsync(fd)
         except OSError as exc:
             self.close()

@@ -17,10 +17,7 @@ from secaudit.ledger import Event, Ledger
 def heartbeat(ledger: Ledger, health: dict[str, Any]) -> Event:
     """Append a heartbeat carrying the current head and ``health`` (supplied by the caller)."""
     head = ledger.head()
-    return ledger.append(
-        "heartbeat",
-        {
-            "head": {"seq": head.seq, "hash": head.hash} if head else None,
-            "health": health,
-        },
-    )
+    return ledger.append("heartbeat", {
+        "head": {"seq": head.seq, "hash": head.hash} if head else None,
+        "health": health,
+    })

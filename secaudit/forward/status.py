@@ -37,18 +37,10 @@ class OutputStatus:
 
     def to_json(self) -> dict[str, Any]:
         c = self.cursor
-        return {
-            "output": self.output,
-            "type": self.type,
-            "target": self.target,
-            "cursor": c.seq,
-            "head": self.head,
-            "backlog": self.backlog,
-            "delivered": c.delivered,
-            "updated": _iso(c.updated),
-            "error": c.error,
-            "error_at": _iso(c.error_at),
-        }
+        return {"output": self.output, "type": self.type, "target": self.target,
+                "cursor": c.seq, "head": self.head, "backlog": self.backlog,
+                "delivered": c.delivered, "updated": _iso(c.updated), "error": c.error,
+                "error_at": _iso(c.error_at)}
 
 
 def _iso(epoch: float | None) -> str | None:
@@ -72,27 +64,17 @@ def output_status(config: Config) -> list[OutputStatus]:
     if (config.home.data_dir / "forward.db").exists():
         store = CursorStore(config.home.data_dir, readonly=True)
     try:
-        return [
-            OutputStatus(
-                o.id,
-                o.type,
-                o.path or o.address,
-                store.get(o.id) if store else CursorState(o.id),
-                head,
-            )
-            for o in config.forward
-        ]
+        return [OutputStatus(o.id, o.type, o.path or o.address,
+                             store.get(o.id) if store else CursorState(o.id), head)
+                for o in config.forward]
     finally:
         if store:
             store.close()
 
 
 def test_event(config: Config) -> Event:
-    data = {
-        "message": "secaudit forward test 转发测试",
-        "version": __version__,
-        "hostname": config.hostname,
-    }
+    data = {"message": "secaudit forward test 转发测试", "version": __version__,
+            "hostname": config.hostname}
     ts = now_iso()
     digest = hashlib.sha256(canonical_json({"ts": ts, "data": data}).encode()).hexdigest()
     return Event(0, ts, "forward_test", data, GENESIS, digest)

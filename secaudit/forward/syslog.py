@@ -62,14 +62,10 @@ def syslog_frame(ev: Event, host: HostInfo, msg: bytes, facility: int) -> bytes:
     """One octet-counted RFC 5424 frame carrying ``msg`` (the ECS JSON)."""
     data = ev.data if isinstance(ev.data, dict) else {}
     severity = 3 if ev.kind in ("error", "file_error") else _SEVERITY.get(data.get("severity"), 6)
-    sd = (
-        f'[secaudit@{ENTERPRISE_ID} host="{_sd_value(host.name)}" hostid="{_sd_value(host.id)}"'
-        f' seq="{ev.seq}" id="{host.id}-{ev.seq}-{ev.hash[:16]}"]'
-    )
-    head = (
-        f"<{facility * 8 + severity}>1 {_ascii_token(ev.ts, 64)} {_ascii_token(host.name, 255)}"
-        f" secaudit - {_ascii_token(ev.kind, 32)} {sd} "
-    ).encode()
+    sd = (f'[secaudit@{ENTERPRISE_ID} host="{_sd_value(host.name)}" hostid="{_sd_value(host.id)}"'
+          f' seq="{ev.seq}" id="{host.id}-{ev.seq}-{ev.hash[:16]}"]')
+    head = (f"<{facility * 8 + severity}>1 {_ascii_token(ev.ts, 64)} {_ascii_token(host.name, 255)}"
+            f" secaudit - {_ascii_token(ev.kind, 32)} {sd} ").encode()
     body = head + msg
     return str(len(body)).encode("ascii") + b" " + body
 
@@ -107,9 +103,8 @@ class SyslogSink:
             if spec.cert:
                 ctx.load_cert_chain(spec.cert, spec.key)
         except (OSError, ssl.SSLError) as exc:
-            raise ForwardError(
-                f"TLS 配置错误 TLS setup (ca={spec.ca} cert={spec.cert or '-'}): {exc}"
-            ) from exc
+            raise ForwardError(f"TLS 配置错误 TLS setup (ca={spec.ca} cert={spec.cert or '-'}): "
+                               f"{exc}") from exc
         self._ctx = ctx
         return ctx
 
@@ -121,9 +116,8 @@ class SyslogSink:
         try:
             raw = socket.create_connection((self.host, self.port), timeout=self.spec.timeout)
         except OSError as exc:
-            raise ForwardError(
-                f"无法连接收集器 cannot connect to collector {where}: {exc}"
-            ) from exc
+            raise ForwardError(f"无法连接收集器 cannot connect to collector {where}: "
+                               f"{exc}") from exc
         sock: socket.socket = raw
         if ctx is not None:
             name = self.spec.server_name or self.host
@@ -134,13 +128,11 @@ class SyslogSink:
                 raise ForwardError(
                     f"收集器证书被拒绝 collector {where}: certificate refused "
                     f"({exc.verify_message}; "
-                    f"checked against ca={self.spec.ca}, name {name!r})"
-                ) from exc
+                    f"checked against ca={self.spec.ca}, name {name!r})") from exc
             except (OSError, ssl.SSLError) as exc:
                 raw.close()
-                raise ForwardError(
-                    f"TLS 握手失败 collector {where}: TLS handshake failed: {exc}"
-                ) from exc
+                raise ForwardError(f"TLS 握手失败 collector {where}: TLS handshake failed: "
+                                   f"{exc}") from exc
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._sock, self._last_sync = sock, time.monotonic()
         return sock
@@ -164,17 +156,15 @@ class SyslogSink:
             return  # TLS 1.3 session tickets: handled, nothing for us
         except OSError as exc:
             self._drop()
-            raise ForwardError(
-                f"收集器断开连接 collector {self.host}:{self.port} broke the connection: {exc}"
-            ) from exc
+            raise ForwardError(f"收集器断开连接 collector {self.host}:{self.port} broke the "
+                               f"connection: {exc}") from exc
         finally:
             if self._sock is not None:
                 sock.settimeout(self.spec.timeout)
         if not data:
             self._drop()
-            raise ForwardError(
-                f"收集器关闭连接 collector {self.host}:{self.port} closed the connection"
-            )
+            raise ForwardError(f"收集器关闭连接 collector {self.host}:{self.port} closed the "
+                               "connection")
 
     # -- the sink protocol --------------------------------------------------------------------
 
@@ -187,9 +177,8 @@ class SyslogSink:
             sock.sendall(b"".join(frames))
         except OSError as exc:
             self._drop()
-            raise ForwardError(
-                f"发送失败 collector {self.host}:{self.port}: send failed: {exc}"
-            ) from exc
+            raise ForwardError(f"发送失败 collector {self.host}:{self.port}: send failed: "
+                               f"{exc}") from exc
         self._pending.append([float(last_seq), 0.0])
         if time.monotonic() - self._last_sync >= SYNC_S:
             self._wait_acked(sock, self.spec.timeout)

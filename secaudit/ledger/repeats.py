@@ -107,10 +107,8 @@ def mark_repeats(
             index.keys[key] = index.last_seq + 1  # pending: the batch is appended next
             out.append((kind, data))
     if repeated:
-        item = (
-            "violation_repeated",
-            {"keys": repeated, "count": len(repeated), "scan_id": scan_id},
-        )
+        item = ("violation_repeated", {"keys": repeated, "count": len(repeated),
+                                       "scan_id": scan_id})
         finish = next((i for i, (k, _) in enumerate(out) if k == "scan_finished"), len(out))
         out.insert(finish, item)
     return out

@@ -30,15 +30,7 @@ from secaudit.policy.sections import choice
 from secaudit.policy.yamlsrc import Source
 
 CHECK_KEYS = {
-    "id",
-    "title",
-    "severity",
-    "basis",
-    "remedy",
-    "roles",
-    "observe",
-    "expect",
-    "enabled",
+    "id", "title", "severity", "basis", "remedy", "roles", "observe", "expect", "enabled",
 }
 TOOL_KEYS = {"name", "packages", "processes", "ports"}
 _REQUIRED = ("id", "title", "severity", "basis", "remedy", "observe", "expect")
@@ -125,18 +117,12 @@ def _read_check(
     for key in _REQUIRED:
         if key not in entries:
             src.problem(item, f"{label}.{key}", "missing (required)")
-    texts = {
-        k: src.text(entries[k][1], f"{label}.{k}")
-        for k in ("title", "basis", "remedy")
-        if k in entries
-    }
+    texts = {k: src.text(entries[k][1], f"{label}.{k}") for k in ("title", "basis", "remedy")
+             if k in entries}
     severity = choice(src, entries, "severity", label, [s.value for s in Severity])
     observe = choice(src, entries, "observe", label, sorted(OBSERVATIONS))
-    expect = (
-        _read_expect(src, entries["expect"][1], f"{label}.expect", observe)
-        if "expect" in entries and observe
-        else None
-    )
+    expect = (_read_expect(src, entries["expect"][1], f"{label}.expect", observe)
+              if "expect" in entries and observe else None)
     roles = _roles(src, entries["roles"][1], f"{label}.roles") if "roles" in entries else None
     enabled = (
         src.boolean(entries["enabled"][1], f"{label}.enabled") if "enabled" in entries else True
@@ -146,15 +132,9 @@ def _read_check(
     if not check_id:
         return None
     return HostCheck(
-        id=check_id or "",
-        title=texts["title"] or "",
-        severity=Severity(severity),
-        basis=texts["basis"] or "",
-        remedy=texts["remedy"] or "",
-        observe=observe,
-        expect=expect,
-        roles=roles or HostCheck.roles,
-        enabled=bool(enabled),
+        id=check_id or "", title=texts["title"] or "", severity=Severity(severity),
+        basis=texts["basis"] or "", remedy=texts["remedy"] or "", observe=observe,
+        expect=expect, roles=roles or HostCheck.roles, enabled=bool(enabled),
         line=item.start_mark.line + 1,
     )
 
@@ -179,13 +159,10 @@ def _read_expect(src: Source, node: Node, where: str, observe: str) -> Expect | 
     if len(entries) != 1:
         src.problem(node, where, f"give exactly one of: {', '.join(sorted(allowed))}")
         return None
-    ((op, (key_node, value_node)),) = entries.items()
+    (op, (key_node, value_node)), = entries.items()
     if op not in allowed:
-        src.problem(
-            key_node,
-            f"{where}.{op}",
-            f"not usable on {observe} ({kind}); allowed: {', '.join(sorted(allowed))}",
-        )
+        src.problem(key_node, f"{where}.{op}",
+                    f"not usable on {observe} ({kind}); allowed: {', '.join(sorted(allowed))}")
         return None
     if op == "empty" or kind == "bool":
         flag = src.boolean(value_node, f"{where}.{op}")

@@ -138,3 +138,4 @@ class Policy:
         if self.lookup_medium(serial, fs_uuid)[0]:
             return None
         return next((e for e in self.media if e.uuid_only_match(serial, fs_uuid)), None)
+

@@ -51,20 +51,12 @@ _DEFAULTS: dict[str, dict[str, Any]] = {
     ),
     "connectivity": {"connected": None, "probes": []},
     "mail_scanned": {
-        "mail": {},
-        "attachments": [],
-        "classification": "none",
-        "violations": 0,
-        "direction": "",
+        "mail": {}, "attachments": [], "classification": "none", "violations": 0, "direction": "",
     },
     "mail": {"date": "", "from": "", "to": [], "subject": "", "direction": ""},
     "checklist": dict.fromkeys(("id", "category", "question", "weight", "answer", "note")),
     "selfcheck": {
-        "score": None,
-        "verdict": None,
-        "veto": None,
-        "grading": None,
-        "automatic": [],
+        "score": None, "verdict": None, "veto": None, "grading": None, "automatic": [],
         "not_checked": [],
     },
     "automatic": dict.fromkeys(("id", "title", "weight", "score", "note")),
@@ -176,8 +168,7 @@ def _collect(events: list[Event]) -> dict[str, Any]:
     return {
         # one row per violation (repeats folded: first/last seen, count), most severe first
         "violations": group_violations(
-            by_kind.get("violation", []),
-            by_kind.get("violation_repeated", []),
+            by_kind.get("violation", []), by_kind.get("violation_repeated", []),
             _DEFAULTS["violation"],
         ),
         "findings": group_findings(_finding_row(r) for r in rows("finding")),

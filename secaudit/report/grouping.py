@@ -27,16 +27,8 @@ def medium_of(detail: Any) -> dict[str, Any] | None:
         medium = detail
     if not medium:
         return None
-    keys = (
-        "label",
-        "vendor",
-        "model",
-        "serial",
-        "fs_uuid",
-        "mountpoint",
-        "registered",
-        "registered_role",
-    )
+    keys = ("label", "vendor", "model", "serial", "fs_uuid", "mountpoint", "registered",
+            "registered_role")
     return {k: medium.get(k) for k in keys}
 
 
@@ -65,16 +57,9 @@ def group_violations(
         row = groups.get(key)
         if row is None:
             groups[key] = {
-                **defaults,
-                **data,
-                "key": key,
-                "seq": e.seq,
-                "ts": e.ts,
-                "first_seen": e.ts,
-                "last_seen": e.ts,
-                "count": 1,
-                "medium": medium_of(data.get("detail")),
-                "mail": mail_of(data.get("detail")),
+                **defaults, **data, "key": key, "seq": e.seq, "ts": e.ts,
+                "first_seen": e.ts, "last_seen": e.ts, "count": 1,
+                "medium": medium_of(data.get("detail")), "mail": mail_of(data.get("detail")),
             }
         else:
             row["last_seen"], row["count"] = e.ts, row["count"] + 1
@@ -94,23 +79,13 @@ def group_findings(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     (restart, rescan) adds to ``count``/``last_seen`` instead of a row of its own."""
     groups: dict[str, dict[str, Any]] = {}
     for row in rows:
-        ident = repr(
-            (
-                row.get("path"),
-                row.get("channel"),
-                row.get("classification"),
-                row.get("markings"),
-                [(i.get("type"), i.get("count")) for i in row.get("info_types") or []],
-            )
-        )
+        ident = repr((row.get("path"), row.get("channel"), row.get("classification"),
+                      row.get("markings"), [(i.get("type"), i.get("count"))
+                                            for i in row.get("info_types") or []]))
         first = groups.get(ident)
         if first is None:
-            groups[ident] = {
-                **row,
-                "first_seen": row.get("ts"),
-                "last_seen": row.get("ts"),
-                "count": 1,
-            }
+            groups[ident] = {**row, "first_seen": row.get("ts"), "last_seen": row.get("ts"),
+                             "count": 1}
         else:
             first["last_seen"], first["count"] = row.get("ts"), first["count"] + 1
     return list(groups.values())

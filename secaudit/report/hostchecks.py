@@ -28,10 +28,5 @@ def host_checks_section(events: list[Event]) -> dict[str, Any] | None:
     ]
     rows.sort(key=lambda r: (_ORDER.get(r["outcome"], 9), _SEVERITY.get(r["severity"], 9)))
     summary = {k: int((last.data.get("summary") or {}).get(k) or 0) for k in _ORDER}
-    return {
-        "seq": last.seq,
-        "ts": last.ts,
-        "role": str(last.data.get("role") or ""),
-        "summary": summary,
-        "checks": rows,
-    }
+    return {"seq": last.seq, "ts": last.ts, "role": str(last.data.get("role") or ""),
+            "summary": summary, "checks": rows}

@@ -67,10 +67,8 @@ def issue_report(
         extra = path.with_name(path.stem + "-完整清单.csv")
         csv_data = _csv(model, req.lang)
         _write_signed(extra, csv_data, key, model)
-        model["complete_list"] = {
-            "name": extra.name,
-            "sha256": hashlib.sha256(csv_data).hexdigest(),
-        }
+        model["complete_list"] = {"name": extra.name,
+                                  "sha256": hashlib.sha256(csv_data).hexdigest()}
     data = _BODIES[fmt](model, req.lang)
     if fmt is ReportFormat.HTML:
         data = sign_report(data, key)
@@ -158,17 +156,8 @@ def _csv(model: dict[str, Any], lang: str) -> bytes:
         writer.writerow(_cells({**e, "section": "not_scanned"}))
     for f in model["findings"]:
         infos = "、".join(f"{i.get('type')}×{i.get('count')}" for i in f.get("info_types") or [])
-        writer.writerow(
-            _cells(
-                {
-                    **f,
-                    "section": "finding",
-                    "level": f.get("classification"),
-                    "title": "、".join(f.get("markings") or []),
-                    "detail": infos,
-                }
-            )
-        )
+        writer.writerow(_cells({**f, "section": "finding", "level": f.get("classification"),
+                                "title": "、".join(f.get("markings") or []), "detail": infos}))
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 

@@ -290,7 +290,7 @@ EN: dict[str, str] = {
     "not_applicable": "not applicable",
     # -- incomplete scans (issue 12, harden-fs) --
     "scans_incomplete": "Incomplete scans: these failed or were interrupted part-way; files in "
-    "their scope may not all have been scanned",
+                        "their scope may not all have been scanned",
     "scan_state": "State",
     "scan_failure": "Why",
     "state_failed": "failed",

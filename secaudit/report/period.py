@@ -32,9 +32,8 @@ def parse_bound(text: str | None, option: str) -> str | None:
         except ValueError:
             when = None
     if when is None:
-        raise UsageError(
-            f"{option} {text!r} 不是有效的日期时间 is not a valid date/time; accepted: {ACCEPTED}"
-        )
+        raise UsageError(f"{option} {text!r} 不是有效的日期时间 is not a valid date/time; "
+                         f"accepted: {ACCEPTED}")
     return when.astimezone().isoformat(timespec="seconds")
 
 
@@ -42,8 +41,6 @@ def parse_period(since: str | None, until: str | None) -> tuple[str | None, str 
     """Both bounds parsed; ``--until`` must be after ``--since``."""
     start, end = parse_bound(since, "--since"), parse_bound(until, "--until")
     if start and end and datetime.fromisoformat(end) <= datetime.fromisoformat(start):
-        raise UsageError(
-            f"--until {until!r} 不晚于 --since {since!r} (the period would be empty); "
-            f"accepted: {ACCEPTED}"
-        )
+        raise UsageError(f"--until {until!r} 不晚于 --since {since!r} (the period would be empty); "
+                         f"accepted: {ACCEPTED}")
     return start, end

@@ -171,16 +171,14 @@ class ScanCache:
             covered.append(top)
         self._covered = tuple(covered)
 
-    def get(
-        self, path: str, size: int, mtime_ns: int, inode: int, ctime_ns: int = 0, dev: int = 0
-    ) -> FileResult | None:
+    def get(self, path: str, size: int, mtime_ns: int, inode: int, ctime_ns: int = 0,
+            dev: int = 0) -> FileResult | None:
         key = mask_text(path)
         row = self._rows.pop(key, None)
         if row is None and not self._is_covered(key) and _storable(path):
             row = self._db.execute(
                 "SELECT size, mtime_ns, inode, ctime_ns, dev, version, result FROM files "
-                "WHERE path = ?",
-                (key,),
+                "WHERE path = ?", (key,)
             ).fetchone()
         identity = (size, mtime_ns, inode, ctime_ns, dev, self.version_key)
         if not row or tuple(row[:6]) != identity:

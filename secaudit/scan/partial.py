@@ -28,9 +28,8 @@ PARTIAL_NOTE = "文件过大，仅检查了开头和结尾部分"
 
 
 def needs_partial_read(result: FileResult) -> bool:
-    return not result.sha256 and any(
-        e.reason is ErrorReason.TOO_LARGE and e.member is None for e in result.errors
-    )
+    return not result.sha256 and any(e.reason is ErrorReason.TOO_LARGE and e.member is None
+                                     for e in result.errors)
 
 
 def _read_parts(path: str, limit: int) -> tuple[bytes, bytes]:
@@ -41,9 +40,8 @@ def _read_parts(path: str, limit: int) -> tuple[bytes, bytes]:
         if not stat.S_ISREG(info.st_mode):
             return b"", b""
         head = os.pread(fd, limit, 0)
-        tail = (
-            os.pread(fd, limit, max(limit, info.st_size - limit)) if info.st_size > limit else b""
-        )
+        tail = os.pread(fd, limit, max(limit, info.st_size - limit)) if info.st_size > limit \
+            else b""
         return head, tail
     finally:
         os.close(fd)
@@ -74,13 +72,9 @@ def partial_findings(
                 part = part.split(b"\n", 1)[-1]
             text = decode_text(part)
             start = len(chunks) if which == 0 else 1_000_000  # the tail is not a first page
-            chunks += [
-                TextChunk(text=piece, location=Location.BODY, index=start + i)
-                for i, piece in enumerate(split_lines(text))
-            ]
+            chunks += [TextChunk(text=piece, location=Location.BODY, index=start + i)
+                       for i, piece in enumerate(split_lines(text))]
     if not chunks:
         return ()
-    return tuple(
-        replace(f, note=f"{f.note}；{PARTIAL_NOTE}" if f.note else PARTIAL_NOTE)
-        for f in detect(chunks, detectors)
-    )
+    return tuple(replace(f, note=f"{f.note}；{PARTIAL_NOTE}" if f.note else PARTIAL_NOTE)
+                 for f in detect(chunks, detectors))

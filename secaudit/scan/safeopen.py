@@ -60,7 +60,8 @@ class Identity:
 
 
 class _OpenHow(ctypes.Structure):
-    _fields_ = [("flags", ctypes.c_uint64), ("mode", ctypes.c_uint64), ("resolve", ctypes.c_uint64)]
+    _fields_ = [("flags", ctypes.c_uint64), ("mode", ctypes.c_uint64),
+                ("resolve", ctypes.c_uint64)]
 
 
 _libc: ctypes.CDLL | None = None
@@ -79,9 +80,8 @@ def _openat2(dir_fd: int, rel: str, flags: int) -> int | None:
             _has_openat2 = False
             return None
     how = _OpenHow(flags, 0, _RESOLVE_BENEATH | _RESOLVE_NO_SYMLINKS | _RESOLVE_NO_MAGICLINKS)
-    fd = _libc.syscall(
-        _SYS_OPENAT2, dir_fd, os.fsencode(rel), ctypes.byref(how), ctypes.sizeof(how)
-    )
+    fd = _libc.syscall(_SYS_OPENAT2, dir_fd, os.fsencode(rel), ctypes.byref(how),
+                       ctypes.sizeof(how))
     if fd >= 0:
         _has_openat2 = True
         return int(fd)
@@ -105,12 +105,12 @@ def _walk_beneath(dir_fd: int, rel: str, flags: int) -> int:
     try:
         for part in parts[:-1]:
             try:
-                nxt = os.open(part, _O_PATH | os.O_DIRECTORY | os.O_NOFOLLOW | _CLOEXEC, dir_fd=cur)
+                nxt = os.open(part, _O_PATH | os.O_DIRECTORY | os.O_NOFOLLOW | _CLOEXEC,
+                              dir_fd=cur)
             except OSError as exc:
                 if exc.errno in (errno.ELOOP, errno.ENOTDIR):
-                    raise Refused(
-                        ErrorReason.LIMIT, f"{rel}: {part} is no longer a folder (link?)"
-                    ) from exc
+                    raise Refused(ErrorReason.LIMIT,
+                                  f"{rel}: {part} is no longer a folder (link?)") from exc
                 raise
             if cur != dir_fd:
                 os.close(cur)
@@ -136,12 +136,8 @@ def _trusted_link(parent_fd: int, name: str, root_dev: int) -> bool:
         parent = os.fstat(parent_fd)
     except OSError:
         return False
-    return (
-        link.st_uid == 0
-        and link.st_dev == root_dev
-        and parent.st_uid == 0
-        and not parent.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
-    )
+    return (link.st_uid == 0 and link.st_dev == root_dev and parent.st_uid == 0
+            and not parent.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
 
 
 def _top_parent(path: str) -> tuple[int, str]:
@@ -158,10 +154,8 @@ def _top_parent(path: str) -> tuple[int, str]:
                 if exc.errno not in (errno.ELOOP, errno.ENOTDIR) or hops >= MAX_LINK_HOPS:
                     raise
                 if not _trusted_link(fd, part, root_dev):
-                    raise Refused(
-                        ErrorReason.LIMIT,
-                        f"{part}: symbolic link in the path, not made by root: not followed",
-                    ) from exc
+                    raise Refused(ErrorReason.LIMIT, f"{part}: symbolic link in the path, "
+                                  "not made by root: not followed") from exc
                 target, hops = os.readlink(part, dir_fd=fd), hops + 1
                 parts = [p for p in target.split("/") if p] + parts
                 if target.startswith("/"):
@@ -193,11 +187,8 @@ def open_top(path: str) -> tuple[int, os.stat_result]:
     try:
         st = os.fstat(fd)
         if stat.S_ISLNK(st.st_mode):
-            raise Refused(
-                ErrorReason.LIMIT,
-                "symbolic link: not followed (the agent never "
-                "follows links out of a watched folder)",
-            )
+            raise Refused(ErrorReason.LIMIT, "symbolic link: not followed (the agent never "
+                          "follows links out of a watched folder)")
         if not (stat.S_ISDIR(st.st_mode) or stat.S_ISREG(st.st_mode)):
             raise Refused(ErrorReason.UNSUPPORTED, f"not a regular file ({kind_of(st.st_mode)})")
         return reopen(fd, st, directory=stat.S_ISDIR(st.st_mode)), st
@@ -211,9 +202,8 @@ def reopen(path_fd: int, st: os.stat_result, *, directory: bool) -> int:
     if not _O_PATH:
         return os.dup(path_fd)
     try:
-        fd = os.open(
-            f"/proc/self/fd/{path_fd}", (flags | getattr(os, "O_NOATIME", 0)) & ~os.O_NOFOLLOW
-        )
+        fd = os.open(f"/proc/self/fd/{path_fd}", (flags | getattr(os, "O_NOATIME", 0))
+                     & ~os.O_NOFOLLOW)
     except PermissionError:
         fd = os.open(f"/proc/self/fd/{path_fd}", flags & ~os.O_NOFOLLOW)
     now = os.fstat(fd)
@@ -254,11 +244,8 @@ def _check(st: os.stat_result, expect: Identity | None) -> None:
     if (st.st_dev, st.st_ino) != (expect.dev, expect.ino):
         raise Refused(ErrorReason.VANISHED, "replaced by another object after the walk saw it")
     if expect.size >= 0 and st.st_size != expect.size:
-        raise Refused(
-            ErrorReason.VANISHED,
-            f"changed while being scanned ({expect.size} → "
-            f"{st.st_size} bytes); read again at its next change",
-        )
+        raise Refused(ErrorReason.VANISHED, f"changed while being scanned ({expect.size} → "
+                      f"{st.st_size} bytes); read again at its next change")
 
 
 def read_capped(fd: int, cap: int, *, offset: int = 0, length: int = -1) -> bytes:
@@ -296,14 +283,9 @@ def read_top_file(path: str, cap: int) -> bytes:
 
 def kind_of(mode: int) -> str:
     """What a non-regular file is, for the error record."""
-    for test, what in (
-        (stat.S_ISFIFO, "FIFO"),
-        (stat.S_ISSOCK, "socket"),
-        (stat.S_ISCHR, "character device"),
-        (stat.S_ISBLK, "block device"),
-        (stat.S_ISLNK, "symbolic link"),
-        (stat.S_ISDIR, "folder"),
-    ):
+    for test, what in ((stat.S_ISFIFO, "FIFO"), (stat.S_ISSOCK, "socket"),
+                       (stat.S_ISCHR, "character device"), (stat.S_ISBLK, "block device"),
+                       (stat.S_ISLNK, "symbolic link"), (stat.S_ISDIR, "folder")):
         if test(mode):
             return what
     return "special file"

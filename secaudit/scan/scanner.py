@@ -177,16 +177,8 @@ class Scanner:
         return self.scan_tasks(run, [task], t0)
 
     def scan_slice(
-        self,
-        name: str,
-        file: str,
-        offset: int,
-        length: int,
-        ident: tuple[int, int],
-        ctx: ScanContext,
-        *,
-        trigger: str = "mail",
-        display_path: str | None = None,
+        self, name: str, file: str, offset: int, length: int, ident: tuple[int, int],
+        ctx: ScanContext, *, trigger: str = "mail", display_path: str | None = None,
     ) -> ScanRun:
         """Scan ``length`` bytes at ``offset`` of ``file`` (one message of an mbox, a whole
         ``.eml``): a worker reads them (:mod:`.safeopen`, ``max_file_size``, its time limit),
@@ -195,16 +187,8 @@ class Scanner:
 
         path = display_path or file
         run = self._start([path], ctx, trigger, False)
-        task = Task(
-            path=path,
-            size=length,
-            name=name,
-            top=file,
-            dev=ident[0],
-            ino=ident[1],
-            offset=offset,
-            length=length,
-        )
+        task = Task(path=path, size=length, name=name, top=file, dev=ident[0], ino=ident[1],
+                    offset=offset, length=length)
         return self.scan_tasks(run, [task], time.monotonic())
 
     def scan_tasks(self, run: ScanRun, tasks: list[Task], t0: float) -> ScanRun:
@@ -254,7 +238,9 @@ class Scanner:
             )
         return run
 
-    def _results(self, run: ScanRun, keys: dict[str, tuple[int, int, int]]) -> Iterator[FileResult]:
+    def _results(
+        self, run: ScanRun, keys: dict[str, tuple[int, int, int]]
+    ) -> Iterator[FileResult]:
         """Cached results first-hand, walk problems as error results, the rest via workers.
 
         The walk is consumed lazily by the worker pool, so reading starts with the first files
@@ -282,9 +268,8 @@ class Scanner:
                     continue
                 cached = None
                 if self._cache:
-                    cached = self._cache.get(
-                        item.path, item.size, item.mtime_ns, item.inode, item.ctime_ns, item.dev
-                    )
+                    cached = self._cache.get(item.path, item.size, item.mtime_ns, item.inode,
+                                             item.ctime_ns, item.dev)
                 if cached is not None:
                     run.cached_files += 1
                     ready.append(cached)
@@ -311,10 +296,7 @@ class Scanner:
             raise failed[0]
 
     def _accept(
-        self,
-        run: ScanRun,
-        result: FileResult,
-        key: tuple[int, int, int] | None,
+        self, run: ScanRun, result: FileResult, key: tuple[int, int, int] | None,
         progress: Progress | None,
     ) -> None:
         if not result.findings and not result.sha256:
@@ -390,9 +372,8 @@ _HEADERS_MAX = 1024 * 1024
 """Bytes of a message read in the scanning process for its headers (the rest: the workers)."""
 
 
-def _guarded(
-    items: Iterator[WalkEntry | WalkProblem | WalkTick], failed: list[Exception]
-) -> Iterator[WalkEntry | WalkProblem | WalkTick]:
+def _guarded(items: Iterator[WalkEntry | WalkProblem | WalkTick],
+             failed: list[Exception]) -> Iterator[WalkEntry | WalkProblem | WalkTick]:
     """``items`` until one fails; the failure goes to ``failed`` (files already found are still
     read before the scan reports it)."""
     try:
@@ -404,12 +385,5 @@ def _guarded(
 def _task(entry: WalkEntry) -> Task:
     from secaudit.scan.workers import Task
 
-    return Task(
-        path=entry.path,
-        size=entry.size,
-        mtime_ns=entry.mtime_ns,
-        top=entry.top,
-        rel=entry.rel,
-        dev=entry.dev,
-        ino=entry.inode,
-    )
+    return Task(path=entry.path, size=entry.size, mtime_ns=entry.mtime_ns, top=entry.top,
+                rel=entry.rel, dev=entry.dev, ino=entry.inode)

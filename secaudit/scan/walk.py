@@ -27,31 +27,11 @@ from dataclasses import dataclass
 from secaudit.model import ErrorReason
 from secaudit.scan.safeopen import Refused, close_quietly, kind_of, open_beneath, open_top
 
-PSEUDO_FSTYPES = frozenset(
-    {
-        "proc",
-        "sysfs",
-        "devtmpfs",
-        "devpts",
-        "cgroup",
-        "cgroup2",
-        "debugfs",
-        "tracefs",
-        "securityfs",
-        "pstore",
-        "bpf",
-        "configfs",
-        "fusectl",
-        "mqueue",
-        "hugetlbfs",
-        "efivarfs",
-        "binfmt_misc",
-        "autofs",
-        "rpc_pipefs",
-        "nsfs",
-        "selinuxfs",
-    }
-)
+PSEUDO_FSTYPES = frozenset({
+    "proc", "sysfs", "devtmpfs", "devpts", "cgroup", "cgroup2", "debugfs", "tracefs",
+    "securityfs", "pstore", "bpf", "configfs", "fusectl", "mqueue", "hugetlbfs", "efivarfs",
+    "binfmt_misc", "autofs", "rpc_pipefs", "nsfs", "selinuxfs",
+})
 """Kernel pseudo-filesystems: their "files" are kernel state (reading may block or never end)."""
 
 
@@ -122,9 +102,8 @@ TICK = WalkTick()
 TICK_FOLDERS = 256
 
 
-def walk(
-    paths: list[str], exclude: tuple[str, ...] = (), *, ticks: bool = False
-) -> Iterator[WalkEntry | WalkProblem | WalkTick]:
+def walk(paths: list[str], exclude: tuple[str, ...] = (), *,
+         ticks: bool = False) -> Iterator[WalkEntry | WalkProblem | WalkTick]:
     """Yield every regular file under ``paths`` (files given directly are yielded too)."""
     seen: set[int] = set()  # folders (bind-mount loops) and hard-linked files (met twice)
     fstypes = mount_fstypes()
@@ -147,18 +126,14 @@ def walk(
         try:
             kind = pseudo_fs(st.st_dev, fstypes)
             if kind:
-                yield WalkProblem(
-                    top,
-                    ErrorReason.UNSUPPORTED,
-                    f"pseudo-filesystem {kind}: kernel state, not files; not scanned",
-                )
+                yield WalkProblem(top, ErrorReason.UNSUPPORTED,
+                                  f"pseudo-filesystem {kind}: kernel state, not files; not scanned")
             elif stat.S_ISDIR(st.st_mode):
                 seen.add(_key(st))
                 yield from _walk_tree(top, fd, st, exclude, seen, fstypes, ticks)
             elif _first_time(st, seen):
-                yield WalkEntry(
-                    top, st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev, st.st_ctime_ns, top, ""
-                )
+                yield WalkEntry(top, st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev,
+                                st.st_ctime_ns, top, "")
         finally:
             close_quietly(fd)
 
@@ -177,15 +152,9 @@ def _first_time(st: os.stat_result, seen: set[int]) -> bool:
     return True
 
 
-def _walk_tree(
-    top: str,
-    top_fd: int,
-    top_st: os.stat_result,
-    exclude: tuple[str, ...],
-    seen: set[int],
-    fstypes: dict[int, str],
-    ticks: bool,
-) -> Iterator[WalkEntry | WalkProblem | WalkTick]:
+def _walk_tree(top: str, top_fd: int, top_st: os.stat_result, exclude: tuple[str, ...],
+               seen: set[int], fstypes: dict[int, str],
+               ticks: bool) -> Iterator[WalkEntry | WalkProblem | WalkTick]:
     excluded = _exclusion(exclude)
     real_top = os.path.realpath(top)  # only to tell links that stay inside: never opened
     stack: list[tuple[str, int, int]] = [("", top_st.st_dev, top_st.st_ino)]
@@ -215,39 +184,26 @@ def _walk_tree(
                     subdirs.append((child, st.st_dev, st.st_ino))
             elif stat.S_ISREG(mode):
                 if _first_time(st, seen):
-                    yield WalkEntry(
-                        full,
-                        st.st_size,
-                        st.st_mtime_ns,
-                        st.st_ino,
-                        st.st_dev,
-                        st.st_ctime_ns,
-                        top,
-                        child,
-                    )
+                    yield WalkEntry(full, st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev,
+                                    st.st_ctime_ns, top, child)
             elif stat.S_ISLNK(mode):
                 problem = _link_problem(full, real_top)
                 if problem:
                     yield problem
             else:  # FIFO, socket, device: never opened (a FIFO blocks, a device has effects)
-                yield WalkProblem(
-                    full,
-                    ErrorReason.UNSUPPORTED,
-                    f"not a regular file ({kind_of(mode)}): not opened",
-                )
+                yield WalkProblem(full, ErrorReason.UNSUPPORTED,
+                                  f"not a regular file ({kind_of(mode)}): not opened")
         stack.extend(reversed(subdirs))
 
 
-def _enter(
-    path: str, st: os.stat_result, parent_dev: int, seen: set[int], fstypes: dict[int, str]
-) -> WalkProblem | None:
+def _enter(path: str, st: os.stat_result, parent_dev: int, seen: set[int],
+           fstypes: dict[int, str]) -> WalkProblem | None:
     """Why the folder ``path`` is not entered (None: enter it)."""
     if st.st_dev != parent_dev:
         kind = pseudo_fs(st.st_dev, fstypes)
         if kind:
-            return WalkProblem(
-                path, ErrorReason.UNSUPPORTED, f"pseudo-filesystem {kind} mounted here: not scanned"
-            )
+            return WalkProblem(path, ErrorReason.UNSUPPORTED,
+                               f"pseudo-filesystem {kind} mounted here: not scanned")
     key = _key(st)
     if key in seen:
         return WalkProblem(path, ErrorReason.LIMIT, "folder met twice (bind-mount loop)")
@@ -255,20 +211,16 @@ def _enter(
     return None
 
 
-def _list(
-    top_fd: int, rel: str, path: str, dev: int, ino: int
-) -> list[tuple[str, os.stat_result]] | WalkProblem:
+def _list(top_fd: int, rel: str, path: str, dev: int,
+          ino: int) -> list[tuple[str, os.stat_result]] | WalkProblem:
     """The sorted entries of one folder (``lstat``), opened with no link on the way."""
     fd = None
     try:
         fd = top_fd if not rel else open_beneath(top_fd, rel, _LIST_FLAGS)
         st = os.fstat(fd)
         if (st.st_dev, st.st_ino) != (dev, ino):
-            return WalkProblem(
-                path,
-                ErrorReason.LIMIT,
-                "folder replaced during the scan (by a link or another folder): not followed",
-            )
+            return WalkProblem(path, ErrorReason.LIMIT, "folder replaced during the scan "
+                               "(by a link or another folder): not followed")
         out = []
         with os.scandir(fd) as it:
             for entry in it:
@@ -302,13 +254,11 @@ def _link_problem(path: str, real_top: str) -> WalkProblem | None:
         target = os.path.realpath(path)
         st = os.stat(path)  # metadata only: tells broken and looping links apart
     except OSError as exc:
-        return WalkProblem(
-            path, ErrorReason.LIMIT, f"broken or looping symbolic link: {exc.strerror or exc}"
-        )
+        return WalkProblem(path, ErrorReason.LIMIT,
+                           f"broken or looping symbolic link: {exc.strerror or exc}")
     if not _inside(target, real_top):
-        return WalkProblem(
-            path, ErrorReason.LIMIT, "symbolic link leads outside the scanned folder: not followed"
-        )
+        return WalkProblem(path, ErrorReason.LIMIT,
+                           "symbolic link leads outside the scanned folder: not followed")
     if stat.S_ISDIR(st.st_mode) and _inside(os.path.realpath(os.path.dirname(path)), target):
         return WalkProblem(path, ErrorReason.LIMIT, "folder loop (link back to a parent)")
     return None  # its target lies in the scanned folder and is walked at its real path

@@ -58,12 +58,8 @@ class Task:
     """A slice of the file (one message of an mbox); -1: the whole file."""
 
 
-def analyze(
-    task: Task,
-    limits: Limits,
-    detectors: tuple,  # type: ignore[type-arg]
-    tops: dict[str, int] | None = None,
-) -> FileResult:
+def analyze(task: Task, limits: Limits, detectors: tuple,  # type: ignore[type-arg]
+            tops: dict[str, int] | None = None) -> FileResult:
     """Read, extract and detect one file (runs inside a worker process, or inline)."""
     from secaudit.detect.registry import detect
     from secaudit.extract.registry import Extraction, extract_bytes

@@ -57,7 +57,9 @@ class PeriodEvidence:
 
 def critical_violations(ev: PeriodEvidence) -> list[str]:
     """``"SEC-001 title"`` of every critical violation recorded in the period."""
-    return sorted({f"{v.get('rule')} {v.get('title')}" for v in ev.violations(_critical)})
+    return sorted(
+        {f"{v.get('rule')} {v.get('title')}" for v in ev.violations(_critical)}
+    )
 
 
 def _critical(v: dict[str, Any]) -> bool:
@@ -94,7 +96,8 @@ def _check_files(ev: PeriodEvidence) -> AutoCheck:
     if not files and not missed:
         note = "未检查：本期没有检查到本机文件（配置的检查目录 agent.roots 在本机均不存在或为空）"
         return AutoCheck("auto.files", title, weight, None, note)
-    note = f"本期扫描 {scans} 次，检查文件 {files} 个，违规 {len(found)} 项{_severity_note(found)}"
+    note = (f"本期扫描 {scans} 次，检查文件 {files} 个，违规 {len(found)} 项"
+            f"{_severity_note(found)}")
     return AutoCheck("auto.files", title, weight, _graded(found), note)
 
 
@@ -108,10 +111,8 @@ def _check_connectivity(ev: PeriodEvidence) -> AutoCheck:
         note = f"本期违规外联 {len(found)} 项：{rules}"
         return AutoCheck("auto.connectivity", title, weight, 0.0, note)
     if not known:
-        note = (
-            "未检查：联网状态未知（未配置探测目标 [connectivity] probes，"
-            "默认路由不能证明可访问互联网）"
-        )
+        note = ("未检查：联网状态未知（未配置探测目标 [connectivity] probes，"
+                "默认路由不能证明可访问互联网）")
         return AutoCheck("auto.connectivity", title, weight, None, note)
     note = f"本期探测 {len(known)} 次，可访问外部网络：{'是' if any(known) else '否'}"
     return AutoCheck("auto.connectivity", title, weight, 1.0, note)
@@ -125,10 +126,8 @@ def _check_media(ev: PeriodEvidence) -> AutoCheck:
     if not (media or watched or ev.usb_readable):
         note = "未检查：本期审计代理未运行（未监视介质接入），也读不到本机 USB 使用记录"
         return AutoCheck("auto.media", title, weight, None, note)
-    note = (
-        f"本期介质接入 {media} 次，介质违规 {len(found)} 项{_severity_note(found)}，"
-        f"USB 历史设备 {ev.usb_devices} 个"
-    )
+    note = (f"本期介质接入 {media} 次，介质违规 {len(found)} 项{_severity_note(found)}，"
+            f"USB 历史设备 {ev.usb_devices} 个")
     return AutoCheck("auto.media", title, weight, 0.0 if found else 1.0, note)
 
 
@@ -139,28 +138,22 @@ def _check_mail(ev: PeriodEvidence) -> AutoCheck:
     if not mails and not ev.mail_stores:
         note = "未检查：本机未找到邮件存储（agent.mail_stores）"
         return AutoCheck("auto.mail", title, weight, None, note)
-    note = (
-        f"邮件存储 {ev.mail_stores} 个，本期检查邮件 {len(mails)} 封，"
-        f"违规 {len(found)} 项{_severity_note(found)}"
-    )
+    note = (f"邮件存储 {ev.mail_stores} 个，本期检查邮件 {len(mails)} 封，"
+            f"违规 {len(found)} 项{_severity_note(found)}")
     return AutoCheck("auto.mail", title, weight, 0.0 if found else 1.0, note)
 
 
 def _check_ledger(ev: PeriodEvidence) -> AutoCheck:
-    return AutoCheck(
-        "auto.ledger",
-        "证据账本哈希链完整",
-        10,
-        1.0 if ev.ledger_ok else 0.0,
-        ev.ledger_note or "完整",
-    )
+    return AutoCheck("auto.ledger", "证据账本哈希链完整", 10,
+                     1.0 if ev.ledger_ok else 0.0, ev.ledger_note or "完整")
 
 
 def _check_agent(ev: PeriodEvidence) -> AutoCheck:
     starts = len(ev.kind("agent_started"))
     note = "运行中" if ev.agent_running else "未运行"
     note += f"（本期启动 {starts} 次）" if starts else "（本期无审计代理记录）"
-    return AutoCheck("auto.agent", "审计代理正常运行", 5, 1.0 if ev.agent_running else 0.0, note)
+    return AutoCheck("auto.agent", "审计代理正常运行", 5,
+                     1.0 if ev.agent_running else 0.0, note)
 
 
 def _check_coverage(ev: PeriodEvidence) -> AutoCheck:
@@ -168,23 +161,13 @@ def _check_coverage(ev: PeriodEvidence) -> AutoCheck:
     title = "检查范围完整（无未能检查的文件）"
     if not files and not missed:
         return AutoCheck("auto.coverage", title, 5, None, "未检查：本期没有检查任何文件")
-    return AutoCheck(
-        "auto.coverage",
-        title,
-        5,
-        files / (files + missed),
-        f"本期已检查 {files} 个，未能检查 {missed} 个",
-    )
+    return AutoCheck("auto.coverage", title, 5, files / (files + missed),
+                     f"本期已检查 {files} 个，未能检查 {missed} 个")
 
 
 CHECKS: tuple[Callable[[PeriodEvidence], AutoCheck], ...] = (
-    _check_files,
-    _check_connectivity,
-    _check_media,
-    _check_mail,
-    _check_ledger,
-    _check_agent,
-    _check_coverage,
+    _check_files, _check_connectivity, _check_media, _check_mail,
+    _check_ledger, _check_agent, _check_coverage,
 )
 
 

@@ -39,15 +39,11 @@ def host_checks_item(checks: list[dict[str, Any]] | None) -> AutoCheck:
     lost = sum(_SEVERITY_WEIGHT.get(c["severity"], 1) for c in failed)
     names = "；".join(f"{c['id']} {c['title']}（{c['observed_text']}）" for c in failed[:5])
     note = f"不符合 {len(failed)} 项，符合 {len(judged) - len(failed)} 项" + (
-        f"：{names}" if names else ""
-    )
+        f"：{names}" if names else "")
     return AutoCheck("auto.host_checks", title, WEIGHT, 1 - lost / total, note)
 
 
 def critical_failures(checks: list[dict[str, Any]] | None) -> list[str]:
     """``id title`` of each failed critical check (一票否决)."""
-    return [
-        f"{c['id']} {c['title']}"
-        for c in checks or []
-        if c["outcome"] == "fail" and c["severity"] == "critical"
-    ]
+    return [f"{c['id']} {c['title']}" for c in checks or []
+            if c["outcome"] == "fail" and c["severity"] == "critical"]

@@ -156,10 +156,8 @@ def _observe(config: Config, policy: Any, ledger: Ledger) -> _Observed:
         hostname=config.hostname,
         connected=state.connected,
     )
-    found = [
-        ("violation", {**v.to_json(), "scan_id": None, "detail": v.detail})
-        for v in evaluate_host(policy, ctx)
-    ]
+    found = [("violation", {**v.to_json(), "scan_id": None, "detail": v.detail})
+             for v in evaluate_host(policy, ctx)]
     if found:
         ledger.append_many(mark_repeats(ledger, found))
     _scan_roots_and_mail(config, policy, ledger, ctx, seen)

@@ -60,7 +60,9 @@ def _maybe_run(agent: Agent) -> None:
         return
     if not is_due(agent.ledger, agent.config.agent.selfcheck_interval_days):
         return
-    thread = threading.Thread(target=_run, args=(agent.config,), name="selfcheck", daemon=True)
+    thread = threading.Thread(
+        target=_run, args=(agent.config,), name="selfcheck", daemon=True
+    )
     _running["selfcheck"] = thread
     thread.start()
 

@@ -197,9 +197,8 @@ def aggregate(visits: Iterable[Visit]) -> list[HostVisits]:
         first = min(v.first for v in items)
         last = max(v.last for v in items)
         profiles = tuple(sorted({v.profile for v in items}))
-        out.append(
-            HostVisits(host_name, browser, first, last, sum(v.count for v in items), profiles)
-        )
+        out.append(HostVisits(host_name, browser, first, last, sum(v.count for v in items),
+                              profiles))
     return out
 
 

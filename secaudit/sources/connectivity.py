@@ -45,12 +45,8 @@ class Route:
     gateway: str
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "family": self.family,
-            "dest": "default",
-            "iface": self.iface,
-            "gateway": self.gateway,
-        }
+        return {"family": self.family, "dest": "default", "iface": self.iface,
+                "gateway": self.gateway}
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,12 +68,8 @@ class ProbeResult:
     """The target is in the bank's own network (does not decide internet connectivity)."""
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "target": self.target,
-            "ok": self.ok,
-            "error": self.error,
-            "internal": self.internal,
-        }
+        return {"target": self.target, "ok": self.ok, "error": self.error,
+                "internal": self.internal}
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,11 +168,8 @@ def is_internal_target(
     try:
         addr = ipaddress.ip_address(host)
     except ValueError:
-        return any(
-            host == d.lower().strip(".") or host.endswith("." + d.lower().strip("."))
-            for d in internal_domains
-            if d.strip(".")
-        )
+        return any(host == d.lower().strip(".") or host.endswith("." + d.lower().strip("."))
+                   for d in internal_domains if d.strip("."))
     for net in ranges:
         with contextlib.suppress(ValueError):
             if addr in ipaddress.ip_network(net, strict=False):
@@ -202,10 +191,8 @@ def probe_connectivity(
     routes = default_routes()
     ifaces = interfaces()
     probes = [
-        replace(
-            tcp_probe(t, cfg.probe_timeout),
-            internal=is_internal_target(t, internal_domains, cfg.intranet_ranges),
-        )
+        replace(tcp_probe(t, cfg.probe_timeout),
+                internal=is_internal_target(t, internal_domains, cfg.intranet_ranges))
         for t in cfg.probes
     ]
     connected = _decide(probes)

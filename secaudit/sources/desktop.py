@@ -48,11 +48,8 @@ class ScreenLock:
     sources: tuple[str, ...]
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "enabled": self.enabled,
-            "idle_seconds": self.idle_seconds,
-            "sources": list(self.sources),
-        }
+        return {"enabled": self.enabled, "idle_seconds": self.idle_seconds,
+                "sources": list(self.sources)}
 
 
 def _ini(host: HostRoot, path: str) -> configparser.ConfigParser | None:
@@ -126,10 +123,8 @@ def auto_logins(host: HostRoot) -> list[str]:
     for path in GDM:
         parser = _ini(host, path)
         if parser is not None and parser.has_section("daemon"):
-            for flag, user_key in (
-                ("AutomaticLoginEnable", "AutomaticLogin"),
-                ("TimedLoginEnable", "TimedLogin"),
-            ):
+            for flag, user_key in (("AutomaticLoginEnable", "AutomaticLogin"),
+                                   ("TimedLoginEnable", "TimedLogin")):
                 if _true(parser.get("daemon", flag, fallback="")):
                     out.append(f"{path}: {parser.get('daemon', user_key, fallback='?')}")
     for path in _conf_files(host, ("/etc/lightdm/lightdm.conf", "/etc/lightdm/lightdm.conf.d")):

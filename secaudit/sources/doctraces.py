@@ -90,9 +90,7 @@ def _xbel(host: HostRoot, path: str) -> Iterator[tuple[str, str, str]]:
     for mark in root.iter("bookmark"):
         apps = [
             a.get("name", "")
-            for a in mark.iter(
-                "{http://www.freedesktop.org/standards/desktop-bookmarks}application"
-            )
+            for a in mark.iter("{http://www.freedesktop.org/standards/desktop-bookmarks}application")
         ]
         app = "recently-used.xbel" + (f" ({', '.join(a for a in apps if a)})" if apps else "")
         when = mark.get("visited") or mark.get("modified") or mark.get("added") or ""

@@ -25,36 +25,12 @@ from pathlib import Path
 from secaudit.model import Channel, HostRole, MailMeta
 
 SENT_NAMES = frozenset(
-    {
-        "sent",
-        "sent messages",
-        "sent items",
-        "sent mail",
-        "outbox",
-        "drafts",
-        "unsent messages",
-        "已发送",
-        "已发送邮件",
-        "发件箱",
-        "草稿",
-        "草稿箱",
-    }
+    {"sent", "sent messages", "sent items", "sent mail", "outbox", "drafts", "unsent messages",
+     "已发送", "已发送邮件", "发件箱", "草稿", "草稿箱"}
 )
 RECEIVED_NAMES = frozenset(
-    {
-        "inbox",
-        "收件箱",
-        "junk",
-        "spam",
-        "垃圾邮件",
-        "archives",
-        "archive",
-        "归档",
-        "已删除",
-        "trash",
-        "deleted items",
-        "deleted messages",
-    }
+    {"inbox", "收件箱", "junk", "spam", "垃圾邮件", "archives", "archive", "归档", "已删除",
+     "trash", "deleted items", "deleted messages"}
 )
 _PREF = re.compile(rb'user_pref\("mail\.identity\.[^"]+\.useremail",\s*"([^"]+)"\)')
 _EVOLUTION = re.compile(rb"^Address=(\S+@\S+)\s*$", re.M)
@@ -83,20 +59,16 @@ def _profile_addresses(folder: str) -> frozenset[str]:
         prefs = parent / "prefs.js"
         if prefs.is_file():
             try:
-                found |= {
-                    m.decode("utf-8", "replace").lower()
-                    for m in _PREF.findall(prefs.read_bytes()[:4_000_000])
-                }
+                found |= {m.decode("utf-8", "replace").lower()
+                          for m in _PREF.findall(prefs.read_bytes()[:4_000_000])}
             except OSError:
                 pass
         sources = parent / "sources"
         if parent.name == "evolution" and sources.is_dir():
             for src in list(sources.glob("*.source"))[:200]:
                 try:
-                    found |= {
-                        m.decode("utf-8", "replace").lower()
-                        for m in _EVOLUTION.findall(src.read_bytes()[:100_000])
-                    }
+                    found |= {m.decode("utf-8", "replace").lower()
+                              for m in _EVOLUTION.findall(src.read_bytes()[:100_000])}
                 except OSError:
                     pass
     return frozenset(found)
@@ -105,18 +77,16 @@ def _profile_addresses(folder: str) -> frozenset[str]:
 def own_addresses(store: Path, configured: tuple[str, ...] = ()) -> frozenset[str]:
     """The host's own mail addresses for a store (profile identities + configured ones)."""
     folder = store if store.is_dir() else store.parent
-    evolution = (
-        Path(str(folder).split("/evolution/", 1)[0] + "/.config/evolution")
-        if "/evolution/" in str(folder)
-        else None
-    )
+    evolution = Path(str(folder).split("/evolution/", 1)[0] + "/.config/evolution") \
+        if "/evolution/" in str(folder) else None
     found = set(_profile_addresses(str(folder)))
     if evolution is not None:
         found |= _profile_addresses(str(evolution))
     return frozenset(found | _addresses(list(configured)))
 
 
-def direction(store: Path, folder: str, meta: MailMeta, data: bytes, own: frozenset[str]) -> str:
+def direction(store: Path, folder: str, meta: MailMeta, data: bytes,
+              own: frozenset[str]) -> str:
     """``sent`` or ``received`` for one message of ``store`` (see the module docstring)."""
     kind = folder_kind(folder)
     if kind:

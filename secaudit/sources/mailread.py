@@ -95,7 +95,7 @@ def _boundaries(fd: int, start: int, end: int) -> Iterator[int]:
         while hit >= 0:
             yield base + hit + 1
             hit = data.find(_SEP, hit + 1)
-        carry = data[-(len(_SEP) - 1) :]
+        carry = data[-(len(_SEP) - 1):]
         pos += len(block)
 
 
@@ -123,16 +123,8 @@ def mbox_messages(path: Path, st: dict[str, Any]) -> Iterator[MailItem]:
             stop = starts[i + 1] if i + 1 < len(starts) else size
             line = os.pread(fd, min(1024, stop - start), start)
             skip = line.find(b"\n") + 1 if line.startswith(b"From ") and b"\n" in line else 0
-            yield MailItem(
-                str(path),
-                start + skip,
-                stop - start - skip,
-                ident,
-                "message.eml",
-                f"{path}#{start}",
-                path.name,
-                str(stop),
-            )
+            yield MailItem(str(path), start + skip, stop - start - skip, ident,
+                           "message.eml", f"{path}#{start}", path.name, str(stop))
     finally:
         os.close(fd)
 
@@ -177,9 +169,8 @@ def file_messages(store: Path, st: dict[str, Any]) -> Iterator[MailItem]:
         if key in seen:
             continue
         name = f.name if f.name.lower().endswith(".msg") else "message.eml"
-        yield MailItem(
-            str(f), 0, info.st_size, (info.st_dev, info.st_ino), name, str(f), store.name, key
-        )
+        yield MailItem(str(f), 0, info.st_size, (info.st_dev, info.st_ino), name, str(f),
+                       store.name, key)
 
 
 def read_headers(item: MailItem) -> bytes:

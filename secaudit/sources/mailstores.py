@@ -73,11 +73,8 @@ def expand_user_globs(patterns: tuple[str, ...] | list[str]) -> list[Path]:
         else:
             bases = [Path(pat)]
         for base in bases:
-            matches = (
-                sorted(Path("/").glob(str(base)[1:]))
-                if any(c in str(base) for c in "*?[")
+            matches = sorted(Path("/").glob(str(base)[1:])) if any(c in str(base) for c in "*?[") \
                 else [base]
-            )
             out.extend(m for m in matches if m.exists() or m.is_symlink())
     return list(dict.fromkeys(out))
 
@@ -101,11 +98,8 @@ def find_mail_stores(cfg: AgentConfig) -> list[Path]:
             continue
         if _is_maildir(root):  # its INBOX, and its Maildir++ folders (.Sent, .Drafts …)
             stores.append(root)
-            stores.extend(
-                sub
-                for sub in sorted(root.iterdir())
-                if sub.name.startswith(".") and _is_maildir(sub)
-            )
+            stores.extend(sub for sub in sorted(root.iterdir())
+                          if sub.name.startswith(".") and _is_maildir(sub))
             continue
         for dirpath, dirnames, filenames in os.walk(root):
             here = Path(dirpath)
@@ -212,14 +206,8 @@ def attachment_names(data: bytes) -> list[str]:
 
 
 def scan_mail_once(
-    scanner: Any,
-    policy: Any,
-    config: Config,
-    ledger: Ledger,
-    stores: list[Path],
-    *,
-    connected: bool | None = None,
-    state: MailState | None = None,
+    scanner: Any, policy: Any, config: Config, ledger: Ledger, stores: list[Path],
+    *, connected: bool | None = None, state: MailState | None = None,
 ) -> list[dict[str, Any]]:
     """Scan every new message of ``stores`` as channel email; record ``mail_scanned`` each.
 
@@ -247,19 +235,13 @@ def _refused(ledger: Ledger, state: MailState, store: Path, exc: Refused) -> Non
         return  # recorded already
     st["refused"] = exc.detail
     error = {"reason": exc.reason.value, "detail": exc.detail, "member": None}
-    ledger.append(
-        "file_error", {"scan_id": None, "path": str(store), "channel": "email", "errors": [error]}
-    )
+    ledger.append("file_error", {"scan_id": None, "path": str(store), "channel": "email",
+                                 "errors": [error]})
 
 
 def _scan_item(
-    scanner: Any,
-    config: Config,
-    ledger: Ledger,
-    store: Path,
-    item: MailItem,
-    state: MailState,
-    connected: bool | None,
+    scanner: Any, config: Config, ledger: Ledger, store: Path, item: MailItem,
+    state: MailState, connected: bool | None,
 ) -> list[dict[str, Any]]:
     head = read_headers(item)
     digest = header_digest(item, head)
@@ -268,27 +250,13 @@ def _scan_item(
     if state.is_seen(digest):
         return []
     meta = message_meta(head, item.folder)
-    way = direction(
-        store, item.folder, meta, head, own_addresses(store, config.agent.mail_addresses)
-    )
+    way = direction(store, item.folder, meta, head,
+                    own_addresses(store, config.agent.mail_addresses))
     meta = replace(meta, direction=way)
-    ctx = ScanContext(
-        channel=judged_channel(way, config.host.role),
-        host_role=config.host.role,
-        hostname=config.hostname,
-        connected=connected,
-        mail=meta,
-    )
-    run = scanner.scan_slice(
-        item.name,
-        item.file,
-        item.offset,
-        item.length,
-        item.ident,
-        ctx,
-        trigger="mail",
-        display_path=item.display,
-    )
+    ctx = ScanContext(channel=judged_channel(way, config.host.role), host_role=config.host.role,
+                      hostname=config.hostname, connected=connected, mail=meta)
+    run = scanner.scan_slice(item.name, item.file, item.offset, item.length, item.ident, ctx,
+                             trigger="mail", display_path=item.display)
     level = Level.highest(f.classification for f in run.files)
     attachments = [m for r in run.results for m in r.members if "/" not in m]
     summary = {

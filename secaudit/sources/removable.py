@@ -172,11 +172,8 @@ def _usb_serial(dev: Path) -> tuple[str, str, str]:
     """(manufacturer, product, serial) of the USB device above a block device in sysfs."""
     for parent in [dev, *dev.parents]:
         if (parent / "idVendor").exists():
-            return (
-                _read(parent / "manufacturer"),
-                _read(parent / "product"),
-                _read(parent / "serial"),
-            )
+            return (_read(parent / "manufacturer"), _read(parent / "product"),
+                    _read(parent / "serial"))
         if parent == parent.parent or str(parent) == "/sys/devices":
             break
     return "", "", ""

@@ -86,10 +86,7 @@ def _rpm() -> list[Package]:
     try:
         done = subprocess.run(  # noqa: S603 - fixed argv, no shell
             [rpm, "-qa", "--qf", "%{NAME}\t%{VERSION}-%{RELEASE}\n"],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
+            capture_output=True, text=True, timeout=60, check=False,
         )
     except (OSError, subprocess.SubprocessError):
         return []

@@ -38,12 +38,8 @@ class PasswordQuality:
     source: str = ""
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "module": self.module,
-            "minlen": self.minlen,
-            "minclass": self.minclass,
-            "source": self.source,
-        }
+        return {"module": self.module, "minlen": self.minlen, "minclass": self.minclass,
+                "source": self.source}
 
 
 def _pam_line(host: HostRoot) -> tuple[str, str, dict[str, str]] | None:

@@ -106,7 +106,6 @@ def trash_bins(host: HostRoot) -> list[TrashBin]:
             if name.startswith(".Trash-") and host.is_dir(path):
                 bins.append(read_bin(host, path, name.removeprefix(".Trash-"), top))
             elif name == ".Trash" and host.is_dir(path):
-                bins.extend(
-                    read_bin(host, sub, sub.rsplit("/", 1)[-1], top) for sub in host.subdirs(path)
-                )
+                bins.extend(read_bin(host, sub, sub.rsplit("/", 1)[-1], top)
+                            for sub in host.subdirs(path))
     return bins

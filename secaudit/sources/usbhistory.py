@@ -144,9 +144,7 @@ def journal_lines() -> list[Line]:
     try:
         out = subprocess.run(
             ["journalctl", "_TRANSPORT=kernel", "-o", "short-iso", "--no-pager", "-q"],
-            capture_output=True,
-            timeout=30,
-            check=False,
+            capture_output=True, timeout=30, check=False,
         ).stdout.decode("utf-8", "replace")
     except (OSError, subprocess.SubprocessError):
         return []
@@ -173,11 +171,8 @@ def kmsg_lines(path: str = "/dev/kmsg") -> list[Line]:
                 break
             head, _, body = rec.decode("utf-8", "replace").partition(";")
             parts = head.split(",")
-            ts = (
-                _iso_since_boot(int(parts[2]) / 1e6)
-                if len(parts) > 2 and parts[2].isdigit()
+            ts = _iso_since_boot(int(parts[2]) / 1e6) if len(parts) > 2 and parts[2].isdigit() \
                 else None
-            )
             lines.append((ts, body.split("\n", 1)[0]))
     finally:
         os.close(fd)

@@ -151,7 +151,8 @@ def rtf(body: Sequence[str], *, header: str = "", footer: str = "") -> list[Text
 
     def enc(text: str) -> str:
         return "".join(
-            ch if ord(ch) < 128 else "".join(f"\\'{b:02x}" for b in ch.encode("gbk")) for ch in text
+            ch if ord(ch) < 128 else "".join(f"\\'{b:02x}" for b in ch.encode("gbk"))
+            for ch in text
         )
 
     parts = ["{\\rtf1\\ansi\\ansicpg936\\deff0{\\fonttbl{\\f0\\fcharset134 SimSun;}}"]
@@ -193,11 +194,9 @@ def odt_with_table(rows: Sequence[Sequence[str]], before: Sequence[str] = ()) ->
         for row in rows
     )
     body = (
-        "<office:text>"
-        + "".join(p(t) for t in before)
+        "<office:text>" + "".join(p(t) for t in before)
         + f'<table:table table:name="表1">{cells}</table:table>'
-        + "".join(p(t) for t in FILLER)
-        + "</office:text>"
+        + "".join(p(t) for t in FILLER) + "</office:text>"
     )
     return extracted(package("text", body), "方案.odt")
 
@@ -211,10 +210,8 @@ def ofd_with_running(text: str, pages: int = 3, *, foot: bool = True) -> list[Te
     y = 280 if foot else 8
     page_xml = {
         f"Doc_0/Pages/Page_{n}/Content.xml": page(
-            "".join(
-                text_object(10 * n + k, 20, 30 + 12 * k, f"{line}（第{n + 1}页）")
-                for k, line in enumerate(FILLER[n % 3 : n % 3 + 3])
-            )
+            "".join(text_object(10 * n + k, 20, 30 + 12 * k, f"{line}（第{n + 1}页）")
+                    for k, line in enumerate(FILLER[n % 3 : n % 3 + 3]))
             + text_object(10 * n + 9, 60, y, text)
         )
         for n in range(pages)

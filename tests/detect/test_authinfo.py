@@ -91,10 +91,8 @@ def test_cards_under_card_header_are_cards_c2_and_masked_6_4() -> None:
     rows = [["姓名", "卡号"]] + [[f"客户{n}", card("6217", 19, n)] for n in range(5)]
     count, sample, cls = findings(xlsx_sheets({"S": rows}))["bank_card"]
     assert (count, cls) == (5, "C2")
-    assert (
-        sample is not None
-        and sample[6:-4] == "*" * 9
-        and sample == mask_bank_card(sample[:6] + "0" * 9 + sample[-4:])
+    assert sample is not None and sample[6:-4] == "*" * 9 and sample == mask_bank_card(
+        sample[:6] + "0" * 9 + sample[-4:]
     )
 
 
@@ -155,9 +153,8 @@ def test_password_column_in_a_sheet() -> None:
 
 
 def test_otp_list_in_a_word_table() -> None:
-    rows = [["序号", "手机尾号", "验证码"]] + [
-        [str(n), f"{1200 + n}", f"{482913 + n}"] for n in range(1, 4)
-    ]
+    rows = [["序号", "手机尾号", "验证码"]] + [[str(n), f"{1200 + n}", f"{482913 + n}"]
+                                                for n in range(1, 4)]
     assert findings(docx_with_table(rows, before=["验证码发送记录"]))["otp_code"][0] == 3
 
 

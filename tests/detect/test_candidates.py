@@ -12,43 +12,9 @@ from secaudit.model import Location, TextChunk
 from tests.corpus import numbers as num
 
 PIECES = [
-    "0",
-    "1",
-    "2",
-    "5",
-    "7",
-    "8",
-    "9",
-    "X",
-    "x",
-    "A",
-    "M",
-    "Y",
-    " ",
-    "-",
-    "+86",
-    "0086",
-    "86",
-    "\n",
-    "\t",
-    "元",
-    "¥",
-    ".",
-    "。",
-    "卡号",
-    "账号：",
-    "金额",
-    "a",
-    "13",
-    "62",
-    "4",
-    "万",
-    "%",
-    "美元",
-    "\u3000",
-    "1234567890123",
-    "12345678901234567890123",
-    "6222021234567890123",
+    "0", "1", "2", "5", "7", "8", "9", "X", "x", "A", "M", "Y", " ", "-", "+86", "0086", "86",
+    "\n", "\t", "元", "¥", ".", "。", "卡号", "账号：", "金额", "a", "13", "62", "4", "万", "%",
+    "美元", "\u3000", "1234567890123", "12345678901234567890123", "6222021234567890123",
 ]
 
 
@@ -57,18 +23,11 @@ def _numbers(rng: random.Random) -> list[str]:
     rid = num.resident_id(rng)
     mobile = num.mobile(rng)
     return [
-        card,
-        rid,
-        mobile,
-        num.credit_code(rng),
+        card, rid, mobile, num.credit_code(rng),
         " ".join(card[i : i + 4] for i in range(0, len(card), 4)),
-        f"{rid[:6]} {rid[6:14]} {rid[14:]}",
-        f"{mobile[:3]}-{mobile[3:7]}-{mobile[7:]}",
-        f"+86 {mobile}",
-        f"+86{mobile[:7]} {mobile[7:]}",
-        f"{card[:6]} {card[6:]}",
-        "3782 822463 10005",
-        f"{rng.randrange(10**8):08d}",
+        f"{rid[:6]} {rid[6:14]} {rid[14:]}", f"{mobile[:3]}-{mobile[3:7]}-{mobile[7:]}",
+        f"+86 {mobile}", f"+86{mobile[:7]} {mobile[7:]}", f"{card[:6]} {card[6:]}",
+        "3782 822463 10005", f"{rng.randrange(10**8):08d}",
     ]
 
 

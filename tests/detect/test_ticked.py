@@ -54,12 +54,8 @@ TICKED_ROWS = [
     # a 发文稿纸 row of several fields, ticks on different sides of their labels
     ("紧急程度：特急√  密级：□绝密 ☑机密 □秘密", "secret", "☑机密", None),
     ("紧急程度：特急√  密级：□绝密 ☑机密 □秘密  保密期限：10年", "secret", "☑机密", "10年"),
-    (
-        "份号：003  紧急程度：加急√  密级：□核心商密 ■普通商密  份数：5",
-        "commercial",
-        "■普通商密",
-        None,
-    ),
+    ("份号：003  紧急程度：加急√  密级：□核心商密 ■普通商密  份数：5", "commercial", "■普通商密",
+     None),
 ]
 
 

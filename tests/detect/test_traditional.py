@@ -20,18 +20,14 @@ DETECT = Path(__file__).resolve().parents[2] / "secaudit" / "detect"
 
 
 def findings(*lines: str, location: Location = Location.BODY) -> list:  # type: ignore[type-arg]
-    chunks = [
-        TextChunk(text=t, location=location, index=i, standalone=True) for i, t in enumerate(lines)
-    ]
+    chunks = [TextChunk(text=t, location=location, index=i, standalone=True)
+              for i, t in enumerate(lines)]
     return detect(chunks, build_detectors())
 
 
 def marks(*lines: str, location: Location = Location.BODY) -> list[tuple[str, str, str | None]]:
-    return [
-        (f.level.value, f.text, f.period)
-        for f in findings(*lines, location=location)
-        if f.kind == "marking"
-    ]
+    return [(f.level.value, f.text, f.period)
+            for f in findings(*lines, location=location) if f.kind == "marking"]
 
 
 def test_table_covers_every_character_of_the_detectors_words() -> None:
@@ -44,9 +40,7 @@ def test_table_covers_every_character_of_the_detectors_words() -> None:
         if source.name != "traditional.py":
             chars |= set(re.findall(r"[\u4e00-\u9fff]", source.read_text(encoding="utf-8")))
     missing = {
-        (c, t)
-        for c in chars
-        for conv in converters
+        (c, t) for c in chars for conv in converters
         if len(t := conv.convert(c)) == 1 and t != c and t.translate(TO_SIMPLIFIED) != c
     }
     assert not missing, f"add to secaudit/detect/traditional.py: {sorted(missing)}"
@@ -91,9 +85,8 @@ def test_big5_file_marked_in_traditional_is_a_violation_on_an_internet_host(
 ) -> None:
     path = tmp_path / "通知.txt"
     path.write_bytes("機密★10年\n關於客戶資料核對工作的通知\n請各分行按時報送。\n".encode("big5"))
-    with Scanner(
-        load_config(tmp_path / "home"), load_policy(), workers=1, use_cache=False
-    ) as scanner:
+    with Scanner(load_config(tmp_path / "home"), load_policy(), workers=1,
+                 use_cache=False) as scanner:
         run = scanner.scan([path], ScanContext(host_role=HostRole.INTERNET))
     [result] = run.files
     assert result.classification.value == "secret"

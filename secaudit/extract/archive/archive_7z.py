@@ -38,16 +38,8 @@ def extract_7z_members(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
         archive = py7zr.SevenZipFile(io.BytesIO(data), mode="r")
     except py7zr.PasswordRequired as exc:
         raise EncryptedError("7z archive with encrypted headers (password needed)") from exc
-    except (
-        py7zr.Bad7zFile,
-        EOFError,
-        OSError,
-        ValueError,
-        KeyError,
-        IndexError,
-        lzma.LZMAError,
-        zlib.error,
-    ) as exc:
+    except (py7zr.Bad7zFile, EOFError, OSError, ValueError, KeyError, IndexError,
+            lzma.LZMAError, zlib.error) as exc:
         raise CorruptError(f"not a readable 7z archive: {exc}"[:300]) from exc
     except py7zr.UnsupportedCompressionMethodError as exc:
         raise UnsupportedError(f"7z compression method not supported: {exc}"[:300]) from exc
@@ -77,11 +69,8 @@ def _admitted_members(
         if encrypted:
             ctx.error(ErrorReason.ENCRYPTED, "7z member is encrypted (password needed)", path)
         elif ratio_breach:
-            ctx.error(
-                ErrorReason.LIMIT,
-                f"7z archive expands {total} bytes from {archive_size}: ratio above max_ratio",
-                path,
-            )
+            ctx.error(ErrorReason.LIMIT, f"7z archive expands {total} bytes from "
+                      f"{archive_size}: ratio above max_ratio", path)
         elif unsafe:
             ctx.error(ErrorReason.UNSUPPORTED, "unsafe member name; content not read", path)
         elif getattr(info, "is_symlink", False):
@@ -116,16 +105,8 @@ def _extract_batch(
         archive.extract(targets=[t[0] for t in batch], factory=factory)
     except LimitError:
         raise
-    except (
-        py7zr.exceptions.ArchiveError,
-        EOFError,
-        OSError,
-        ValueError,
-        KeyError,
-        py7zr.exceptions.CrcError,
-        lzma.LZMAError,
-        zlib.error,
-    ) as exc:
+    except (py7zr.exceptions.ArchiveError, EOFError, OSError, ValueError, KeyError,
+            py7zr.exceptions.CrcError, lzma.LZMAError, zlib.error) as exc:
         failed = f"damaged 7z data: {type(exc).__name__}: {exc}"[:300]
     else:
         failed = ""
@@ -133,11 +114,8 @@ def _extract_batch(
         content = factory.content(archive_name)
         if content is None:
             yield name_chunk(ctx, display)
-            ctx.error(
-                ErrorReason.CORRUPT,
-                failed or "member not produced by the 7z decoder",
-                ctx.member_path(display),
-            )
+            ctx.error(ErrorReason.CORRUPT, failed or "member not produced by the 7z decoder",
+                      ctx.member_path(display))
             continue
         yield from ctx.recurse(display, content)
 

@@ -73,10 +73,8 @@ def _rar_member(archive: Any, info: Any, ctx: ExtractContext) -> Iterator[TextCh
     if unsafe:
         flag_unsafe_name(ctx, info.filename, display)
     reason, detail = _unreadable_reason(archive, info)
-    if (
-        reason is None
-        and not info.is_symlink()
-        and admit_member(ctx, display, info.file_size, info.compress_size)
+    if reason is None and not info.is_symlink() and admit_member(
+        ctx, display, info.file_size, info.compress_size
     ):
         content = _read_rar_member(archive, info, ctx, display)
         if content is not None:

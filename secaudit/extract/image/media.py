@@ -67,10 +67,8 @@ def extract_binary(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
         head = data[:4096]
         spread = len(set(head)) if head else 0
         blob = " (random-looking bytes: possibly an encrypted container)" if spread > 200 else ""
-        raise CorruptError(
-            f"content does not match the .{ext} extension: not a {ext} file "
-            f"secaudit can read{blob}; content not examined"
-        )
+        raise CorruptError(f"content does not match the .{ext} extension: not a {ext} file "
+                           f"secaudit can read{blob}; content not examined")
     return iter(())
 
 

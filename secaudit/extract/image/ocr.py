@@ -43,17 +43,8 @@ from secaudit.model import Location, TextChunk
 LANGUAGE = "chi_sim"
 """``chi_sim`` reads digits and Latin letters too; ``chi_sim+eng`` was measured to turn short
 Chinese lines such as ``机密★10年`` into Latin garbage, so English is not added."""
-TESSERACT_ARGS = (
-    "stdin",
-    "stdout",
-    "-l",
-    LANGUAGE,
-    "--psm",
-    "3",
-    "-c",
-    "tessedit_do_invert=0",
-    "tsv",
-)
+TESSERACT_ARGS = ("stdin", "stdout", "-l", LANGUAGE, "--psm", "3",
+                  "-c", "tessedit_do_invert=0", "tsv")
 """First pass: automatic page segmentation without orientation detection, no retry of each
 line inverted, word confidences out (``tsv``). Measured on 2 cores shared with other work (CPU
 seconds of the tesseract process, best of 5; ``benchmarks/ocr_speed.py``, docs/benchmarks.md):
@@ -79,7 +70,6 @@ TIME_MARGIN = 2.0
 """Seconds left to the worker after Tesseract's own timeout, so a slow page becomes a
 ``timeout`` record here instead of the worker being killed with the subprocess still running."""
 
-
 @functools.lru_cache(maxsize=8)
 def _engine_on(search_path: str | None) -> tuple[str, str]:
     """``(binary, problem)`` for the ``PATH`` given; exactly one of the two is empty."""
@@ -94,11 +84,8 @@ def _engine_on(search_path: str | None) -> tuple[str, str]:
         return "", f"OCR not installed: tesseract does not run ({exc})"
     langs = (listed.stdout + listed.stderr).decode("utf-8", "replace").split()
     if LANGUAGE not in langs:
-        return (
-            "",
-            f"OCR not installed: tesseract has no {LANGUAGE} language "
-            "(install tesseract-ocr-chi-sim)",
-        )
+        return "", f"OCR not installed: tesseract has no {LANGUAGE} language " \
+            "(install tesseract-ocr-chi-sim)"
     return binary, ""
 
 
@@ -126,8 +113,7 @@ def ocr_cache_key(limits: Limits) -> str:
     present = shutil.which("tesseract") is not None and _model_on_disk()
     return f"ocr {limits.ocr} {limits.ocr_max_pages} {limits.ocr_min_pixels} " + (
         f"{OCR_ENGINE} {TESSERACT_ARGS[4:]} {TURNED_ARGS[4:]} {CONFIDENT} {VERSION}"
-        if present
-        else "missing"
+        if present else "missing"
     )
 
 
@@ -136,12 +122,8 @@ def _model_on_disk() -> bool:
     upstream default folders)."""
     import glob
 
-    folders = [
-        os.environ.get("TESSDATA_PREFIX", ""),
-        "/usr/share/tesseract-ocr/*/tessdata",
-        "/usr/share/tessdata",
-        "/usr/local/share/tessdata",
-    ]
+    folders = [os.environ.get("TESSDATA_PREFIX", ""), "/usr/share/tesseract-ocr/*/tessdata",
+               "/usr/share/tessdata", "/usr/local/share/tessdata"]
     name = f"{LANGUAGE}.traineddata"
     return any(glob.glob(os.path.join(f, name)) for f in folders if f)
 
@@ -191,26 +173,20 @@ def _read(binary: str, image: bytes, ctx: ExtractContext, what: str) -> str:
     return normalise_ocr_text(text)
 
 
-def _tesseract(
-    binary: str, args: tuple[str, ...], image: bytes, ctx: ExtractContext, what: str
-) -> str:
+def _tesseract(binary: str, args: tuple[str, ...], image: bytes, ctx: ExtractContext,
+               what: str) -> str:
     timeout = _time_left(ctx)
     if timeout <= 0:
         raise LimitError(f"time limit for this file reached before OCR of {what}", reason="timeout")
     env = dict(os.environ, OMP_THREAD_LIMIT="1")  # one core per worker; workers run in parallel
     try:
         done = subprocess.run(  # noqa: S603 - fixed arguments, binary found on PATH
-            [binary, *args],
-            input=image,
-            capture_output=True,
-            timeout=timeout,
-            env=env,
+            [binary, *args], input=image, capture_output=True, timeout=timeout, env=env,
             check=False,
         )
     except subprocess.TimeoutExpired as exc:
-        raise LimitError(
-            f"OCR of {what} took longer than {timeout:.0f} s", reason="timeout"
-        ) from exc
+        raise LimitError(f"OCR of {what} took longer than {timeout:.0f} s", reason="timeout") \
+            from exc
     except OSError as exc:
         raise UnsupportedError(f"OCR not available: tesseract does not run ({exc})") from exc
     if done.returncode != 0:

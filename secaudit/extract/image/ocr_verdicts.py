@@ -48,9 +48,8 @@ def worth_examining(text: str) -> bool:
 class VerdictCache:
     """``digest → verdict`` for images without text, in one SQLite file."""
 
-    def __init__(
-        self, path: str | os.PathLike[str], version: str, max_entries: int = MAX_ENTRIES
-    ) -> None:
+    def __init__(self, path: str | os.PathLike[str], version: str,
+                 max_entries: int = MAX_ENTRIES) -> None:
         self.path = Path(path)
         self.max_entries = max_entries
         self._writes = 0
@@ -61,10 +60,8 @@ class VerdictCache:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS verdict (digest BLOB PRIMARY KEY, "
-            "verdict TEXT NOT NULL, used INTEGER NOT NULL)"
-        )
+        self._db.execute("CREATE TABLE IF NOT EXISTS verdict (digest BLOB PRIMARY KEY, "
+                         "verdict TEXT NOT NULL, used INTEGER NOT NULL)")
         self._db.execute("CREATE INDEX IF NOT EXISTS verdict_used ON verdict (used)")
         self._check_version(version)
 
@@ -78,9 +75,8 @@ class VerdictCache:
 
     def get(self, digest: bytes) -> str | None:
         """The verdict stored for ``digest``, or ``None`` (unknown, or known to hold text)."""
-        row = self._db.execute(
-            "SELECT verdict, used FROM verdict WHERE digest = ?", (digest,)
-        ).fetchone()
+        row = self._db.execute("SELECT verdict, used FROM verdict WHERE digest = ?",
+                               (digest,)).fetchone()
         if row is None:
             return None
         now = int(time.time())
@@ -90,9 +86,8 @@ class VerdictCache:
 
     def put(self, digest: bytes, verdict: str) -> None:
         """Remember that ``digest`` holds no text (``verdict`` says why; never OCR'd text)."""
-        self._db.execute(
-            "INSERT OR REPLACE INTO verdict VALUES (?, ?, ?)", (digest, verdict, int(time.time()))
-        )
+        self._db.execute("INSERT OR REPLACE INTO verdict VALUES (?, ?, ?)",
+                         (digest, verdict, int(time.time())))
         self._writes += 1
         if self._writes % PRUNE_EVERY == 1:
             self.prune()
@@ -102,11 +97,8 @@ class VerdictCache:
         (count,) = self._db.execute("SELECT count(*) FROM verdict").fetchone()
         if count > self.max_entries:
             drop = count - self.max_entries * 9 // 10
-            self._db.execute(
-                "DELETE FROM verdict WHERE digest IN (SELECT digest FROM verdict "
-                "ORDER BY used LIMIT ?)",
-                (drop,),
-            )
+            self._db.execute("DELETE FROM verdict WHERE digest IN (SELECT digest FROM verdict "
+                             "ORDER BY used LIMIT ?)", (drop,))
 
     def __len__(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM verdict").fetchone()[0])

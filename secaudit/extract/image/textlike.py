@@ -54,10 +54,8 @@ QUIET_SHARE = 0.45
 """Share of background in a text-like window: paper around strokes; noise and texture have none."""
 MIN_WINDOWS = 2
 """Text-like windows needed: two characters side by side give two."""
-VERSION = (
-    f"textlike 1 {WORK_SIDE} {WINDOW} {BLANK_STDDEV} {STRONG_EDGE} {QUIET_EDGE} "
+VERSION = f"textlike 1 {WORK_SIDE} {WINDOW} {BLANK_STDDEV} {STRONG_EDGE} {QUIET_EDGE} " \
     f"{STRONG_SHARE} {QUIET_SHARE} {MIN_WINDOWS}"
-)
 """Changes with the test: cached verdicts of another version are dropped."""
 
 
@@ -92,8 +90,7 @@ def text_windows(strong: Picture, quiet: Picture) -> int:
     found = 0
     for dx, dy in ((0, 0), (step, 0), (0, step), (step, step)):
         inked = _window_shares(strong, dx, dy).point(
-            lambda v: 255 if v >= STRONG_SHARE * 255 else 0
-        )
+            lambda v: 255 if v >= STRONG_SHARE * 255 else 0)
         calm = _window_shares(quiet, dx, dy).point(lambda v: 255 if v >= QUIET_SHARE * 255 else 0)
         found += ImageChops.multiply(inked, calm).histogram()[255]
     return found

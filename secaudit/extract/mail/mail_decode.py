@@ -63,7 +63,6 @@ def repair_latin1_mojibake(text: str, codec: str | None = None) -> str:
             best, best_score = candidate, score
     return best
 
-
 def undo_surrogates(value: str) -> str:
     """Header text from ``message_from_bytes``: raw 8-bit bytes come back as surrogates."""
     if not any("\udc80" <= ch <= "\udcff" for ch in value):

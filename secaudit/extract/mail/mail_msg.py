@@ -21,15 +21,8 @@ from secaudit.model import ErrorReason, Location, MailMeta, TextChunk
 
 _CODEPAGE_PROPS = ("3FFD0003", "3FDE0003")
 _RAW_TEXT_STREAMS = ("__substg1.0_0037001E", "__substg1.0_1000001E", "__substg1.0_0C1A001E")
-_CODEPAGE_ALIASES = {
-    936: "gb18030",
-    54936: "gb18030",
-    20936: "gb18030",
-    950: "cp950",
-    65001: "utf-8",
-    1200: None,
-    1201: None,
-}
+_CODEPAGE_ALIASES = {936: "gb18030", 54936: "gb18030", 20936: "gb18030", 950: "cp950",
+                     65001: "utf-8", 1200: None, 1201: None}
 
 
 def open_msg(data: bytes) -> Any:
@@ -159,18 +152,12 @@ def _attachments(msg: Any, ctx: ExtractContext) -> Iterator[TextChunk]:
         try:
             payload = _attachment_bytes(attachment)
         except Exception as exc:  # noqa: BLE001 - one bad attachment, go on with the next
-            ctx.error(
-                ErrorReason.CORRUPT,
-                f"attachment unreadable: {exc}"[:300],
-                member=ctx.member_path(name),
-            )
+            ctx.error(ErrorReason.CORRUPT, f"attachment unreadable: {exc}"[:300],
+                      member=ctx.member_path(name))
             continue
         if payload is None:
-            ctx.error(
-                ErrorReason.UNSUPPORTED,
-                "attachment kind without data (link or OLE object)",
-                member=ctx.member_path(name),
-            )
+            ctx.error(ErrorReason.UNSUPPORTED, "attachment kind without data (link or OLE object)",
+                      member=ctx.member_path(name))
             continue
         yield from ctx.recurse(name, payload)
 

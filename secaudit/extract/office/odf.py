@@ -39,46 +39,15 @@ from secaudit.model import Location, TextChunk
 
 MAX_REPEAT = 64
 """``number-columns-repeated`` / ``text:c`` beyond this are capped (hostile files stay small)."""
-_META_KEYS = {
-    "title": "title",
-    "subject": "subject",
-    "description": "description",
-    "keyword": "keywords",
-    "creator": "author",
-    "initial-creator": "author",
-}
+_META_KEYS = {"title": "title", "subject": "subject", "description": "description",
+              "keyword": "keywords", "creator": "author", "initial-creator": "author"}
 _EMBEDDED = re.compile(r"^Object[ _]?\d+/content\.xml$", re.I)
-_INLINE_SKIP = frozenset(
-    {
-        "annotation",
-        "annotation-end",
-        "note",
-        "frame",
-        "bookmark-ref",
-        "tracked-changes",
-        "deletion",
-        "change",
-        "change-start",
-        "change-end",
-    }
-)
+_INLINE_SKIP = frozenset({"annotation", "annotation-end", "note", "frame", "bookmark-ref",
+                          "tracked-changes", "deletion", "change", "change-start", "change-end"})
 _BLOCKS = frozenset({"p", "h"})
-_CONTAINERS = frozenset(
-    {
-        "list",
-        "list-item",
-        "list-header",
-        "section",
-        "index-body",
-        "table-header-rows",
-        "table-rows",
-        "table-row-group",
-        "text-box",
-        "table-of-content",
-        "illustration-index",
-        "alphabetical-index",
-    }
-)
+_CONTAINERS = frozenset({"list", "list-item", "list-header", "section", "index-body",
+                         "table-header-rows", "table-rows", "table-row-group", "text-box",
+                         "table-of-content", "illustration-index", "alphabetical-index"})
 
 
 def extract_odf(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
@@ -210,9 +179,8 @@ def _table(table: etree._Element, where: Location) -> Iterator[tuple[str, Locati
     ``.docx`` extractor gives them; see :mod:`secaudit.detect.tables`); comments in cells
     after their cell."""
     for row in _rows(table):
-        cells = [
-            (_repeat(c, "number-columns-repeated"), list(_blocks(c, where))) for c in _cells(row)
-        ]
+        cells = [(_repeat(c, "number-columns-repeated"), list(_blocks(c, where)))
+                 for c in _cells(row)]
         owns = [[t for t, loc in found if loc is where] for _n, found in cells]
         if sum(1 for own in owns if own) > 1:
             values: list[str] = []

@@ -109,6 +109,7 @@ def slides_content(
     yield from pictures(ole, ctx, stream_path(storage, "Pictures"))
 
 
+
 STORAGE_KINDS: tuple[tuple[str, str, ContentReader], ...] = (
     ("WordDocument", "doc", word_content),
     ("Workbook", "xls", workbook_content),

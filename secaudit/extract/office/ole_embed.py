@@ -157,21 +157,18 @@ def _object_payload(instance: int, body: bytes, ctx: ExtractContext, name: str) 
     if instance == _UNCOMPRESSED:
         return body
     if instance != _COMPRESSED or len(body) < 4:
-        ctx.error(
-            ErrorReason.CORRUPT,
-            f"ExOleObjStg record of instance {instance}, {len(body)} bytes: not an embedded object",
-            member=path,
-        )
+        ctx.error(ErrorReason.CORRUPT, f"ExOleObjStg record of instance {instance}, "
+                  f"{len(body)} bytes: not an embedded object", member=path)
         return None
     (declared,) = struct.unpack_from("<I", body, 0)
     if not admit_member(ctx, name, declared, len(body) - 4):
         return None
     try:
-        return read_bounded(
-            _Inflater(body[4:]).read, ctx, name, declared=declared, compressed=len(body) - 4
-        )
+        return read_bounded(_Inflater(body[4:]).read, ctx, name, declared=declared,
+                            compressed=len(body) - 4)
     except zlib.error as exc:
-        ctx.error(ErrorReason.CORRUPT, f"compressed embedded object is damaged: {exc}", member=path)
+        ctx.error(ErrorReason.CORRUPT, f"compressed embedded object is damaged: {exc}",
+                  member=path)
         return None
 
 

@@ -76,11 +76,8 @@ def _section(data: bytes, start: int) -> dict[int, object]:
     for prop_id, off in offsets:
         pos = start + off
         try:
-            out[prop_id] = (
-                _dictionary(data, pos, end, encoding)
-                if prop_id == 0
-                else _value(data, pos, end, encoding)
-            )
+            out[prop_id] = (_dictionary(data, pos, end, encoding) if prop_id == 0
+                            else _value(data, pos, end, encoding))
         except (struct.error, LookupError, ValueError):
             continue
     return out

@@ -69,15 +69,8 @@ def workbook_chunks(
             yield ctx.chunk(name, Location.SHEET_NAME, index=ordinal, standalone=True)
             try:
                 sheet = book.sheet_by_index(ordinal)
-            except (
-                xlrd.XLRDError,
-                struct.error,
-                IndexError,
-                ValueError,
-                KeyError,
-                AssertionError,
-                TypeError,
-            ) as exc:
+            except (xlrd.XLRDError, struct.error, IndexError, ValueError, KeyError,
+                    AssertionError, TypeError) as exc:
                 ctx.error("corrupt", f"sheet {name!r} cannot be read: {exc}")
                 continue
             yield from _rows(sheet, name, ctx)

@@ -45,9 +45,8 @@ def slide_chunks(stream: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
             index[where] += 1
 
 
-def _texts(
-    data: bytes, start: int, end: int, where: Location, depth: int, ctx: ExtractContext
-) -> Iterator[tuple[Location, str]]:
+def _texts(data: bytes, start: int, end: int, where: Location, depth: int,
+           ctx: ExtractContext) -> Iterator[tuple[Location, str]]:
     pos = start
     while pos + 8 <= end:
         ver_inst, rtype, length = struct.unpack_from("<HHI", data, pos)

@@ -114,12 +114,8 @@ def stories(text: str, fib: Fib, table: bytes) -> list[tuple[Location, str]]:
         bounds[name] = (cp, cp + fib.ccp[name])
         cp += fib.ccp[name]
     part = {name: text[a:b] for name, (a, b) in bounds.items()}
-    out = [
-        (Location.BODY, part["text"]),
-        (Location.BODY, part["txbx"]),
-        (Location.BODY, part["ftn"]),
-        (Location.BODY, part["edn"]),
-    ]
+    out = [(Location.BODY, part["text"]), (Location.BODY, part["txbx"]),
+           (Location.BODY, part["ftn"]), (Location.BODY, part["edn"])]
     out += _header_footer(part["hdd"], fib, table)
     out += [(Location.HEADER, part["hdrtxbx"]), (Location.COMMENT, part["atn"])]
     return out

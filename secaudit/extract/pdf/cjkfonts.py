@@ -12,12 +12,8 @@ import functools
 import os
 import re
 
-FONT_DIRS = (
-    "/usr/share/fonts",
-    "/usr/local/share/fonts",
-    os.path.expanduser("~/.fonts"),
-    os.path.expanduser("~/.local/share/fonts"),
-)
+FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", os.path.expanduser("~/.fonts"),
+             os.path.expanduser("~/.local/share/fonts"))
 _CJK_FONT = re.compile(
     r"cjk|wqy|wenquanyi|droidsansfallback|arphic|uming|ukai|simsun|simhei|simkai|simfang|msyh|"
     r"sourcehan|source-han|fandol|notosanssc|notoserifsc|sarasa|lxgw|zcool",

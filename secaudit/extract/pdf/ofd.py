@@ -35,13 +35,8 @@ from secaudit.model import ErrorReason, Location, TextChunk
 
 RUNNING_LINES = 2
 """Lines at the top and bottom of each page compared for running heads and feet."""
-DOCINFO_KEYS = {
-    "Title": "title",
-    "Subject": "subject",
-    "Author": "author",
-    "Abstract": "abstract",
-    "DocUsage": "doc_usage",
-}
+DOCINFO_KEYS = {"Title": "title", "Subject": "subject", "Author": "author",
+                "Abstract": "abstract", "DocUsage": "doc_usage"}
 
 
 def extract_ofd(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
@@ -97,11 +92,8 @@ class _Doc:
         path = path.strip().replace("\\", "/")
         if not path:
             return None
-        bases = [
-            base if base is not None else getattr(self, "folder", ""),
-            "",
-            getattr(self, "folder", ""),
-        ]
+        bases = [base if base is not None else getattr(self, "folder", ""), "",
+                 getattr(self, "folder", "")]
         for folder in bases:
             found = self.parts.find(path if path.startswith("/") else posixpath.join(folder, path))
             if found:
@@ -133,14 +125,9 @@ class _Doc:
         yield from self._remarks(annots)
         yield from self._attachments(root)
 
-    def _pages(
-        self,
-        pages: list[tuple[str, str]],
-        templates: dict[str, str],
-        annots: dict[str, list[etree._Element]],
-        first_page: int,
-        media: dict[str, str],
-    ) -> Iterator[TextChunk]:
+    def _pages(self, pages: list[tuple[str, str]], templates: dict[str, str],
+               annots: dict[str, list[etree._Element]], first_page: int,
+               media: dict[str, str]) -> Iterator[TextChunk]:
         used: set[str] = set()
         textless: list[int] = []
         ocr = PageOcr(self.ctx)
@@ -170,25 +157,18 @@ class _Doc:
         yield from self._running(read_pages)
         for ordinal, lines, from_ocr in read_pages:
             for line in lines:
-                yield self.ctx.chunk(
-                    line, index=first_page + ordinal, standalone=True, ocr=from_ocr
-                )
+                yield self.ctx.chunk(line, index=first_page + ordinal, standalone=True,
+                                     ocr=from_ocr)
         if textless:
-            self.ctx.error(
-                ErrorReason.UNSUPPORTED,
-                "OFD page(s) "
-                + ", ".join(map(str, textless[:20]))
-                + f" are images without text; {ocr.why_not}",
-            )
+            self.ctx.error(ErrorReason.UNSUPPORTED, "OFD page(s) " + ", ".join(
+                map(str, textless[:20])) + f" are images without text; {ocr.why_not}")
 
     def _running(self, read: list[tuple[int, list[str], bool]]) -> Iterator[TextChunk]:
         """Lines repeated among the first or last :data:`RUNNING_LINES` lines of every page
         (positions sort them top to bottom): one ``header``/``footer`` chunk each, dropped from
         the pages (:mod:`.running`)."""
-        for where, bands in (
-            (Location.HEADER, [lines[:RUNNING_LINES] for _o, lines, _r in read]),
-            (Location.FOOTER, [lines[-RUNNING_LINES:] for _o, lines, _r in read]),
-        ):
+        for where, bands in ((Location.HEADER, [lines[:RUNNING_LINES] for _o, lines, _r in read]),
+                             (Location.FOOTER, [lines[-RUNNING_LINES:] for _o, lines, _r in read])):
             keys = running_keys(bands)
             emitted: set[str] = set()
             for line in (ln for band in bands for ln in band if line_key(ln) in keys):
@@ -263,21 +243,16 @@ class _Doc:
                         if name:
                             out[item.get("ID", "")] = name
                         else:
-                            self.ctx.error(
-                                ErrorReason.CORRUPT, f"OFD resource {text_of(media)!r} is missing"
-                            )
+                            self.ctx.error(ErrorReason.CORRUPT,
+                                           f"OFD resource {text_of(media)!r} is missing")
         return out
 
 
-def _template_ids(
-    content: etree._Element | None, templates: dict[str, str], first: bool
-) -> list[str]:
+def _template_ids(content: etree._Element | None, templates: dict[str, str],
+                  first: bool) -> list[str]:
     """Templates a page uses; the first page also takes templates no page names."""
-    named = (
-        [t.get("TemplateID", "") for t in descendants(content, "Template")]
-        if (content is not None)
-        else []
-    )
+    named = [t.get("TemplateID", "") for t in descendants(content, "Template")] if (
+        content is not None) else []
     if first and not named:
         return list(templates)
     return named

@@ -132,10 +132,8 @@ def _pages(doc: pdfium.PdfDocument, ctx: ExtractContext) -> Iterator[TextChunk]:
 def _running(pages: list[_Page], ctx: ExtractContext) -> Iterator[TextChunk]:
     """Lines repeated in the head or foot band of every page: one ``header``/``footer`` chunk
     each, dropped from the pages' typed lines (:mod:`.running`)."""
-    for where, bands in (
-        (Location.HEADER, [p.head for p in pages]),
-        (Location.FOOTER, [p.foot for p in pages]),
-    ):
+    for where, bands in ((Location.HEADER, [p.head for p in pages]),
+                         (Location.FOOTER, [p.foot for p in pages])):
         keys = running_keys(bands)
         if not keys:
             continue

@@ -42,8 +42,7 @@ def running_keys(per_page: Sequence[Sequence[str]]) -> set[str]:
             counts[k] = counts.get(k, 0) + 1
     pages = len(per_page)
     found = {
-        k
-        for k, c in counts.items()
+        k for k, c in counts.items()
         if k and (c == pages or (pages >= 4 and c == pages - 1 and k not in first))
     }
     return found if len(found) <= MAX_RUNNING else set()

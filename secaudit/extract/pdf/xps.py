@@ -26,13 +26,8 @@ from secaudit.extract.zipparts import ZipParts, descendants, local, text_of
 from secaudit.model import Location, TextChunk
 
 _PAGE_PART = re.compile(r"\.fpage$", re.I)
-_CORE_KEYS = {
-    "title": "title",
-    "subject": "subject",
-    "keywords": "keywords",
-    "category": "category",
-    "description": "description",
-}
+_CORE_KEYS = {"title": "title", "subject": "subject", "keywords": "keywords",
+              "category": "category", "description": "description"}
 BASELINE_TOLERANCE = 0.3
 """Glyph runs whose baselines differ by less than this share of their font size share a line."""
 
@@ -59,14 +54,8 @@ def page_lines(root: etree._Element) -> list[str]:
         text = (glyphs.get("UnicodeString") or "").removeprefix("{}")
         if not text.strip():
             continue
-        runs.append(
-            (
-                _num(glyphs.get("OriginY")),
-                _num(glyphs.get("OriginX")),
-                _num(glyphs.get("FontRenderingEmSize")) or 12.0,
-                text,
-            )
-        )
+        runs.append((_num(glyphs.get("OriginY")), _num(glyphs.get("OriginX")),
+                     _num(glyphs.get("FontRenderingEmSize")) or 12.0, text))
     lines: list[list[tuple[float, float, float, str]]] = []
     for run in sorted(runs):
         if lines and abs(run[0] - lines[-1][0][0]) < BASELINE_TOLERANCE * run[2]:

@@ -74,7 +74,9 @@ def _properties(root: etree._Element, ctx: ExtractContext) -> Iterator[TextChunk
             yield ctx.chunk(content, Location.PROPERTY, key=name)
 
 
-_RUNNING_CLASS = re.compile(r"(?:^|[\s_-])(?:page-?)?(header|footer|head|foot)(?:$|[\s_-])", re.I)
+_RUNNING_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:page-?)?(header|footer|head|foot)(?:$|[\s_-])", re.I
+)
 
 
 def _running(root: etree._Element, ctx: ExtractContext) -> Iterator[TextChunk]:

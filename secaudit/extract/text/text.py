@@ -188,7 +188,9 @@ def _common_sets() -> tuple[frozenset[str], frozenset[str]]:
         for row in range(0xB0, 0xD8)
         for cell in range(0xA1, 0xFF)
     }
-    big5 = {code.to_bytes(2, "big").decode("big5", "ignore") for code in range(0xA440, 0xC67F)}
+    big5 = {
+        code.to_bytes(2, "big").decode("big5", "ignore") for code in range(0xA440, 0xC67F)
+    }
     return frozenset(gb - {""}), frozenset(big5 - {""})
 
 
