@@ -46,15 +46,21 @@ _NUM_PERIOD = rf"{_NUM}\s*(?:年|个月|個月)|长期"
 LABEL_PREFIX = r"(?:(?!绝密|机密|秘密|商密|涉密|定密|核心|普通)[\u4e00-\u9fff]){1,6}"
 """What a label may name before 密级/保密等级 (``报表密级``, ``资料密级``, ``台账保密等级``): a few
 Chinese characters that do not start a level word (``秘密级`` is a value, not a label)."""
-_FIELD = (
-    r"(?:密级(?:和|及|与)保密期限|密级标识|密级标志|(?:文件|文档|资料|信息)密级|保密等级|保密级别"
-    r"|密\s?级"
-    # any other named label needs its colon: 报表密级：普通商密
-    rf"|{LABEL_PREFIX}(?:密\s?级|保密等级|保密级别)(?=\s*[:：]))"
+_LABELS = (
+    r"密级(?:和|及|与)保密期限|密级标识|密级标志|(?:文件|文档|资料|信息)密级"
+    r"|保密等级|保密级别|密\s?级"
+)
+_NAMED = rf"{LABEL_PREFIX}(?:密\s?级|保密等级|保密级别)"
+_GLOSS_SEP = (
     # an English gloss after the label: 密级(Classification)、密级/Classification
     r"(?:\s*(?:[(（]\s*[A-Za-z][A-Za-z ]{1,19}[)）]|[/／]\s*[A-Za-z][A-Za-z ]{1,19}))?"
     r"\s*(?:[:：]\s*|\s+)"
 )
+_FIELD = rf"(?:{_LABELS}){_GLOSS_SEP}"
+_NAMED_FIELD = rf"(?:{_LABELS}|{_NAMED}(?=\s*[:：])){_GLOSS_SEP}"
+"""With any other named label, which needs its colon (``报表密级：普通商密``); compiled apart and
+used only on lines that hold such a label (:data:`_NAMED_LABEL`): the prefix costs every line."""
+_NAMED_LABEL = re.compile(rf"{_NAMED}\s*[:：]")
 _SUFFIX = (
     r"[,，、\s|｜/／—–-]*(?:注意保存|注意保密|妥善保管|注意保管|严禁复制|仅供参考|(?:仅限)?内部传阅"
     r"|(?:未经[^\s，,。;；]{0,6}?[，,]?)?(?:不得|严禁|禁止|请勿|切勿)(?:外传|外泄|外借|复制|转发|扩散"
@@ -129,10 +135,9 @@ class MarkGrammar:
             rf"(?P<suffix>{_SUFFIX})?{_STOP}"
         )
         self._core = core
-        self.form_re = re.compile(
-            rf"(?<!\S)(?P<field>{_FIELD})?(?:(?P<open>{_OPEN})\s*)?{core}(?:\s*(?P<close>{_CLOSE}))?(?:(?!\S)|(?={_OPEN}))",
-            re.IGNORECASE,
-        )
+        form = rf"(?:(?P<open>{_OPEN})\s*)?{core}(?:\s*(?P<close>{_CLOSE}))?(?:(?!\S)|(?={_OPEN}))"
+        self.form_re = re.compile(rf"(?<!\S)(?P<field>{_FIELD})?{form}", re.IGNORECASE)
+        self.named_form_re = re.compile(rf"(?<!\S)(?P<field>{_NAMED_FIELD})?{form}", re.IGNORECASE)
         self.bracket_re = re.compile(rf"{_OPEN}\s*{core}\s*{_CLOSE}", re.IGNORECASE)
         self.trail_re = re.compile(rf"[-_—－~～\s]{core}\s*$", re.IGNORECASE)
         self.lead_re = re.compile(rf"^\s*(?:{_FIELD})?{core}\s*(?={_NAME_SEP})", re.IGNORECASE)
@@ -145,6 +150,13 @@ class MarkGrammar:
         )
         self.box_re = re.compile(rf"〇\s*(?:{words})")
         self._ticked = TickedRow(words, self._level_by_word, _compact)
+
+    def form_for(self, text: str) -> re.Pattern[str]:
+        """The mark-form pattern for ``text``: with named labels (``报表密级：``) only when it
+        holds one."""
+        if "级" in text and _NAMED_LABEL.search(text):
+            return self.named_form_re
+        return self.form_re
 
     # -- hits -------------------------------------------------------------------------------
     def has_hit(self, text: str) -> bool:
@@ -177,10 +189,10 @@ class MarkGrammar:
             if ticked:
                 return ticked
         if gapped or loose:
-            matches = list(self.form_re.finditer(stripped))
+            matches = list(self.form_for(stripped).finditer(stripped))
         else:  # only a mark that is the whole line counts: one anchored try (most prose fails
             # at its first character)
-            whole_line = self.form_re.fullmatch(stripped)
+            whole_line = self.form_for(stripped).fullmatch(stripped)
             matches = [whole_line] if whole_line is not None else []
         out = []
         for m in matches:

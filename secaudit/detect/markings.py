@@ -158,7 +158,7 @@ class MarkingDetector:
         raw: dict[int, list[MarkMatch]] = {}
         hit_lines: list[int] = []
         boxes = any(BOX_GATE.search(c.text) for c in chunks)  # once: most documents have none
-        whole_line = self.grammar.form_re.fullmatch
+        form_for = self.grammar.form_for
         named = self._naming_lines(lines)
         for i, ln in enumerate(lines):
             if i >= START_LINES and not boxes:
@@ -166,7 +166,8 @@ class MarkingDetector:
                     continue  # no level word: no mark form, handling line or declaration
                 # past the start only a line that is a mark form as a whole counts: one anchored
                 # try, which prose (内部控制…) fails at its first character
-                if whole_line(ln.text.strip()) is not None:
+                text = ln.text.strip()
+                if form_for(text).fullmatch(text) is not None:
                     raw_marks = self.grammar.line_marks(ln.text, gapped=False, ticks=False)
                     if raw_marks:
                         raw[i] = raw_marks
