@@ -115,15 +115,24 @@ def is_valid_bank_card(value: str) -> bool:
     return card_issuer(value) is not None and luhn.is_valid(value)
 
 
+MOBILE_PREFIXES = frozenset(
+    [f"13{d}" for d in range(10)]
+    + ["145", "147", "149"]
+    + [f"15{d}" for d in range(10) if d != 4]
+    + ["162", "165", "166", "167"]
+    + ["170", "171", "173", "175", "176", "177", "178"]
+    + [f"18{d}" for d in range(10)]
+    + [f"19{d}" for d in range(10)]
+)
+"""The first three digits of the 11-digit public mobile numbers MIIT has allocated (170/171
+virtual operators, 162/165/167 too). 140–144, 146, 148 are 13-digit IoT ranges, 154, 160/161,
+163, 164, 168, 169 and 172/174 (IoT, satellite) are no 11-digit public mobile range."""
+
+
 def is_valid_cn_mobile(value: str) -> bool:
-    """Mainland mobile: 11 digits starting ``1[3-9]`` (country code already removed)."""
-    return (
-        len(value) == 11
-        and value.isascii()
-        and value.isdigit()
-        and value[0] == "1"
-        and value[1] in "3456789"
-    )
+    """Mainland mobile: 11 digits in an allocated range (:data:`MOBILE_PREFIXES`; country code
+    already removed)."""
+    return len(value) == 11 and value.isascii() and value.isdigit() and value[:3] in MOBILE_PREFIXES
 
 
 def is_valid_uscc(value: str) -> bool:

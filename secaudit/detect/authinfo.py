@@ -16,7 +16,8 @@ in an office file. Four info types, each confirmed by its layout, never by a bar
   values).
 
 An inline value announced as an example (``例如``, ``示例``, ``弱口令`` shortly before) is none.
-Labels work inline and as column headers of tab-separated rows (sheets, word-processor tables).
+Labels work inline and as column headers of tab-separated rows (sheets, word-processor tables)
+and of comma-separated rows (CSV exports; :func:`.tables.row_separator`).
 A finding counts distinct values per (member, location, type); its sample is always ``***``
 (nothing of a C3 value is kept). To add a label, extend the patterns below and the tables of
 ``tests/detect/test_authinfo.py``.
@@ -30,7 +31,7 @@ from typing import ClassVar
 
 from secaudit.detect import validators as v
 from secaudit.detect.infoclass import half_width
-from secaudit.detect.tables import split_rows
+from secaudit.detect.tables import row_separator, split_rows
 from secaudit.model import Confidence, Finding, Location, TextChunk
 
 CARD_WINDOW = 120
@@ -80,7 +81,7 @@ class AuthInfoDetector:
     """Counts C3 authentication values per (member, location, type); samples fully masked."""
 
     id: ClassVar[str] = "auth_info"
-    version: ClassVar[str] = "1"
+    version: ClassVar[str] = "2"  # 2: comma-separated rows
     gate: ClassVar[str] = _GATE.pattern
     """Every C3 value needs a label or a track separator (caseless)."""
 
@@ -144,21 +145,26 @@ def _card_near(text: str, start: int, end: int) -> bool:
 
 
 def _column_values(text: str) -> Iterator[tuple[str, str]]:
-    """(type, value) of cells under a C3 column header in tab-separated rows."""
+    """(type, value) of cells under a C3 column header in tab-separated rows, or in
+    comma-separated rows as wide as their header (a CSV export)."""
     columns: dict[int, str] = {}
     card_columns = False
+    width, header_sep = 0, "\t"
     for line in text.split("\n"):
-        if "\t" not in line:
+        sep = row_separator(line)
+        if sep is None:
             columns, card_columns = {}, False
             continue
-        cells = line.split("\t")
+        cells = line.split(sep)
         header = {
             k: typ for k, cell in enumerate(cells) for typ, h in _HEADERS.items() if h.match(cell)
         }
         if header:
-            columns = header
+            columns, width, header_sep = header, len(cells), sep
             card_columns = any(re.search(r"卡号|有效期|账号", c) for c in cells)
             continue
+        if sep != header_sep or (sep != "\t" and len(cells) != width):
+            continue  # a comma or pipe row counts only as wide as its header
         for k, typ in columns.items():
             if k >= len(cells) or not _VALUES[typ].fullmatch(cells[k].strip()):
                 continue

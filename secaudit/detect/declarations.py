@@ -44,12 +44,16 @@ HANDLING = (
     r"不得|严禁|禁止|仅限|仅供|只限|只供|未经|请勿|切勿|注意|妥善|保密|勿|限于|限本行|阅后|收回|销毁"
     r"|违者|追究|须经|需经|应当|应|按照|遵守|负有|按规定|严格管理|仅发|只发|发至|阅知|知悉|传阅|外传"
     r"|外泄|扩散|转发|复制|复印|存档|归档|保管|翻印|涉密载体"
+    # a mail's misdelivery clause
+    r"|误收|误投|误发|收件人|发件人|删除"
 )
 _SUBJECT = re.compile(
-    rf"(?:(?P<note>此件|本件|此文件|本文件)|[本此](?:{DOC_NOUNS}))"
+    rf"(?:(?P<note>此件|本件|此文件|本文件)|[本此](?:{DOC_NOUNS})|(?:以上|上述)(?:内容|信息|数据|材料|资料))"
     r"(?:(?:及|和|与)(?:其)?(?:附件|所附(?:材料|文件)?|附表))?"
     r"(?:的)?(?:内容|所载(?:内容|信息|数据)?|所含(?:内容|信息|数据)|信息|数据)?"
 )
+_SELF = ("本", "此", "以上", "上述")
+"""A declaration names the document itself: one of these starts its subject."""
 _LABEL = re.compile(
     r"^(?:注|注意|备注|附注|说明|声明|特别声明|保密声明|提示|特别提示|保密提示|重要提示|温馨提示)"
     r"\s*[:：]\s*"
@@ -58,7 +62,8 @@ _DECOR = re.compile(r"^[\s>#*_~—\-※◆■●▲]+|[\s*_~—\-※◆■●▲
 _SENTENCES = re.compile(r"(?<=[。！!；;])(?![）)】\]〕］])")
 _CLAUSES = re.compile(r"\s*[，,；;]\s*|\s+")
 _IS = (
-    r"(?:的?密级\s*(?:为|是|[:：])?|属于|属|系|为|是|已被?定为|被?定为|已?列为|涉及|含有|包含|均属|均为"
+    r"(?:的?密级\s*(?:为|是|[:：])?|属于|属|系|为|是|已被?(?:确)?定为|被?(?:确)?定为|已?被?列为|涉及|含有"
+    r"|包含|均属|均为|按照?|参照"
     r"|仅限(?:于)?|仅供|只限|只供|限于)"
 )
 _STATE = r"(?:的)?(?:国家秘密(?:事项|载体)?|涉密(?:文件|载体|资料))"
@@ -90,12 +95,13 @@ class Declarations:
         self._clause = re.compile(
             rf"{_IS}?\s*{_OWNER}\s*(?P<biz>{biz})?\s*"
             rf"(?:[（(]\s*(?P<inner>{words})级?\s*[）)]|(?P<level>{words})(?:级别|级{_STATE}?)?)?\s*{_KIND}"
+            r"(?:(?:进行|从严)?(?:管理|保管))?"  # 按核心商密管理
         )
         self._handling = re.compile(HANDLING)
 
     def marks(self, line: str) -> Iterator[tuple[MarkMatch, Confidence]]:
         """The declaration ``line`` holds, if it holds one (at most one mark)."""
-        if not ("本" in line or "此" in line):  # the decoration stripped below holds neither
+        if not any(w in line for w in _SELF):  # the decoration stripped below holds none
             return
         text = _DECOR.sub("", line)
         if not text or len(text) > MAX_LINE:

@@ -34,7 +34,7 @@ from secaudit.detect.infoclass import (
     half_width,
     vetoed,
 )
-from secaudit.detect.tables import split_rows
+from secaudit.detect.tables import row_separator, split_rows
 from secaudit.model import Confidence, Finding, Location, TextChunk
 
 KEYWORD_WINDOW = 300
@@ -45,15 +45,16 @@ class InfoTypeDetector:
     """Counts validated sensitive values per (member, location, type)."""
 
     id: ClassVar[str] = "info_type"
-    version: ClassVar[str] = "5"
+    version: ClassVar[str] = "6"  # 6: allocated mobile ranges, no values in Message-ID
     gate: ClassVar[str] = RAW_QUICK.pattern
     """Every candidate contains a :data:`RAW_QUICK` match (before width folding)."""
 
     def analyze(self, chunks: Sequence[TextChunk]) -> Iterator[Finding]:
         groups: dict[tuple[str | None, Location], list[TextChunk]] = {}
         for chunk in split_rows(chunks)[1]:  # table rows, tab-separated like sheet rows
-            if chunk.location is not Location.FILENAME:
-                groups.setdefault((chunk.member, chunk.location), []).append(chunk)
+            if chunk.location is Location.FILENAME or _machine_id(chunk):
+                continue
+            groups.setdefault((chunk.member, chunk.location), []).append(chunk)
         for (member, location), group in groups.items():
             yield from self._analyze_group(member, location, group)
 
@@ -101,9 +102,24 @@ class InfoTypeDetector:
             )
 
 
+MACHINE_ID_KEYS = frozenset(
+    {"message-id", "in-reply-to", "references", "resent-message-id", "content-id", "thread-index"}
+)
+"""Property keys whose values are machine identifiers (``<13912345678@host>``), never contact
+data: no info type is read in them."""
+
+
+def _machine_id(chunk: TextChunk) -> bool:
+    return chunk.location is Location.PROPERTY and (chunk.key or "").lower() in MACHINE_ID_KEYS
+
+
 def _in_row(text: str, line_start: int, m: Candidate) -> bool:
-    """The candidate is a cell of a tab-separated row."""
-    return text.find("\t", line_start, m.start) >= 0 or text.startswith("\t", m.end)
+    """The candidate is a cell of a tab-separated row, a CSV row or a Markdown pipe row."""
+    if text.find("\t", line_start, m.start) >= 0 or text.startswith("\t", m.end):
+        return True
+    end = text.find("\n", m.end)
+    line = text[line_start : end if end >= 0 else len(text)]
+    return ("," in line or "|" in line) and row_separator(line) is not None
 
 
 class _Columns:
@@ -114,24 +130,25 @@ class _Columns:
     def __init__(self, text: str) -> None:
         self.text = text
         self.starts: list[int] | None = None
-        self.cells: list[list[str]] = []
+        self.cells: list[tuple[str, list[str]]] = []
 
     def header_of(self, line_start: int, offset: int) -> str:
         starts = self.starts if self.starts is not None else self._index()
         i = bisect.bisect_right(starts, line_start - 1) - 1
         if i < 0:
             return ""
-        column = self.text.count("\t", line_start, offset)
-        cells = self.cells[i]
+        sep, cells = self.cells[i]
+        column = self.text.count(sep, line_start, offset)
         return cells[column] if column < len(cells) else ""
 
     def _index(self) -> list[int]:
         self.starts = []
         pos = 0
         for line in self.text.split("\n"):
-            if "\t" in line and not ANY_DIGIT_RUN.search(line):
+            sep = row_separator(line) if not ANY_DIGIT_RUN.search(line) else None
+            if sep is not None and line.strip(" \t|:-"):  # not a Markdown rule row |---|
                 self.starts.append(pos)
-                self.cells.append(line.split("\t"))
+                self.cells.append((sep, line.split(sep)))
             pos += len(line) + 1
         return self.starts
 

@@ -37,18 +37,30 @@ _NUM = r"[0-9０-９一二三四五六七八九十两〇零百]{1,4}"
 _PERIOD = (
     r"(?:解密时间|解密日期|解密条件|保密期限)\s*[:：]\s*[^\s,，。;；★☆]{1,30}"
     r"|\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?(?:之前|前|止)?"
+    r"|\d{4}[/／.\-]\d{1,2}[/／.\-]\d{1,2}(?:之前|前|止)?"
     rf"|{_NUM}\s*(?:年|个月|個月|月|日|天|周)(?:以内|内)?"
     r"|长期|永久"
-    r"|[^\s★☆*＊·・•●▲△,，。;；:：、()（）\[\]［］【】〔〕“”\"'‘’《》<>〈〉]{1,20}"
+    r"|[^\s★☆*＊·・•●▲△,，。;；:：、()（）\[\]［］【】〔〕“”\"'‘’《》<>〈〉/／|｜]{1,20}"
 )
 _NUM_PERIOD = rf"{_NUM}\s*(?:年|个月|個月)|长期"
-_FIELD = (
-    r"(?:密级(?:和|及|与)保密期限|密级标识|密级标志|(?:文件|文档|资料|信息)密级|保密等级|保密级别"
-    r"|密\s?级)"
+LABEL_PREFIX = r"(?:(?!绝密|机密|秘密|商密|涉密|定密|核心|普通)[\u4e00-\u9fff]){1,6}"
+"""What a label may name before 密级/保密等级 (``报表密级``, ``资料密级``, ``台账保密等级``): a few
+Chinese characters that do not start a level word (``秘密级`` is a value, not a label)."""
+_LABELS = (
+    r"密级(?:和|及|与)保密期限|密级标识|密级标志|(?:文件|文档|资料|信息)密级"
+    r"|保密等级|保密级别|密\s?级"
+)
+_NAMED = rf"{LABEL_PREFIX}(?:密\s?级|保密等级|保密级别)"
+_GLOSS_SEP = (
     # an English gloss after the label: 密级(Classification)、密级/Classification
     r"(?:\s*(?:[(（]\s*[A-Za-z][A-Za-z ]{1,19}[)）]|[/／]\s*[A-Za-z][A-Za-z ]{1,19}))?"
     r"\s*(?:[:：]\s*|\s+)"
 )
+_FIELD = rf"(?:{_LABELS}){_GLOSS_SEP}"
+_NAMED_FIELD = rf"(?:{_LABELS}|{_NAMED}(?=\s*[:：])){_GLOSS_SEP}"
+"""With any other named label, which needs its colon (``报表密级：普通商密``); compiled apart and
+used only on lines that hold such a label (:data:`_NAMED_LABEL`): the prefix costs every line."""
+_NAMED_LABEL = re.compile(rf"{_NAMED}\s*[:：]")
 _SUFFIX = (
     r"[,，、\s|｜/／—–-]*(?:注意保存|注意保密|妥善保管|注意保管|严禁复制|仅供参考|(?:仅限)?内部传阅"
     r"|(?:未经[^\s，,。;；]{0,6}?[，,]?)?(?:不得|严禁|禁止|请勿|切勿)(?:外传|外泄|外借|复制|转发|扩散"
@@ -58,7 +70,7 @@ _SUFFIX = (
 _OPEN = "[【(（〔［\\[〈<]"
 _CLOSE = "[】)）〕］\\]〉>]"
 _OPENS = re.compile(_OPEN)
-_FIELD_PERIOD = re.compile(r"(?:保密期限|保密期)\s*[:：]\s*(?P<period>\S{1,20})")
+_FIELD_PERIOD = re.compile(r"(?:保密期限|保密期)\s*[:：]\s*(?P<period>[^\s/／|｜]{1,20})")
 """A period given in a field of its own beside the mark (``密级：秘密    保密期限：5年``)."""
 _GAP = re.compile(r"\t|\u3000|\s{2,}")
 _ASCII_DIGITS = str.maketrans("０１２３４５６７８９＊", "0123456789*")
@@ -73,7 +85,7 @@ _LEAD = (
 """A circulation notice before the level word (``本资料仅供内部使用``): a mark, strong."""
 _USE = r"(?:参考|传阅|阅读|学习|交流)"
 _STOP = r"(?:\s*[。.!！])?"
-_NAME_SEP = r"(?:[-_—－~～.。、:：\s★☆]|$)"
+_NAME_SEP = r"(?:[-_—－~～.。、:：\s★☆|｜/／]|$)"
 _REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|回复|转发|答复)\s*[:：]\s*)*", re.IGNORECASE)
 
 
@@ -123,10 +135,9 @@ class MarkGrammar:
             rf"(?P<suffix>{_SUFFIX})?{_STOP}"
         )
         self._core = core
-        self.form_re = re.compile(
-            rf"(?<!\S)(?P<field>{_FIELD})?(?:(?P<open>{_OPEN})\s*)?{core}(?:\s*(?P<close>{_CLOSE}))?(?:(?!\S)|(?={_OPEN}))",
-            re.IGNORECASE,
-        )
+        form = rf"(?:(?P<open>{_OPEN})\s*)?{core}(?:\s*(?P<close>{_CLOSE}))?(?:(?!\S)|(?={_OPEN}))"
+        self.form_re = re.compile(rf"(?<!\S)(?P<field>{_FIELD})?{form}", re.IGNORECASE)
+        self.named_form_re = re.compile(rf"(?<!\S)(?P<field>{_NAMED_FIELD})?{form}", re.IGNORECASE)
         self.bracket_re = re.compile(rf"{_OPEN}\s*{core}\s*{_CLOSE}", re.IGNORECASE)
         self.trail_re = re.compile(rf"[-_—－~～\s]{core}\s*$", re.IGNORECASE)
         self.lead_re = re.compile(rf"^\s*(?:{_FIELD})?{core}\s*(?={_NAME_SEP})", re.IGNORECASE)
@@ -139,6 +150,13 @@ class MarkGrammar:
         )
         self.box_re = re.compile(rf"〇\s*(?:{words})")
         self._ticked = TickedRow(words, self._level_by_word, _compact)
+
+    def form_for(self, text: str) -> re.Pattern[str]:
+        """The mark-form pattern for ``text``: with named labels (``报表密级：``) only when it
+        holds one."""
+        if "级" in text and _NAMED_LABEL.search(text):
+            return self.named_form_re
+        return self.form_re
 
     # -- hits -------------------------------------------------------------------------------
     def has_hit(self, text: str) -> bool:
@@ -171,10 +189,10 @@ class MarkGrammar:
             if ticked:
                 return ticked
         if gapped or loose:
-            matches = list(self.form_re.finditer(stripped))
+            matches = list(self.form_for(stripped).finditer(stripped))
         else:  # only a mark that is the whole line counts: one anchored try (most prose fails
             # at its first character)
-            whole_line = self.form_re.fullmatch(stripped)
+            whole_line = self.form_for(stripped).fullmatch(stripped)
             matches = [whole_line] if whole_line is not None else []
         out = []
         for m in matches:
@@ -220,16 +238,16 @@ class MarkGrammar:
         if subject:
             name = name[_REPLY_PREFIX.match(name).end() :]  # type: ignore[union-attr]
         found = []
-        m = self.lead_re.match(name)
-        if m:
+        m = self.lead_re.match(name) or self.lead_re.match(name[_ordinal_end(name) :])
+        if m and _lead_stands(m):
             found.append(self._match(m, whole=True, field=False))
-        stem = name.rsplit(".", 1)[0] if "." in name[-6:] else name
+        stem = name if subject or "." not in name[-6:] else name.rsplit(".", 1)[0]
         t = self.trail_re.search(stem)
-        if t and not subject:
+        if t and not (subject and _compact(t.group("level")) == "内部"):
             found.append(self._match(t, whole=True, field=False))
         for b in self.bracket_re.finditer(name):
-            if subject and name[: b.start()].strip():
-                continue  # a subject must start with its mark
+            if subject and name[: b.start()].strip() and name[b.end() :].strip():
+                continue  # a subject starts or closes with its mark (标题（核心商密）)
             found.append(self._match(b, whole=True, field=False))
         return found
 
@@ -253,6 +271,32 @@ class MarkGrammar:
         )
         before, after = m.string[: m.start()].strip(), m.string[m.end() :].strip()
         return MarkMatch(level, text, period, _note(m, level), strong, whole, before, after)
+
+
+_NOT_LEVEL_NEXT = re.compile(r"[\s|｜/／-]*(?:外部|外包|外联|公开|非密|对外|不公开|一般)")
+"""After a leading level, a word that makes the pair a choice or a contrast (``内部/外部``,
+``商密/非密``), not a mark."""
+_SLASH = re.compile(r"\s*[|｜/／]")
+
+
+def _lead_stands(m: re.Match[str]) -> bool:
+    """A level leading a name is its mark unless a contrasting word follows it, or it is a bare
+    内部 set off only by a slash or bar (``内部/外包人员管理``, ``内部｜外部审计``: nouns)."""
+    rest = m.string[m.end() :]
+    if _NOT_LEVEL_NEXT.match(rest):
+        return False
+    return not (_compact(m.group("level")) == "内部" and _SLASH.match(rest))
+
+
+_ORDINAL_PREFIX = re.compile(
+    r"\s*(?:(?:附件|附表)?[0-9０-９]{1,8}\s*[_\-—－.．、:：\s]|[(（][0-9０-９]{1,3}[)）])\s*"
+)
+"""A number leading a file name before its mark (``012_内部资料-说明``, ``20240315_普通商密_…``)."""
+
+
+def _ordinal_end(name: str) -> int:
+    m = _ORDINAL_PREFIX.match(name)
+    return m.end() if m else 0
 
 
 def _with_field_period(mark: MarkMatch) -> MarkMatch:
@@ -319,6 +363,8 @@ def _note(m: re.Match[str], level: Level) -> str | None:
         notes.append("非标准标注形式: 缺少★")
     if star and not m.group("period"):
         notes.append("未标保密期限，按默认期限")
-    if (star or m.group("pre")) and not level.is_state_secret:
-        notes.append("★为国家秘密标志，商业秘密/内部资料使用属非规范")
+    if (star or m.group("pre")) and level is Level.INTERNAL:
+        # DESIGN.md: commercial secrets take the same form (核心商密★5年); internal material
+        # has no period form
+        notes.append("★为国家秘密标志，内部资料使用属非规范")
     return "；".join(notes) or None

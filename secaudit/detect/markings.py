@@ -112,10 +112,11 @@ class MarkingDetector:
     """Finds secrecy markings; every distinct (member, location, text) is one finding."""
 
     id: ClassVar[str] = "marking"
-    version: ClassVar[str] = "9"
+    version: ClassVar[str] = "10"
     # 7: layout marks (issue 17) and free-text periods cut (issue 12); 8: declaration clauses,
     # level + handling clauses, internal-use wordings, sheet title/closing rows (issue 17 round 2);
-    # 9: unit name + separator + level running lines, state-secret/internal-use declarations
+    # 9: unit name + separator + level running lines, state-secret/internal-use declarations;
+    # 10: round 4 (subjects, clause grammar, prefixed labels, CSV titles, numbered names, periods)
 
     def __init__(self, vocabulary: Vocabulary) -> None:
         self.vocabulary = vocabulary
@@ -157,7 +158,7 @@ class MarkingDetector:
         raw: dict[int, list[MarkMatch]] = {}
         hit_lines: list[int] = []
         boxes = any(BOX_GATE.search(c.text) for c in chunks)  # once: most documents have none
-        whole_line = self.grammar.form_re.fullmatch
+        form_for = self.grammar.form_for
         named = self._naming_lines(lines)
         for i, ln in enumerate(lines):
             if i >= START_LINES and not boxes:
@@ -165,7 +166,8 @@ class MarkingDetector:
                     continue  # no level word: no mark form, handling line or declaration
                 # past the start only a line that is a mark form as a whole counts: one anchored
                 # try, which prose (内部控制…) fails at its first character
-                if whole_line(ln.text.strip()) is not None:
+                text = ln.text.strip()
+                if form_for(text).fullmatch(text) is not None:
                     raw_marks = self.grammar.line_marks(ln.text, gapped=False, ticks=False)
                     if raw_marks:
                         raw[i] = raw_marks
@@ -178,7 +180,11 @@ class MarkingDetector:
             if hit:
                 hit_lines.append(i)
             if hit or i < START_LINES:
-                marks = self.grammar.line_marks(ln.text, gapped=i < START_LINES, ticks=boxes)
+                marks = []
+                if i < 2 and _csv_title(ln):
+                    marks = self._sheets.title_cell(ln.text)  # 核心商密 客户名单,,,
+                if not marks:
+                    marks = self.grammar.line_marks(ln.text, gapped=i < START_LINES, ticks=boxes)
                 if not marks and i < START_LINES and _COPY_NUMBER.search(ln.text):
                     # 1999 layout: copy number left, mark right, one space apart after extraction
                     marks = self.grammar.line_marks(_COPY_NUMBER.sub("", ln.text), gapped=False)
@@ -303,6 +309,12 @@ class MarkingDetector:
         if i >= START_LINES:
             return first_page(lines, i)
         return i < 3 or is_front_matter(lines[:i], self.grammar) or first_page(lines, i)
+
+
+def _csv_title(line: Line) -> bool:
+    """``line`` is the only field of a CSV title row (``核心商密 客户名单,,,``)."""
+    text = line.text
+    return "," not in text and (text + "," in line.chunk.text or f'"{text}",' in line.chunk.text)
 
 
 def _keep(

@@ -4,8 +4,9 @@ Used by :class:`secaudit.detect.markings.MarkingDetector` for every chunk whose 
 ``body``. Headers and footers take any mark form set off by gaps (a running line is short and
 stands apart); properties take a level value under a marking key (:data:`MARK_KEYS`), a level
 token in keywords/category, a strong form anywhere; file, member and sheet names take bracketed
-or leading marks (medium confidence), e-mail subjects a mark at their start. To read another
-property as a marking key, extend :data:`MARK_KEYS`.
+or leading marks (medium confidence; a number before a leading mark is skipped: ``012_内部资料-…``),
+e-mail subjects a mark at their start (``秘密｜某方案``) or a bracketed one closing them
+(``某方案（核心商密）``). To read another property as a marking key, extend :data:`MARK_KEYS`.
 """
 
 from __future__ import annotations

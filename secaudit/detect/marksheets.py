@@ -50,13 +50,19 @@ class SheetMarks:
 
     def marks(self, rows: list[TextChunk]) -> Iterator[SheetMark]:
         filled = [r for r in rows if any(c.strip() for c in r.text.split("\t"))]
-        yield from self._top(filled)
+        values: set[int] = set()  # ids of the marks that are a 密级 label's value
+        top = list(self._top(filled, values))
+        if len({m.level for _r, m, _c in top if id(m) in values}) > 1:
+            top = [
+                t for t in top if id(t[1]) not in values
+            ]  # 密级|核心商密 / 密级|普通商密: a list
+        yield from top
         named_list = bool(filled) and LIST_WORDS.search(filled[0].key or "") is not None
         for row, m in [] if named_list else header_row_marks(filled, self.grammar):
             yield row, m, Confidence.HIGH  # a 密级 header row and one value row: a cover table
         yield from self._closing(filled[SHEET_START_ROWS:][-SHEET_END_ROWS:])
 
-    def _top(self, rows: list[TextChunk]) -> Iterator[SheetMark]:
+    def _top(self, rows: list[TextChunk], values: set[int]) -> Iterator[SheetMark]:
         header = False  # a row above has a 密级 column header: level cells below are values
         for seen, row in enumerate(rows[:SHEET_FORM_ROWS], start=1):
             cells = [c for c in row.text.split("\t") if c.strip()]
@@ -69,11 +75,11 @@ class SheetMarks:
                 continue
             if self.grammar.is_choice_list(row.text):
                 continue
-            yield from self._start_row(row, cells, seen, header)
+            yield from self._start_row(row, cells, seen, header, values)
             header = header or any(FIELD_LABEL.match(c) for c in cells)
 
     def _start_row(
-        self, row: TextChunk, cells: list[str], seen: int, header: bool
+        self, row: TextChunk, cells: list[str], seen: int, header: bool, values: set[int]
     ) -> Iterator[SheetMark]:
         others_front = all(FRONT_MATTER.match(c.strip()) for c in cells[1:])
         choices = any(c.strip() in CHOICE_WORDS for c in cells)
@@ -85,19 +91,25 @@ class SheetMarks:
             marks = self.grammar.line_marks(cell, gapped=True)
             if not marks and seen <= 2:
                 marks = self.grammar.title_marks(cell)
-            if not marks and seen <= 2 and len(cells) == 1 and not _REGISTER.search(cell):
-                marks = [  # 核心商密 客户清单 (a title); a bare 内部 leading words may be a noun
-                    m
-                    for m in self.grammar.name_marks(cell.strip())
-                    if not (m.text == "内部" and m.after)
-                ]
+            if not marks and seen <= 2 and len(cells) == 1:
+                marks = self.title_cell(cell)
             if not marks:
                 marks = self.handling.marks(cell)
             for m in marks:
                 if m.strong or corner or labelled or (pos == 0 and others_front and seen <= 3):
+                    if labelled:
+                        values.add(id(m))
                     yield row, m, Confidence.HIGH
             if not marks and len(cells) == 1:
                 yield from ((row, m, c) for m, c in self.declarations.marks(cell))
+
+    def title_cell(self, cell: str) -> list[MarkMatch]:
+        """A title row's only cell led or trailed by a mark (``核心商密 客户清单``), unless it
+        names a register; a bare 内部 leading words may be a noun (``内部 控制检查表``)."""
+        if _REGISTER.search(cell):
+            return []
+        found = self.grammar.name_marks(cell.strip())
+        return [m for m in found if not (m.text == "内部" and m.after)]
 
     def _closing(self, rows: list[TextChunk]) -> Iterator[SheetMark]:
         for row in rows:

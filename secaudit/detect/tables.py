@@ -26,6 +26,9 @@ from collections.abc import Sequence
 from secaudit.extract.base import cell_text
 from secaudit.model import TextChunk
 
+MAX_CSV_CELL = 16
+"""Longest cell of a comma-separated row read as a table row (longer: a sentence with commas)."""
+_SENTENCE = frozenset("。！？!?；;")
 MAX_NESTED = 256
 """Chunks of nested tables/text boxes allowed between the cells of one row."""
 
@@ -67,3 +70,19 @@ def _covered_cells(chunks: Sequence[TextChunk], i: int) -> list[int]:
             found.append(j)
         j += 1
     return found if len(found) == len(wanted) else []
+
+
+def row_separator(line: str) -> str | None:
+    """The cell separator of a table row line: a tab (sheet rows, word-processor rows), a bar
+    for a Markdown pipe row (``| 时间 | 验证码 |``), or a comma for a comma-separated row (a CSV
+    export, ``时间,手机号,验证码``) — pipe and comma cells short and without sentence
+    punctuation; None for any other line."""
+    if "\t" in line:
+        return "\t"
+    sep = "|" if line.lstrip().startswith("|") and line.count("|") >= 3 else ","
+    if sep not in line:
+        return None
+    cells = line.split(sep)
+    if any(len(c) > MAX_CSV_CELL or _SENTENCE.intersection(c) for c in cells):
+        return None
+    return sep

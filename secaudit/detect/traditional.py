@@ -28,6 +28,7 @@ TRADITIONAL = (
     "餘貸額"
     "後備應當毀溫燈負違郵銷須許點釋歸"
     "體團處職"
+    "刪圍確誤進"
 )
 SIMPLIFIED = (
     "万与业两严个为为举义习亿仅会传关内册写农准凭别动单参发号国复学审对属帐开张户报无"
@@ -41,6 +42,7 @@ SIMPLIFIED = (
     "余贷额"
     "后备应当毁温灯负违邮销须许点释归"
     "体团处职"
+    "删围确误进"
 )
 TO_SIMPLIFIED = str.maketrans(TRADITIONAL, SIMPLIFIED)
 """``str.translate`` table: each traditional character to its simplified form."""

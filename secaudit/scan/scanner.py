@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Progress", "ScanRun", "Scanner"]
 
-EXTRACT_VERSION = "7"  # 7: pptx table row lines (issue 17)
+EXTRACT_VERSION = "8"  # 7: pptx table row lines (issue 17); 8: pptx footer text boxes
 """Bump when extraction output changes (part of the cache key)."""
 
 Progress = Callable[[int, int, str], None]

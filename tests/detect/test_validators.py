@@ -79,12 +79,20 @@ def test_invalid_bank_cards(value: str) -> None:
     assert not v.is_valid_bank_card(value)
 
 
-@pytest.mark.parametrize("value", ["13812345678", "19912345678", "15000001234"])
+@pytest.mark.parametrize(
+    "value",
+    ["13812345678", "19912345678", "15000001234", "14712345678", "16612345678", "17012345678"]
+    + ["17312345678", "19212345678", "19412345678", "16212345678", "14512345678"],
+)
 def test_valid_mobiles(value: str) -> None:
     assert v.is_valid_cn_mobile(value)
 
 
-@pytest.mark.parametrize("value", ["12812345678", "1381234567", "138123456789", "01012345678"])
+@pytest.mark.parametrize(
+    "value",
+    ["12812345678", "1381234567", "138123456789", "01012345678", "14112345678", "14212345678"]
+    + ["16412345678", "17412345678", "15412345678", "14012345678", "16112345678", "17212345678"],
+)
 def test_invalid_mobiles(value: str) -> None:
     assert not v.is_valid_cn_mobile(value)
 

@@ -2,7 +2,9 @@
 
 Slides are read in presentation order (``sldIdLst``). Every DrawingML paragraph of a slide is one
 standalone chunk whose ``index`` is the slide ordinal (like pages of a PDF). Text of footer and
-header placeholders goes to ``footer``/``header``; date and slide-number placeholders are skipped.
+header placeholders goes to ``footer``/``header``, and so does the text of a plain text box drawn in
+the bottom band of the slide (a footer typed by hand); date and slide-number placeholders are
+skipped.
 Speaker notes and review comments are ``comment`` chunks (``index`` = slide ordinal for notes).
 
 Slide masters and layouts print on every slide that uses them: a text box placed there (a bank
@@ -46,11 +48,12 @@ _MASTER_PART = re.compile(
 def extract(parts: ZipParts, main: str, ctx: ExtractContext) -> Iterator[TextChunk]:
     main = main or "ppt/presentation.xml"
     slides = slide_parts(parts, main)
+    height = slide_height(parts, main)
     for ordinal, slide in enumerate(slides):
         root = parts.xml(slide)
         if root is not None:
             ctx.check_time()
-            for where, text in shape_paragraphs(root):
+            for where, text in shape_paragraphs(root, height):
                 yield ctx.chunk(text, where, index=ordinal, standalone=True)
         yield from _notes(parts, slide, ordinal, ctx)
     for name in sorted(parts.names()):
@@ -118,14 +121,36 @@ def _number(name: str) -> int:
     return int(match.group(1)) if match else 0
 
 
-def shape_paragraphs(root: etree._Element) -> Iterator[tuple[Location, str]]:
+DEFAULT_SLIDE_HEIGHT = 6858000
+"""EMU of a 4:3 or 16:9 slide's height when ``p:sldSz`` is missing (PowerPoint's default)."""
+FOOTER_BAND = 0.85
+"""A text box whose top lies below this fraction of the slide's height is the slide's footer."""
+
+
+def slide_height(parts: ZipParts, main: str) -> int:
+    """The slide height in EMU (``p:sldSz/@cy`` of the presentation part)."""
+    root = parts.xml(main) if parts.find(main) else None
+    for el in descendants(root, "sldSz") if root is not None else ():
+        cy = el.get("cy", "")
+        if cy.isdigit() and int(cy) > 0:
+            return int(cy)
+    return DEFAULT_SLIDE_HEIGHT
+
+
+def shape_paragraphs(
+    root: etree._Element, height: int = DEFAULT_SLIDE_HEIGHT
+) -> Iterator[tuple[Location, str]]:
     """``(location, text)`` for every non-empty paragraph of every shape and table; a table row
-    of two or more filled cells is first given as a row line (see :func:`_row_line`)."""
+    of two or more filled cells is first given as a row line (see :func:`_row_line`). A text
+    box of the slide itself (not grouped, no placeholder) placed in the bottom band of the slide
+    (:data:`FOOTER_BAND`) is a footer drawn by hand."""
     for body in descendants(root, "txBody"):
         kind = _placeholder_type(body)
         if kind in _SKIPPED_PLACEHOLDERS:
             continue
         where = _PLACEHOLDER_LOCATION.get(kind or "", Location.BODY)
+        if kind is None and _in_footer_band(body, height):
+            where = Location.FOOTER
         if row_line := _row_line(body):
             yield where, row_line
         for p in children(body, "p"):
@@ -155,6 +180,20 @@ def _row_line(body: etree._Element) -> str | None:
     while values and not values[-1]:
         values.pop()
     return "\t".join(values)
+
+
+def _in_footer_band(body: etree._Element, height: int) -> bool:
+    """``body`` is the text of a top-level shape whose top edge is in the slide's bottom band."""
+    shape = body.getparent()
+    tree = shape.getparent() if shape is not None else None
+    if shape is None or tree is None or local(shape) != "sp" or local(tree) != "spTree":
+        return False
+    for sp_pr in children(shape, "spPr"):
+        for xfrm in children(sp_pr, "xfrm"):
+            for off in children(xfrm, "off"):
+                y = off.get("y", "")
+                return y.lstrip("-").isdigit() and int(y) >= FOOTER_BAND * height
+    return False
 
 
 def _placeholder_type(body: etree._Element) -> str | None:
