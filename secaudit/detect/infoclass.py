@@ -164,6 +164,40 @@ KEYWORD_RE = re.compile(
     re.IGNORECASE,
 )
 TYPE_OF_KEYWORD = {w.lower(): t for t, ws in KEYWORDS.items() for w in ws}
+_CASE_FOLDS = {"i": "Iiİı", "k": "KkK", "s": "Ssſ"}
+"""The characters besides upper and lower case that ``re.IGNORECASE`` matches with these letters."""
+
+
+def _letter(ch: str) -> str:
+    return f"[{_CASE_FOLDS.get(ch.lower(), ch.upper() + ch.lower())}]" if ch.isalpha() else ch
+
+
+_ORDERED = [w for ws in KEYWORDS.values() for w in sorted(ws, key=len, reverse=True)]
+_KEYWORDS_CJK = re.compile("|".join(re.escape(w) for w in _ORDERED if not w.isascii()))
+_KEYWORDS_ASCII = re.compile(
+    "["
+    + "".join(_letter(w[0])[1:-1] for w in _ORDERED if w.isascii())
+    + "](?:"
+    + "|".join(
+        f"(?<={_letter(w[0])})" + "".join(_letter(c) for c in w[1:])
+        for w in _ORDERED
+        if w.isascii()
+    )
+    + ")"
+)
+""":data:`KEYWORD_RE` in two patterns CPython scans fast (each opens with plain characters or one
+class, without ``IGNORECASE``): the Chinese words, and the ASCII words spelled with the case
+variants ``IGNORECASE`` allows. No ASCII word shares its first letter with another, and no Chinese
+word a character with an ASCII one, so together they find what :data:`KEYWORD_RE` finds."""
+
+
+def keyword_matches(text: str) -> list[tuple[int, str]]:
+    """``(start, word)`` of every :data:`KEYWORD_RE` match in ``text``, in order."""
+    hits = [(m.start(), m.group()) for m in _KEYWORDS_CJK.finditer(text)]
+    more = [(m.start(), m.group()) for m in _KEYWORDS_ASCII.finditer(text)]
+    return sorted(hits + more) if more else hits
+
+
 MASKS: dict[str, Callable[[str], str]] = {
     "cn_resident_id": v.mask_resident_id,
     "bank_card": v.mask_bank_card,
@@ -253,8 +287,11 @@ def _header_vetoes(typ: str, header: str) -> bool:
     return bool(_HEADER_ANTI_MOBILE.search(header) and not _MOBILE_LABEL.search(header))
 
 
+@lru_cache(maxsize=8192)
 def _validate(group: str, raw: str) -> tuple[str, str] | None:
-    digits = re.sub(r"[ +-]", "", raw)
+    """(type, compact value) a validator confirms for a candidate; each distinct candidate is
+    validated once (a statement repeats its own and its counterparties' numbers)."""
+    digits = raw if raw.isdigit() else _SEPARATORS.sub("", raw)
     if group in ("mob", "plus"):
         digits = digits[-11:] if len(digits) in (13, 15) else digits
         return ("cn_mobile", digits) if _is_mobile(digits) else None
@@ -277,6 +314,9 @@ def _validate(group: str, raw: str) -> tuple[str, str] | None:
     if v.is_valid_bank_card(digits):
         return "bank_card", digits
     return None
+
+
+_SEPARATORS = re.compile(r"[ +-]")
 
 
 def _is_mobile(digits: str) -> bool:

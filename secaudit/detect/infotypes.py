@@ -32,6 +32,7 @@ from secaudit.detect.infoclass import (
     Candidate,
     candidates,
     classify,
+    keyword_matches,
     vetoed,
 )
 from secaudit.detect.tables import split_rows
@@ -152,8 +153,8 @@ def _chunk_at(starts: list[int], offset: int) -> int:
 
 def _keyword_offsets(text: str) -> dict[str, list[int]]:
     out: dict[str, list[int]] = {}
-    for m in KEYWORD_RE.finditer(text):
-        out.setdefault(TYPE_OF_KEYWORD[m.group().lower()], []).append(m.start())
+    for start, word in keyword_matches(text):
+        out.setdefault(TYPE_OF_KEYWORD[word.lower()], []).append(start)
     return out
 
 
