@@ -19,6 +19,7 @@ from secaudit.sensitive import card_issuer, is_valid_bank_card
 
 def test_case_variants_are_all_those_ignorecase_allows() -> None:
     letters = {c for ws in KEYWORDS.values() for w in ws if w.isascii() for c in w if c.isalpha()}
+    letters |= set("PINCVDOT")  # the auth-info gate's (PIN, CVN/CVV/CVC, CID, OTP)
     cased = [
         chr(x)
         for x in range(sys.maxunicode + 1)
@@ -82,3 +83,17 @@ def test_memoised_validation_is_the_uncached_one() -> None:
         group = rng.choice(groups)
         assert infoclass._validate(group, raw) == uncached(group, raw)
         assert infoclass._validate(group, raw) == uncached(group, raw)  # from the memo
+
+
+def test_auth_info_gate_is_the_ignorecase_gate() -> None:
+    from secaudit.detect.authinfo import _GATE, gated
+
+    rng = random.Random("gate")
+    words = (
+        "密码 密碼 口令 验证 驗證 驗证 安全码 安全碼 安全 PIN pın PİN cvv CvC cvn CID cıd OTP otp"
+    )
+    words += " = ^ 密 口 验 P I N C V O T ı İ ſ K 卡号 6222"
+    pieces = [*words.split(" "), " ", "\n"]
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        assert gated(text) == (_GATE.search(text) is not None), text
