@@ -287,10 +287,25 @@ def _header_vetoes(typ: str, header: str) -> bool:
     return bool(_HEADER_ANTI_MOBILE.search(header) and not _MOBILE_LABEL.search(header))
 
 
-@lru_cache(maxsize=8192)
+_VALIDATED: dict[str, tuple[str, str] | None] = {}
+"""Memo of :func:`_validate` (emptied when it holds :data:`_MEMO_SIZE` candidates)."""
+_MEMO_SIZE = 1 << 16
+_UNSEEN = ("", "")
+
+
 def _validate(group: str, raw: str) -> tuple[str, str] | None:
     """(type, compact value) a validator confirms for a candidate; each distinct candidate is
     validated once (a statement repeats its own and its counterparties' numbers)."""
+    key = group + "|" + raw
+    hit = _VALIDATED.get(key, _UNSEEN)
+    if hit is _UNSEEN:
+        if len(_VALIDATED) >= _MEMO_SIZE:
+            _VALIDATED.clear()
+        hit = _VALIDATED[key] = _validated(group, raw)
+    return hit
+
+
+def _validated(group: str, raw: str) -> tuple[str, str] | None:
     digits = raw if raw.isdigit() else _SEPARATORS.sub("", raw)
     if group in ("mob", "plus"):
         digits = digits[-11:] if len(digits) in (13, 15) else digits

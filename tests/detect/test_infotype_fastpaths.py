@@ -72,7 +72,7 @@ def test_card_check_with_issuer_memo_is_the_plain_check() -> None:
 
 def test_memoised_validation_is_the_uncached_one() -> None:
     rng = random.Random("validate")
-    uncached = infoclass._validate.__wrapped__
+    uncached = infoclass._validated
     groups = ["run", "grp", "mob", "plus", "idgrp", "uscc", "grp6"]
     for _ in range(5000):
         digits = "".join(
