@@ -82,14 +82,14 @@ def split(data: bytes) -> Split | None:
     ):
         return None
     raw = data[start + len(_OPEN) : end]
-    if raw.translate(None, _CONTROL) or b"\xef\xbf\xbe" in raw or b"\xef\xbf\xbf" in raw:
-        return None  # U+0000-U+001F but tab and line ends, U+FFFE, U+FFFF: lxml decides
-    if b"]]>" in raw or b"<!" in raw or b"<?" in raw:
-        return None
+    if raw.translate(None, _CONTROL):
+        return None  # U+0000-U+001F but tab and line ends: lxml decides
     try:
         region = raw.decode("utf-8")
     except UnicodeDecodeError:
         return None
+    if "\ufffe" in region or "\uffff" in region or "]]>" in region:
+        return None  # (comments, CDATA and processing instructions: rows() finds them unusual)
     if len(region) >= _MAX_TEXT and max(map(len, region.split("<"))) >= _MAX_TEXT:
         return None
     return Split(region, data[: start + len(_OPEN)] + data[end:])

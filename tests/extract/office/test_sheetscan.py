@@ -40,7 +40,18 @@ TEXTS = [
     "0",
     " 2 ",
 ]
-ODD_TEXTS = ["&#1;", "&foo;", "&#xD800;", "x]]>y", "\x01", "&#xFFFE;", "&#99999999;", "&#x110000;"]
+ODD_TEXTS = [
+    "&#1;",
+    "&foo;",
+    "&#xD800;",
+    "x]]>y",
+    "\x01",
+    "&#xFFFE;",
+    "&#99999999;",
+    "&#x110000;",
+    "\ufffe",
+    "\uffff",
+]
 
 
 def _pick(rng: random.Random, common: list[str], odd: list[str], hostile: float) -> str:
@@ -229,3 +240,38 @@ def test_huge_sheet_same_as_lxml(monkeypatch: pytest.MonkeyPatch) -> None:
     assert len(data) > ooxml_sheetscan.SLICE_CHARS * 3
     fast, slow, used = _both(data, monkeypatch)
     assert used and fast == slow and len(fast[0]) == 50_000
+
+
+def test_one_odd_piece_in_a_common_sheet(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each hostile piece alone in an otherwise common sheet (so nothing else sends it to lxml)."""
+    rows = "".join(
+        f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>行{r}</t></is></c><c r="B{r}">'
+        f"<v>{r}</v></c></row>"
+        for r in range(1, 6)
+    )
+    odd_cells = [f"<c><v>{t}</v></c>" for t in ODD_TEXTS]
+    odd_cells += [f'<c t="inlineStr"><is><t>{t}</t></is></c>' for t in ODD_TEXTS]
+    odd_cells += [f"<c><f>{t}</f><v>1</v></c>" for t in ODD_TEXTS]
+    odd_cells += [
+        '<c r="A6" r="B6"/>', '<c r="A6" x14ac:foo="1"/>', '<c r="A6"\tt="s"><v>1</v></c>',
+        "<c r='A6'/>", '<c r="A6" t = "s"/>', '<c r="A6" xmlns:q="u"/>', '<c t="s&#10;"/>',
+        '<c t="inlineStr"><is><r><t>富</t></r></is></c>', "<c><v/></c>", "<c><v>1<b/></v></c>",
+        '<c t="inlineStr"><is><t>a</t><rPh sb="0"><t>b</t></rPh></is></c>', "<c><x/></c>",
+        "<c><v><![CDATA[1]]></v></c>", "<c><!-- c --><v>1</v></c>", "<c><?pi x?><v>1</v></c>",
+        "<c><v>1</v><is><t>2</t></is></c>", "<c/><!-- x -->", "<?pi?>", "<!-- </row> -->",
+        '<c r="A6" t="s"><v>&#51;</v></c>', "<c><v>&#x33;</v></c>", '<c t="s" t="n"><v>1</v></c>',
+        '<c r="A6" s="1" s="2"/>', '<c><f t="shared" t="x"/><v>1</v></c>',
+        '<c x14ac:a="1" x14ac:a="2"/>',
+    ]  # fmt: skip
+    for odd in odd_cells:
+        for where in ("in", "between"):
+            row = f'<row r="6">{odd}</row>' if where == "in" else f'<row r="6"/>{odd}'
+            xml = f"<worksheet {NS} {X14AC}><sheetData>{rows}{row}</sheetData></worksheet>"
+            fast, slow, _ = _both(xml.encode("utf-8"), monkeypatch)
+            assert fast == slow, xml
+    row_attrs = [' r="7" r="7"', ' r="7" q:x="1"', " r='7'", ' r="&#55;"', ' r="²"', ' x="1"']
+    row_attrs += [' spans="1:2" spans="1:2"', ' x14ac:d="1" d="2"', ' x14ac:d="1" x14ac:d="2"']
+    for attrs in row_attrs:
+        xml = f"<worksheet {NS} {X14AC}><sheetData>{rows}<row{attrs}/></sheetData></worksheet>"
+        fast, slow, _ = _both(xml.encode("utf-8"), monkeypatch)
+        assert fast == slow, xml
