@@ -258,11 +258,18 @@ def classify(group: str, raw: str, context: str = "", header: str = "") -> tuple
     header in a table: a label such as 订单号 or 流水号 says the number is no card even when
     Luhn happens to hold; 账号 says an 11-digit ``1[3-9]…`` number is no mobile."""
     hit = _validate(group, raw)
-    if (
-        hit is None
-        or hit[0] not in ("cn_mobile", "bank_card")
-        or not vetoed(hit[0], context, header)
-    ):
+    return None if hit is None else labelled(hit, context, header)
+
+
+def validated(group: str, raw: str) -> tuple[str, str] | None:
+    """What :func:`classify` returns without context: None here is None whatever the labels
+    (the detector asks this first and looks at the line only for a valid number)."""
+    return _validate(group, raw)
+
+
+def labelled(hit: tuple[str, str], context: str, header: str = "") -> tuple[str, str] | None:
+    """:func:`classify` of a candidate :func:`validated` found valid: the vetoes applied."""
+    if hit[0] not in ("cn_mobile", "bank_card") or not vetoed(hit[0], context, header):
         return hit
     digits = hit[1]
     if len(digits) == 18 and v.is_valid_uscc(digits):

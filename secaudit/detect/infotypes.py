@@ -31,8 +31,9 @@ from secaudit.detect.infoclass import (
     TYPE_ORDER,
     Candidate,
     candidates,
-    classify,
     keyword_matches,
+    labelled,
+    validated,
     vetoed,
 )
 from secaudit.detect.tables import split_rows
@@ -65,9 +66,12 @@ class InfoTypeDetector:
         values: dict[str, dict[str, int]] = {}  # type -> value -> first offset
         columns = _Columns(text)
         for m in candidates(text):
+            hit = validated(m.group, m.raw)
+            if hit is None:
+                continue  # the most common candidate: an account or serial number of no type
             line_start = text.rfind("\n", 0, m.start) + 1
             context = text[max(line_start, m.start - CONTEXT_CHARS) : m.start]
-            hit = classify(m.group, m.raw, context)
+            hit = labelled(hit, context)
             if hit and hit[0] in ("cn_mobile", "bank_card") and _in_row(text, line_start, m):
                 if vetoed(hit[0], "", columns.header_of(line_start, m.start)):
                     continue
