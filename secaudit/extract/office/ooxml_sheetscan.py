@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple
 
-from secaudit.extract.office.ooxml_sheetcell import MAX_GAP, cell_value, column
+from secaudit.extract.office.ooxml_sheetcell import MAX_GAP, cell_value, column, number
 
 MAX_REGION_BYTES = 64 * 1024 * 1024
 """Larger sheets are read by lxml (this reader would hold the rows' text twice)."""
@@ -133,14 +133,17 @@ def rows(
             if cell:
                 if not in_row:
                     raise Unusual("a cell outside a row")
-                kind, cref = "n", ""
-                if cattrs:
-                    found = _ATTR_CACHE.get(cattrs) or _attributes(cattrs, declared)
+                cref = ""
+                kind = _KIND.get(cattrs)
+                if kind is None:
+                    found = _attributes(cattrs, declared)
                     kind = found.get("t") or "n"
-                    if "r" in found:
+                    if "r" in found:  # the reference stands among the other attributes
                         if letters:
                             raise Unusual("attribute r twice")
                         cref = found["r"]
+                    elif len(_KIND) < _CACHE_SIZE:
+                        _KIND[cattrs] = kind
                 if f:
                     _formula(fattrs, ftext, declared)
                 if inl:
@@ -154,7 +157,10 @@ def rows(
                 else:
                     if "&" in v or "\r" in v:
                         v = _TEXT_CACHE.get(v) or _text(v)
-                    text = cell_value(kind, v, None, strings)
+                    if kind != "n":
+                        text = cell_value(kind, v, None, strings)
+                    else:  # a number as written unless in exponent form (cell_value's rule)
+                        text = number(v) if "E" in v or "e" in v else v
                 col = _COLUMN.get(letters) if letters else column(cref) if cref else None
                 if col is None and letters:
                     col = _COLUMN[letters] = column(letters + "1")
@@ -187,6 +193,8 @@ def rows(
         raise Unusual("a row without its end")
 
 
+_KIND: dict[str, str] = {"": "n"}
+"""Cell type (the ``t`` attribute, ``n`` without one) per attribute text without a reference."""
 _COLUMN: dict[str, int | None] = {}
 """Column of the letters of a plain reference (at most 18,278: ``A`` to ``ZZZ``)."""
 _ATTR_CACHE: dict[str, dict[str, str]] = {}

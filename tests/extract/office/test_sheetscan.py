@@ -261,7 +261,8 @@ def test_one_odd_piece_in_a_common_sheet(monkeypatch: pytest.MonkeyPatch) -> Non
         "<c><v>1</v><is><t>2</t></is></c>", "<c/><!-- x -->", "<?pi?>", "<!-- </row> -->",
         '<c r="A6" t="s"><v>&#51;</v></c>', "<c><v>&#x33;</v></c>", '<c t="s" t="n"><v>1</v></c>',
         '<c r="A6" s="1" s="2"/>', '<c><f t="shared" t="x"/><v>1</v></c>',
-        '<c x14ac:a="1" x14ac:a="2"/>',
+        '<c x14ac:a="1" x14ac:a="2"/>', '<c t="r"><v>1</v></c>', '<c t="rs" r="A6"><v>1</v></c>',
+        '<c t="str" s="1"><v>1</v></c>', '<c s="1" r="C6" t="n"><v>1E3</v></c>',
     ]  # fmt: skip
     for odd in odd_cells:
         for where in ("in", "between"):
