@@ -8,12 +8,15 @@ both ways and compared chunk by chunk, errors included."""
 from __future__ import annotations
 
 import random
+import time
 
 import pytest
 
+from secaudit.errors import LimitError
 from secaudit.extract.base import ExtractContext
 from secaudit.extract.office import ooxml_sheet, ooxml_sheetscan
 from secaudit.extract.office.ooxml_sheetscan import Unusual
+from secaudit.limits import Limits
 
 NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 X14AC = 'xmlns:x14ac="http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac"'
@@ -165,17 +168,19 @@ def _sheet(rng: random.Random, hostile: float) -> bytes:
     return data
 
 
-def _both(data: bytes, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object, bool]:
-    fast_ctx, slow_ctx = ExtractContext(), ExtractContext()
+def _both(
+    data: bytes, monkeypatch: pytest.MonkeyPatch, make: type[ExtractContext] | None = None
+) -> tuple[object, object, bool]:
+    fast_ctx, slow_ctx = (make or ExtractContext)(), (make or ExtractContext)()
     used = []
     real_rows = ooxml_sheetscan.rows
 
     def rows(*args):  # type: ignore[no-untyped-def]
+        used.append(True)  # the sheet was cut and its rest parsed
         try:
             yield from real_rows(*args)
-            used.append(True)
         except Unusual:
-            used.append(False)
+            used[-1] = False
             raise
 
     def run(ctx: ExtractContext) -> list[tuple[object, ...]]:
@@ -185,7 +190,7 @@ def _both(data: bytes, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object,
                 (c.text, c.location, c.index, c.key)
                 for c in ooxml_sheet._sheet_rows(data, "表", STRINGS, ctx)
             )
-        except ValueError as exc:  # a row number lxml cannot read either (``r="²"``)
+        except (ValueError, LimitError) as exc:  # r="²" (lxml fails too); a limit
             out.append(("raised", str(exc)))
         return out
 
@@ -276,3 +281,26 @@ def test_one_odd_piece_in_a_common_sheet(monkeypatch: pytest.MonkeyPatch) -> Non
         xml = f"<worksheet {NS} {X14AC}><sheetData>{rows}<row{attrs}/></sheetData></worksheet>"
         fast, slow, _ = _both(xml.encode("utf-8"), monkeypatch)
         assert fast == slow, xml
+
+
+def test_limits_stop_both_readers_at_the_same_chunk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The text budget and the time limit end the sheet where they ended it with lxml."""
+    rows = "".join(
+        f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>第{r}行 6105000986986{r:04d}</t></is></c>'
+        "</row>"
+        for r in range(1, 400)
+    )
+    data = f"<worksheet {NS}><sheetData>{rows}</sheetData></worksheet>".encode()
+
+    def small_budget() -> ExtractContext:
+        return ExtractContext(limits=Limits(max_text_chars=1000))
+
+    def out_of_time() -> ExtractContext:
+        ctx = ExtractContext()
+        ctx.budget.deadline = time.monotonic() - 1
+        return ctx
+
+    for make in (small_budget, out_of_time):
+        fast, slow, used = _both(data, monkeypatch, make)  # type: ignore[arg-type]
+        assert used and fast == slow and fast[0][-1][0] == "raised"
+    assert len(_both(data, monkeypatch, small_budget)[0][0]) > 10  # type: ignore[arg-type,index]
