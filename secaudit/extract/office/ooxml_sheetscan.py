@@ -142,7 +142,7 @@ def rows(
                         if letters:
                             raise Unusual("attribute r twice")
                         cref = found["r"]
-                    elif len(_KIND) < _CACHE_SIZE:
+                    elif len(_KIND) < _CACHE_SIZE and len(cattrs) <= _CACHED_CHARS:
                         _KIND[cattrs] = kind
                 if f:
                     _formula(fattrs, ftext, declared)
@@ -200,6 +200,8 @@ _COLUMN: dict[str, int | None] = {}
 _ATTR_CACHE: dict[str, dict[str, str]] = {}
 _TEXT_CACHE: dict[str, str] = {}
 _CACHE_SIZE = 4096
+_CACHED_CHARS = 200
+"""Only short texts are kept in these caches (a worker lives for many files)."""
 
 
 def _formula(attrs: str, text: str, declared: frozenset[str]) -> None:
@@ -227,7 +229,7 @@ def _attributes(attrs: str, declared: frozenset[str]) -> dict[str, str]:
         if "\r" in raw or "\n" in raw or "\t" in raw:
             raw = raw.replace("\r\n", " ").translate(_SPACES)
         found[name] = raw
-    if not prefixed and len(_ATTR_CACHE) < _CACHE_SIZE:
+    if not prefixed and len(_ATTR_CACHE) < _CACHE_SIZE and len(attrs) <= _CACHED_CHARS:
         _ATTR_CACHE[attrs] = found  # valid whatever the prefixes in scope
     return found
 
@@ -244,7 +246,7 @@ def _text(raw: str) -> str:
     text, count = _ENTITY.subn(_entity, raw)
     if count != raw.count("&"):
         raise Unusual("an entity reference XML does not define")
-    if len(_TEXT_CACHE) < _CACHE_SIZE:
+    if len(_TEXT_CACHE) < _CACHE_SIZE and len(raw) <= _CACHED_CHARS:
         _TEXT_CACHE[raw] = text
     return text
 
