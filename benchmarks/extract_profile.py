@@ -8,7 +8,9 @@ leaves one in ``DIR/mixed``). Every file is read once into memory, then run thro
 ``secaudit.extract.registry.extract_bytes`` ``--rounds`` times; the best round's CPU time per file
 is printed per extension (ms/file), so the figure is not the page cache's or the scheduler's.
 ``--detect`` adds the worker's whole cost (``secaudit.scan.workers.analyze``: read, sha256, extract,
-detect). ``--profile EXT`` prints the cProfile of that extension's files (top 25 by own time).
+detect) and each detector's own cost on the extracted chunks (ms/file per detector).
+``--profile EXT`` prints the cProfile of that extension's files (top 25 by own time): of the
+extraction, or with ``--detect`` of the whole worker.
 """
 
 from __future__ import annotations
@@ -77,6 +79,17 @@ def main() -> None:
     def worker(path: str, data: bytes) -> None:
         analyze(Task(path=path, size=len(data)), limits, detectors)
 
+    def per_detector(files: list[tuple[str, bytes]]) -> list[float]:
+        chunks = [extract_bytes(d, os.path.basename(p), limits=limits).chunks for p, d in files]
+        best = [float("inf")] * len(detectors)
+        for _ in range(a.rounds):
+            for i, det in enumerate(detectors):
+                t0 = time.process_time()
+                for c in chunks:
+                    list(det.analyze(c))
+                best[i] = min(best[i], time.process_time() - t0)
+        return best
+
     for files in corpus.values():  # warm imports and caches
         for path, data in files[:3]:
             extract(path, data)
@@ -85,12 +98,14 @@ def main() -> None:
         prof = cProfile.Profile()
         prof.enable()
         for path, data in corpus[a.profile]:
-            extract(path, data)
+            (worker if a.detect else extract)(path, data)
         prof.disable()
         pstats.Stats(prof).sort_stats("tottime").print_stats(25)
         return
     head = f"{'ext':<6}{'files':>6}{'KB/file':>9}{'extract ms/file':>17}"
-    print(head + (f"{'worker ms/file':>16}" if a.detect else ""))
+    names = [type(d).__name__.removesuffix("Detector").lower() for d in detectors]
+    cols = f"{'worker ms/file':>16}" + "".join(f"{n:>11}" for n in names)
+    print(head + (cols if a.detect else ""))
     total_x = total_w = 0.0
     for ext, files in corpus.items():
         kb = sum(len(d) for _, d in files) / len(files) / 1024
@@ -101,6 +116,7 @@ def main() -> None:
             w = best_cpu(worker, files, a.rounds)
             total_w += w
             row += f"{w / len(files) * 1000:>16.2f}"
+            row += "".join(f"{d / len(files) * 1000:>11.2f}" for d in per_detector(files))
         print(row)
     n = sum(len(f) for f in corpus.values())
     tail = f"{'all':<6}{n:>6}{'':>9}{total_x / n * 1000:>17.2f}"

@@ -1,7 +1,7 @@
 """Scan speed: secaudit vs clamscan (mixed corpus) and ripgrep (plain-text and number trees).
 
     python benchmarks/scan_speed.py [--files 2000] [--text-files 10000] [--number-files 10000]
-                                    [--rescan-files 20000] [--keep DIR]
+                                    [--rescan-files 20000] [--keep DIR] [--only mixed,text]
 
 Trees: ``mixed`` (``gen_bank.py``: what a branch PC holds — statements with amounts and account
 numbers in xlsx/docx/PDF with non-embedded CID fonts, mails with attachments, zips, legacy
@@ -9,7 +9,8 @@ Office, logs, HTML, Markdown, RTF, OFD, scans),
 ``text`` (30 KB Chinese prose), ``numbers`` (the same prose, every line ending in an 8-digit
 amount, as ledgers and statements do), ``rescan`` (the mixed tree copied until it holds
 ``--rescan-files`` files, for the unchanged-rescan figure where start-up does not dominate).
-``--generate-only`` writes the trees into ``--keep DIR`` and stops.
+``--generate-only`` writes the trees into ``--keep DIR`` and stops; ``--only`` runs only the named
+trees (``mixed``, ``text``, ``numbers``, ``rescan``; comma-separated).
 
 Prints files/s and MB/s for a cold scan and an unchanged rescan of both trees through the real
 CLI (`secaudit scan --format json`, worker processes on all cores, incremental cache, OCR off as
@@ -100,6 +101,7 @@ def main() -> None:
     ap.add_argument("--rescan-files", type=int, default=20000)
     ap.add_argument("--generate-only", action="store_true")
     ap.add_argument("--keep", type=Path, help="reuse/keep the corpus in this folder")
+    ap.add_argument("--only", help="run only these trees: mixed,text,numbers,rescan")
     a = ap.parse_args()
     work = a.keep or Path(tempfile.mkdtemp(prefix="secaudit-bench-"))
     mixed, text, numbers, rescan = (work / n for n in ("mixed", "text", "numbers", "rescan"))
@@ -123,6 +125,12 @@ def main() -> None:
     colds: dict[str, float] = {}
     trees = [("mixed corpus", mixed), ("text tree", text), ("number tree", numbers),
              ("rescan tree", rescan)]
+    if a.only:
+        keys = dict(zip(("mixed", "text", "numbers", "rescan"), trees, strict=True))
+        unknown = set(a.only.split(",")) - set(keys)
+        if unknown:
+            sys.exit(f"--only: unknown tree(s) {', '.join(sorted(unknown))}")
+        trees = [t for k, t in keys.items() if k in a.only.split(",")]
     for label, root in trees:
         if not root.exists():
             continue

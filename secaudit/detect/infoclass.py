@@ -164,6 +164,46 @@ KEYWORD_RE = re.compile(
     re.IGNORECASE,
 )
 TYPE_OF_KEYWORD = {w.lower(): t for t, ws in KEYWORDS.items() for w in ws}
+_CASE_FOLDS = {"i": "Iiİı", "k": "KkK", "s": "Ssſ"}
+"""The characters besides upper and lower case that ``re.IGNORECASE`` matches with these letters."""
+_TO_ASCII_CASE = str.maketrans({"İ": "i", "ı": "i", "K": "k", "ſ": "s"})
+
+
+def keyword_type(word: str) -> str:
+    """The info type a keyword match names (``İD No`` and ``ıd no`` are ``id no``)."""
+    return TYPE_OF_KEYWORD[word.translate(_TO_ASCII_CASE).lower()]
+
+
+def _letter(ch: str) -> str:
+    return f"[{_CASE_FOLDS.get(ch.lower(), ch.upper() + ch.lower())}]" if ch.isalpha() else ch
+
+
+_ORDERED = [w for ws in KEYWORDS.values() for w in sorted(ws, key=len, reverse=True)]
+_KEYWORDS_CJK = re.compile("|".join(re.escape(w) for w in _ORDERED if not w.isascii()))
+_KEYWORDS_ASCII = re.compile(
+    "["
+    + "".join(_letter(w[0])[1:-1] for w in _ORDERED if w.isascii())
+    + "](?:"
+    + "|".join(
+        f"(?<={_letter(w[0])})" + "".join(_letter(c) for c in w[1:])
+        for w in _ORDERED
+        if w.isascii()
+    )
+    + ")"
+)
+""":data:`KEYWORD_RE` in two patterns CPython scans fast (each opens with plain characters or one
+class, without ``IGNORECASE``): the Chinese words, and the ASCII words spelled with the case
+variants ``IGNORECASE`` allows. No ASCII word shares its first letter with another, and no Chinese
+word a character with an ASCII one, so together they find what :data:`KEYWORD_RE` finds."""
+
+
+def keyword_matches(text: str) -> list[tuple[int, str]]:
+    """``(start, word)`` of every :data:`KEYWORD_RE` match in ``text``, in order."""
+    hits = [(m.start(), m.group()) for m in _KEYWORDS_CJK.finditer(text)]
+    more = [(m.start(), m.group()) for m in _KEYWORDS_ASCII.finditer(text)]
+    return sorted(hits + more) if more else hits
+
+
 MASKS: dict[str, Callable[[str], str]] = {
     "cn_resident_id": v.mask_resident_id,
     "bank_card": v.mask_bank_card,
@@ -232,11 +272,18 @@ def classify(group: str, raw: str, context: str = "", header: str = "") -> tuple
     header in a table: a label such as 订单号 or 流水号 says the number is no card even when
     Luhn happens to hold; 账号 says an 11-digit ``1[3-9]…`` number is no mobile."""
     hit = _validate(group, raw)
-    if (
-        hit is None
-        or hit[0] not in ("cn_mobile", "bank_card")
-        or not vetoed(hit[0], context, header)
-    ):
+    return None if hit is None else labelled(hit, context, header)
+
+
+def validated(group: str, raw: str) -> tuple[str, str] | None:
+    """What :func:`classify` returns without context: None here is None whatever the labels
+    (the detector asks this first and looks at the line only for a valid number)."""
+    return _validate(group, raw)
+
+
+def labelled(hit: tuple[str, str], context: str, header: str = "") -> tuple[str, str] | None:
+    """:func:`classify` of a candidate :func:`validated` found valid: the vetoes applied."""
+    if hit[0] not in ("cn_mobile", "bank_card") or not vetoed(hit[0], context, header):
         return hit
     digits = hit[1]
     if len(digits) == 18 and v.is_valid_uscc(digits):
@@ -261,8 +308,26 @@ def _header_vetoes(typ: str, header: str) -> bool:
     return bool(_HEADER_ANTI_MOBILE.search(header) and not _MOBILE_LABEL.search(header))
 
 
+_VALIDATED: dict[str, tuple[str, str] | None] = {}
+"""Memo of :func:`_validate` (emptied when it holds :data:`_MEMO_SIZE` candidates)."""
+_MEMO_SIZE = 1 << 16
+_UNSEEN = ("", "")
+
+
 def _validate(group: str, raw: str) -> tuple[str, str] | None:
-    digits = re.sub(r"[ +-]", "", raw)
+    """(type, compact value) a validator confirms for a candidate; each distinct candidate is
+    validated once (a statement repeats its own and its counterparties' numbers)."""
+    key = group + "|" + raw
+    hit = _VALIDATED.get(key, _UNSEEN)
+    if hit is _UNSEEN:
+        if len(_VALIDATED) >= _MEMO_SIZE:
+            _VALIDATED.clear()
+        hit = _VALIDATED[key] = _validated(group, raw)
+    return hit
+
+
+def _validated(group: str, raw: str) -> tuple[str, str] | None:
+    digits = raw if raw.isdigit() else _SEPARATORS.sub("", raw)
     if group in ("mob", "plus"):
         digits = digits[-11:] if len(digits) in (13, 15) else digits
         return ("cn_mobile", digits) if _is_mobile(digits) else None
@@ -285,6 +350,9 @@ def _validate(group: str, raw: str) -> tuple[str, str] | None:
     if v.is_valid_bank_card(digits):
         return "bank_card", digits
     return None
+
+
+_SEPARATORS = re.compile(r"[ +-]")
 
 
 def _is_mobile(digits: str) -> bool:

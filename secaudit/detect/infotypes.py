@@ -26,12 +26,14 @@ from secaudit.detect.infoclass import (
     KEYWORD_RE,
     MASKS,
     RAW_QUICK,
-    TYPE_OF_KEYWORD,
     TYPE_ORDER,
     Candidate,
     candidates,
-    classify,
     half_width,
+    keyword_matches,
+    keyword_type,
+    labelled,
+    validated,
     vetoed,
 )
 from secaudit.detect.tables import row_separator, split_rows
@@ -67,9 +69,12 @@ class InfoTypeDetector:
         values: dict[str, dict[str, int]] = {}  # type -> value -> first offset
         columns = _Columns(text)
         for m in candidates(text):
+            hit = validated(m.group, m.raw)
+            if hit is None:
+                continue  # the most common candidate: an account or serial number of no type
             line_start = text.rfind("\n", 0, m.start) + 1
             context = text[max(line_start, m.start - CONTEXT_CHARS) : m.start]
-            hit = classify(m.group, m.raw, context)
+            hit = labelled(hit, context)
             if hit and hit[0] in ("cn_mobile", "bank_card") and _in_row(text, line_start, m):
                 if vetoed(hit[0], "", columns.header_of(line_start, m.start)):
                     continue
@@ -171,8 +176,8 @@ def _chunk_at(starts: list[int], offset: int) -> int:
 
 def _keyword_offsets(text: str) -> dict[str, list[int]]:
     out: dict[str, list[int]] = {}
-    for m in KEYWORD_RE.finditer(text):
-        out.setdefault(TYPE_OF_KEYWORD[m.group().lower()], []).append(m.start())
+    for start, word in keyword_matches(text):
+        out.setdefault(keyword_type(word), []).append(start)
     return out
 
 
@@ -197,5 +202,5 @@ def _sheet_header_types(chunks: list[TextChunk]) -> dict[str | None, set[str]]:
         rows[c.key] = rows.get(c.key, 0) + 1
         if rows[c.key] <= SHEET_HEADER_ROWS:
             for m in KEYWORD_RE.finditer(half_width(c.text)):
-                out.setdefault(c.key, set()).add(TYPE_OF_KEYWORD[m.group().lower()])
+                out.setdefault(c.key, set()).add(keyword_type(m.group()))
     return out

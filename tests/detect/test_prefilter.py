@@ -198,3 +198,38 @@ def test_track_data_opens_the_c3_gate_in_any_width() -> None:
         for form in (track, track.translate(full)):
             assert pf.present([f"磁道：{form}"]) == {"auth_info"}, form
     assert pf.present(["余额 = 12,000.00 元", "版本 v2"]) == set()
+
+
+def test_each_native_gate_matches_wherever_the_detectors_own_python_gate_does() -> None:
+    """Random strings over the characters the gates turn on (case variants IGNORECASE allows
+    included): wherever a detector's own ``re`` gate matches, the native gate opens too."""
+    from secaudit.detect.authinfo import _GATE
+    from secaudit.detect.infoclass import RAW_QUICK
+
+    marking = next(d for d in DETECTORS if d.id == "marking")
+    own = {
+        "marking": marking.grammar.hit_re,
+        "info_type": RAW_QUICK,
+        "auth_info": _GATE,
+    }
+    words = "".join({c for w, _ in Vocabulary.default().all_words() for c in w})
+    alphabet = (
+        words
+        + "码碼口令验驗证證安全PINpinİıCVNvncidOTPotp=^DdＤｄ"
+        + "0123456789０１２３４５６７８９ -－\u3000ABCXYＡＢ"
+    )
+    rng = random.Random(2612)
+    for det in DETECTORS:
+        pf = prefilter.prefilter_for([det])
+        assert pf is not None
+        opened = 0
+        for _ in range(4000):
+            text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 24)))
+            if det.id == "info_type" and rng.random() < 0.5:
+                text = "".join(rng.choice("0123456789０１２ -") for _ in range(rng.randint(8, 24)))
+            if own[det.id].search(text):
+                opened += 1
+                assert pf.present([text]) == {det.id}, (det.id, text)
+        assert opened > 10, det.id
+    for form in ("PİN：739155", "pın=739155", "CİD 123"):
+        assert prefilter.prefilter_for(DETECTORS).present([form]) >= {"auth_info"}, form  # type: ignore[union-attr]

@@ -16,13 +16,24 @@ from collections.abc import Iterator
 
 from lxml import etree
 
+from secaudit.errors import LimitError
 from secaudit.extract.base import ExtractContext
+from secaudit.extract.office import ooxml_sheetscan
 from secaudit.extract.office.ooxml_package import relationships
+from secaudit.extract.office.ooxml_sheetcell import cell_value, row_line, row_number
 from secaudit.extract.zipparts import ZipParts, child, children, descendants, local, text_of
 from secaudit.model import ErrorReason, Location, TextChunk
 
 _ROW_TAGS = ("{*}row", "{*}oddHeader", "{*}evenHeader", "{*}firstHeader")
 _FOOTER_TAGS = ("{*}oddFooter", "{*}evenFooter", "{*}firstFooter")
+_REST_TAGS = _ROW_TAGS + _FOOTER_TAGS + ("{*}sheetData",)
+_ITERPARSE = {
+    "events": ("end",),
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "huge_tree": False,
+}
 _COMMENTS_PART = re.compile(r"xl/comments\d*\.xml$", re.I)
 _FORMAT_CODE = re.compile(r'&(?:"[^"]*"|\d+|K[0-9A-Fa-f]{6}|[LCR]|[PNDTFAZGBIUESXYH+\-])')
 
@@ -82,15 +93,70 @@ def _string_item(si: etree._Element) -> str:
 def _sheet_rows(
     data: bytes, sheet: str, strings: list[str], ctx: ExtractContext
 ) -> Iterator[TextChunk]:
-    events = etree.iterparse(
-        io.BytesIO(data),
-        events=("end",),
-        tag=_ROW_TAGS + _FOOTER_TAGS,
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-    )
+    """The sheet's row, header and footer chunks: read by :mod:`.ooxml_sheetscan` when it takes
+    the whole sheet, else by lxml, with the same result."""
+    try:
+        specs, stop = _scanned(data, strings, ctx)
+    except ooxml_sheetscan.Unusual:
+        for spec in _parsed(data, sheet, strings, ctx):
+            yield _chunk(ctx, sheet, spec)
+        return
+    for spec in specs:
+        yield _chunk(ctx, sheet, spec)
+    if stop is not None:
+        raise stop
+
+
+_Spec = tuple[str, Location, int]
+"""A chunk of a sheet before it is counted: text, location, index."""
+
+
+def _chunk(ctx: ExtractContext, sheet: str, spec: _Spec) -> TextChunk:
+    return ctx.chunk(spec[0], spec[1], key=sheet, index=spec[2], standalone=True)
+
+
+def _scanned(
+    data: bytes, strings: list[str], ctx: ExtractContext
+) -> tuple[list[_Spec], LimitError | None]:
+    """The specs :func:`_parsed` yields, read by :mod:`.ooxml_sheetscan`, all of them before the
+    first is used (so a sheet it does not take is read by lxml from its start), and the time-limit
+    error that stopped the reading, if one did; raises ``Unusual``."""
+    cut = ooxml_sheetscan.split(data)
+    if cut is None:
+        raise ooxml_sheetscan.Unusual("not cut")
+    rest: list[tuple[str, str | dict[str | None, str]]] = []
+    try:
+        for _event, el in etree.iterparse(io.BytesIO(cut.rest), **_ITERPARSE, tag=_REST_TAGS):
+            name = local(el)
+            if name == "row":
+                raise ooxml_sheetscan.Unusual("a row outside sheetData")
+            rest.append((name, dict(el.nsmap) if name == "sheetData" else el.text or ""))
+    except etree.XMLSyntaxError as exc:
+        raise ooxml_sheetscan.Unusual("damaged") from exc
+    if [n for n, _ in rest].count("sheetData") != 1:
+        raise ooxml_sheetscan.Unusual("no sheetData element")
+    specs: list[_Spec] = []
+    for name, payload in rest:
+        if not isinstance(payload, dict):
+            specs.extend(_header_footer(name, payload))
+            continue
+        running = 0
+        try:
+            for ref, text in ooxml_sheetscan.rows(cut.region, strings, payload):
+                ctx.check_time()
+                row_no = row_number(ref, running)
+                running = row_no + 1
+                if text.strip():
+                    specs.append((text, Location.BODY, row_no))
+        except LimitError as exc:
+            return specs, exc  # the rows read in time, then the time-limit error
+        except ValueError as exc:  # r="²": lxml fails there too, or at damage before it
+            raise ooxml_sheetscan.Unusual("row number") from exc
+    return specs, None
+
+
+def _parsed(data: bytes, sheet: str, strings: list[str], ctx: ExtractContext) -> Iterator[_Spec]:
+    events = etree.iterparse(io.BytesIO(data), **_ITERPARSE, tag=_ROW_TAGS + _FOOTER_TAGS)
     running = 0
     try:
         for _event, el in events:
@@ -98,61 +164,35 @@ def _sheet_rows(
             if name == "row":
                 ctx.check_time()
                 text = _row_text(el, strings)
-                row_no = int(el.get("r") or 0) - 1 if (el.get("r") or "").isdigit() else running
+                row_no = row_number(el.get("r"), running)
                 running = row_no + 1
                 if text.strip():
-                    yield ctx.chunk(text, key=sheet, index=row_no, standalone=True)
+                    yield text, Location.BODY, row_no
                 _release(el)
             else:
-                text = header_footer_text(el.text or "")
-                where = Location.FOOTER if "Footer" in name else Location.HEADER
-                if text:
-                    yield ctx.chunk(text, where, key=sheet, standalone=True)
+                yield from _header_footer(name, el.text or "")
     except etree.XMLSyntaxError as exc:
         ctx.error(ErrorReason.CORRUPT, f"sheet {sheet!r}: damaged XML after row {running}: {exc}")
 
 
-def _row_text(row: etree._Element, strings: list[str]) -> str:
-    """Cells joined by tabs at their column positions (``r="C5"``), so a value stays under its
-    column header even when cells before it are empty; trailing empty cells dropped.
+def _header_footer(name: str, code: str) -> Iterator[_Spec]:
+    text = header_footer_text(code)
+    if text:
+        yield text, Location.FOOTER if "Footer" in name else Location.HEADER, 0
 
-    The hot loop of a large sheet (a million cells): children are walked directly and tags
-    compared as strings, without a helper call per cell."""
-    values: list[str] = []
+
+def _row_text(row: etree._Element, strings: list[str]) -> str:
+    """The row line of a ``<row>`` (:func:`.ooxml_sheetcell.row_line`).
+
+    The hot loop of a large sheet read by lxml: children are walked directly and tags compared
+    as strings, without a helper call per cell."""
+    cells: list[tuple[str | None, str]] = []
     for cell in row:
         tag = cell.tag
         if not isinstance(tag, str) or not (tag.endswith("}c") or tag == "c"):
             continue
-        ref = cell.get("r")
-        col = _column(ref) if ref else None
-        value = _cell(cell, strings)
-        if col is not None and col >= len(values) and col - len(values) < 1024:
-            values.extend([""] * (col - len(values)))
-        values.append(value)
-    while values and not values[-1]:
-        values.pop()
-    return "\t".join(values)
-
-
-_COLUMNS: dict[str, int | None] = {}
-
-
-def _column(ref: str) -> int | None:
-    """0-based column of a cell reference (``"AB12"`` → 27); None if there is none."""
-    letters = ref.rstrip("0123456789")
-    col = _COLUMNS.get(letters, -1)
-    if col != -1:
-        return col
-    number = 0
-    for ch in letters:
-        if not "A" <= ch <= "Z":
-            number = 0
-            break
-        number = number * 26 + ord(ch) - 64
-    col = number - 1 if number and len(letters) < len(ref) else None
-    if len(_COLUMNS) < 20_000 and len(letters) < len(ref):  # XFD is column 16,384
-        _COLUMNS[letters] = col
-    return col
+        cells.append((cell.get("r"), _cell(cell, strings)))
+    return row_line(cells)
 
 
 def _release(row: etree._Element) -> None:
@@ -173,29 +213,8 @@ def _cell(cell: etree._Element, strings: list[str]) -> str:
         elif tag.endswith("}is") or tag == "is":
             inline = sub
     kind = cell.get("t") or "n"
-    if kind == "s":
-        try:
-            return strings[int(value)].strip()
-        except (ValueError, IndexError):
-            return ""
-    if kind == "inlineStr":
-        return _string_item(inline).strip() if inline is not None else ""
-    if kind == "b":
-        return "TRUE" if value == "1" else "FALSE" if value else ""
-    if kind == "n":
-        return _number(value)
-    return value.strip()
-
-
-def _number(value: str) -> str:
-    if "E" in value.upper():
-        try:
-            number = float(value)
-        except ValueError:
-            return value
-        if number.is_integer() and abs(number) < 1e21:
-            return str(int(number))
-    return value
+    text = _string_item(inline) if inline is not None and kind == "inlineStr" else None
+    return cell_value(kind, value, text, strings)
 
 
 def header_footer_text(code: str) -> str:
