@@ -12,9 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-# extract/mail imports MailMeta from here (extract/ is being changed elsewhere now): once it
-# imports secaudit.context, drop this re-export.
-from secaudit.context import MailMeta
 from secaudit.ids import (
     INFO_TYPE_CLASS,
     Channel,
@@ -38,7 +35,6 @@ __all__ = [
     "HostRole",
     "Level",
     "Location",
-    "MailMeta",
     "Severity",
     "TextChunk",
     "Violation",

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from email.message import Message
 
+from secaudit.context import MailMeta
 from secaudit.extract.base import ExtractContext
 from secaudit.extract.mail.mail_decode import (
     addresses,
@@ -32,7 +33,7 @@ from secaudit.extract.mail.mail_decode import (
 )
 from secaudit.extract.mail.mail_uu import uu_files, without_blocks
 from secaudit.extract.members import MemberCounter, safe_member_name
-from secaudit.model import ErrorReason, Location, MailMeta, TextChunk
+from secaudit.model import ErrorReason, Location, TextChunk
 
 PROPERTY_HEADERS = ("From", "To", "Cc", "Date", "Message-ID")
 

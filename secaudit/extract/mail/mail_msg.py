@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from secaudit.context import MailMeta
 from secaudit.errors import CorruptError, EncryptedError
 from secaudit.extract.base import ExtractContext
 from secaudit.extract.mail.mail_decode import body_chunks
 from secaudit.extract.members import MemberCounter, safe_member_name
 from secaudit.extract.text.text import best_encoding, normalize_encoding
-from secaudit.model import ErrorReason, Location, MailMeta, TextChunk
+from secaudit.model import ErrorReason, Location, TextChunk
 
 _CODEPAGE_PROPS = ("3FFD0003", "3FDE0003")
 _RAW_TEXT_STREAMS = ("__substg1.0_0037001E", "__substg1.0_1000001E", "__substg1.0_0C1A001E")
