@@ -42,7 +42,7 @@ BOX_GATE = re.compile(
 CPython scans a whole document for it 7× faster than for :data:`ANY_BOX`'s alternation."""
 _LABEL_END = re.compile(
     r"(?:^|[\s:：|])(?:密级(?:和|及|与)保密期限|密级标识|密级标志|文件密级|保密等级|保密级别|密\s?级)"
-    r"\s*[:：]?\s*$"
+    r"\s*[:：|｜丨]?\s*$"
 )
 _LABEL_IN_ROW = re.compile(
     r"(?:密级(?:和|及|与)保密期限|密级标识|密级标志|文件密级|保密等级|保密级别|密\s?级)\s*[:：]"
@@ -177,7 +177,7 @@ class TickedRow:
             pos = m.end()
         if pos < len(text):
             out.append(_Token("other", pos, len(text)))
-        return out
+        return _glued(out, text)
 
     def _parse(self, text: str) -> tuple[str, list[_Option], str] | None:
         """(text before the options, the options, text after them), or None when the row is
@@ -198,6 +198,27 @@ class TickedRow:
         start = toks[lo].start if lo < len(toks) else len(text)
         end = toks[hi - 1].end if hi > 0 else 0
         return text[:start], options, text[end:]
+
+
+_WORD_GOES_ON = re.compile(r"[\u4e00-\u9fff](?<!级)")
+
+
+def _glued(toks: list[_Token], text: str) -> list[_Token]:
+    """A level word that runs on into more Chinese characters (``内部公开``, ``机密文件``) is
+    another word, no level: one ``other`` token (``☑普通商密 □内部公开`` offers a non-level)."""
+    out: list[_Token] = []
+    for t in toks:
+        prev = out[-1] if out else None
+        if (
+            t.kind == "other"
+            and prev is not None
+            and prev.kind == "level"
+            and _WORD_GOES_ON.match(text, t.start)
+        ):
+            out[-1] = _Token("other", prev.start, t.end)
+        else:
+            out.append(t)
+    return out
 
 
 def _find_run(
