@@ -159,7 +159,8 @@ class Declarations:
         """The level a sentence states whose subject is 本/此 + a short noun phrase that is no
         listed document noun (``本制度汇编``, ``本培训教材``, ``本测算``): the phrase names no level
         and is no owner, person or time (``本行…``, ``本人…``, ``本季度…``), and a level clause led
-        by a copula (为/属/仅限…) must follow it at once, then handling clauses only."""
+        by a copula (为/属/仅限…) must follow it at once, then handling clauses only — at least
+        one (``本题答案为机密。`` in a quiz declares nothing)."""
         m = _FREE_NP.match(s)
         if m is None:
             return None
@@ -168,10 +169,12 @@ class Declarations:
                 return None  # 本邮件如涉及…: a condition, no noun phrase
             if not _COPULA.match(s, end) or self._gate.search(s, 1, end):
                 continue
-            rest = s[end:]
-            first = _CLAUSES.split(rest.strip(), maxsplit=1)[0]
-            if self._level_clause(first) is not None:
-                return self._clauses(rest)
+            parts = _CLAUSES.split(s[end:].strip(), maxsplit=1)
+            if self._level_clause(parts[0]) is None:
+                continue
+            if len(parts) < 2 or self._handling.search(parts[1]) is None:
+                return None  # 本题答案为机密。: a free subject needs a handling clause
+            return self._clauses(s[end:])
         return None
 
     def _clauses(self, rest: str) -> Level | None:
