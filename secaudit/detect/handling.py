@@ -42,6 +42,10 @@ _PAGE = re.compile(
     r"第\s*\d*\s*页(?:\s*[,，/]?\s*共\s*\d*\s*页)?|\d+\s*/\s*\d+|[-—]\s*\d+\s*[-—]|page\s*\d*",
     re.IGNORECASE,
 )
+_NOUN_NEXT = re.compile(r"(?:的)?(?:文件|资料|材料|信息|事项|载体|数据|人员|内容|等级|级)")
+"""In a body line, a noun right after the level and a space: the pair is a noun phrase in a
+sentence (``机密 文件应当妥善保管``, a Markdown ``**机密** 文件…`` once its emphasis is read); a
+running line (``核心商密 资料不得外传``) keeps it."""
 MAX_LINE = 60
 _ISSUER_SEP = r"\s*[|｜丨/／·•・—–\-、]\s*"
 """Between a unit name and the level in a running line: a bar, slash, dot, dash or 、
@@ -74,8 +78,9 @@ class HandlingLines:
         )
         self._handling = re.compile(HANDLING_WORDS)
 
-    def marks(self, line: str) -> list[MarkMatch]:
-        """The mark ``line`` is, when it is a level followed only by handling clauses."""
+    def marks(self, line: str, *, body: bool = False) -> list[MarkMatch]:
+        """The mark ``line`` is, when it is a level followed only by handling clauses
+        (``body``: a body line, where level + space + noun is a sentence's subject)."""
         text = line.strip()
         if not text or len(text) > MAX_LINE:
             return []
@@ -83,6 +88,8 @@ class HandlingLines:
         if m is None or bool(m.group("open")) != bool(m.group("close")):
             return []
         rest = m.group("rest") or ""
+        if body and (m.group("sep") or "").isspace() and _NOUN_NEXT.match(rest):
+            return []  # 机密 文件应当妥善保管: the level qualifies a noun, a sentence
         clauses = [c for c in _SPLIT.split(_PAGE.sub(" ", rest)) if c]
         if not clauses and not m.group("issuer"):
             return []  # a bare level: the mark grammar's business

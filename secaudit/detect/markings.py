@@ -172,7 +172,7 @@ class MarkingDetector:
                     raw_marks = self.grammar.line_marks(ln.text, gapped=False, ticks=False)
                     if raw_marks:
                         raw[i] = raw_marks
-                elif handled := self.handling.marks(ln.text):
+                elif handled := self.handling.marks(ln.text, body=True):
                     raw[i] = handled
                 elif declared := self._declared(lines, i):
                     raw[i] = declared
@@ -196,7 +196,7 @@ class MarkingDetector:
                 if not marks and i < START_LINES:
                     marks = self.grammar.title_marks(ln.text)
                 if not marks and hit:
-                    marks = self.handling.marks(ln.text)
+                    marks = self.handling.marks(ln.text, body=True)
                 if not marks and hit:
                     marks = self._declared(lines, i)
                 if marks:

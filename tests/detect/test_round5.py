@@ -118,6 +118,15 @@ def test_markdown_emphasis_negatives(line: str) -> None:
     assert level(markdown(f"{line}\n\n{BODY}\n")) == "none"
 
 
+def test_level_then_a_noun_in_a_body_sentence_is_no_handling_line() -> None:
+    sentence = "文件应当妥善保管，不得带出办公场所。"
+    lead = ["# 保密培训要点", "各位同事：本期培训介绍保管要求。", "一、基本要求。", "二、其他。"]
+    text = "\n\n".join([*lead, f"**机密** {sentence}", "请大家认真学习。"])
+    assert level(markdown(text)) == "none"
+    assert level(docx_lines([*FILLER, f"机密 {sentence}"])) == "none"
+    assert level(rtf(FILLER, footer="核心商密 资料不得外传")) == "core_commercial"
+
+
 def test_markdown_emphasis_example_stays_clean() -> None:
     text = f"{BODY}\n\n标注示例：\n\n**机密** 未经审批不得转发\n\n*绝密★6个月*\n"
     assert level(markdown(text)) == "none"
