@@ -252,6 +252,11 @@ def test_running_lines_with_any_bar(line: str, expected: str) -> None:
     assert level(html(FILLER, header=line)) == expected
 
 
+def test_unit_names_joined_by_a_dunhao_before_the_level() -> None:
+    assert level(rtf(FILLER, header="市场部、办公室 内部资料 严禁外传")) == "internal"
+    assert level(rtf(FILLER, header="某某支行、某某支行｜机密")) == "secret"
+
+
 FOOTER_NEGATIVES = [
     "内部审计、某某农村商业银行",
     "内部控制部、某某银行",
