@@ -73,10 +73,21 @@ def lines_of(chunks: list[TextChunk], grammar: MarkGrammar) -> list[Line]:
         parts = [
             u
             for p in chunk.text.splitlines()
-            if p and not p.isspace() and (u := undecorated(_csv_edges(p)))
+            if p and not p.isspace() and (u := _plain(p, grammar))
         ]
         out.extend(Line(p, chunk, len(parts) == 1) for p in parts)  # \n \r \v \f \u2028 …
     return out
+
+
+def _plain(line: str, grammar: MarkGrammar) -> str:
+    """``line`` undecorated — unless it is a mark form as written, its asterisks the stars of
+    a non-standard form (``*机密*``: read as before, star form and note, rather than as italics)."""
+    plain = undecorated(_csv_edges(line))
+    if plain != line and "*" in line:
+        raw = line.strip()
+        if grammar.form_for(raw).fullmatch(raw) is not None:
+            return raw
+    return plain
 
 
 def first_lines(text: str, n: int) -> list[str]:

@@ -127,6 +127,13 @@ def test_level_then_a_noun_in_a_body_sentence_is_no_handling_line() -> None:
     assert level(rtf(FILLER, footer="核心商密 资料不得外传")) == "core_commercial"
 
 
+def test_asterisks_that_are_a_star_form_stay_stars() -> None:
+    """``*机密*`` reads as the non-standard star form it was (a mark anywhere, with its note)."""
+    found = marks(txt("\n".join([*FILLER, *FILLER, "*机密*"])))
+    assert [(f.level, f.text) for f in found] == [(Level.SECRET, "*机密*")]
+    assert found[0].note and "星号前置" in found[0].note
+
+
 def test_markdown_emphasis_example_stays_clean() -> None:
     text = f"{BODY}\n\n标注示例：\n\n**机密** 未经审批不得转发\n\n*绝密★6个月*\n"
     assert level(markdown(text)) == "none"
