@@ -103,7 +103,7 @@ class AuthInfoDetector:
     """Counts C3 authentication values per (member, location, type); samples fully masked."""
 
     id: ClassVar[str] = "auth_info"
-    version: ClassVar[str] = "2"  # 2: comma-separated rows
+    version: ClassVar[str] = "3"  # 2: comma-separated rows; 3: their long value cells
     gate: ClassVar[str] = PREFILTER_GATE
     """Every C3 value needs a label or a track separator (caseless)."""
 

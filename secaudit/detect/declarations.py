@@ -52,6 +52,13 @@ _SUBJECT = re.compile(
     r"(?:(?:及|和|与)(?:其)?(?:附件|所附(?:材料|文件)?|附表))?"
     r"(?:的)?(?:内容|所载(?:内容|信息|数据)?|所含(?:内容|信息|数据)|信息|数据)?"
 )
+_FREE_NP = re.compile(
+    r"[本此](?!行|人|公司|社|联社|单位|部门|季|年|月|周|日|届|类|种|项|外|前|后)[\u4e00-\u9fff]{1,6}"
+)
+"""本/此 + up to six Chinese characters: a subject not in :data:`DOC_NOUNS` (``本制度汇编``), never
+an owner, person or time (``本行``, ``本人``, ``本季度``, ``本年度``)."""
+_FUNCTION = re.compile("[如若所的之在对将把被从于和与或等可能应已需须请是]")
+"""Function words no subject noun phrase holds (``本邮件如涉及商业秘密…`` is a condition)."""
 _SELF = ("本", "此", "以上", "上述")
 """A declaration names the document itself: one of these starts its subject."""
 _LABEL = re.compile(
@@ -70,6 +77,7 @@ _STATE = r"(?:的)?(?:国家秘密(?:事项|载体)?|涉密(?:文件|载体|资�
 """``秘密级国家秘密``: a state-secret level names the secret kind after 级."""
 _OWNER = r"(?:本行|我行|本公司|本社|本联社)?(?:员工|职工|工作人员|人员)?的?"
 _KIND = r"(?:(?:内部)?(?:学习|培训|参考|工作|传阅|管理)?(?:文件|资料|材料|信息|事项|数据))?件?"
+_COPULA = re.compile(_IS)
 _DESCRIBE = re.compile(r"(?:为|是|系|涉及|包含|含有|载有|记载|列示)[^，,；;]{1,20}")
 _OPEN, _CLOSE = "（(【[〔［", "）)】]〕］"
 BIZ_WORDS = {
@@ -136,13 +144,38 @@ class Declarations:
         if bracketed:
             s = s[1:-1].strip().rstrip("。.!！；; ")
         s = _LABEL.sub("", s)
+        if len(s) > 90:
+            return None
         subject = _SUBJECT.match(s)
-        if subject is None or len(s) > 90:
-            return None
-        level = self._clauses(s[subject.end() :])
+        level = self._clauses(s[subject.end() :]) if subject else None
         if level is None:
+            level = self._free_subject(s)
+            if level is None:
+                return None
+            return level, bracketed
+        return level, bracketed or bool(subject.group("note"))  # type: ignore[union-attr]
+
+    def _free_subject(self, s: str) -> Level | None:
+        """The level a sentence states whose subject is 本/此 + a short noun phrase that is no
+        listed document noun (``本制度汇编``, ``本培训教材``, ``本测算``): the phrase names no level
+        and is no owner, person or time (``本行…``, ``本人…``, ``本季度…``), and a level clause led
+        by a copula (为/属/仅限…) must follow it at once, then handling clauses only — at least
+        one (``本题答案为机密。`` in a quiz declares nothing)."""
+        m = _FREE_NP.match(s)
+        if m is None:
             return None
-        return level, bracketed or bool(subject.group("note"))
+        for end in range(2, m.end() + 1):  # the shortest phrase a copula follows
+            if _FUNCTION.search(s, 1, end):
+                return None  # 本邮件如涉及…: a condition, no noun phrase
+            if not _COPULA.match(s, end) or self._gate.search(s, 1, end):
+                continue
+            parts = _CLAUSES.split(s[end:].strip(), maxsplit=1)
+            if self._level_clause(parts[0]) is None:
+                continue
+            if len(parts) < 2 or self._handling.search(parts[1]) is None:
+                return None  # 本题答案为机密。: a free subject needs a handling clause
+            return self._clauses(s[end:])
+        return None
 
     def _clauses(self, rest: str) -> Level | None:
         """The level stated by the clauses after the subject, when every other clause is a

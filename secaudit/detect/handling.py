@@ -25,26 +25,33 @@ HANDLING_WORDS = (
     r"不得|严禁|禁止|请勿|切勿|勿|未经|仅限|仅供|只限|只供|限于|注意保|妥善|阅后|违者|保密|保存"
     r"|保管|传阅|不外传|不对外|按规定|仅发|只发|发至|阅知|知悉范围|误收|非收件人|通知发件人"
 )
-_FIELD = r"(?:(?:文件|文档)?密级\s*[:：]\s*)?"
+_FIELD = r"(?:(?:文件|文档)?密级\s*[:：|｜丨/／]\s*)?"
 _UNIT = (
-    r"[^\s，,。；;：:|｜/／·•・—–\-]{1,20}?"
+    r"[^\s，,。；;：:|｜丨/／·•・—–\-、]{1,20}?"
     r"(?:银行|行|社|公司|部|室|中心|处|科|组|办|局|集团|委员会)"
     r"(?:[（(][^（()）\s]{1,12}?(?:部|室|中心|处|科|组|办|支行|分行)[）)])?"  # 某行（零售业务部）
 )
-_ISSUER = rf"(?:{_UNIT}(?:\s*[|｜/／·•・—–\-]\s*|\s+)){{0,3}}"
+_ISSUER = rf"(?:{_UNIT}(?:\s*[|｜丨/／·•・—–\-、]\s*|\s+)){{0,3}}"
 """A letterhead or unit name before the level, set off by a gap or a separator
 (``江川农商银行 普通商密 严禁外传``, ``某某农商银行零售业务部｜机密``,
 ``某行｜秘密｜未经许可不得外传``).
 With a name, the handling rest is optional: ``unit｜level`` is a running header's mark."""
-_SEP = r"[\s·•・|｜/／—–\-，,、；;：:（(【\[]+"
-_SPLIT = re.compile(r"[\s·•・|｜/／—–\-，,；;：:（）()【】\[\]。.!！]+")
+_SEP = r"[\s·•・|｜丨/／—–\-，,、；;：:（(【\[]+"
+_SPLIT = re.compile(r"[\s·•・|｜丨/／—–\-，,；;：:（）()【】\[\]。.!！]+")
 _PAGE = re.compile(
     r"第\s*\d*\s*页(?:\s*[,，/]?\s*共\s*\d*\s*页)?|\d+\s*/\s*\d+|[-—]\s*\d+\s*[-—]|page\s*\d*",
     re.IGNORECASE,
 )
+_NOUN_NEXT = re.compile(r"(?:的)?(?:文件|资料|材料|信息|事项|载体|数据|人员|内容|等级|级)")
+"""In a body line, a noun right after the level and a space: the pair is a noun phrase in a
+sentence (``机密 文件应当妥善保管``, a Markdown ``**机密** 文件…`` once its emphasis is read); a
+running line (``核心商密 资料不得外传``) keeps it."""
 MAX_LINE = 60
-_LEADING_ISSUER = re.compile(rf"(?:{_UNIT}\s*[|｜/／·•・—–\-]\s*)+")
-_TRAILING_ISSUER = re.compile(rf"(?:\s*[|｜/／·•・—–\-]\s*{_UNIT})+$")
+_ISSUER_SEP = r"\s*[|｜丨/／·•・—–\-、]\s*"
+"""Between a unit name and the level in a running line: a bar, slash, dot, dash or 、
+(``机密、某某农村商业银行``)."""
+_LEADING_ISSUER = re.compile(rf"(?:{_UNIT}{_ISSUER_SEP})+")
+_TRAILING_ISSUER = re.compile(rf"(?:{_ISSUER_SEP}{_UNIT})+$")
 
 
 def without_issuer(line: str) -> str:
@@ -71,8 +78,9 @@ class HandlingLines:
         )
         self._handling = re.compile(HANDLING_WORDS)
 
-    def marks(self, line: str) -> list[MarkMatch]:
-        """The mark ``line`` is, when it is a level followed only by handling clauses."""
+    def marks(self, line: str, *, body: bool = False) -> list[MarkMatch]:
+        """The mark ``line`` is, when it is a level followed only by handling clauses
+        (``body``: a body line, where level + space + noun is a sentence's subject)."""
         text = line.strip()
         if not text or len(text) > MAX_LINE:
             return []
@@ -80,6 +88,8 @@ class HandlingLines:
         if m is None or bool(m.group("open")) != bool(m.group("close")):
             return []
         rest = m.group("rest") or ""
+        if body and (m.group("sep") or "").isspace() and _NOUN_NEXT.match(rest):
+            return []  # 机密 文件应当妥善保管: the level qualifies a noun, a sentence
         clauses = [c for c in _SPLIT.split(_PAGE.sub(" ", rest)) if c]
         if not clauses and not m.group("issuer"):
             return []  # a bare level: the mark grammar's business

@@ -47,7 +47,7 @@ class InfoTypeDetector:
     """Counts validated sensitive values per (member, location, type)."""
 
     id: ClassVar[str] = "info_type"
-    version: ClassVar[str] = "6"  # 6: allocated mobile ranges, no values in Message-ID
+    version: ClassVar[str] = "7"  # 6: allocated mobile ranges, no Message-ID; 7: long CSV values
     gate: ClassVar[str] = RAW_QUICK.pattern
     """Every candidate contains a :data:`RAW_QUICK` match (before width folding)."""
 

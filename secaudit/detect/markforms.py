@@ -40,7 +40,7 @@ _PERIOD = (
     r"|\d{4}[/／.\-]\d{1,2}[/／.\-]\d{1,2}(?:之前|前|止)?"
     rf"|{_NUM}\s*(?:年|个月|個月|月|日|天|周)(?:以内|内)?"
     r"|长期|永久"
-    r"|[^\s★☆*＊·・•●▲△,，。;；:：、()（）\[\]［］【】〔〕“”\"'‘’《》<>〈〉/／|｜]{1,20}"
+    r"|[^\s★☆*＊·・•●▲△,，。;；:：、()（）\[\]［］【】〔〕“”\"'‘’《》<>〈〉/／|｜丨]{1,20}"
 )
 _NUM_PERIOD = rf"{_NUM}\s*(?:年|个月|個月)|长期"
 LABEL_PREFIX = r"(?:(?!绝密|机密|秘密|商密|涉密|定密|核心|普通)[\u4e00-\u9fff]){1,6}"
@@ -54,15 +54,17 @@ _NAMED = rf"{LABEL_PREFIX}(?:密\s?级|保密等级|保密级别)"
 _GLOSS_SEP = (
     # an English gloss after the label: 密级(Classification)、密级/Classification
     r"(?:\s*(?:[(（]\s*[A-Za-z][A-Za-z ]{1,19}[)）]|[/／]\s*[A-Za-z][A-Za-z ]{1,19}))?"
-    r"\s*(?:[:：]\s*|\s+)"
+    r"\s*(?:[:：|｜丨/／]\s*|\s+)"
 )
+"""Between a label and its value: a colon, a bar (``密级｜绝密``, ``密级 | 绝密``, ``密级丨绝密``),
+a slash, a tab or spaces — the same in body lines, cells, headers and footers."""
 _FIELD = rf"(?:{_LABELS}){_GLOSS_SEP}"
-_NAMED_FIELD = rf"(?:{_LABELS}|{_NAMED}(?=\s*[:：])){_GLOSS_SEP}"
+_NAMED_FIELD = rf"(?:{_LABELS}|{_NAMED}(?=\s*[:：|｜丨])){_GLOSS_SEP}"
 """With any other named label, which needs its colon (``报表密级：普通商密``); compiled apart and
 used only on lines that hold such a label (:data:`_NAMED_LABEL`): the prefix costs every line."""
-_NAMED_LABEL = re.compile(rf"{_NAMED}\s*[:：]")
+_NAMED_LABEL = re.compile(rf"{_NAMED}\s*[:：|｜丨]")
 _SUFFIX = (
-    r"[,，、\s|｜/／—–-]*(?:注意保存|注意保密|妥善保管|注意保管|严禁复制|仅供参考|(?:仅限)?内部传阅"
+    r"[,，、\s|｜丨/／—–-]*(?:注意保存|注意保密|妥善保管|注意保管|严禁复制|仅供参考|(?:仅限)?内部传阅"
     r"|(?:未经[^\s，,。;；]{0,6}?[，,]?)?(?:不得|严禁|禁止|请勿|切勿)(?:外传|外泄|外借|复制|转发|扩散"
     r"|泄露|翻印|对外(?:提供|披露|发布|传播)?|向外(?:提供|披露)?)"
     r"|(?:仅限|仅供|只限|只供|限)[^\s，,。;；]{0,10}?(?:使用|阅读|传阅|学习|查阅|交流|参考|阅知))"
@@ -70,12 +72,12 @@ _SUFFIX = (
 _OPEN = "[【(（〔［\\[〈<]"
 _CLOSE = "[】)）〕］\\]〉>]"
 _OPENS = re.compile(_OPEN)
-_FIELD_PERIOD = re.compile(r"(?:保密期限|保密期)\s*[:：]\s*(?P<period>[^\s/／|｜]{1,20})")
+_FIELD_PERIOD = re.compile(r"(?:保密期限|保密期)\s*[:：]\s*(?P<period>[^\s/／|｜丨]{1,20})")
 """A period given in a field of its own beside the mark (``密级：秘密    保密期限：5年``)."""
 _GAP = re.compile(r"\t|\u3000|\s{2,}")
 _ASCII_DIGITS = str.maketrans("０１２３４５６７８９＊", "0123456789*")
 _BOXES = re.compile("[□☐▢☑☒■▣○◯]")
-_CHOICE_GAP = re.compile(r"[\s、,，/|;；或和及与()（）]*")
+_CHOICE_GAP = re.compile(r"[\s、,，/／|｜丨;；或和及与()（）]*")
 _NOTES = {"☆": "☆", "*": "*", "＊": "*", "·": "·", "・": "·", "•": "·", "●": "·", "▲": "▲"}
 _NOTES["△"] = "▲"
 _LEAD = (
@@ -85,7 +87,7 @@ _LEAD = (
 """A circulation notice before the level word (``本资料仅供内部使用``): a mark, strong."""
 _USE = r"(?:参考|传阅|阅读|学习|交流)"
 _STOP = r"(?:\s*[。.!！])?"
-_NAME_SEP = r"(?:[-_—－~～.。、:：\s★☆|｜/／]|$)"
+_NAME_SEP = r"(?:[-_—－~～.。、:：\s★☆|｜丨/／]|$)"
 _REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|回复|转发|答复)\s*[:：]\s*)*", re.IGNORECASE)
 
 
@@ -273,10 +275,10 @@ class MarkGrammar:
         return MarkMatch(level, text, period, _note(m, level), strong, whole, before, after)
 
 
-_NOT_LEVEL_NEXT = re.compile(r"[\s|｜/／-]*(?:外部|外包|外联|公开|非密|对外|不公开|一般)")
+_NOT_LEVEL_NEXT = re.compile(r"[\s|｜丨/／-]*(?:外部|外包|外联|公开|非密|对外|不公开|一般)")
 """After a leading level, a word that makes the pair a choice or a contrast (``内部/外部``,
 ``商密/非密``), not a mark."""
-_SLASH = re.compile(r"\s*[|｜/／]")
+_SLASH = re.compile(r"\s*[|｜丨/／]")
 
 
 def _lead_stands(m: re.Match[str]) -> bool:

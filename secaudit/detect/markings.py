@@ -112,11 +112,12 @@ class MarkingDetector:
     """Finds secrecy markings; every distinct (member, location, text) is one finding."""
 
     id: ClassVar[str] = "marking"
-    version: ClassVar[str] = "10"
+    version: ClassVar[str] = "11"
     # 7: layout marks (issue 17) and free-text periods cut (issue 12); 8: declaration clauses,
     # level + handling clauses, internal-use wordings, sheet title/closing rows (issue 17 round 2);
     # 9: unit name + separator + level running lines, state-secret/internal-use declarations;
     # 10: round 4 (subjects, clause grammar, prefixed labels, CSV titles, numbered names, periods)
+    # 11: round 5 (label bars, Markdown emphasis spans, compound subjects, non-level options, 、)
 
     def __init__(self, vocabulary: Vocabulary) -> None:
         self.vocabulary = vocabulary
@@ -171,7 +172,7 @@ class MarkingDetector:
                     raw_marks = self.grammar.line_marks(ln.text, gapped=False, ticks=False)
                     if raw_marks:
                         raw[i] = raw_marks
-                elif handled := self.handling.marks(ln.text):
+                elif handled := self.handling.marks(ln.text, body=True):
                     raw[i] = handled
                 elif declared := self._declared(lines, i):
                     raw[i] = declared
@@ -195,7 +196,7 @@ class MarkingDetector:
                 if not marks and i < START_LINES:
                     marks = self.grammar.title_marks(ln.text)
                 if not marks and hit:
-                    marks = self.handling.marks(ln.text)
+                    marks = self.handling.marks(ln.text, body=True)
                 if not marks and hit:
                     marks = self._declared(lines, i)
                 if marks:

@@ -35,9 +35,16 @@ CONTEXT_LINES = 3
 LIST_WINDOW = 2
 """Marks naming different levels within this many lines are a list of levels."""
 LABEL_GAP = re.compile(r"[:：]\s+")
-_DECOR_START = frozenset("*_#>|")
+_DECOR_START = frozenset("#>|")
 _RULE_CELL = re.compile(r":?-{3,}:?|")
-_DECOR = re.compile(r"^\s*(?:#{1,6}\s+|>\s*)*(?P<w>\*\*|__)?(?P<inner>.+?)(?(w)(?P=w))\s*#*\s*$")
+_DECOR = re.compile(r"^\s*(?:#{1,6}\s+|>\s*)*(?P<inner>.+?)\s*#*\s*$")
+_STRONG = re.compile(r"(?<!\*)(\*\*\*?)(?=[^\s*])(.+?)(?<=[^\s*])\1(?!\*)")
+_EMPHASIS = re.compile(r"(?<![\w*])(\*|_{1,3})(?=[^\s*_])(.+?)(?<=[^\s*_])\1(?![\w*])")
+"""Markdown emphasis spans: ``**机密**``/``***机密***`` anywhere (``本文件为**内部资料**``), then
+``*绝密★6个月*``, ``_内部资料_``, ``__机密__`` only with markers that open after a space,
+bracket or the line's start and close before one, as CommonMark's flanking rules read ``_``. A
+``*`` bullet (followed by a space), a non-standard star glued to its level (``机密*10年``) and
+``_`` inside an identifier (``file_name``) are no markers."""
 
 
 @dataclass(slots=True)
@@ -66,10 +73,21 @@ def lines_of(chunks: list[TextChunk], grammar: MarkGrammar) -> list[Line]:
         parts = [
             u
             for p in chunk.text.splitlines()
-            if p and not p.isspace() and (u := undecorated(_csv_edges(p)))
+            if p and not p.isspace() and (u := _plain(p, grammar))
         ]
         out.extend(Line(p, chunk, len(parts) == 1) for p in parts)  # \n \r \v \f \u2028 …
     return out
+
+
+def _plain(line: str, grammar: MarkGrammar) -> str:
+    """``line`` undecorated — unless it is a mark form as written, its asterisks the stars of
+    a non-standard form (``*机密*``: read as before, star form and note, rather than as italics)."""
+    plain = undecorated(_csv_edges(line))
+    if plain != line and "*" in line:
+        raw = line.strip()
+        if grammar.form_for(raw).fullmatch(raw) is not None:
+            return raw
+    return plain
 
 
 def first_lines(text: str, n: int) -> list[str]:
@@ -97,17 +115,25 @@ def _csv_edges(line: str) -> str:
 
 def undecorated(line: str) -> str:
     """``line`` without lightweight-markup decoration: a Markdown heading or quote marker and
-    bold/underline wrappers (``**机密★2026年12月31日**``, ``## 内部资料``), a pipe-table row as
+    emphasis markers around any span (``**机密★2026年12月31日**``, ``**机密** 未经审批不得转发``,
+    ``*绝密★6个月*``, ``_内部资料_``, ``## 内部资料``), a pipe-table row as
     tab-separated cells (``| 密级 | 核心商密 |``; the ``|---|`` rule row gives ``""``) —
     plain-text files written in Markdown show the mark exactly as a word processor would."""
+    emphasis = "*" in line or "_" in line
     start = line[:1]
     if start.isspace():
         start = line.lstrip()[:1]
-    if start not in _DECOR_START:
+    if start not in _DECOR_START and not emphasis:
         return line
+    if emphasis:  # emphasis markers wherever they wrap a span (**机密** 未经审批不得转发)
+        if "**" in line:
+            line = _STRONG.sub(r"\2", line)
+        line = _EMPHASIS.sub(r"\2", line)
     if start == "|":  # a Markdown table row: cells as tab-separated, the rule row dropped
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         return "" if all(_RULE_CELL.fullmatch(c) for c in cells) else "\t".join(cells)
+    if start not in _DECOR_START:
+        return line
     m = _DECOR.match(line)
     return m.group("inner") if m else line
 

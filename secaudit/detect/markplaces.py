@@ -40,7 +40,7 @@ TOKEN_KEYS = frozenset(
     {"keywords", "category", "subject", "关键词", "类别", "主题", "title", "标题"}
 )
 _TOKEN_SPLIT = re.compile(r"[;,，；、|\s]+")
-_SEGMENTS = re.compile(r"\s*[|｜/／·•・]\s*")
+_SEGMENTS = re.compile(r"\s*[|｜丨/／·•・]\s*")
 
 
 def other_marks(

@@ -21,14 +21,19 @@ table rows the same way; no detector changes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from secaudit.extract.base import cell_text
 from secaudit.model import TextChunk
 
 MAX_CSV_CELL = 16
-"""Longest cell of a comma-separated row read as a table row (longer: a sentence with commas)."""
+"""Longest cell of a comma-separated row read as a table row (longer: a sentence with commas),
+unless the cell is one value token (:data:`_VALUE_CELL`)."""
 _SENTENCE = frozenset("。！？!?；;")
+_VALUE_CELL = re.compile(r"\s*[0-9A-Za-z.+\-_/:@#*]{1,40}\s*")
+"""A cell that is one value, however long: a 19-digit card or account number, an e-mail
+address, a serial (``6217…,DD2025…``); words and sentences hold spaces or CJK characters."""
 MAX_NESTED = 256
 """Chunks of nested tables/text boxes allowed between the cells of one row."""
 
@@ -83,6 +88,9 @@ def row_separator(line: str) -> str | None:
     if sep not in line:
         return None
     cells = line.split(sep)
-    if any(len(c) > MAX_CSV_CELL or _SENTENCE.intersection(c) for c in cells):
-        return None
+    for c in cells:
+        if _SENTENCE.intersection(c):
+            return None
+        if len(c) > MAX_CSV_CELL and not _VALUE_CELL.fullmatch(c):
+            return None
     return sep

@@ -23,6 +23,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from secaudit.detect.tickruns import Option, Token, box_first, find_run, glued, label_first
 from secaudit.model import Level
 
 TICKS = r"[■☑☒▣√✓✔✅]|[(（\[［【][ \u3000]*[√✓✔xX][ \u3000]*[)）\]］】]"
@@ -42,7 +43,7 @@ BOX_GATE = re.compile(
 CPython scans a whole document for it 7× faster than for :data:`ANY_BOX`'s alternation."""
 _LABEL_END = re.compile(
     r"(?:^|[\s:：|])(?:密级(?:和|及|与)保密期限|密级标识|密级标志|文件密级|保密等级|保密级别|密\s?级)"
-    r"\s*[:：]?\s*$"
+    r"\s*[:：|｜丨]?\s*$"
 )
 _LABEL_IN_ROW = re.compile(
     r"(?:密级(?:和|及|与)保密期限|密级标识|密级标志|文件密级|保密等级|保密级别|密\s?级)\s*[:：]"
@@ -61,19 +62,6 @@ _DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 @dataclass(frozen=True, slots=True)
-class _Token:
-    kind: str
-    """``tick``, ``empty``, ``level``, ``sep`` or ``other``."""
-    start: int
-    end: int
-    level: Level | None = None
-
-    @property
-    def is_box(self) -> bool:
-        return self.kind in ("tick", "empty")
-
-
-@dataclass(frozen=True, slots=True)
 class TickedMark:
     """The level a ticked row declares."""
 
@@ -81,18 +69,6 @@ class TickedMark:
     text: str
     """The ticked option as written (``☑机密``, ``机密√``, ``☑机密★10年``)."""
     period: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class _Option:
-    level: Level | None
-    ticked: bool
-    start: int
-    end: int
-
-
-_Run = tuple[list[_Option], int, int]
-"""(options, index of the run's first token, index after its last token)."""
 
 
 class TickedRow:
@@ -163,23 +139,23 @@ class TickedRow:
         return TickedMark(opt.level, written, period)  # type: ignore[arg-type]
 
     # -- parsing ----------------------------------------------------------------------------
-    def _tokens(self, text: str) -> list[_Token]:
-        out: list[_Token] = []
+    def _tokens(self, text: str) -> list[Token]:
+        out: list[Token] = []
         pos = 0
         for m in self._token_re.finditer(text):
             if m.start() > pos:
-                out.append(_Token("other", pos, m.start()))
+                out.append(Token("other", pos, m.start()))
             kind = m.lastgroup or "other"
             level = None
             if kind == "level":
                 level = self._level_of.get(self._compact(m.group()).lower())
-            out.append(_Token(kind, m.start(), m.end(), level))
+            out.append(Token(kind, m.start(), m.end(), level))
             pos = m.end()
         if pos < len(text):
-            out.append(_Token("other", pos, len(text)))
-        return out
+            out.append(Token("other", pos, len(text)))
+        return glued(out, text)
 
-    def _parse(self, text: str) -> tuple[str, list[_Option], str] | None:
+    def _parse(self, text: str) -> tuple[str, list[Option], str] | None:
         """(text before the options, the options, text after them), or None when the row is
         no clean row of options (a level word glued to prose or outside the options)."""
         toks = self._tokens(text)
@@ -187,110 +163,13 @@ class TickedRow:
         words = [i for i, t in enumerate(toks) if t.kind == "level"]
         if not boxes:
             return None
-        box_first = not words or boxes[0] < words[0]
-        if box_first:
-            run = _find_run(toks, boxes, _box_first, lambda t: text[t.start : t.end][0] in _STARS)
+        if not words or boxes[0] < words[0]:  # box before its label
+            run = find_run(toks, boxes, box_first, lambda t: text[t.start : t.end][0] in _STARS)
         else:
-            run = _find_run(toks, boxes, _label_first, lambda t: text[t.end - 1] in ":：")
+            run = find_run(toks, boxes, label_first, lambda t: text[t.end - 1] in ":：")
         if run is None:
             return None
         options, lo, hi = run
         start = toks[lo].start if lo < len(toks) else len(text)
         end = toks[hi - 1].end if hi > 0 else 0
         return text[:start], options, text[end:]
-
-
-def _find_run(
-    toks: list[_Token],
-    boxes: list[int],
-    reader: Callable[[list[_Token], int, Callable[[_Token], bool]], _Run | None],
-    glue_ok: Callable[[_Token], bool],
-) -> _Run | None:
-    """The one run of options holding every level word of the row (runs read left to right,
-    each from the first box after the previous one), or None."""
-    words = {i for i, t in enumerate(toks) if t.kind == "level"}
-    found: _Run | None = None
-    k = 0
-    while k < len(boxes):
-        run = reader(toks, boxes[k], glue_ok)
-        if run is None:
-            k += 1
-            continue
-        inside = {i for i in words if run[1] <= i < run[2]}
-        if not words:
-            return run  # options without a level word (□非密): one cell of a form
-        if inside:
-            if found is not None or inside != words:
-                return None  # level words in two runs, or outside the run
-            found = run
-        k = next((n for n, b in enumerate(boxes) if b >= run[2]), len(boxes))
-    return found
-
-
-def _label_before(toks: list[_Token], box: int) -> int | None:
-    j = _skip_sep_back(toks, box - 1)
-    return j if j >= 0 and not toks[j].is_box else None
-
-
-def _box_first(toks: list[_Token], box: int, glue_ok: Callable[[_Token], bool]) -> _Run | None:
-    """Options written box then label (``□绝密 ☑机密``), from the box at ``box`` on."""
-    options: list[_Option] = []
-    i = box
-    while True:
-        j = _skip_sep(toks, i + 1)
-        if j >= len(toks) or toks[j].is_box:
-            return None  # a box without a label
-        label, end = toks[j], j + 1
-        if label.kind == "level" and end < len(toks) and toks[end].kind == "other":
-            if not glue_ok(toks[end]):
-                return None  # ■机密文件…: a bullet in prose
-            end += 1  # ☑机密★10年
-        elif label.kind == "other" and end < len(toks) and toks[end].kind == "level":
-            return None  # ■涉及机密…
-        options.append(_Option(label.level, toks[i].kind == "tick", toks[i].start, label.end))
-        nxt = _skip_sep(toks, end)
-        if nxt < len(toks) and toks[nxt].is_box:
-            i = nxt
-            continue
-        return options, box, end
-
-
-def _label_first(toks: list[_Token], box: int, glue_ok: Callable[[_Token], bool]) -> _Run | None:
-    """Options written label then box (``机密√ 秘密□``), from the first box's label on."""
-    i = _label_before(toks, box)
-    if i is None:
-        return None
-    lo = i
-    left = toks[i - 1] if i > 0 else None
-    if left is not None and left.kind == "other" and toks[i].kind == "level" and not glue_ok(left):
-        return None  # 文件机密√
-    if left is not None and left.kind == "level":
-        return None  # 机密公开√
-    options: list[_Option] = []
-    while True:
-        b = _skip_sep(toks, i + 1)
-        label = toks[i]
-        options.append(_Option(label.level, toks[b].kind == "tick", label.start, toks[b].end))
-        nxt = _skip_sep(toks, b + 1)
-        after = _skip_sep(toks, nxt + 1)
-        if (
-            nxt < len(toks)
-            and toks[nxt].kind in ("level", "other")
-            and after < len(toks)
-            and toks[after].is_box
-        ):
-            i = nxt
-            continue
-        return options, lo, b + 1
-
-
-def _skip_sep(toks: list[_Token], i: int) -> int:
-    while i < len(toks) and toks[i].kind == "sep":
-        i += 1
-    return i
-
-
-def _skip_sep_back(toks: list[_Token], i: int) -> int:
-    while i >= 0 and toks[i].kind == "sep":
-        i -= 1
-    return i

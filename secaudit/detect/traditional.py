@@ -29,6 +29,7 @@ TRADITIONAL = (
     "後備應當毀溫燈負違郵銷須許點釋歸"
     "體團處職"
     "刪圍確誤進"
+    "將屆測種"
 )
 SIMPLIFIED = (
     "万与业两严个为为举义习亿仅会传关内册写农准凭别动单参发号国复学审对属帐开张户报无"
@@ -43,6 +44,7 @@ SIMPLIFIED = (
     "后备应当毁温灯负违邮销须许点释归"
     "体团处职"
     "删围确误进"
+    "将届测种"
 )
 TO_SIMPLIFIED = str.maketrans(TRADITIONAL, SIMPLIFIED)
 """``str.translate`` table: each traditional character to its simplified form."""
