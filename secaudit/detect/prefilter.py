@@ -14,6 +14,7 @@ slower. ``tests/detect/test_prefilter.py`` checks that gated and ungated detecti
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -75,7 +76,10 @@ class Prefilter:
 def _compiled(gates: tuple[tuple[str, str], ...]) -> Prefilter | None:
     try:
         return Prefilter(dict(gates))
-    except Exception:  # noqa: BLE001 - no hyperscan, or a gate it cannot compile: run everything
+    except Exception as exc:  # noqa: BLE001 - no hyperscan, or a gate it cannot compile
+        logging.getLogger(__name__).warning(
+            "native prefilter unavailable (%s): every detector runs on every file", exc
+        )
         return None
 
 
