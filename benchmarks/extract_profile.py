@@ -7,7 +7,7 @@ CORPUS defaults to a fresh ``gen_mixed`` corpus of 2,000 files (``scan_speed.py 
 leaves one in ``DIR/mixed``). Every file is read once into memory, then run through
 ``secaudit.extract.registry.extract_bytes`` ``--rounds`` times; the best round's CPU time per file
 is printed per extension (ms/file), so the figure is not the page cache's or the scheduler's.
-``--detect`` adds the worker's whole cost (``secaudit.scan.workers.analyze``: read, sha256, extract,
+``--detect`` adds the worker's whole cost (``secaudit.scan.analyze.analyze``: read, sha256, extract,
 detect) and each detector's own cost on the extracted chunks (ms/file per detector).
 ``--profile EXT`` prints the cProfile of that extension's files (top 25 by own time): of the
 extraction, or with ``--detect`` of the whole worker.
@@ -52,7 +52,7 @@ def main() -> None:
     from secaudit.extract.registry import extract_bytes
     from secaudit.limits import Limits
     from secaudit.policy import load_policy
-    from secaudit.scan.workers import Task, analyze
+    from secaudit.scan.analyze import Task, analyze
 
     ap = argparse.ArgumentParser()
     ap.add_argument("corpus", nargs="?", type=Path)

@@ -15,7 +15,7 @@ cache, the scan JSON and the reports all use it (``detect/validators.py`` re-exp
 
 To add a type: write ``is_valid_<type>`` and ``mask_<type>`` here with a table of valid and
 invalid values in ``tests/detect/test_validators.py``, then wire it into ``detect/infoclass.py``
-and :func:`_mask_candidate`.
+(its keywords into ``detect/infokeywords.py``) and :func:`_mask_candidate`.
 """
 
 from __future__ import annotations

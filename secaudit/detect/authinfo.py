@@ -30,7 +30,7 @@ from collections.abc import Iterator, Sequence
 from typing import ClassVar
 
 from secaudit.detect import validators as v
-from secaudit.detect.infoclass import half_width
+from secaudit.detect.numbercandidates import half_width
 from secaudit.detect.tables import row_separator, split_rows
 from secaudit.model import Confidence, Finding, Location, TextChunk
 

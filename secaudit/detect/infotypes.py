@@ -8,9 +8,10 @@ valid values and carries one masked sample. Confidence is ``medium`` (pattern + 
 ``high`` when a keyword of that type stands within :data:`KEYWORD_WINDOW` characters (or in the
 first rows of the same sheet), as Microsoft Purview does for its China resident ID type.
 
-Which candidates are which type lives in :mod:`secaudit.detect.infoclass`. To add a type: a
-validator + mask in ``validators.py``, a branch in ``infoclass._validate``, keywords in
-``infoclass.KEYWORDS``, and table rows in ``tests/detect/test_infotypes.py``.
+Where candidates stand is :mod:`secaudit.detect.numbercandidates`, which are which type
+:mod:`secaudit.detect.infoclass`, the keywords :mod:`secaudit.detect.infokeywords`. To add a type:
+a validator + mask in ``validators.py``, a branch in ``infoclass._validate``, keywords in
+``infokeywords.KEYWORDS``, and table rows in ``tests/detect/test_infotypes.py``.
 """
 
 from __future__ import annotations
@@ -21,20 +22,20 @@ from typing import ClassVar
 
 from secaudit.detect.base import with_ocr_note
 from secaudit.detect.infoclass import (
-    ANY_DIGIT_RUN,
     CONTEXT_CHARS,
-    KEYWORD_RE,
     MASKS,
-    RAW_QUICK,
     TYPE_ORDER,
-    Candidate,
-    candidates,
-    half_width,
-    keyword_matches,
-    keyword_type,
     labelled,
     validated,
     vetoed,
+)
+from secaudit.detect.infokeywords import KEYWORD_RE, keyword_matches, keyword_type
+from secaudit.detect.numbercandidates import (
+    ANY_DIGIT_RUN,
+    RAW_QUICK,
+    Candidate,
+    candidates,
+    half_width,
 )
 from secaudit.detect.tables import row_separator, split_rows
 from secaudit.model import Confidence, Finding, Location, TextChunk

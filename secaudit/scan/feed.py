@@ -20,7 +20,8 @@ from secaudit.scan.run import ScanRun
 from secaudit.scan.walk import WalkEntry, WalkProblem, WalkTick, is_picture, walk
 
 if TYPE_CHECKING:
-    from secaudit.scan.workers import Task, WorkerPool
+    from secaudit.scan.analyze import Task
+    from secaudit.scan.workers import WorkerPool
 
 __all__ = ["MAX_DEFERRED_PICTURES", "results"]
 
@@ -102,7 +103,7 @@ def _guarded(
 
 
 def _task(entry: WalkEntry) -> Task:
-    from secaudit.scan.workers import Task
+    from secaudit.scan.analyze import Task
 
     return Task(
         path=entry.path,

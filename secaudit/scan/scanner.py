@@ -37,7 +37,8 @@ from secaudit.textsafe import readable_name
 if TYPE_CHECKING:
     from secaudit.detect.base import Detector
     from secaudit.policy import Policy
-    from secaudit.scan.workers import Task, WorkerPool
+    from secaudit.scan.analyze import Task
+    from secaudit.scan.workers import WorkerPool
 
 __all__ = ["Progress", "ScanRun", "Scanner"]
 
@@ -166,7 +167,7 @@ class Scanner:
         path = display_path or name
         run = self._start([path], ctx, trigger, False)
         t0 = time.monotonic()
-        from secaudit.scan.workers import Task
+        from secaudit.scan.analyze import Task
 
         task = Task(path=path, size=len(data), data=data, name=name)
         return self.scan_tasks(run, [task], t0)
@@ -186,7 +187,7 @@ class Scanner:
         """Scan ``length`` bytes at ``offset`` of ``file`` (one message of an mbox, a whole
         ``.eml``): a worker reads them (:mod:`.safeopen`, ``max_file_size``, its time limit),
         so the caller never holds the bytes. ``ident`` is the file's (device, inode)."""
-        from secaudit.scan.workers import Task
+        from secaudit.scan.analyze import Task
 
         path = display_path or file
         run = self._start([path], ctx, trigger, False)

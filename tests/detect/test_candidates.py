@@ -6,7 +6,8 @@ import random
 
 import pytest
 
-from secaudit.detect.infoclass import (
+from secaudit.detect.infotypes import InfoTypeDetector
+from secaudit.detect.numbercandidates import (
     CANDIDATE,
     HALF_WIDTH,
     QUICK,
@@ -15,7 +16,6 @@ from secaudit.detect.infoclass import (
     candidates,
     half_width,
 )
-from secaudit.detect.infotypes import InfoTypeDetector
 from secaudit.model import Location, TextChunk
 from tests.corpus import numbers as num
 

@@ -12,8 +12,8 @@ import sys
 
 from stdnum import luhn
 
-from secaudit.detect import infoclass
-from secaudit.detect.infoclass import KEYWORD_RE, KEYWORDS, keyword_matches
+from secaudit.detect import infoclass, infokeywords
+from secaudit.detect.infokeywords import KEYWORD_RE, KEYWORDS, keyword_matches
 from secaudit.sensitive import card_issuer, is_valid_bank_card
 
 
@@ -26,7 +26,7 @@ def test_case_variants_are_all_those_ignorecase_allows() -> None:
         if chr(x).lower() != chr(x) or chr(x).upper() != chr(x)
     ]
     for letter in letters:
-        allowed = set(infoclass._letter(letter)[1:-1])
+        allowed = set(infokeywords._letter(letter)[1:-1])
         assert {x for x in cased if re.fullmatch(letter, x, re.IGNORECASE)} == allowed, letter
 
 

@@ -204,7 +204,7 @@ def test_each_native_gate_matches_wherever_the_detectors_own_python_gate_does() 
     """Random strings over the characters the gates turn on (case variants IGNORECASE allows
     included): wherever a detector's own ``re`` gate matches, the native gate opens too."""
     from secaudit.detect.authinfo import _GATE
-    from secaudit.detect.infoclass import RAW_QUICK
+    from secaudit.detect.numbercandidates import RAW_QUICK
 
     marking = next(d for d in DETECTORS if d.id == "marking")
     own = {

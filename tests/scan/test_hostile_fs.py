@@ -29,9 +29,9 @@ from secaudit.policy import load_policy
 from secaudit.report.build import ReportRequest, build_report
 from secaudit.report.render import render_html
 from secaudit.scan import safeopen
+from secaudit.scan.analyze import Task, read_task
 from secaudit.scan.scanner import Scanner
 from secaudit.scan.walk import WalkEntry, WalkProblem, walk
-from secaudit.scan.workers import Task, read_task
 
 TOP_SECRET = "绝密★长期\n关于核心系统密钥的管理办法\n"
 SECRET = "机密★10年\n关于信贷计划的通知\n"
