@@ -26,8 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from secaudit.detect.markforms import MarkGrammar, MarkMatch
-from secaudit.detect.markpatterns import LABEL_PREFIX
+from secaudit.detect.markforms import LABEL_PREFIX, MarkGrammar, MarkMatch
 from secaudit.model import TextChunk
 
 FIELD_LABEL = re.compile(

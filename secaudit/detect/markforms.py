@@ -17,46 +17,78 @@ Form: ``[密级：][(]level[级][★|☆|*|·][period][)][ 注意保存]``; the 
 ``6个月``, ``长期``), a date, a decryption time or condition (``解密时间：2028年1月1日``), or a
 ``保密期限：`` field further on the line. The level word may be spaced (``机 密``). A star
 before the level, a hollow star, ``*``/``·`` or a bare space before a numeric period are
-non-standard forms: still marks, with a note. The pattern pieces are
-:mod:`secaudit.detect.markpatterns`: to accept a new kind of period or separator, extend them
-there and add rows to ``tests/detect/test_markings.py``.
+non-standard forms: still marks, with a note. To accept a new kind of period or
+separator, extend the patterns below and add rows to ``tests/detect/test_markings.py``.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 
-from secaudit.detect.markpatterns import (
-    ASCII_DIGITS,
-    BOXES,
-    CHOICE_GAP,
-    CLOSE,
-    FIELD,
-    FIELD_PERIOD,
-    GAP,
-    LEAD,
-    NAME_SEP,
-    NAMED_FIELD,
-    NAMED_LABEL,
-    NUM_PERIOD,
-    OPEN,
-    OPENS,
-    PERIOD,
-    REPLY_PREFIX,
-    STAR,
-    STOP,
-    SUFFIX,
-    USE,
-    compact,
-    form_note,
-    short_period,
-    spaced,
-)
 from secaudit.detect.ticked import NOTE as TICKED_NOTE
 from secaudit.detect.ticked import TickedRow
 from secaudit.detect.vocabulary import Vocabulary
 from secaudit.model import Level
+
+_STAR = "★☆*＊·・•●▲△"
+_NUM = r"[0-9０-９一二三四五六七八九十两〇零百]{1,4}"
+_PERIOD = (
+    r"(?:解密时间|解密日期|解密条件|保密期限)\s*[:：]\s*[^\s,，。;；★☆]{1,30}"
+    r"|\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?(?:之前|前|止)?"
+    r"|\d{4}[/／.\-]\d{1,2}[/／.\-]\d{1,2}(?:之前|前|止)?"
+    rf"|{_NUM}\s*(?:年|个月|個月|月|日|天|周)(?:以内|内)?"
+    r"|长期|永久"
+    r"|[^\s★☆*＊·・•●▲△,，。;；:：、()（）\[\]［］【】〔〕“”\"'‘’《》<>〈〉/／|｜丨]{1,20}"
+)
+_NUM_PERIOD = rf"{_NUM}\s*(?:年|个月|個月)|长期"
+LABEL_PREFIX = r"(?:(?!绝密|机密|秘密|商密|涉密|定密|核心|普通)[\u4e00-\u9fff]){1,6}"
+"""What a label may name before 密级/保密等级 (``报表密级``, ``资料密级``, ``台账保密等级``): a few
+Chinese characters that do not start a level word (``秘密级`` is a value, not a label)."""
+_LABELS = (
+    r"密级(?:和|及|与)保密期限|密级标识|密级标志|(?:文件|文档|资料|信息)密级"
+    r"|保密等级|保密级别|密\s?级"
+)
+_NAMED = rf"{LABEL_PREFIX}(?:密\s?级|保密等级|保密级别)"
+_GLOSS_SEP = (
+    # an English gloss after the label: 密级(Classification)、密级/Classification
+    r"(?:\s*(?:[(（]\s*[A-Za-z][A-Za-z ]{1,19}[)）]|[/／]\s*[A-Za-z][A-Za-z ]{1,19}))?"
+    r"\s*(?:[:：|｜丨/／]\s*|\s+)"
+)
+"""Between a label and its value: a colon, a bar (``密级｜绝密``, ``密级 | 绝密``, ``密级丨绝密``),
+a slash, a tab or spaces — the same in body lines, cells, headers and footers."""
+_FIELD = rf"(?:{_LABELS}){_GLOSS_SEP}"
+_NAMED_FIELD = rf"(?:{_LABELS}|{_NAMED}(?=\s*[:：|｜丨])){_GLOSS_SEP}"
+"""With any other named label, which needs its colon (``报表密级：普通商密``); compiled apart and
+used only on lines that hold such a label (:data:`_NAMED_LABEL`): the prefix costs every line."""
+_NAMED_LABEL = re.compile(rf"{_NAMED}\s*[:：|｜丨]")
+_SUFFIX = (
+    r"[,，、\s|｜丨/／—–-]*(?:注意保存|注意保密|妥善保管|注意保管|严禁复制|仅供参考|(?:仅限)?内部传阅"
+    r"|(?:未经[^\s，,。;；]{0,6}?[，,]?)?(?:不得|严禁|禁止|请勿|切勿)(?:外传|外泄|外借|复制|转发|扩散"
+    r"|泄露|翻印|对外(?:提供|披露|发布|传播)?|向外(?:提供|披露)?)"
+    r"|(?:仅限|仅供|只限|只供|限)[^\s，,。;；]{0,10}?(?:使用|阅读|传阅|学习|查阅|交流|参考|阅知))"
+)
+_OPEN = "[【(（〔［\\[〈<]"
+_CLOSE = "[】)）〕］\\]〉>]"
+_OPENS = re.compile(_OPEN)
+_FIELD_PERIOD = re.compile(r"(?:保密期限|保密期)\s*[:：]\s*(?P<period>[^\s/／|｜丨]{1,20})")
+"""A period given in a field of its own beside the mark (``密级：秘密    保密期限：5年``)."""
+_GAP = re.compile(r"\t|\u3000|\s{2,}")
+_ASCII_DIGITS = str.maketrans("０１２３４５６７８９＊", "0123456789*")
+_BOXES = re.compile("[□☐▢☑☒■▣○◯]")
+_CHOICE_GAP = re.compile(r"[\s、,，/／|｜丨;；或和及与()（）]*")
+_NOTES = {"☆": "☆", "*": "*", "＊": "*", "·": "·", "・": "·", "•": "·", "●": "·", "▲": "▲"}
+_NOTES["△"] = "▲"
+_LEAD = (
+    r"(?:本(?:资料|文件|文档|材料|报告|手册|讲义|课件|简报|表|页)|此件|本件|此文件)?"
+    r"(?:仅供|仅限|只供|只限)"
+)
+"""A circulation notice before the level word (``本资料仅供内部使用``): a mark, strong."""
+_USE = r"(?:参考|传阅|阅读|学习|交流)"
+_STOP = r"(?:\s*[。.!！])?"
+_NAME_SEP = r"(?:[-_—－~～.。、:：\s★☆|｜丨/／]|$)"
+_REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|回复|转发|答复)\s*[:：]\s*)*", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,41 +112,51 @@ class MarkMatch:
     """The level ticked in a form's row of boxes (``□绝密 ☑机密``)."""
 
 
+def _spaced(word: str) -> str:
+    if word.isascii():
+        return re.escape(word)
+    return r"[ \u3000]{0,2}".join(re.escape(c) for c in word)
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
 class MarkGrammar:
     """Compiled mark patterns for one vocabulary."""
 
     def __init__(self, vocabulary: Vocabulary) -> None:
         pairs = vocabulary.all_words()
-        self._level_by_word = {compact(w).lower(): lv for w, lv in pairs}
-        words = "|".join(spaced(w) for w, _ in pairs)
+        self._level_by_word = {_compact(w).lower(): lv for w, lv in pairs}
+        words = "|".join(_spaced(w) for w, _ in pairs)
         self.hit_re = re.compile(words, re.IGNORECASE)
         core = (
-            rf"(?:(?P<pre>[{STAR}])\s*)?(?P<lead>{LEAD})?(?P<level>{words})级?(?(lead)(?P<use>{USE})?)"
-            rf"(?:\s*(?P<star>[{STAR}])\s*(?P<period>{PERIOD})?"
-            rf"|(?:\s+|\s*[（(/／]\s*)(?P<numperiod>{NUM_PERIOD})(?P<nclose>\s*[）)])?)?"
-            rf"(?P<suffix>{SUFFIX})?{STOP}"
+            rf"(?:(?P<pre>[{_STAR}])\s*)?(?P<lead>{_LEAD})?(?P<level>{words})级?(?(lead)(?P<use>{_USE})?)"
+            rf"(?:\s*(?P<star>[{_STAR}])\s*(?P<period>{_PERIOD})?"
+            rf"|(?:\s+|\s*[（(/／]\s*)(?P<numperiod>{_NUM_PERIOD})(?P<nclose>\s*[）)])?)?"
+            rf"(?P<suffix>{_SUFFIX})?{_STOP}"
         )
         self._core = core
-        form = rf"(?:(?P<open>{OPEN})\s*)?{core}(?:\s*(?P<close>{CLOSE}))?(?:(?!\S)|(?={OPEN}))"
-        self.form_re = re.compile(rf"(?<!\S)(?P<field>{FIELD})?{form}", re.IGNORECASE)
-        self.named_form_re = re.compile(rf"(?<!\S)(?P<field>{NAMED_FIELD})?{form}", re.IGNORECASE)
-        self.bracket_re = re.compile(rf"{OPEN}\s*{core}\s*{CLOSE}", re.IGNORECASE)
+        form = rf"(?:(?P<open>{_OPEN})\s*)?{core}(?:\s*(?P<close>{_CLOSE}))?(?:(?!\S)|(?={_OPEN}))"
+        self.form_re = re.compile(rf"(?<!\S)(?P<field>{_FIELD})?{form}", re.IGNORECASE)
+        self.named_form_re = re.compile(rf"(?<!\S)(?P<field>{_NAMED_FIELD})?{form}", re.IGNORECASE)
+        self.bracket_re = re.compile(rf"{_OPEN}\s*{core}\s*{_CLOSE}", re.IGNORECASE)
         self.trail_re = re.compile(rf"[-_—－~～\s]{core}\s*$", re.IGNORECASE)
-        self.lead_re = re.compile(rf"^\s*(?:{FIELD})?{core}\s*(?={NAME_SEP})", re.IGNORECASE)
+        self.lead_re = re.compile(rf"^\s*(?:{_FIELD})?{core}\s*(?={_NAME_SEP})", re.IGNORECASE)
         self.title_re = re.compile(
-            rf"^[^\s。，；;,]{{2,40}}?{OPEN}\s*{core}\s*{CLOSE}\s*$", re.IGNORECASE
+            rf"^[^\s。，；;,]{{2,40}}?{_OPEN}\s*{core}\s*{_CLOSE}\s*$", re.IGNORECASE
         )
         self.prefix_re = re.compile(
-            rf"^{OPEN}\s*{core}\s*{CLOSE}\s*[^\s。，；;,{STAR}][^。，；;,]{{1,40}}$",
+            rf"^{_OPEN}\s*{core}\s*{_CLOSE}\s*[^\s。，；;,{_STAR}][^。，；;,]{{1,40}}$",
             re.IGNORECASE,
         )
         self.box_re = re.compile(rf"〇\s*(?:{words})")
-        self._ticked = TickedRow(words, self._level_by_word, compact)
+        self._ticked = TickedRow(words, self._level_by_word, _compact)
 
     def form_for(self, text: str) -> re.Pattern[str]:
         """The mark-form pattern for ``text``: with named labels (``报表密级：``) only when it
         holds one."""
-        if "级" in text and NAMED_LABEL.search(text):
+        if "级" in text and _NAMED_LABEL.search(text):
             return self.named_form_re
         return self.form_re
 
@@ -124,14 +166,14 @@ class MarkGrammar:
 
     def is_choice_list(self, text: str) -> bool:
         """A form or list offering levels as choices (``□绝密 □机密 □秘密``, ``绝密、机密``)."""
-        if BOXES.search(text) or self.box_re.search(text):
+        if _BOXES.search(text) or self.box_re.search(text):
             return True
         prev: tuple[int, Level] | None = None
         for m in self.hit_re.finditer(text):
-            lv = self._level_by_word.get(compact(m.group()).lower())
+            lv = self._level_by_word.get(_compact(m.group()).lower())
             if lv is None:
                 continue
-            if prev and prev[1] != lv and CHOICE_GAP.fullmatch(text[prev[0] : m.start()]):
+            if prev and prev[1] != lv and _CHOICE_GAP.fullmatch(text[prev[0] : m.start()]):
                 return True
             prev = (m.end(), lv)
         return False
@@ -196,14 +238,14 @@ class MarkGrammar:
         if self.is_choice_list(name):
             return []
         if subject:
-            name = name[REPLY_PREFIX.match(name).end() :]  # type: ignore[union-attr]
+            name = name[_REPLY_PREFIX.match(name).end() :]  # type: ignore[union-attr]
         found = []
         m = self.lead_re.match(name) or self.lead_re.match(name[_ordinal_end(name) :])
         if m and _lead_stands(m):
             found.append(self._match(m, whole=True, field=False))
         stem = name if subject or "." not in name[-6:] else name.rsplit(".", 1)[0]
         t = self.trail_re.search(stem)
-        if t and not (subject and compact(t.group("level")) == "内部"):
+        if t and not (subject and _compact(t.group("level")) == "内部"):
             found.append(self._match(t, whole=True, field=False))
         for b in self.bracket_re.finditer(name):
             if subject and name[: b.start()].strip() and name[b.end() :].strip():
@@ -213,24 +255,24 @@ class MarkGrammar:
 
     # -- helpers ----------------------------------------------------------------------------
     def _match(self, m: re.Match[str], *, whole: bool, field: bool) -> MarkMatch:
-        level_word = compact(m.group("level")).lower()
+        level_word = _compact(m.group("level")).lower()
         level = self._level_by_word[level_word]
         start = next((m.start(g) for g in ("pre", "lead") if m.group(g)), m.start("level"))
         ends = ("level", "use", "star", "period", "numperiod", "nclose", "suffix")
         end = max(m.end(g) for g in ends)
         period_raw = m.group("period") or m.group("numperiod")
         period = short_period(period_raw) if period_raw else None
-        if period_raw and period != compact(period_raw):  # free text cut: not copied whole
+        if period_raw and period != _compact(period_raw):  # free text cut: not copied whole
             grp = "period" if m.group("period") else "numperiod"
             end = m.start(grp)
-            text = (m.string[start:end].translate(ASCII_DIGITS) + (period or "")).strip()
+            text = (m.string[start:end].translate(_ASCII_DIGITS) + (period or "")).strip()
         else:
-            text = m.string[start:end].translate(ASCII_DIGITS).strip()
+            text = m.string[start:end].translate(_ASCII_DIGITS).strip()
         strong = bool(
             field or m.group("star") or m.group("numperiod") or m.group("suffix") or m.group("lead")
         )
         before, after = m.string[: m.start()].strip(), m.string[m.end() :].strip()
-        return MarkMatch(level, text, period, form_note(m, level), strong, whole, before, after)
+        return MarkMatch(level, text, period, _note(m, level), strong, whole, before, after)
 
 
 _NOT_LEVEL_NEXT = re.compile(r"[\s|｜丨/／-]*(?:外部|外包|外联|公开|非密|对外|不公开|一般)")
@@ -245,7 +287,7 @@ def _lead_stands(m: re.Match[str]) -> bool:
     rest = m.string[m.end() :]
     if _NOT_LEVEL_NEXT.match(rest):
         return False
-    return not (compact(m.group("level")) == "内部" and _SLASH.match(rest))
+    return not (_compact(m.group("level")) == "内部" and _SLASH.match(rest))
 
 
 _ORDINAL_PREFIX = re.compile(
@@ -263,19 +305,68 @@ def _with_field_period(mark: MarkMatch) -> MarkMatch:
     """A mark without a period takes the one given beside it in a ``保密期限：`` field."""
     if mark.period is not None:
         return mark
-    m = FIELD_PERIOD.search(mark.after)
+    m = _FIELD_PERIOD.search(mark.after)
     if m is None or "_" in m.group("period"):  # a blank form field (``保密期限：____年``)
         return mark
     return replace(mark, period=short_period(m.group("period")))
 
 
+MAX_FREE_PERIOD = 10
+"""Most characters of free text a period keeps (a decryption condition, an odd term)."""
+_LABEL = re.compile(r"^(?:解密时间|解密日期|解密条件|保密期限):")
+_LONG_DIGITS = re.compile(r"[0-9]{9,}")
+_CN = "[0-9〇零一二三四五六七八九十两]"
+_TERM = re.compile(
+    rf"{_CN}{{2,4}}年{_CN}{{1,3}}月(?:{_CN}{{1,3}}日)?(?:之前|前|止)?"
+    rf"|{_CN}{{1,4}}(?:年|个月|個月|月|日|天|周)(?:以内|内)?|长期|永久|半年"
+)
+"""A term or a date, kept whole however long."""
+
+
+def short_period(raw: str) -> str:
+    """A period as the evidence keeps it: a term or a date whole (``10年``,
+    ``解密时间:2028年1月1日``); free text — a decryption condition that runs into the document's
+    words — cut to
+    :data:`MAX_FREE_PERIOD` characters with ``…``, so a finding never carries a sentence (or a
+    number) copied from the document. Any number left in it is masked later
+    (:func:`secaudit.sensitive.mask_text`)."""
+    period = _compact(raw)
+    label = _LABEL.match(period)
+    head = label.group() if label else ""
+    rest = period[len(head) :]
+    if _TERM.fullmatch(rest):
+        return period
+    if len(rest) > MAX_FREE_PERIOD:
+        rest = rest[:MAX_FREE_PERIOD] + "…"
+    # no term or date holds 9 digits in a row: that is the start of a number, not a period
+    return head + _LONG_DIGITS.sub(lambda d: d.group()[:4] + "*" * (len(d.group()) - 4), rest)
+
+
 def _is_gapped(line: str, m: re.Match[str]) -> bool:
     """The match is set off from the rest of the line by gaps (or by the line's ends)."""
     before, after = line[: m.start()], line[m.end() :]
-    ok_before = not before or bool(GAP.search(before[-2:]) or before.endswith("\t"))
-    ok_after = not after or bool(GAP.match(after))
+    ok_before = not before or bool(_GAP.search(before[-2:]) or before.endswith("\t"))
+    ok_after = not after or bool(_GAP.match(after))
     if m.group("period") and after[:1] == " ":
         ok_after = True  # 机密★10年 正文… : a full star form needs only one space
-    if m.group("star") and OPENS.match(after):
+    if m.group("star") and _OPENS.match(after):
         ok_after = True  # 机密★10年（内部）: a star form followed by a bracketed remark
     return ok_before and ok_after
+
+
+def _note(m: re.Match[str], level: Level) -> str | None:
+    notes = []
+    if m.group("pre"):
+        notes.append("非标准标注形式: 星号前置")
+    star = m.group("star")
+    if star and star in _NOTES:
+        notes.append(f"非标准标注形式: {_NOTES[star]}")
+    if m.group("numperiod"):
+        notes.append("非标准标注形式: 缺少★")
+    if star and not m.group("period"):
+        notes.append("未标保密期限，按默认期限")
+    if (star or m.group("pre")) and level is Level.INTERNAL:
+        # DESIGN.md: commercial secrets take the same form (核心商密★5年); internal material
+        # has no period form
+        notes.append("★为国家秘密标志，内部资料使用属非规范")
+    return "；".join(notes) or None
