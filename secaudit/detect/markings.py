@@ -22,7 +22,7 @@ declaration sentences standing as a line (:mod:`.declarations`, declarations at 
 Forms: a row of boxes with exactly one level ticked (``密级：□绝密 ☑机密 □秘密``, ``机密√``,
 ``(√)秘密 ( )机密``) declares that level anywhere in the body, in a table cell, a sheet row within
 :data:`.marksheets.SHEET_FORM_ROWS`, a header or footer; options one per cell or line (``□绝密``
-/ ``☑机密``) are read together (:meth:`.markbody.BodyMarks._ticked_runs`). A ticked row is no
+/ ``☑机密``) are read together (:meth:`MarkingDetector._ticked_runs`). A ticked row is no
 register value (the ``密级`` column-header guard does not apply), the other guards do.
 
 Guards: choice lists (``□绝密 □机密``, blank or with several ticks), lines within
@@ -30,9 +30,8 @@ Guards: choice lists (``□绝密 □机密``, blank or with several ticks), lin
 (``示例``/``式样``/``标注`` within :data:`CONTEXT_LINES` lines before, or on a ticked row), a
 ``密级`` column header above (a register's values), data columns of ``内部``/``外部``. Grammar
 lives in :mod:`secaudit.detect.markforms` (ticked forms in :mod:`.ticked`), body lines and their
-position predicates in :mod:`.marklines`, the body read line by line in :mod:`.markbody`, marks
-outside the body in :mod:`.markplaces`, sheet rows in :mod:`.marksheets`; to change what counts
-as a mark, edit there or the rules of :class:`MarkingDetector` here and
+position predicates in :mod:`.marklines`, marks outside the body in :mod:`.markplaces`; to
+change what counts as a mark, edit there or the rules of :class:`MarkingDetector` here and
 extend ``tests/detect/test_markings.py``, ``tests/detect/test_ticked.py``,
 ``tests/detect/test_heldout.py`` and ``tests/detect/test_layout_marks.py``.
 """
@@ -40,24 +39,44 @@ extend ``tests/detect/test_markings.py``, ``tests/detect/test_ticked.py``,
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import ClassVar
 
 from secaudit.detect import keyvalue
 from secaudit.detect.base import with_ocr_note
-from secaudit.detect.declarations import BIZ_WORDS, Declarations
+from secaudit.detect.declarations import BIZ_WORDS, DECLARATION_NOTE, Declarations
 from secaudit.detect.handling import HandlingLines
-from secaudit.detect.markbody import BodyMarks
 from secaudit.detect.markforms import MarkGrammar, MarkMatch
-from secaudit.detect.marklines import first_lines, undecorated
+from secaudit.detect.marklines import (
+    FIELD_LABEL,
+    START_LINES,
+    Line,
+    column_header,
+    example_context,
+    first_lines,
+    first_page,
+    in_level_list,
+    is_front_matter,
+    lines_of,
+    stands_alone,
+    undecorated,
+)
 from secaudit.detect.markplaces import other_marks
-from secaudit.detect.marksheets import SheetMarks
+from secaudit.detect.marksheets import CHOICE_WORDS, SheetMarks
 from secaudit.detect.tables import split_rows
+from secaudit.detect.ticked import BOX_GATE
 from secaudit.detect.traditional import has_traditional, simplified, variants
 from secaudit.detect.vocabulary import Vocabulary
 from secaudit.model import Confidence, Finding, Location, TextChunk
 
+FIRST_PAGE_LINES = 10
+"""On the first slide/page of a paged document, a text box holding only a level word counts
+within this many lines (text boxes come in creation order, the mark often last)."""
+_COPY_NUMBER = re.compile(r"^\s*[0-9０-９]{3,8}\s+|\s+[0-9０-９]{3,8}\s*$")
+_OPEN_BRACKETS = re.compile("[（(【〔［]")
+_CLOSE_BRACKETS = re.compile("[）)】〕］]")
 _CONF_RANK = {Confidence.LOW: 0, Confidence.MEDIUM: 1, Confidence.HIGH: 2}
 
 
@@ -107,7 +126,6 @@ class MarkingDetector:
         self.handling = HandlingLines(vocabulary)
         self.gate = level_word_gate([w for w, _ in vocabulary.all_words()] + list(BIZ_WORDS))
         self._sheets = SheetMarks(self.grammar, self.handling, self.declarations)
-        self._body = BodyMarks(self.grammar, self.handling, self.declarations, self._sheets)
 
     def analyze(self, chunks: Sequence[TextChunk]) -> Iterator[Finding]:
         if any(has_traditional(c.text) for c in chunks):  # 機密★10年 reads as 机密★10年
@@ -128,7 +146,7 @@ class MarkingDetector:
         for chunk, m in self._header_rows(rows):
             _keep(found, chunk, m, Confidence.HIGH)
         for member_chunks in body.values():
-            for chunk, m, conf in self._body.marks(member_chunks):
+            for chunk, m, conf in self._body(member_chunks):
                 _keep(found, chunk, m, conf)
         for rows in sheets.values():
             for chunk, m, conf in self._sheets.marks(rows):
@@ -136,6 +154,113 @@ class MarkingDetector:
         yield from found.values()
 
     # -- body -------------------------------------------------------------------------------
+    def _body(self, chunks: list[TextChunk]) -> Iterator[tuple[TextChunk, MarkMatch, Confidence]]:
+        lines = lines_of(chunks, self.grammar)
+        raw: dict[int, list[MarkMatch]] = {}
+        hit_lines: list[int] = []
+        boxes = any(BOX_GATE.search(c.text) for c in chunks)  # once: most documents have none
+        form_for = self.grammar.form_for
+        named = self._naming_lines(lines)
+        for i, ln in enumerate(lines):
+            if i >= START_LINES and not boxes:
+                if i not in named:
+                    continue  # no level word: no mark form, handling line or declaration
+                # past the start only a line that is a mark form as a whole counts: one anchored
+                # try, which prose (内部控制…) fails at its first character
+                text = ln.text.strip()
+                if form_for(text).fullmatch(text) is not None:
+                    raw_marks = self.grammar.line_marks(ln.text, gapped=False, ticks=False)
+                    if raw_marks:
+                        raw[i] = raw_marks
+                elif handled := self.handling.marks(ln.text, body=True):
+                    raw[i] = handled
+                elif declared := self._declared(lines, i):
+                    raw[i] = declared
+                continue
+            hit = self.grammar.has_hit(ln.text)
+            if hit:
+                hit_lines.append(i)
+            if hit or i < START_LINES:
+                marks = []
+                if i < 2 and _csv_title(ln):
+                    marks = self._sheets.title_cell(ln.text)  # 核心商密 客户名单,,,
+                if not marks:
+                    marks = self.grammar.line_marks(ln.text, gapped=i < START_LINES, ticks=boxes)
+                if not marks and i < START_LINES and _COPY_NUMBER.search(ln.text):
+                    # 1999 layout: copy number left, mark right, one space apart after extraction
+                    marks = self.grammar.line_marks(_COPY_NUMBER.sub("", ln.text), gapped=False)
+                if not marks and i < START_LINES:
+                    # letterhead: "江川农村商业银行 内部资料", the layout gap lost in extraction
+                    loose = self.grammar.line_marks(ln.text, gapped=False, loose=True)
+                    marks = [m for m in loose if stands_alone(m)]
+                if not marks and i < START_LINES:
+                    marks = self.grammar.title_marks(ln.text)
+                if not marks and hit:
+                    marks = self.handling.marks(ln.text, body=True)
+                if not marks and hit:
+                    marks = self._declared(lines, i)
+                if marks:
+                    raw[i] = marks
+        for i, marks in (self._ticked_runs(lines, hit_lines) if boxes else {}).items():
+            raw.setdefault(i, marks)
+        header_at: int | None = -1  # -1: not looked for yet
+        texts = [ln.text for ln in lines]
+        levels = {i: {m.level for m in marks} for i, marks in raw.items()}
+        for i, marks in raw.items():
+            labelled = keyvalue.labelled(texts, i)
+            if keyvalue.in_labelled_list(levels, i) if labelled else in_level_list(raw, i):
+                continue
+            if not labelled and not all(m.ticked for m in marks):
+                header_at = column_header(lines, raw) if header_at == -1 else header_at
+                if header_at is not None and header_at < i:
+                    continue  # a value under a 密级 column header: a register, not a mark
+            kept = [
+                m
+                for m in marks
+                if stands_alone(m) and (m.strong or labelled or self._bare_ok(lines, i))
+            ]
+            if kept and example_context(lines, i):
+                if not is_front_matter(lines[:i], self.grammar):
+                    continue
+            for m in kept:
+                declared = m.note == DECLARATION_NOTE
+                yield lines[i].chunk, m, Confidence.MEDIUM if declared else Confidence.HIGH
+
+    def _naming_lines(self, lines: list[Line]) -> set[int]:
+        """Indices of the lines that name a level word (one pass of the hit pattern over all
+        lines), and of lines whose bracket is still open at their end when the word appears
+        only once the next line is joined to them (a closing note wrapped by a PDF)."""
+        texts = [ln.text for ln in lines]
+        starts: list[int] = []
+        pos = 0
+        for t in texts:
+            starts.append(pos)
+            pos += len(t) + 1
+        joined = "\n".join(texts)
+        named: set[int] = set()
+        for m in self.grammar.hit_re.finditer(joined):
+            first = bisect_right(starts, m.start()) - 1
+            named.update(range(first, bisect_right(starts, m.end() - 1)))
+        bracketed = {bisect_right(starts, m.start()) - 1 for m in _OPEN_BRACKETS.finditer(joined)}
+        for i in sorted(bracketed):
+            if i not in named and i + 1 < len(texts):
+                t = texts[i]
+                if i + 1 in named or self.grammar.has_hit(t.rstrip() + texts[i + 1].strip()):
+                    named.add(i)
+        return named
+
+    def _declared(self, lines: list[Line], i: int) -> list[MarkMatch]:
+        """The declaration or closing note on line ``i``; a note whose bracket is still open at
+        the line's end (wrapped by a PDF's line breaks) is read with the next line."""
+        text = lines[i].text
+        found = [m for m, _c in self.declarations.marks(text)]
+        if not found and i + 1 < len(lines) and _OPEN_BRACKETS.search(text):
+            opened = len(_OPEN_BRACKETS.findall(text)) > len(_CLOSE_BRACKETS.findall(text))
+            if opened:
+                joined = text.rstrip() + lines[i + 1].text.strip()
+                found = [m for m, _c in self.declarations.marks(joined)]
+        return found
+
     def _header_rows(self, rows: list[TextChunk]) -> Iterator[tuple[TextChunk, MarkMatch]]:
         """Document-information tables whose header row holds a 密级 label (keyvalue)."""
         heads: dict[str | None, list[tuple[TextChunk, str]]] = {}
@@ -149,6 +274,48 @@ class MarkingDetector:
             if any("级" in line for _c, line in head):
                 lines = [replace(c, text=line) if line != c.text else c for c, line in head]
                 yield from keyvalue.header_row_marks(lines, self.grammar)
+
+    def _ticked_runs(self, lines: list[Line], hit_lines: list[int]) -> dict[int, list[MarkMatch]]:
+        """Form options standing one per line or cell (``□绝密`` / ``☑机密`` / ``□秘密``), read
+        as one row, a ``密级`` label line before them included; keyed by the run's first line.
+        Only lines naming a level (``hit_lines``, ascending) are looked at: a prose document
+        costs nothing here."""
+        out: dict[int, list[MarkMatch]] = {}
+        runs: list[list[int]] = []
+        for i in hit_lines:
+            if not self.grammar.options_only(lines[i].text):
+                continue
+            if runs and runs[-1][-1] == i - 1:
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+        for run in runs:
+            first = run[0]
+            label = first > 0 and FIELD_LABEL.match(lines[first - 1].text) is not None
+            row = " ".join(lines[j].text.strip() for j in run)
+            if marks := self.grammar.ticked_marks(("密级：" if label else "") + row):
+                out[first] = marks
+        return out
+
+    def _bare_ok(self, lines: list[Line], i: int) -> bool:
+        """A bare level word: first lines (or the first slide/page), not a cell in a column of
+        choices/values."""
+        if i >= FIRST_PAGE_LINES:
+            return False
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(lines):
+                near = re.sub(r"[\s【】\[\]()（）]", "", lines[j].text)
+                if near in CHOICE_WORDS or self.grammar.is_choice_list(lines[j].text):
+                    return False
+        if i >= START_LINES:
+            return first_page(lines, i)
+        return i < 3 or is_front_matter(lines[:i], self.grammar) or first_page(lines, i)
+
+
+def _csv_title(line: Line) -> bool:
+    """``line`` is the only field of a CSV title row (``核心商密 客户名单,,,``)."""
+    text = line.text
+    return "," not in text and (text + "," in line.chunk.text or f'"{text}",' in line.chunk.text)
 
 
 def _keep(
