@@ -112,12 +112,13 @@ class MarkingDetector:
     """Finds secrecy markings; every distinct (member, location, text) is one finding."""
 
     id: ClassVar[str] = "marking"
-    version: ClassVar[str] = "11"
+    version: ClassVar[str] = "12"
     # 7: layout marks (issue 17) and free-text periods cut (issue 12); 8: declaration clauses,
     # level + handling clauses, internal-use wordings, sheet title/closing rows (issue 17 round 2);
     # 9: unit name + separator + level running lines, state-secret/internal-use declarations;
     # 10: round 4 (subjects, clause grammar, prefixed labels, CSV titles, numbered names, periods)
     # 11: round 5 (label bars, Markdown emphasis spans, compound subjects, non-level options, 、)
+    # 12: round 6 (notice formulas, closing notes, period clauses, glosses, footers, names, =)
 
     def __init__(self, vocabulary: Vocabulary) -> None:
         self.vocabulary = vocabulary
@@ -219,7 +220,7 @@ class MarkingDetector:
                 for m in marks
                 if stands_alone(m) and (m.strong or labelled or self._bare_ok(lines, i))
             ]
-            if kept and example_context(lines, i):
+            if kept and example_context(lines, i, kept):
                 if not is_front_matter(lines[:i], self.grammar):
                     continue
             for m in kept:
