@@ -24,6 +24,7 @@ from secaudit.detect.vocabulary import Vocabulary
 HANDLING_WORDS = (
     r"不得|严禁|禁止|请勿|切勿|勿|未经|仅限|仅供|只限|只供|限于|注意保|妥善|阅后|违者|保密|保存"
     r"|保管|传阅|不外传|不对外|按规定|仅发|只发|发至|阅知|知悉范围|误收|非收件人|通知发件人"
+    r"|用后|收回|销毁"
 )
 _FIELD = r"(?:(?:文件|文档)?密级\s*[:：|｜丨/／]\s*)?"
 _UNIT = (
@@ -85,9 +86,14 @@ class HandlingLines:
         if not text or len(text) > MAX_LINE:
             return []
         m = self._re.fullmatch(text)
-        if m is None or bool(m.group("open")) != bool(m.group("close")):
+        if m is None:
             return []
         rest = m.group("rest") or ""
+        closed = bool(m.group("close"))
+        if m.group("open") and not closed and rest[-1:] in "】)）]〕":
+            rest, closed = rest[:-1], True  # （机密  请妥善保管，不得复印）: the note closes
+        if bool(m.group("open")) != closed:
+            return []
         if body and (m.group("sep") or "").isspace() and _NOUN_NEXT.match(rest):
             return []  # 机密 文件应当妥善保管: the level qualifies a noun, a sentence
         clauses = [c for c in _SPLIT.split(_PAGE.sub(" ", rest)) if c]

@@ -138,8 +138,12 @@ class MarkGrammar:
         )
         self._core = core
         form = rf"(?:(?P<open>{_OPEN})\s*)?{core}(?:\s*(?P<close>{_CLOSE}))?(?:(?!\S)|(?={_OPEN}))"
-        self.form_re = re.compile(rf"(?<!\S)(?P<field>{_FIELD})?{form}", re.IGNORECASE)
-        self.named_form_re = re.compile(rf"(?<!\S)(?P<field>{_NAMED_FIELD})?{form}", re.IGNORECASE)
+        # a bracket may open before the 密级 label as well: （密级：核心商密） closes a document
+        fopen = rf"(?:(?P<fopen>{_OPEN})\s*(?=(?:文件|文档|资料|信息|保|报|密)))?"
+        self.form_re = re.compile(rf"(?<!\S){fopen}(?P<field>{_FIELD})?{form}", re.IGNORECASE)
+        self.named_form_re = re.compile(
+            rf"(?<!\S){fopen}(?P<field>{_NAMED_FIELD})?{form}", re.IGNORECASE
+        )
         self.bracket_re = re.compile(rf"{_OPEN}\s*{core}\s*{_CLOSE}", re.IGNORECASE)
         self.trail_re = re.compile(rf"[-_—－~～\s]{core}\s*$", re.IGNORECASE)
         self.lead_re = re.compile(rf"^\s*(?:{_FIELD})?{core}\s*(?={_NAME_SEP})", re.IGNORECASE)
@@ -198,7 +202,8 @@ class MarkGrammar:
             matches = [whole_line] if whole_line is not None else []
         out = []
         for m in matches:
-            if bool(m.group("open")) != bool(m.group("close")):
+            opened = bool(m.group("open")) + bool(m.group("fopen") and m.group("field"))
+            if opened != bool(m.group("close")):
                 continue
             whole = m.start() == 0 and m.end() == len(stripped)
             if not whole and not loose and not (gapped and _is_gapped(stripped, m)):

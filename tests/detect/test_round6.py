@@ -68,3 +68,47 @@ EXAMPLES = [
 def test_example_announcements_still_hold(example: list[str]) -> None:
     assert level(txt("\n".join([*FILLER, *example]))) == "none"
     assert level(docx_lines([*FILLER, *example])) == "none"
+
+
+# -- 2: closing notes in more forms ---------------------------------------------------------------
+CLOSING = {
+    "（密级：核心商密）": "core_commercial",
+    "（密级：内部文件）": "internal",
+    "【密级：机密】": "secret",
+    "（机密  请妥善保管，不得复印）": "secret",
+    "（普通商密 用后收回）": "commercial",
+    "【本材料属内部资料，阅后收回】": "internal",
+    "（本材料属内部资料，用后收回）": "internal",
+    "【本报告为核心商密，阅后销毁】": "core_commercial",
+}
+
+
+@pytest.mark.parametrize(("note", "expected"), CLOSING.items())
+def test_closing_note_forms(note: str, expected: str) -> None:
+    assert level(txt("\n".join([*NOTICE[:-1], note]))) == expected
+    assert level(docx_lines([*NOTICE[:-1], note])) == expected
+    assert level(html([*NOTICE[:-1], note])) == expected
+    assert level(txt("\n".join([*NOTICE[:-1], note]), "gbk")) == expected
+
+
+CLOSING_NEGATIVES = [
+    "（机密 文件应当妥善保管）",  # level + noun: a sentence
+    "（密级：机密、秘密）",  # choices
+    "（密级：□机密 □秘密）",
+    "（机密  文件管理办法）",  # no handling clause
+    "（密级：见附表）",
+    "（本材料属内部审计报告，阅后收回）",  # a longer noun
+]
+
+
+@pytest.mark.parametrize("note", CLOSING_NEGATIVES)
+def test_closing_note_negatives(note: str) -> None:
+    assert level(txt("\n".join([*NOTICE[:-1], note]))) == "none"
+    assert level(docx_lines([*NOTICE[:-1], note])) == "none"
+
+
+def test_closing_note_forms_in_an_example_stay_clean() -> None:
+    for note in CLOSING:
+        assert level(txt("\n".join([*FILLER, "闭合注释示例：", note]))) == "none", note
+    register = ["文件名称\t密级\t编号", "某某报告\t（密级：机密）\t001", "某某方案\t秘密\t002"]
+    assert level(txt("\n".join([*FILLER, *register]))) == "none"
