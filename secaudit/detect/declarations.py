@@ -80,6 +80,11 @@ _KIND = r"(?:(?:内部)?(?:学习|培训|参考|工作|传阅|管理)?(?:文件|
 _COPULA = re.compile(_IS)
 _DESCRIBE = re.compile(r"(?:为|是|系|涉及|包含|含有|载有|记载|列示)[^，,；;]{1,20}")
 _OPEN, _CLOSE = "（(【[〔［", "）)】]〕］"
+PERIOD_CLAUSE = (
+    r"保密期限\s*(?:为|是|[:：])?\s*"
+    r"(?:[0-9０-９一二三四五六七八九十两]{1,3}\s*(?:年|个月|個月)|长期|永久)"
+)
+"""A period clause beside the level (``机密（保密期限：长期）``, ``保密期限为5年``)."""
 BIZ_WORDS = {
     "核心商业秘密": Level.CORE_COMMERCIAL,
     "商业秘密": Level.COMMERCIAL,
@@ -102,7 +107,8 @@ class Declarations:
         self._gate = re.compile(rf"{biz}|{words}")
         self._clause = re.compile(
             rf"{_IS}?\s*{_OWNER}\s*(?P<biz>{biz})?\s*"
-            rf"(?:[（(]\s*(?P<inner>{words})级?\s*[）)]|(?P<level>{words})(?:级别|级{_STATE}?)?)?\s*{_KIND}"
+            rf"(?:[（(]\s*(?P<inner>{words})级?\s*[）)]|(?P<level>{words})(?:级别|级{_STATE}?)?)?"
+            rf"(?:\s*[（(]\s*{PERIOD_CLAUSE}\s*[）)])?\s*{_KIND}"
             r"(?:(?:进行|从严)?(?:管理|保管))?"  # 按核心商密管理
         )
         self._handling = re.compile(HANDLING)

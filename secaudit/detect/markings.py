@@ -162,7 +162,10 @@ class MarkingDetector:
         boxes = any(BOX_GATE.search(c.text) for c in chunks)  # once: most documents have none
         form_for = self.grammar.form_for
         named = self._naming_lines(lines)
+        joined: set[int] = set()  # lines read as the end of a wrapped declaration before them
         for i, ln in enumerate(lines):
+            if i in joined:
+                continue
             if i >= START_LINES and not boxes:
                 if i not in named:
                     continue  # no level word: no mark form, handling line or declaration
@@ -175,7 +178,7 @@ class MarkingDetector:
                         raw[i] = raw_marks
                 elif handled := self.handling.marks(ln.text, body=True):
                     raw[i] = handled
-                elif declared := self._declared(lines, i):
+                elif declared := self._declared(lines, i, joined):
                     raw[i] = declared
                 continue
             hit = self.grammar.has_hit(ln.text)
@@ -198,8 +201,8 @@ class MarkingDetector:
                     marks = self.grammar.title_marks(ln.text)
                 if not marks and hit:
                     marks = self.handling.marks(ln.text, body=True)
-                if not marks and hit:
-                    marks = self._declared(lines, i)
+                if not marks and (hit or i in named):
+                    marks = self._declared(lines, i, joined)
                 if marks:
                     raw[i] = marks
         for i, marks in (self._ticked_runs(lines, hit_lines) if boxes else {}).items():
@@ -243,6 +246,7 @@ class MarkingDetector:
             first = bisect_right(starts, m.start()) - 1
             named.update(range(first, bisect_right(starts, m.end() - 1)))
         bracketed = {bisect_right(starts, m.start()) - 1 for m in _OPEN_BRACKETS.finditer(joined)}
+        bracketed.update(i for i, t in enumerate(texts) if _unfinished(t))
         for i in sorted(bracketed):
             if i not in named and i + 1 < len(texts):
                 t = texts[i]
@@ -250,16 +254,27 @@ class MarkingDetector:
                     named.add(i)
         return named
 
-    def _declared(self, lines: list[Line], i: int) -> list[MarkMatch]:
+    def _declared(self, lines: list[Line], i: int, joined: set[int]) -> list[MarkMatch]:
         """The declaration or closing note on line ``i``; a note whose bracket is still open at
-        the line's end (wrapped by a PDF's line breaks) is read with the next line."""
+        the line's end, or a declaration whose sentence runs on past it (wrapped by a PDF's line
+        breaks, even inside a word: ``本材料定为核心`` / ``商密，保密期限为5年…``), is read with
+        the next lines up to the sentence's end; those lines go into ``joined``."""
         text = lines[i].text
         found = [m for m, _c in self.declarations.marks(text)]
-        if not found and i + 1 < len(lines) and _OPEN_BRACKETS.search(text):
-            opened = len(_OPEN_BRACKETS.findall(text)) > len(_CLOSE_BRACKETS.findall(text))
-            if opened:
-                joined = text.rstrip() + lines[i + 1].text.strip()
-                found = [m for m, _c in self.declarations.marks(joined)]
+        if found or i + 1 >= len(lines):
+            return found
+        opened = len(_OPEN_BRACKETS.findall(text)) > len(_CLOSE_BRACKETS.findall(text))
+        if not opened and not _unfinished(text):
+            return found
+        run = text.rstrip()
+        for j in range(i + 1, min(i + 1 + _WRAP_LINES, len(lines))):
+            run += lines[j].text.strip()
+            found = [m for m, _c in self.declarations.marks(run)]
+            if found:
+                joined.update(range(i + 1, j + 1))
+                return found
+            if not _unfinished(run):
+                break
         return found
 
     def _header_rows(self, rows: list[TextChunk]) -> Iterator[tuple[TextChunk, MarkMatch]]:
@@ -311,6 +326,18 @@ class MarkingDetector:
         if i >= START_LINES:
             return first_page(lines, i)
         return i < 3 or is_front_matter(lines[:i], self.grammar) or first_page(lines, i)
+
+
+_WRAP_LINES = 2
+"""Most lines after its first a wrapped declaration sentence is read across."""
+_SENTENCE_END = frozenset("。！!？?；;")
+
+
+def _unfinished(text: str) -> bool:
+    """``text`` is the first part of a sentence a PDF wrapped: it names the document (本/此)
+    and stops without a sentence's end."""
+    t = text.rstrip()
+    return bool(t) and t[-1] not in _SENTENCE_END and ("本" in t or "此" in t)
 
 
 def _csv_title(line: Line) -> bool:

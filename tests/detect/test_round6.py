@@ -10,7 +10,7 @@ import pytest
 
 from secaudit.detect.registry import build_detectors, detect
 from secaudit.model import Finding, Level, TextChunk
-from tests.detect.layout_builders import FILLER, docx_lines, extracted, html
+from tests.detect.layout_builders import FILLER, docx_lines, extracted, html, pdf_pages
 
 DETECTORS = build_detectors()
 BODY = "\n".join(FILLER)
@@ -112,3 +112,55 @@ def test_closing_note_forms_in_an_example_stay_clean() -> None:
         assert level(txt("\n".join([*FILLER, "闭合注释示例：", note]))) == "none", note
     register = ["文件名称\t密级\t编号", "某某报告\t（密级：机密）\t001", "某某方案\t秘密\t002"]
     assert level(txt("\n".join([*FILLER, *register]))) == "none"
+
+
+# -- 3: declarations with a period clause, wrapped by a PDF --------------------------------------
+DECLARED = {
+    "本材料定为核心商密，保密期限为5年，知悉范围限于行领导及风险管理部。": "core_commercial",
+    "本文件密级为机密（保密期限：长期），未经批准不得复制、转发。": "secret",
+    "声明：本报告属于核心商密，保密期限为5年，仅供授信审批部内部审阅。": "core_commercial",
+    "本文件密级为普通商密，保密期限五年，未经总行批准不得复制、摘抄或向外单位提供。": "commercial",
+}
+
+
+def pdf_lines(lines: list[str]) -> list[TextChunk]:
+    """One page: the notice's lines, then ``lines`` as a PDF lays them out (one per row)."""
+    placed = [(t, 25, 40 + 10 * k) for k, t in enumerate(FILLER)]
+    placed += [(t, 25, 110 + 7 * k) for k, t in enumerate(lines)]
+    return pdf_pages([placed])
+
+
+def wraps(sentence: str) -> list[list[str]]:
+    """The sentence broken at several places, inside words included."""
+    return [[sentence[:k], sentence[k:]] for k in (4, 7, 12, len(sentence) - 3)]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), DECLARED.items())
+def test_declaration_with_a_period_clause(sentence: str, expected: str) -> None:
+    assert level(txt(f"{BODY}\n{sentence}")) == expected
+    assert level(docx_lines([*FILLER, sentence])) == expected
+    for parts in wraps(sentence):
+        found = marks(pdf_lines(parts))
+        assert {f.level.value for f in found if f.level} == {expected}, parts
+
+
+def test_declaration_wrapped_over_three_lines() -> None:
+    sentence = next(iter(DECLARED))
+    parts = [sentence[:6], sentence[6:20], sentence[20:]]
+    assert level(pdf_lines(parts)) == "core_commercial"
+    assert level(txt("\n".join([*FILLER, *parts]))) == "core_commercial"
+
+
+WRAPPED_NEGATIVES = [
+    ["本办法所称核心商密，是指泄露会使本行", "利益遭受特别严重损害的信息。"],
+    ["本培训讲解如何将文件定为", "核心商密的程序。"],
+    ["本季度检查发现部分文件标注为", "机密，请各部门整改。"],
+    ["本行保密工作要点", "机密文件应当专柜保管，不得带出。"],
+    ["本文件密级为", "核心商密和普通商密两级的划分依据如下。"],
+]
+
+
+@pytest.mark.parametrize("parts", WRAPPED_NEGATIVES)
+def test_wrapped_prose_declares_nothing(parts: list[str]) -> None:
+    assert level(pdf_lines(parts)) == "none"
+    assert level(txt("\n".join([*FILLER, *parts]))) == "none"
