@@ -58,11 +58,33 @@ _GLOSS_SEP = (
 )
 """Between a label and its value: a colon, a bar (``密级｜绝密``, ``密级 | 绝密``, ``密级丨绝密``),
 a slash, a tab or spaces — the same in body lines, cells, headers and footers."""
+_GLOSS_WORD = (
+    r"(?i:(?:security\s+|secrecy\s+|document\s+)?(?:classification|level)"
+    r"|confidentiality(?:\s+level)?)"
+)
 _FIELD = rf"(?:{_LABELS}){_GLOSS_SEP}"
 _NAMED_FIELD = rf"(?:{_LABELS}|{_NAMED}(?=\s*[:：|｜丨])){_GLOSS_SEP}"
 """With any other named label, which needs its colon (``报表密级：普通商密``); compiled apart and
 used only on lines that hold such a label (:data:`_NAMED_LABEL`): the prefix costs every line."""
 _NAMED_LABEL = re.compile(rf"{_NAMED}\s*[:：|｜丨]")
+_GLOSSES = re.compile(
+    rf"^\s*{_GLOSS_WORD}\s*[:：]?\s*(?=(?:\S{{0,6}})(?:{_LABELS}))"
+    rf"|(?<=[级别])\s+{_GLOSS_WORD}(?=\s*[:：|｜丨])"
+    r"|\s+\((?=[A-Za-z .\-]{2,30}\))(?=[^)]*(?:secret|confidential|internal|restricted"
+    r"|classified|proprietary|use\s+only))[^)]*\)",
+    re.IGNORECASE,
+)
+"""English glosses, decoration around a mark: before or after a 密级 label
+(``Classification 密级: 内部资料``, ``密级 Classification：普通商密``) and in ASCII brackets after
+a level, a space before them (``机密 (SECRET)``, ``内部文件 (Internal Use Only)``)."""
+_LATIN = re.compile("[A-Za-z]")
+
+
+def without_glosses(line: str) -> str:
+    """``line`` without English glosses (:data:`_GLOSSES`); most lines hold no Latin letter."""
+    return _GLOSSES.sub("", line) if _LATIN.search(line) else line
+
+
 _SUFFIX = (
     r"[,，、\s|｜丨/／—–-]*(?:注意保存|注意保密|妥善保管|注意保管|严禁复制|仅供参考|(?:仅限)?内部传阅"
     r"|(?:未经[^\s，,。;；]{0,6}?[，,]?)?(?:不得|严禁|禁止|请勿|切勿)(?:外传|外泄|外借|复制|转发|扩散"
@@ -189,7 +211,7 @@ class MarkGrammar:
         """Mark forms standing in ``line``: the whole line, or (``gapped``) a segment set off
         by a gap, or (``loose``: headers, footers, property values) by any whitespace.
         ``ticks=False`` tells that the text around holds no tick at all (no ticked-box form)."""
-        stripped = line.strip()
+        stripped = without_glosses(line).strip()
         if ticks and TickedRow.has_tick(stripped):
             ticked = self.ticked_marks(stripped)
             if ticked:

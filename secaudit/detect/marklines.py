@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from secaudit.detect.keyvalue import FIELD_LABEL
-from secaudit.detect.markforms import MarkGrammar, MarkMatch
+from secaudit.detect.markforms import MarkGrammar, MarkMatch, without_glosses
 from secaudit.model import TextChunk
 
 START_LINES = 5
@@ -90,7 +90,7 @@ def lines_of(chunks: list[TextChunk], grammar: MarkGrammar) -> list[Line]:
 def _plain(line: str, grammar: MarkGrammar) -> str:
     """``line`` undecorated — unless it is a mark form as written, its asterisks the stars of
     a non-standard form (``*机密*``: read as before, star form and note, rather than as italics)."""
-    plain = undecorated(_csv_edges(line))
+    plain = without_glosses(undecorated(_csv_edges(line)))
     if plain != line and "*" in line:
         raw = line.strip()
         if grammar.form_for(raw).fullmatch(raw) is not None:

@@ -10,7 +10,7 @@ import pytest
 
 from secaudit.detect.registry import build_detectors, detect
 from secaudit.model import Finding, Level, TextChunk
-from tests.detect.layout_builders import FILLER, docx_lines, extracted, html, pdf_pages
+from tests.detect.layout_builders import FILLER, docx_lines, extracted, html, pdf_pages, rtf
 
 DETECTORS = build_detectors()
 BODY = "\n".join(FILLER)
@@ -164,3 +164,45 @@ WRAPPED_NEGATIVES = [
 def test_wrapped_prose_declares_nothing(parts: list[str]) -> None:
     assert level(pdf_lines(parts)) == "none"
     assert level(txt("\n".join([*FILLER, *parts]))) == "none"
+
+
+# -- 4: English glosses around a 密级 label or after a level --------------------------------------
+GLOSSED = {
+    "Classification 密级: 内部资料": "internal",
+    "密级 Classification：普通商密": "commercial",
+    "Security Level 密级：核心商密": "core_commercial",
+    "机密 (SECRET)": "secret",
+    "内部文件 (Internal Use Only)": "internal",
+    "商密 (Commercial Secret)": "commercial",
+}
+
+
+@pytest.mark.parametrize(("line", "expected"), GLOSSED.items())
+def test_english_gloss_is_decoration(line: str, expected: str) -> None:
+    assert level(txt(f"{line}\n{BODY}")) == expected
+    assert level(docx_lines([line, *FILLER])) == expected
+    assert level(rtf(FILLER, header=line)) == expected
+    assert level(html(FILLER, footer=line)) == expected
+
+
+GLOSS_NEGATIVES = [
+    "Classification 密级：机密、秘密",  # choices
+    "密级 Classification：□机密 □秘密",
+    "机密 (see note 3)",  # no gloss of a level
+    "Level 密级 分为绝密、机密、秘密三级",
+]
+
+
+@pytest.mark.parametrize("line", GLOSS_NEGATIVES)
+def test_english_gloss_negatives(line: str) -> None:
+    assert level(txt(f"{line}\n{BODY}")) == "none"
+    assert level(docx_lines([line, *FILLER])) == "none"
+
+
+def test_glossed_register_column_stays_clean() -> None:
+    register = [
+        "文件名称\tClassification 密级\t编号",
+        "某某报告\t机密 (SECRET)\t001",
+        "某某方案\t秘密 (CONFIDENTIAL)\t002",
+    ]
+    assert level(txt("\n".join([*FILLER, *register]))) == "none"
