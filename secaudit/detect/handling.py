@@ -75,7 +75,7 @@ class HandlingLines:
         words = "|".join(re.escape(w) for w, _ in pairs)
         self._re = re.compile(
             rf"(?P<issuer>{_ISSUER}){_FIELD}(?P<open>[【(（\[〔])?\s*(?P<level>{words})级?\s*"
-            rf"(?P<close>[】)）\]〕])?(?:(?P<sep>{_SEP})(?P<rest>.+))?"
+            rf"(?P<close>[】)）\]〕])?(?:(?:(?P<sep>{_SEP})|(?<=[】)）\]〕]))(?P<rest>.+))?"
         )
         self._handling = re.compile(HANDLING_WORDS)
 
@@ -94,7 +94,7 @@ class HandlingLines:
             rest, closed = rest[:-1], True  # （机密  请妥善保管，不得复印）: the note closes
         if bool(m.group("open")) != closed:
             return []
-        if body and (m.group("sep") or "").isspace() and _NOUN_NEXT.match(rest):
+        if body and (m.group("sep") or " ").isspace() and _NOUN_NEXT.match(rest):
             return []  # 机密 文件应当妥善保管: the level qualifies a noun, a sentence
         clauses = [c for c in _SPLIT.split(_PAGE.sub(" ", rest)) if c]
         if not clauses and not m.group("issuer"):

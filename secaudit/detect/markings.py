@@ -77,6 +77,10 @@ within this many lines (text boxes come in creation order, the mark often last).
 _COPY_NUMBER = re.compile(r"^\s*[0-9０-９]{3,8}\s+|\s+[0-9０-９]{3,8}\s*$")
 _OPEN_BRACKETS = re.compile("[（(【〔［]")
 _CLOSE_BRACKETS = re.compile("[）)】〕］]")
+_UNIT_NAME = re.compile(
+    r"[^\s，,。；;：:、|｜丨]{2,30}(?:银行|支行|分行|公司|联社|信用社|部|室|中心|处|科|办公室)"
+)
+"""A unit or letterhead name beside a footer's mark."""
 _CONF_RANK = {Confidence.LOW: 0, Confidence.MEDIUM: 1, Confidence.HIGH: 2}
 
 
@@ -180,6 +184,8 @@ class MarkingDetector:
                     raw[i] = handled
                 elif declared := self._declared(lines, i, joined):
                     raw[i] = declared
+                elif i >= len(lines) - 2 and (foot := self._foot_line(ln.text)):
+                    raw[i] = foot
                 continue
             hit = self.grammar.has_hit(ln.text)
             if hit:
@@ -229,6 +235,17 @@ class MarkingDetector:
             for m in kept:
                 declared = m.note == DECLARATION_NOTE
                 yield lines[i].chunk, m, Confidence.MEDIUM if declared else Confidence.HIGH
+
+    def _foot_line(self, text: str) -> list[MarkMatch]:
+        """A mark and a unit name set off by white space in one of the last lines of a body
+        (``内部文件    某某农商银行授信审批部``, ``核心商密★1年    某某农村商业银行办公室``):
+        a page footer the extractor kept in the body (an HTML page's closing block)."""
+        out = []
+        for m in self.grammar.line_marks(text, gapped=False, loose=True, ticks=False):
+            rest = f"{m.before} {m.after}".split()
+            if not m.whole and rest and all(_UNIT_NAME.fullmatch(seg) for seg in rest):
+                out.append(replace(m, strong=True))
+        return out
 
     def _naming_lines(self, lines: list[Line]) -> set[int]:
         """Indices of the lines that name a level word (one pass of the hit pattern over all

@@ -6,6 +6,8 @@ stand beside the positives. The strings are written here, not taken from any hel
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
 from secaudit.detect.registry import build_detectors, detect
@@ -206,3 +208,69 @@ def test_glossed_register_column_stays_clean() -> None:
         "某某方案\t秘密 (CONFIDENTIAL)\t002",
     ]
     assert level(txt("\n".join([*FILLER, *register]))) == "none"
+
+
+# -- 5: header and footer lines -------------------------------------------------------------------
+def docx_header(text: str) -> list[TextChunk]:
+    import docx as python_docx
+
+    doc = python_docx.Document()
+    doc.sections[0].header.paragraphs[0].text = text
+    for line in FILLER:
+        doc.add_paragraph(line)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return extracted(buf.getvalue(), "通知.docx")
+
+
+def html_closing_block(text: str) -> list[TextChunk]:
+    """An HTML page whose footer is a plain block at the end (no <footer>, no footer class)."""
+    paras = "".join(f"<p>{line}</p>" for line in FILLER)
+    page = (
+        '<!DOCTYPE html><html><head><meta charset="utf-8"><title>通知</title></head><body>'
+        f'{paras}<div style="text-align:center">{text}</div></body></html>'
+    )
+    return extracted(page.encode("utf-8"), "通知.html")
+
+
+FOOTERS = {
+    "【普通商密】注意保管": "commercial",
+    "（核心商密）严禁外传": "core_commercial",
+    "核心商密★1年    某某农村商业银行风险管理部": "core_commercial",
+    "内部文件    某某农商银行授信审批部": "internal",
+    "某某农商银行授信审批部　　内部资料": "internal",
+}
+
+
+@pytest.mark.parametrize(("line", "expected"), FOOTERS.items())
+def test_header_and_footer_lines(line: str, expected: str) -> None:
+    assert level(docx_header(line)) == expected
+    assert level(html(FILLER, footer=line)) == expected
+    assert level(html_closing_block(line.replace("  ", "&nbsp;&nbsp;"))) == expected
+    assert level(txt(f"{BODY}\n{line}")) == expected
+
+
+FOOTER_NEGATIVES = [
+    "【内部】管理办法",
+    "（机密）文件应当妥善保管",  # a bracketed level then a noun: a sentence
+    "（普通商密）文件管理要求",
+    "内部审计部    2024年3月5日",
+    "机密    某某农商银行办公室    秘密",  # two levels
+    "秘密    第3条",
+]
+
+
+@pytest.mark.parametrize("line", FOOTER_NEGATIVES)
+def test_footer_negatives_in_the_body(line: str) -> None:
+    assert level(txt(f"{BODY}\n{line}")) == "none"
+    assert level(html_closing_block(line)) == "none"
+
+
+def test_footer_form_in_a_register_or_example_stays_clean() -> None:
+    register = [
+        *("文件名称\t密级\t编号", "某某报告\t机密\t001", "某某方案\t秘密\t002"),
+        "机密    某某农商银行办公室",
+    ]
+    assert level(txt("\n".join([*FILLER, *register]))) == "none"
+    example = [*FILLER, "页脚示例：", "内部文件    某某农商银行授信审批部"]
+    assert level(txt("\n".join(example))) == "none"
