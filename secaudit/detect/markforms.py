@@ -167,7 +167,10 @@ class MarkGrammar:
             rf"(?<!\S){fopen}(?P<field>{_NAMED_FIELD})?{form}", re.IGNORECASE
         )
         self.bracket_re = re.compile(rf"{_OPEN}\s*{core}\s*{_CLOSE}", re.IGNORECASE)
-        self.trail_re = re.compile(rf"[-_—－~～\s]{core}\s*$", re.IGNORECASE)
+        # a sequence number may follow the trailing level (考核办法_核心商密_187)
+        self.trail_re = re.compile(
+            rf"[-_—－~～\s]{core}(?:[-_—－~～\s][0-9０-９]{{1,6}})?\s*$", re.IGNORECASE
+        )
         self.lead_re = re.compile(rf"^\s*(?:{_FIELD})?{core}\s*(?={_NAME_SEP})", re.IGNORECASE)
         self.title_re = re.compile(
             rf"^[^\s。，；;,]{{2,40}}?{_OPEN}\s*{core}\s*{_CLOSE}\s*$", re.IGNORECASE

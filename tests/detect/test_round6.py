@@ -274,3 +274,23 @@ def test_footer_form_in_a_register_or_example_stays_clean() -> None:
     assert level(txt("\n".join([*FILLER, *register]))) == "none"
     example = [*FILLER, "页脚示例：", "内部文件    某某农商银行授信审批部"]
     assert level(txt("\n".join(example))) == "none"
+
+
+# -- 6: file names with a sequence number after the level ------------------------------------------
+NUMBERED = {
+    "理财产品代销清单_秘密_177.docx": "confidential",
+    "考核办法_核心商密_187.docx": "core_commercial",
+    "客户名单-普通商密-03.docx": "commercial",
+}
+
+
+@pytest.mark.parametrize(("name", "expected"), NUMBERED.items())
+def test_name_with_a_number_after_the_level(name: str, expected: str) -> None:
+    assert level(docx_lines(FILLER, name=name)) == expected
+
+
+@pytest.mark.parametrize(
+    "name", ["机密文件管理办法_12.docx", "内部控制_12.docx", "保密培训_秘密载体_3.docx"]
+)
+def test_numbered_names_without_a_mark(name: str) -> None:
+    assert level(docx_lines(FILLER, name=name)) == "none"
