@@ -48,25 +48,26 @@ LABEL_PREFIX = r"(?:(?!绝密|机密|秘密|商密|涉密|定密|核心|普通)[
 Chinese characters that do not start a level word (``秘密级`` is a value, not a label)."""
 _LABELS = (
     r"密级(?:和|及|与)保密期限|密级标识|密级标志|(?:文件|文档|资料|信息)密级"
-    r"|保密等级|保密级别|密\s?级"
+    r"|保密等级|保密级别|定密级别|定密等级|密\s?级"
 )
 _NAMED = rf"{LABEL_PREFIX}(?:密\s?级|保密等级|保密级别)"
 _GLOSS_SEP = (
     # an English gloss after the label: 密级(Classification)、密级/Classification
     r"(?:\s*(?:[(（]\s*[A-Za-z][A-Za-z ]{1,19}[)）]|[/／]\s*[A-Za-z][A-Za-z ]{1,19}))?"
-    r"\s*(?:[:：|｜丨/／]\s*|\s+)"
+    r"\s*(?:[:：|｜丨/／=＝]\s*|\s+)"
 )
 """Between a label and its value: a colon, a bar (``密级｜绝密``, ``密级 | 绝密``, ``密级丨绝密``),
-a slash, a tab or spaces — the same in body lines, cells, headers and footers."""
+a slash, an equals sign (``定密级别=秘密``, a form's field), a tab or spaces — the same in body
+lines, cells, headers and footers."""
 _GLOSS_WORD = (
     r"(?i:(?:security\s+|secrecy\s+|document\s+)?(?:classification|level)"
     r"|confidentiality(?:\s+level)?)"
 )
 _FIELD = rf"(?:{_LABELS}){_GLOSS_SEP}"
-_NAMED_FIELD = rf"(?:{_LABELS}|{_NAMED}(?=\s*[:：|｜丨])){_GLOSS_SEP}"
+_NAMED_FIELD = rf"(?:{_LABELS}|{_NAMED}(?=\s*[:：|｜丨=＝])){_GLOSS_SEP}"
 """With any other named label, which needs its colon (``报表密级：普通商密``); compiled apart and
 used only on lines that hold such a label (:data:`_NAMED_LABEL`): the prefix costs every line."""
-_NAMED_LABEL = re.compile(rf"{_NAMED}\s*[:：|｜丨]")
+_NAMED_LABEL = re.compile(rf"{_NAMED}\s*[:：|｜丨=＝]")
 _GLOSSES = re.compile(
     rf"^\s*{_GLOSS_WORD}\s*[:：]?\s*(?=(?:\S{{0,6}})(?:{_LABELS}))"
     rf"|(?<=[级别])\s+{_GLOSS_WORD}(?=\s*[:：|｜丨])"

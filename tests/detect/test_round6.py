@@ -12,7 +12,15 @@ import pytest
 
 from secaudit.detect.registry import build_detectors, detect
 from secaudit.model import Finding, Level, TextChunk
-from tests.detect.layout_builders import FILLER, docx_lines, extracted, html, pdf_pages, rtf
+from tests.detect.layout_builders import (
+    FILLER,
+    docx_lines,
+    docx_with_table,
+    extracted,
+    html,
+    pdf_pages,
+    rtf,
+)
 
 DETECTORS = build_detectors()
 BODY = "\n".join(FILLER)
@@ -294,3 +302,46 @@ def test_name_with_a_number_after_the_level(name: str, expected: str) -> None:
 )
 def test_numbered_names_without_a_mark(name: str) -> None:
     assert level(docx_lines(FILLER, name=name)) == "none"
+
+
+# -- 7: label and value joined by = ---------------------------------------------------------------
+EQUALS = {
+    "定密级别=秘密": "confidential",
+    "密　级=秘密": "confidential",
+    "密级 = 机密": "secret",
+    "报表密级=核心商密": "core_commercial",
+    "定密级别：普通商密": "commercial",
+}
+
+
+@pytest.mark.parametrize(("line", "expected"), EQUALS.items())
+def test_label_equals_value(line: str, expected: str) -> None:
+    assert level(txt(f"{line}\n{BODY}")) == expected
+    assert level(docx_lines([line, *FILLER])) == expected
+    assert level(docx_with_table([[line, "编号：001"]])) == expected
+    assert level(html([*FILLER, f"<table><tr><td>{line}</td><td>编号：001</td></tr></table>"])) == (
+        expected
+    )
+
+
+EQUALS_NEGATIVES = [
+    "密级=机密=秘密",
+    "定密级别=□机密 □秘密",
+    "定密级别应当根据泄露后可能造成的损害程度确定。",
+    "level=机密",
+]
+
+
+@pytest.mark.parametrize("line", EQUALS_NEGATIVES)
+def test_label_equals_negatives(line: str) -> None:
+    assert level(txt(f"{line}\n{BODY}")) == "none"
+    assert level(docx_lines([line, *FILLER])) == "none"
+
+
+def test_definite_level_column_of_a_register_stays_clean() -> None:
+    rows = [
+        ["文件名称", "定密级别", "编号"],
+        ["某某报告", "机密", "001"],
+        ["某某方案", "秘密", "002"],
+    ]
+    assert level(docx_with_table(rows)) == "none"
