@@ -345,3 +345,47 @@ def test_definite_level_column_of_a_register_stays_clean() -> None:
         ["某某方案", "秘密", "002"],
     ]
     assert level(docx_with_table(rows)) == "none"
+
+
+# -- 8: a mail disclaimer naming the bank ---------------------------------------------------------
+def eml(body: str) -> list[TextChunk]:
+    from email.message import EmailMessage
+
+    msg = EmailMessage()
+    msg["From"] = "zhangsan@example.com"
+    msg["To"] = "lisi@example.com"
+    msg["Subject"] = "关于报送季度数据的通知"
+    msg.set_content(body)
+    return extracted(msg.as_bytes(), "报送.eml")
+
+
+DISCLAIMERS = {
+    "【保密提示】本邮件及其附件属某某农商银行普通商密，仅供指定收件人使用，未经许可不得转发。": (
+        "commercial"
+    ),
+    "本邮件及其附件属某某农村信用合作联社核心商密，如误收请删除。": "core_commercial",
+    "【声明】本邮件属本行内部资料，请勿转发。": "internal",
+}
+
+
+@pytest.mark.parametrize(("line", "expected"), DISCLAIMERS.items())
+def test_mail_disclaimer_naming_the_bank(line: str, expected: str) -> None:
+    body = "各位同事：\n请于本周五前报送季度数据。\n谢谢！\n\n张三\n" + line + "\n"
+    assert level(eml(body)) == expected
+    assert level(txt(f"{BODY}\n{line}")) == expected
+
+
+DISCLAIMER_NEGATIVES = [
+    "本邮件讨论某某农商银行普通商密的定密流程，请勿转发。",
+    "本邮件涉及某某银行内部控制评价，请勿转发。",
+    "某某农商银行普通商密管理办法已印发，请各部门学习。",
+    "【示例】本邮件属某某农商银行普通商密，请勿转发。",
+    "本报告为某某银行内部审计报告，请勿外传。",
+]
+
+
+@pytest.mark.parametrize("line", DISCLAIMER_NEGATIVES)
+def test_mail_prose_about_secrecy_work(line: str) -> None:
+    body = "各位同事：\n请于本周五前报送季度数据。\n" + line + "\n谢谢！\n"
+    assert level(eml(body)) == "none"
+    assert level(txt(f"{BODY}\n{line}")) == "none"
