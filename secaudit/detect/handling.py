@@ -48,6 +48,11 @@ _NOUN_NEXT = re.compile(r"(?:的)?(?:文件|资料|材料|信息|事项|载体|�
 sentence (``机密 文件应当妥善保管``, a Markdown ``**机密** 文件…`` once its emphasis is read); a
 running line (``核心商密 资料不得外传``) keeps it."""
 MAX_LINE = 60
+_SCOPE = re.compile(
+    r"限(?!制|额|期|时|度|价|量|定)[\u4e00-\u9fff]{1,12}"
+    r"(?:条线|部门|部|室|中心|支行|分行|人员|领导|阅|阅知|阅读|使用|传阅|知悉)"
+)
+"""A circulation scope after the level (``普通商密（限授信条线）``, ``机密（限行领导阅）``)."""
 _ISSUER_SEP = r"\s*[|｜丨/／·•・—–\-、]\s*"
 """Between a unit name and the level in a running line: a bar, slash, dot, dash or 、
 (``机密、某某农村商业银行``)."""
@@ -105,4 +110,6 @@ class HandlingLines:
         return [MarkMatch(level, text, None, None, True, True)]
 
     def _is_handling(self, clause: str) -> bool:
-        return len(clause) <= 24 and self._handling.search(clause) is not None
+        if len(clause) > 24:
+            return False
+        return self._handling.search(clause) is not None or _SCOPE.fullmatch(clause) is not None

@@ -389,3 +389,38 @@ def test_mail_prose_about_secrecy_work(line: str) -> None:
     body = "各位同事：\n请于本周五前报送季度数据。\n" + line + "\n谢谢！\n"
     assert level(eml(body)) == "none"
     assert level(txt(f"{BODY}\n{line}")) == "none"
+
+
+# -- 9: a level with a bracketed scope ------------------------------------------------------------
+SCOPED = {
+    "普通商密（限授信条线）": "commercial",
+    "机密（限行领导阅）": "secret",
+    "核心商密(限风险管理部)": "core_commercial",
+}
+
+
+@pytest.mark.parametrize(("line", "expected"), SCOPED.items())
+def test_level_with_a_bracketed_scope(line: str, expected: str) -> None:
+    assert level(txt(f"{line}\n{BODY}")) == expected
+    assert level(docx_lines([line, *FILLER])) == expected
+    assert level(rtf(FILLER, header=line)) == expected
+
+
+SCOPE_NEGATIVES = [
+    "普通商密（限额管理）",
+    "机密（限制级）",
+    "核心商密 限时办理",
+    "普通商密（限授信条线）管理办法",
+    "机密（限行领导阅） 秘密（限部门负责人阅）",  # a list of levels
+]
+
+
+@pytest.mark.parametrize("line", SCOPE_NEGATIVES)
+def test_bracketed_scope_negatives(line: str) -> None:
+    assert level(txt(f"{line}\n{BODY}")) == "none"
+    assert level(docx_lines([line, *FILLER])) == "none"
+
+
+def test_scoped_levels_in_training_lists_stay_clean() -> None:
+    lines = ["知悉范围的写法：", "机密（限行领导阅）", "秘密（限部门负责人阅）"]
+    assert level(txt("\n".join([*FILLER, *lines]))) == "none"
