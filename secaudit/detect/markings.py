@@ -77,6 +77,13 @@ within this many lines (text boxes come in creation order, the mark often last).
 _COPY_NUMBER = re.compile(r"^\s*[0-9０-９]{3,8}\s+|\s+[0-9０-９]{3,8}\s*$")
 _OPEN_BRACKETS = re.compile("[（(【〔［]")
 _CLOSE_BRACKETS = re.compile("[）)】〕］]")
+_SYMBOL_BOX_MAP = str.maketrans(
+    {"\uf0fe": "☑", "\uf0fd": "☒", "\uf0a8": "☐", "\uf06f": "☐", "\uf0a3": "☐", "\uf052": "☑"}
+)
+"""Boxes of the Wingdings/Wingdings 2 symbol fonts as a PDF without a ToUnicode map extracts
+them (the font's code + U+F000, private use): ``þ``/``ý`` ticked, ``¨``/``o`` empty
+(Wingdings), ``R`` ticked, ``£`` empty (Wingdings 2) — read as ☑/☒/☐ so a ticked row is one."""
+_SYMBOL_BOXES = re.compile("[\uf0fe\uf0fd\uf0a8\uf06f\uf0a3\uf052]")
 _UNIT_NAME = re.compile(
     r"[^\s，,。；;：:、|｜丨]{2,30}(?:银行|支行|分行|公司|联社|信用社|部|室|中心|处|科|办公室)"
 )
@@ -133,6 +140,8 @@ class MarkingDetector:
         self._sheets = SheetMarks(self.grammar, self.handling, self.declarations)
 
     def analyze(self, chunks: Sequence[TextChunk]) -> Iterator[Finding]:
+        if any(_SYMBOL_BOXES.search(c.text) for c in chunks):  # a PDF's Wingdings boxes
+            chunks = [replace(c, text=c.text.translate(_SYMBOL_BOX_MAP)) for c in chunks]
         if any(has_traditional(c.text) for c in chunks):  # 機密★10年 reads as 机密★10年
             chunks = [replace(c, text=simplified(c.text)) for c in chunks]
         found: dict[tuple[str | None, Location, str], Finding] = {}

@@ -424,3 +424,61 @@ def test_bracketed_scope_negatives(line: str) -> None:
 def test_scoped_levels_in_training_lists_stay_clean() -> None:
     lines = ["知悉范围的写法：", "机密（限行领导阅）", "秘密（限部门负责人阅）"]
     assert level(txt("\n".join([*FILLER, *lines]))) == "none"
+
+
+# -- 10: a ticked row in a PDF --------------------------------------------------------------------
+def pdf_row(runs: list[tuple[str, bool]], dy: float = 0.0) -> list[TextChunk]:
+    """A PDF whose first line mixes a CJK font and a symbol font (the boxes, ``True``), the
+    boxes raised by ``dy`` points as a word processor's symbol font sits, then the notice."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    pdfmetrics.registerFont(TTFont("DejaVuSans", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    x, y = 25 * mm, A4[1] - 30 * mm
+    for text, symbol in runs:
+        font = "DejaVuSans" if symbol else "STSong-Light"
+        c.setFont(font, 12)
+        c.drawString(x, y + (dy if symbol else 0), text)
+        x += c.stringWidth(text, font, 12) + 2
+    c.setFont("STSong-Light", 12)
+    for k, line in enumerate(FILLER):
+        c.drawString(25 * mm, A4[1] - (40 + 10 * k) * mm, line)
+    c.showPage()
+    c.save()
+    return extracted(buf.getvalue(), "审批表.pdf")
+
+
+def row(ticked: str) -> list[tuple[str, bool]]:
+    out: list[tuple[str, bool]] = [("密级：", False)]
+    for word in ("绝密", "机密", "秘密"):
+        out += [("☑" if word == ticked else "☐", True), (word, False)]
+    return out
+
+
+@pytest.mark.skipif(
+    not __import__("os").path.exists("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+    reason="DejaVu Sans (the symbol font of the boxes)",
+)
+@pytest.mark.parametrize("dy", [0.0, 2.0])
+def test_ticked_row_of_ballot_boxes_in_a_pdf(dy: float) -> None:
+    assert level(pdf_row(row("机密"), dy)) == "secret"
+    assert level(pdf_row(row(""), dy)) == "none"  # a blank form
+
+
+WINGDINGS = {"\uf0a8": "\uf0fe", "\uf06f": "\uf0fd", "\uf0a3": "\uf052"}
+"""Empty and ticked boxes of Wingdings/Wingdings 2 as text extracted without a ToUnicode map."""
+
+
+@pytest.mark.parametrize(("empty", "tick"), WINGDINGS.items())
+def test_ticked_row_of_symbol_font_boxes(empty: str, tick: str) -> None:
+    line = f"密级：{empty}绝密 {tick}机密 {empty}秘密"
+    assert level(txt(f"{line}\n{BODY}")) == "secret"
+    assert level(txt(f"密级：{empty}绝密 {empty}机密 {empty}秘密\n{BODY}")) == "none"
+    assert level(txt(f"密级：{tick}绝密 {tick}机密 {empty}秘密\n{BODY}")) == "none"
