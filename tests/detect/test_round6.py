@@ -12,6 +12,7 @@ import pytest
 
 from secaudit.detect.registry import build_detectors, detect
 from secaudit.model import Finding, Level, TextChunk
+from tests.detect.heldout_cases import card, mobile
 from tests.detect.layout_builders import (
     FILLER,
     docx_lines,
@@ -482,3 +483,48 @@ def test_ticked_row_of_symbol_font_boxes(empty: str, tick: str) -> None:
     assert level(txt(f"{line}\n{BODY}")) == "secret"
     assert level(txt(f"密级：{empty}绝密 {empty}机密 {empty}秘密\n{BODY}")) == "none"
     assert level(txt(f"密级：{tick}绝密 {tick}机密 {empty}秘密\n{BODY}")) == "none"
+
+
+# -- 11: C3 values with spaces as separators ------------------------------------------------------
+def c3(chunks: list[TextChunk]) -> set[str]:
+    return {f.type for f in detect(chunks, DETECTORS) if f.detector == "auth_info" and f.type}
+
+
+VISA = card(1, prefix="467912", length=16)
+
+
+def test_card_fields_one_space_after_each_label() -> None:
+    line = f"卡号 {VISA}  有效期 10/27  安全码 473"
+    assert c3(docx_lines([*FILLER, line])) == {"card_cvn"}
+    assert c3(txt(f"{BODY}\n{line}")) == {"card_cvn"}
+    assert c3(docx_lines([*FILLER, f"CVV2 473  卡号 {VISA}"])) == {"card_cvn"}
+
+
+def test_otp_rows_with_columns_apart_by_spaces() -> None:
+    rows = ["时间  手机号  验证码", *(f"10:5{k}  {mobile(k)}  25441{k}" for k in range(3))]
+    assert c3(docx_lines([*FILLER, *rows])) == {"otp_code"}
+    assert c3(txt("\n".join([*FILLER, *rows]))) == {"otp_code"}
+    wide = ["时间　　手机号　　验证码", *(f"10:5{k}　　{mobile(k)}　　25441{k}" for k in range(3))]
+    assert c3(txt("\n".join([*FILLER, *wide]))) == {"otp_code"}
+
+
+C3_NEGATIVES = [
+    "安全码 473",  # no card number or expiry near
+    "验证码 2024年起统一为6位",
+    "短信验证码 有效期5分钟，请勿泄露",
+    "登录密码 2024年修改",  # a password needs its colon
+    "时间  事项  验证码说明",  # no code column
+]
+
+
+@pytest.mark.parametrize("line", C3_NEGATIVES)
+def test_c3_space_negatives(line: str) -> None:
+    assert c3(docx_lines([*FILLER, line])) == set()
+    assert c3(txt(f"{BODY}\n{line}")) == set()
+
+
+def test_spaced_rows_without_a_code_header_stay_clean() -> None:
+    rows = ["时间  手机号  备注", *(f"10:5{k}  {mobile(k)}  25441{k}" for k in range(3))]
+    assert c3(txt("\n".join([*FILLER, *rows]))) == set()
+    prose = ["验证码", "10:51  137  254417"]  # a header must be a row of cells
+    assert c3(txt("\n".join([*FILLER, *prose]))) == set()
