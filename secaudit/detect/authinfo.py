@@ -45,9 +45,14 @@ _PASS_LABEL = (
 )
 _OTP_LABEL = r"(?:短信)?验证码|动态(?:验证)?码|动态口令|一次性(?:密码|口令|验证码)|OTP"
 _PASSWORD = r"[A-Za-z0-9!@#$%^&._+\-]{4,32}"
+_CODE_END = r"(?=[\s,，。;；、)）]|$)"
+"""A verification or one-time code may follow its label after one space (``安全码 473``), the
+value then ending at white space, punctuation or the line's end (``验证码 2024年`` is prose)."""
 INLINE = re.compile(
-    rf"(?<![A-Za-z])(?:(?P<cvn_l>{_CVN_LABEL}){_SEP}(?P<cvn>[0-9]{{3,4}})(?![0-9])"
-    rf"|(?P<otp_l>{_OTP_LABEL}){_SEP}(?P<otp>[0-9]{{4,8}})(?![0-9A-Za-z])"
+    rf"(?<![A-Za-z])(?:(?P<cvn_l>{_CVN_LABEL})(?:{_SEP}(?P<cvn>[0-9]{{3,4}})(?![0-9])"
+    rf"| (?P<cvn_s>[0-9]{{3,4}}){_CODE_END})"
+    rf"|(?P<otp_l>{_OTP_LABEL})(?:{_SEP}(?P<otp>[0-9]{{4,8}})(?![0-9A-Za-z])"
+    rf"| (?P<otp_s>[0-9]{{4,8}}){_CODE_END})"
     rf"|(?P<pass_l>{_PASS_LABEL}){_SEP}(?P<pass>{_PASSWORD})(?![A-Za-z0-9!@#$%^&._+\-]))",
     re.IGNORECASE,
 )
@@ -103,7 +108,8 @@ class AuthInfoDetector:
     """Counts C3 authentication values per (member, location, type); samples fully masked."""
 
     id: ClassVar[str] = "auth_info"
-    version: ClassVar[str] = "3"  # 2: comma-separated rows; 3: their long value cells
+    version: ClassVar[str] = "4"  # 2: comma-separated rows; 3: their long value cells
+    # 4: one space after a code's label, columns apart by runs of spaces
     gate: ClassVar[str] = PREFILTER_GATE
     """Every C3 value needs a label or a track separator (caseless)."""
 
@@ -138,10 +144,11 @@ def c3_values(text: str) -> dict[str, set[str]]:
         line_start = text.rfind("\n", 0, m.start()) + 1
         if _EXAMPLE.search(text, max(line_start, m.start() - 20), m.start()):
             continue  # 例如：密码：123456 — training material, not a written secret
-        if m.group("cvn") and _card_near(text, m.start(), m.end()):
-            found.setdefault("card_cvn", set()).add(m.group("cvn"))
-        elif m.group("otp"):
-            found.setdefault("otp_code", set()).add(m.group("otp"))
+        cvn, otp = m.group("cvn") or m.group("cvn_s"), m.group("otp") or m.group("otp_s")
+        if cvn and _card_near(text, m.start(), m.end()):
+            found.setdefault("card_cvn", set()).add(cvn)
+        elif otp:
+            found.setdefault("otp_code", set()).add(otp)
         elif m.group("pass") and _is_password(m.group("pass")):
             found.setdefault("auth_secret", set()).add(m.group("pass"))
     for m in TRACK.finditer(text):
@@ -166,6 +173,10 @@ def _card_near(text: str, start: int, end: int) -> bool:
     )
 
 
+_COLUMN_GAP = re.compile(r" {2,}|\u3000+")
+_GAPPED = "  "
+
+
 def _column_values(text: str) -> Iterator[tuple[str, str]]:
     """(type, value) of cells under a C3 column header in tab-separated rows, or in
     comma-separated rows as wide as their header (a CSV export)."""
@@ -174,10 +185,12 @@ def _column_values(text: str) -> Iterator[tuple[str, str]]:
     width, header_sep = 0, "\t"
     for line in text.split("\n"):
         sep = row_separator(line)
+        if sep is None and _COLUMN_GAP.search(line.strip()):
+            sep = _GAPPED  # columns apart by runs of spaces (a word processor's plain rows)
         if sep is None:
             columns, card_columns = {}, False
             continue
-        cells = line.split(sep)
+        cells = _COLUMN_GAP.split(line.strip()) if sep == _GAPPED else line.split(sep)
         header = {
             k: typ for k, cell in enumerate(cells) for typ, h in _HEADERS.items() if h.match(cell)
         }

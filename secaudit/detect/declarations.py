@@ -41,7 +41,7 @@ DOC_NOUNS = (
     "|附件|数据|汇报|演示文稿|幻灯片|PPT|请示|批复|会议纪要|明细|报表|档案|文|件"
 )
 HANDLING = (
-    r"不得|严禁|禁止|仅限|仅供|只限|只供|未经|请勿|切勿|注意|妥善|保密|勿|限于|限本行|阅后|收回|销毁"
+    r"不得|严禁|禁止|仅限|仅供|只限|只供|未经|请勿|切勿|注意|妥善|保密|勿|限于|限本行|阅后|用后|收回|销毁"
     r"|违者|追究|须经|需经|应当|应|按照|遵守|负有|按规定|严格管理|仅发|只发|发至|阅知|知悉|传阅|外传"
     r"|外泄|扩散|转发|复制|复印|存档|归档|保管|翻印|涉密载体"
     # a mail's misdelivery clause
@@ -61,10 +61,11 @@ _FUNCTION = re.compile("[如若所的之在对将把被从于和与或等可能�
 """Function words no subject noun phrase holds (``本邮件如涉及商业秘密…`` is a condition)."""
 _SELF = ("本", "此", "以上", "上述")
 """A declaration names the document itself: one of these starts its subject."""
-_LABEL = re.compile(
-    r"^(?:注|注意|备注|附注|说明|声明|特别声明|保密声明|提示|特别提示|保密提示|重要提示|温馨提示)"
-    r"\s*[:：]\s*"
+_LABEL_WORDS = (
+    r"(?:注|注意|备注|附注|说明|声明|特别声明|保密声明|提示|特别提示|保密提示|重要提示|温馨提示)"
 )
+_LABEL = re.compile(rf"^(?:{_LABEL_WORDS}\s*[:：]|[【\[［]\s*{_LABEL_WORDS}\s*[】\]］])\s*")
+"""A label before the sentence: ``声明：``, or bracketed (``【保密提示】``, a mail disclaimer)."""
 _DECOR = re.compile(r"^[\s>#*_~—\-※◆■●▲]+|[\s*_~—\-※◆■●▲]+$")
 _SENTENCES = re.compile(r"(?<=[。！!；;])(?![）)】\]〕］])")
 _CLAUSES = re.compile(r"\s*[，,；;]\s*|\s+")
@@ -75,11 +76,21 @@ _IS = (
 )
 _STATE = r"(?:的)?(?:国家秘密(?:事项|载体)?|涉密(?:文件|载体|资料))"
 """``秘密级国家秘密``: a state-secret level names the secret kind after 级."""
-_OWNER = r"(?:本行|我行|本公司|本社|本联社)?(?:员工|职工|工作人员|人员)?的?"
+_OWNER = (
+    r"(?:本行|我行|本公司|本社|本联社"
+    r"|[\u4e00-\u9fff]{2,16}?(?:农村商业银行|农商银行|农商行|银行|农村信用合作联社|联社|信用社))?"
+    r"(?:员工|职工|工作人员|人员)?的?"
+)
+"""Whose secret it is: 本行…, or the bank named (``属某某农商银行普通商密``)."""
 _KIND = r"(?:(?:内部)?(?:学习|培训|参考|工作|传阅|管理)?(?:文件|资料|材料|信息|事项|数据))?件?"
 _COPULA = re.compile(_IS)
 _DESCRIBE = re.compile(r"(?:为|是|系|涉及|包含|含有|载有|记载|列示)[^，,；;]{1,20}")
 _OPEN, _CLOSE = "（(【[〔［", "）)】]〕］"
+PERIOD_CLAUSE = (
+    r"保密期限\s*(?:为|是|[:：])?\s*"
+    r"(?:[0-9０-９一二三四五六七八九十两]{1,3}\s*(?:年|个月|個月)|长期|永久)"
+)
+"""A period clause beside the level (``机密（保密期限：长期）``, ``保密期限为5年``)."""
 BIZ_WORDS = {
     "核心商业秘密": Level.CORE_COMMERCIAL,
     "商业秘密": Level.COMMERCIAL,
@@ -102,7 +113,8 @@ class Declarations:
         self._gate = re.compile(rf"{biz}|{words}")
         self._clause = re.compile(
             rf"{_IS}?\s*{_OWNER}\s*(?P<biz>{biz})?\s*"
-            rf"(?:[（(]\s*(?P<inner>{words})级?\s*[）)]|(?P<level>{words})(?:级别|级{_STATE}?)?)?\s*{_KIND}"
+            rf"(?:[（(]\s*(?P<inner>{words})级?\s*[）)]|(?P<level>{words})(?:级别|级{_STATE}?)?)?"
+            rf"(?:\s*[（(]\s*{PERIOD_CLAUSE}\s*[）)])?\s*{_KIND}"
             r"(?:(?:进行|从严)?(?:管理|保管))?"  # 按核心商密管理
         )
         self._handling = re.compile(HANDLING)
@@ -138,6 +150,8 @@ class Declarations:
     def _sentence(self, sentence: str) -> tuple[Level, bool] | None:
         """(level, note form) of a declaration sentence, else None."""
         s = sentence.rstrip("。.!！；; ")
+        if s[:1] in "【[［":
+            s = _LABEL.sub("", s)  # 【保密提示】本邮件…: a bracketed label, not a bracketed note
         bracketed = bool(s) and s[0] in _OPEN
         if bracketed != (bool(s) and s[-1] in _CLOSE):
             return None

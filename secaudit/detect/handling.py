@@ -24,6 +24,7 @@ from secaudit.detect.vocabulary import Vocabulary
 HANDLING_WORDS = (
     r"不得|严禁|禁止|请勿|切勿|勿|未经|仅限|仅供|只限|只供|限于|注意保|妥善|阅后|违者|保密|保存"
     r"|保管|传阅|不外传|不对外|按规定|仅发|只发|发至|阅知|知悉范围|误收|非收件人|通知发件人"
+    r"|用后|收回|销毁"
 )
 _FIELD = r"(?:(?:文件|文档)?密级\s*[:：|｜丨/／]\s*)?"
 _UNIT = (
@@ -47,6 +48,11 @@ _NOUN_NEXT = re.compile(r"(?:的)?(?:文件|资料|材料|信息|事项|载体|�
 sentence (``机密 文件应当妥善保管``, a Markdown ``**机密** 文件…`` once its emphasis is read); a
 running line (``核心商密 资料不得外传``) keeps it."""
 MAX_LINE = 60
+_SCOPE = re.compile(
+    r"限(?!制|额|期|时|度|价|量|定)[\u4e00-\u9fff]{1,12}"
+    r"(?:条线|部门|部|室|中心|支行|分行|人员|领导|阅|阅知|阅读|使用|传阅|知悉)"
+)
+"""A circulation scope after the level (``普通商密（限授信条线）``, ``机密（限行领导阅）``)."""
 _ISSUER_SEP = r"\s*[|｜丨/／·•・—–\-、]\s*"
 """Between a unit name and the level in a running line: a bar, slash, dot, dash or 、
 (``机密、某某农村商业银行``)."""
@@ -74,7 +80,7 @@ class HandlingLines:
         words = "|".join(re.escape(w) for w, _ in pairs)
         self._re = re.compile(
             rf"(?P<issuer>{_ISSUER}){_FIELD}(?P<open>[【(（\[〔])?\s*(?P<level>{words})级?\s*"
-            rf"(?P<close>[】)）\]〕])?(?:(?P<sep>{_SEP})(?P<rest>.+))?"
+            rf"(?P<close>[】)）\]〕])?(?:(?:(?P<sep>{_SEP})|(?<=[】)）\]〕]))(?P<rest>.+))?"
         )
         self._handling = re.compile(HANDLING_WORDS)
 
@@ -85,10 +91,15 @@ class HandlingLines:
         if not text or len(text) > MAX_LINE:
             return []
         m = self._re.fullmatch(text)
-        if m is None or bool(m.group("open")) != bool(m.group("close")):
+        if m is None:
             return []
         rest = m.group("rest") or ""
-        if body and (m.group("sep") or "").isspace() and _NOUN_NEXT.match(rest):
+        closed = bool(m.group("close"))
+        if m.group("open") and not closed and rest[-1:] in "】)）]〕":
+            rest, closed = rest[:-1], True  # （机密  请妥善保管，不得复印）: the note closes
+        if bool(m.group("open")) != closed:
+            return []
+        if body and (m.group("sep") or " ").isspace() and _NOUN_NEXT.match(rest):
             return []  # 机密 文件应当妥善保管: the level qualifies a noun, a sentence
         clauses = [c for c in _SPLIT.split(_PAGE.sub(" ", rest)) if c]
         if not clauses and not m.group("issuer"):
@@ -99,4 +110,6 @@ class HandlingLines:
         return [MarkMatch(level, text, None, None, True, True)]
 
     def _is_handling(self, clause: str) -> bool:
-        return len(clause) <= 24 and self._handling.search(clause) is not None
+        if len(clause) > 24:
+            return False
+        return self._handling.search(clause) is not None or _SCOPE.fullmatch(clause) is not None

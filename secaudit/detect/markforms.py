@@ -48,21 +48,44 @@ LABEL_PREFIX = r"(?:(?!绝密|机密|秘密|商密|涉密|定密|核心|普通)[
 Chinese characters that do not start a level word (``秘密级`` is a value, not a label)."""
 _LABELS = (
     r"密级(?:和|及|与)保密期限|密级标识|密级标志|(?:文件|文档|资料|信息)密级"
-    r"|保密等级|保密级别|密\s?级"
+    r"|保密等级|保密级别|定密级别|定密等级|密\s?级"
 )
 _NAMED = rf"{LABEL_PREFIX}(?:密\s?级|保密等级|保密级别)"
 _GLOSS_SEP = (
     # an English gloss after the label: 密级(Classification)、密级/Classification
     r"(?:\s*(?:[(（]\s*[A-Za-z][A-Za-z ]{1,19}[)）]|[/／]\s*[A-Za-z][A-Za-z ]{1,19}))?"
-    r"\s*(?:[:：|｜丨/／]\s*|\s+)"
+    r"\s*(?:[:：|｜丨/／=＝]\s*|\s+)"
 )
 """Between a label and its value: a colon, a bar (``密级｜绝密``, ``密级 | 绝密``, ``密级丨绝密``),
-a slash, a tab or spaces — the same in body lines, cells, headers and footers."""
+a slash, an equals sign (``定密级别=秘密``, a form's field), a tab or spaces — the same in body
+lines, cells, headers and footers."""
+_GLOSS_WORD = (
+    r"(?i:(?:security\s+|secrecy\s+|document\s+)?(?:classification|level)"
+    r"|confidentiality(?:\s+level)?)"
+)
 _FIELD = rf"(?:{_LABELS}){_GLOSS_SEP}"
-_NAMED_FIELD = rf"(?:{_LABELS}|{_NAMED}(?=\s*[:：|｜丨])){_GLOSS_SEP}"
+_NAMED_FIELD = rf"(?:{_LABELS}|{_NAMED}(?=\s*[:：|｜丨=＝])){_GLOSS_SEP}"
 """With any other named label, which needs its colon (``报表密级：普通商密``); compiled apart and
 used only on lines that hold such a label (:data:`_NAMED_LABEL`): the prefix costs every line."""
-_NAMED_LABEL = re.compile(rf"{_NAMED}\s*[:：|｜丨]")
+_NAMED_LABEL = re.compile(rf"{_NAMED}\s*[:：|｜丨=＝]")
+_GLOSSES = re.compile(
+    rf"^\s*{_GLOSS_WORD}\s*[:：]?\s*(?=(?:\S{{0,6}})(?:{_LABELS}))"
+    rf"|(?<=[级别])\s+{_GLOSS_WORD}(?=\s*[:：|｜丨])"
+    r"|\s+\((?=[A-Za-z .\-]{2,30}\))(?=[^)]*(?:secret|confidential|internal|restricted"
+    r"|classified|proprietary|use\s+only))[^)]*\)",
+    re.IGNORECASE,
+)
+"""English glosses, decoration around a mark: before or after a 密级 label
+(``Classification 密级: 内部资料``, ``密级 Classification：普通商密``) and in ASCII brackets after
+a level, a space before them (``机密 (SECRET)``, ``内部文件 (Internal Use Only)``)."""
+_LATIN = re.compile("[A-Za-z]")
+
+
+def without_glosses(line: str) -> str:
+    """``line`` without English glosses (:data:`_GLOSSES`); most lines hold no Latin letter."""
+    return _GLOSSES.sub("", line) if _LATIN.search(line) else line
+
+
 _SUFFIX = (
     r"[,，、\s|｜丨/／—–-]*(?:注意保存|注意保密|妥善保管|注意保管|严禁复制|仅供参考|(?:仅限)?内部传阅"
     r"|(?:未经[^\s，,。;；]{0,6}?[，,]?)?(?:不得|严禁|禁止|请勿|切勿)(?:外传|外泄|外借|复制|转发|扩散"
@@ -138,10 +161,17 @@ class MarkGrammar:
         )
         self._core = core
         form = rf"(?:(?P<open>{_OPEN})\s*)?{core}(?:\s*(?P<close>{_CLOSE}))?(?:(?!\S)|(?={_OPEN}))"
-        self.form_re = re.compile(rf"(?<!\S)(?P<field>{_FIELD})?{form}", re.IGNORECASE)
-        self.named_form_re = re.compile(rf"(?<!\S)(?P<field>{_NAMED_FIELD})?{form}", re.IGNORECASE)
+        # a bracket may open before the 密级 label as well: （密级：核心商密） closes a document
+        fopen = rf"(?:(?P<fopen>{_OPEN})\s*(?=(?:文件|文档|资料|信息|保|报|密)))?"
+        self.form_re = re.compile(rf"(?<!\S){fopen}(?P<field>{_FIELD})?{form}", re.IGNORECASE)
+        self.named_form_re = re.compile(
+            rf"(?<!\S){fopen}(?P<field>{_NAMED_FIELD})?{form}", re.IGNORECASE
+        )
         self.bracket_re = re.compile(rf"{_OPEN}\s*{core}\s*{_CLOSE}", re.IGNORECASE)
-        self.trail_re = re.compile(rf"[-_—－~～\s]{core}\s*$", re.IGNORECASE)
+        # a sequence number may follow the trailing level (考核办法_核心商密_187)
+        self.trail_re = re.compile(
+            rf"[-_—－~～\s]{core}(?:[-_—－~～\s][0-9０-９]{{1,6}})?\s*$", re.IGNORECASE
+        )
         self.lead_re = re.compile(rf"^\s*(?:{_FIELD})?{core}\s*(?={_NAME_SEP})", re.IGNORECASE)
         self.title_re = re.compile(
             rf"^[^\s。，；;,]{{2,40}}?{_OPEN}\s*{core}\s*{_CLOSE}\s*$", re.IGNORECASE
@@ -185,7 +215,7 @@ class MarkGrammar:
         """Mark forms standing in ``line``: the whole line, or (``gapped``) a segment set off
         by a gap, or (``loose``: headers, footers, property values) by any whitespace.
         ``ticks=False`` tells that the text around holds no tick at all (no ticked-box form)."""
-        stripped = line.strip()
+        stripped = without_glosses(line).strip()
         if ticks and TickedRow.has_tick(stripped):
             ticked = self.ticked_marks(stripped)
             if ticked:
@@ -198,7 +228,8 @@ class MarkGrammar:
             matches = [whole_line] if whole_line is not None else []
         out = []
         for m in matches:
-            if bool(m.group("open")) != bool(m.group("close")):
+            opened = bool(m.group("open")) + bool(m.group("fopen") and m.group("field"))
+            if opened != bool(m.group("close")):
                 continue
             whole = m.start() == 0 and m.end() == len(stripped)
             if not whole and not loose and not (gapped and _is_gapped(stripped, m)):

@@ -77,6 +77,17 @@ within this many lines (text boxes come in creation order, the mark often last).
 _COPY_NUMBER = re.compile(r"^\s*[0-9０-９]{3,8}\s+|\s+[0-9０-９]{3,8}\s*$")
 _OPEN_BRACKETS = re.compile("[（(【〔［]")
 _CLOSE_BRACKETS = re.compile("[）)】〕］]")
+_SYMBOL_BOX_MAP = str.maketrans(
+    {"\uf0fe": "☑", "\uf0fd": "☒", "\uf0a8": "☐", "\uf06f": "☐", "\uf0a3": "☐", "\uf052": "☑"}
+)
+"""Boxes of the Wingdings/Wingdings 2 symbol fonts as a PDF without a ToUnicode map extracts
+them (the font's code + U+F000, private use): ``þ``/``ý`` ticked, ``¨``/``o`` empty
+(Wingdings), ``R`` ticked, ``£`` empty (Wingdings 2) — read as ☑/☒/☐ so a ticked row is one."""
+_SYMBOL_BOXES = re.compile("[\uf0fe\uf0fd\uf0a8\uf06f\uf0a3\uf052]")
+_UNIT_NAME = re.compile(
+    r"[^\s，,。；;：:、|｜丨]{2,30}(?:银行|支行|分行|公司|联社|信用社|部|室|中心|处|科|办公室)"
+)
+"""A unit or letterhead name beside a footer's mark."""
 _CONF_RANK = {Confidence.LOW: 0, Confidence.MEDIUM: 1, Confidence.HIGH: 2}
 
 
@@ -112,12 +123,13 @@ class MarkingDetector:
     """Finds secrecy markings; every distinct (member, location, text) is one finding."""
 
     id: ClassVar[str] = "marking"
-    version: ClassVar[str] = "11"
+    version: ClassVar[str] = "12"
     # 7: layout marks (issue 17) and free-text periods cut (issue 12); 8: declaration clauses,
     # level + handling clauses, internal-use wordings, sheet title/closing rows (issue 17 round 2);
     # 9: unit name + separator + level running lines, state-secret/internal-use declarations;
     # 10: round 4 (subjects, clause grammar, prefixed labels, CSV titles, numbered names, periods)
     # 11: round 5 (label bars, Markdown emphasis spans, compound subjects, non-level options, 、)
+    # 12: round 6 (notice formulas, closing notes, period clauses, glosses, footers, names, =)
 
     def __init__(self, vocabulary: Vocabulary) -> None:
         self.vocabulary = vocabulary
@@ -128,6 +140,8 @@ class MarkingDetector:
         self._sheets = SheetMarks(self.grammar, self.handling, self.declarations)
 
     def analyze(self, chunks: Sequence[TextChunk]) -> Iterator[Finding]:
+        if any(_SYMBOL_BOXES.search(c.text) for c in chunks):  # a PDF's Wingdings boxes
+            chunks = [replace(c, text=c.text.translate(_SYMBOL_BOX_MAP)) for c in chunks]
         if any(has_traditional(c.text) for c in chunks):  # 機密★10年 reads as 机密★10年
             chunks = [replace(c, text=simplified(c.text)) for c in chunks]
         found: dict[tuple[str | None, Location, str], Finding] = {}
@@ -161,7 +175,10 @@ class MarkingDetector:
         boxes = any(BOX_GATE.search(c.text) for c in chunks)  # once: most documents have none
         form_for = self.grammar.form_for
         named = self._naming_lines(lines)
+        joined: set[int] = set()  # lines read as the end of a wrapped declaration before them
         for i, ln in enumerate(lines):
+            if i in joined:
+                continue
             if i >= START_LINES and not boxes:
                 if i not in named:
                     continue  # no level word: no mark form, handling line or declaration
@@ -174,8 +191,10 @@ class MarkingDetector:
                         raw[i] = raw_marks
                 elif handled := self.handling.marks(ln.text, body=True):
                     raw[i] = handled
-                elif declared := self._declared(lines, i):
+                elif declared := self._declared(lines, i, joined):
                     raw[i] = declared
+                elif i >= len(lines) - 2 and (foot := self._foot_line(ln.text)):
+                    raw[i] = foot
                 continue
             hit = self.grammar.has_hit(ln.text)
             if hit:
@@ -197,8 +216,8 @@ class MarkingDetector:
                     marks = self.grammar.title_marks(ln.text)
                 if not marks and hit:
                     marks = self.handling.marks(ln.text, body=True)
-                if not marks and hit:
-                    marks = self._declared(lines, i)
+                if not marks and (hit or i in named):
+                    marks = self._declared(lines, i, joined)
                 if marks:
                     raw[i] = marks
         for i, marks in (self._ticked_runs(lines, hit_lines) if boxes else {}).items():
@@ -219,12 +238,23 @@ class MarkingDetector:
                 for m in marks
                 if stands_alone(m) and (m.strong or labelled or self._bare_ok(lines, i))
             ]
-            if kept and example_context(lines, i):
+            if kept and example_context(lines, i, kept):
                 if not is_front_matter(lines[:i], self.grammar):
                     continue
             for m in kept:
                 declared = m.note == DECLARATION_NOTE
                 yield lines[i].chunk, m, Confidence.MEDIUM if declared else Confidence.HIGH
+
+    def _foot_line(self, text: str) -> list[MarkMatch]:
+        """A mark and a unit name set off by white space in one of the last lines of a body
+        (``内部文件    某某农商银行授信审批部``, ``核心商密★1年    某某农村商业银行办公室``):
+        a page footer the extractor kept in the body (an HTML page's closing block)."""
+        out = []
+        for m in self.grammar.line_marks(text, gapped=False, loose=True, ticks=False):
+            rest = f"{m.before} {m.after}".split()
+            if not m.whole and rest and all(_UNIT_NAME.fullmatch(seg) for seg in rest):
+                out.append(replace(m, strong=True))
+        return out
 
     def _naming_lines(self, lines: list[Line]) -> set[int]:
         """Indices of the lines that name a level word (one pass of the hit pattern over all
@@ -242,6 +272,7 @@ class MarkingDetector:
             first = bisect_right(starts, m.start()) - 1
             named.update(range(first, bisect_right(starts, m.end() - 1)))
         bracketed = {bisect_right(starts, m.start()) - 1 for m in _OPEN_BRACKETS.finditer(joined)}
+        bracketed.update(i for i, t in enumerate(texts) if _unfinished(t))
         for i in sorted(bracketed):
             if i not in named and i + 1 < len(texts):
                 t = texts[i]
@@ -249,16 +280,27 @@ class MarkingDetector:
                     named.add(i)
         return named
 
-    def _declared(self, lines: list[Line], i: int) -> list[MarkMatch]:
+    def _declared(self, lines: list[Line], i: int, joined: set[int]) -> list[MarkMatch]:
         """The declaration or closing note on line ``i``; a note whose bracket is still open at
-        the line's end (wrapped by a PDF's line breaks) is read with the next line."""
+        the line's end, or a declaration whose sentence runs on past it (wrapped by a PDF's line
+        breaks, even inside a word: ``本材料定为核心`` / ``商密，保密期限为5年…``), is read with
+        the next lines up to the sentence's end; those lines go into ``joined``."""
         text = lines[i].text
         found = [m for m, _c in self.declarations.marks(text)]
-        if not found and i + 1 < len(lines) and _OPEN_BRACKETS.search(text):
-            opened = len(_OPEN_BRACKETS.findall(text)) > len(_CLOSE_BRACKETS.findall(text))
-            if opened:
-                joined = text.rstrip() + lines[i + 1].text.strip()
-                found = [m for m, _c in self.declarations.marks(joined)]
+        if found or i + 1 >= len(lines):
+            return found
+        opened = len(_OPEN_BRACKETS.findall(text)) > len(_CLOSE_BRACKETS.findall(text))
+        if not opened and not _unfinished(text):
+            return found
+        run = text.rstrip()
+        for j in range(i + 1, min(i + 1 + _WRAP_LINES, len(lines))):
+            run += lines[j].text.strip()
+            found = [m for m, _c in self.declarations.marks(run)]
+            if found:
+                joined.update(range(i + 1, j + 1))
+                return found
+            if not _unfinished(run):
+                break
         return found
 
     def _header_rows(self, rows: list[TextChunk]) -> Iterator[tuple[TextChunk, MarkMatch]]:
@@ -310,6 +352,18 @@ class MarkingDetector:
         if i >= START_LINES:
             return first_page(lines, i)
         return i < 3 or is_front_matter(lines[:i], self.grammar) or first_page(lines, i)
+
+
+_WRAP_LINES = 2
+"""Most lines after its first a wrapped declaration sentence is read across."""
+_SENTENCE_END = frozenset("。！!？?；;")
+
+
+def _unfinished(text: str) -> bool:
+    """``text`` is the first part of a sentence a PDF wrapped: it names the document (本/此)
+    and stops without a sentence's end."""
+    t = text.rstrip()
+    return bool(t) and t[-1] not in _SENTENCE_END and ("本" in t or "此" in t)
 
 
 def _csv_title(line: Line) -> bool:

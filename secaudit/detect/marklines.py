@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from secaudit.detect.keyvalue import FIELD_LABEL
-from secaudit.detect.markforms import MarkGrammar, MarkMatch
+from secaudit.detect.markforms import MarkGrammar, MarkMatch, without_glosses
 from secaudit.model import TextChunk
 
 START_LINES = 5
@@ -26,11 +26,19 @@ FRONT_MATTER = re.compile(
 )
 """Lines and segments of a document's front matter: copy number, urgency, period field, number,
 document number (``江农商银发〔2024〕37号``), organ header (``…银行文件``) or letterhead name."""
-EXAMPLE_CTX = re.compile(
-    r"示例|例如|比如|举例|样式|式样|格式|如下|范例|样例|样张|写作|写为|写法|标注|密级标[志识]"
-    r"|如[:：]\s*$"
+NOTICE_VERBS = (
+    *("通知", "报告", "安排", "说明", "汇报", "通报"),
+    *("部署", "答复", "批复", "告知", "公告"),
 )
-"""A line within :data:`CONTEXT_LINES` before a mark that says what follows is an example."""
+"""Verbs of a notice's formula before ``如下`` (all two characters: a fixed-width look-behind)."""
+EXAMPLE_CTX = re.compile(
+    r"示例|例如|比如|举例|样式|式样|格式|范例|样例|样张|写作|写为|写法|标注|密级标[志识]"
+    rf"|(?<!{'|'.join(NOTICE_VERBS)})如下|如[:：]\s*$"
+)
+"""A line within :data:`CONTEXT_LINES` before a mark that says what follows is an example;
+``如下`` after a notice verb (``…有关事项通知如下。``) is the notice's formula, no example."""
+DATE_LINE = re.compile(r"^\s*[0-9０-９〇零一二三四五六七八九十]{2,4}\s*年[^。，,；;]{1,8}日\s*$")
+"""A signature date (``2024年3月5日``): an example announced above it ends there."""
 CONTEXT_LINES = 3
 LIST_WINDOW = 2
 """Marks naming different levels within this many lines are a list of levels."""
@@ -82,7 +90,7 @@ def lines_of(chunks: list[TextChunk], grammar: MarkGrammar) -> list[Line]:
 def _plain(line: str, grammar: MarkGrammar) -> str:
     """``line`` undecorated — unless it is a mark form as written, its asterisks the stars of
     a non-standard form (``*机密*``: read as before, star form and note, rather than as italics)."""
-    plain = undecorated(_csv_edges(line))
+    plain = without_glosses(undecorated(_csv_edges(line)))
     if plain != line and "*" in line:
         raw = line.strip()
         if grammar.form_for(raw).fullmatch(raw) is not None:
@@ -150,9 +158,17 @@ def column_header(lines: list[Line], raw: dict[int, list[MarkMatch]]) -> int | N
     return None
 
 
-def example_context(lines: list[Line], i: int) -> bool:
-    """A line shortly before ``i`` announces an example or a specimen of a mark."""
-    return any(EXAMPLE_CTX.search(lines[j].text) for j in range(max(0, i - CONTEXT_LINES), i))
+def example_context(lines: list[Line], i: int, marks: list[MarkMatch]) -> bool:
+    """A line shortly before ``i`` announces an example or a specimen of a mark. A bracketed
+    closing note among the last lines of the document is cut off from an example announced
+    above a signature date between them (``2024年3月5日`` / ``（此件为机密，不得对外提供）``)."""
+    closing = i >= len(lines) - 2 and all(m.text[:1] in "（(【[〔［" for m in marks)
+    for j in range(i - 1, max(0, i - CONTEXT_LINES) - 1, -1):
+        if closing and DATE_LINE.match(lines[j].text):
+            return False
+        if EXAMPLE_CTX.search(lines[j].text):
+            return True
+    return False
 
 
 def first_page(lines: list[Line], i: int) -> bool:

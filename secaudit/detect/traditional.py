@@ -30,6 +30,7 @@ TRADITIONAL = (
     "體團處職"
     "刪圍確誤進"
     "將屆測種"
+    "價導線領"
 )
 SIMPLIFIED = (
     "万与业两严个为为举义习亿仅会传关内册写农准凭别动单参发号国复学审对属帐开张户报无"
@@ -45,6 +46,7 @@ SIMPLIFIED = (
     "体团处职"
     "删围确误进"
     "将届测种"
+    "价导线领"
 )
 TO_SIMPLIFIED = str.maketrans(TRADITIONAL, SIMPLIFIED)
 """``str.translate`` table: each traditional character to its simplified form."""
