@@ -123,13 +123,14 @@ class MarkingDetector:
     """Finds secrecy markings; every distinct (member, location, text) is one finding."""
 
     id: ClassVar[str] = "marking"
-    version: ClassVar[str] = "12"
+    version: ClassVar[str] = "13"
     # 7: layout marks (issue 17) and free-text periods cut (issue 12); 8: declaration clauses,
     # level + handling clauses, internal-use wordings, sheet title/closing rows (issue 17 round 2);
     # 9: unit name + separator + level running lines, state-secret/internal-use declarations;
     # 10: round 4 (subjects, clause grammar, prefixed labels, CSV titles, numbered names, periods)
     # 11: round 5 (label bars, Markdown emphasis spans, compound subjects, non-level options, 、)
     # 12: round 6 (notice formulas, closing notes, period clauses, glosses, footers, names, =)
+    # 13: 定密级别/定密等级 label cells in information tables
 
     def __init__(self, vocabulary: Vocabulary) -> None:
         self.vocabulary = vocabulary

@@ -528,3 +528,13 @@ def test_spaced_rows_without_a_code_header_stay_clean() -> None:
     assert c3(txt("\n".join([*FILLER, *rows]))) == set()
     prose = ["验证码", "10:51  137  254417"]  # a header must be a row of cells
     assert c3(txt("\n".join([*FILLER, *prose]))) == set()
+
+
+@pytest.mark.parametrize("label", ["定密级别", "定密等级"])
+def test_definite_level_label_cell_beside_its_value(label: str) -> None:
+    """A document-information table: the label cell 定密级别, the value in the next cell; also
+    a header row over one value row. A register (two value rows) stays clean (above)."""
+    assert level(docx_with_table([["文件编号", "JC-07"], [label, "秘密"]])) == "confidential"
+    assert level(docx_with_table([["文件编号", label, "版本"], ["JC-07", "秘密", "V1.0"]])) == (
+        "confidential"
+    )
