@@ -138,6 +138,8 @@ class MarkingDetector:
         self.declarations = Declarations(vocabulary)
         self.handling = HandlingLines(vocabulary)
         self.gate = level_word_gate([w for w, _ in vocabulary.all_words()] + list(BIZ_WORDS))
+        self._span = 3 * max(len(w) for w, _ in vocabulary.all_words())
+        """Longest hit: a word with up to two spaces between its characters."""
         self._sheets = SheetMarks(self.grammar, self.handling, self.declarations)
 
     def analyze(self, chunks: Sequence[TextChunk]) -> Iterator[Finding]:
@@ -273,11 +275,13 @@ class MarkingDetector:
             first = bisect_right(starts, m.start()) - 1
             named.update(range(first, bisect_right(starts, m.end() - 1)))
         bracketed = {bisect_right(starts, m.start()) - 1 for m in _OPEN_BRACKETS.finditer(joined)}
-        bracketed.update(i for i, t in enumerate(texts) if _unfinished(t))
+        subjects = {bisect_right(starts, m.start()) - 1 for m in _SUBJECT_WORD.finditer(joined)}
+        bracketed.update(i for i in subjects if i not in named and _unfinished(texts[i]))
+        span = self._span  # a hit across the join lies within this many characters of it
         for i in sorted(bracketed):
             if i not in named and i + 1 < len(texts):
-                t = texts[i]
-                if i + 1 in named or self.grammar.has_hit(t.rstrip() + texts[i + 1].strip()):
+                left, right = texts[i].rstrip()[-span:], texts[i + 1].strip()[:span]
+                if i + 1 in named or self.grammar.has_hit(left + right):
                     named.add(i)
         return named
 
@@ -290,7 +294,9 @@ class MarkingDetector:
         found = [m for m, _c in self.declarations.marks(text)]
         if found or i + 1 >= len(lines):
             return found
-        opened = len(_OPEN_BRACKETS.findall(text)) > len(_CLOSE_BRACKETS.findall(text))
+        opened = _OPEN_BRACKETS.search(text) is not None and len(
+            _OPEN_BRACKETS.findall(text)
+        ) > len(_CLOSE_BRACKETS.findall(text))
         if not opened and not _unfinished(text):
             return found
         run = text.rstrip()
@@ -358,13 +364,29 @@ class MarkingDetector:
 _WRAP_LINES = 2
 """Most lines after its first a wrapped declaration sentence is read across."""
 _SENTENCE_END = frozenset("。！!？?；;")
+_SUBJECT_WORD = re.compile("[本此]")
+_DECLARATION_SPLIT = "。！!；;"
+"""Where :mod:`.declarations` ends a sentence."""
+_DECLARATION_START = re.compile(
+    r"[\s>#*_~—\-※◆■●▲]*(?:[（(【〔［\[]\s*)?(?:[^\s，,。；;：:（(【〔［\[]{1,8}[：:】\]］]\s*)?"
+    r"(?:[（(【〔［\[]\s*)?(?:本|此)"
+)
 
 
 def _unfinished(text: str) -> bool:
-    """``text`` is the first part of a sentence a PDF wrapped: it names the document (本/此)
-    and stops without a sentence's end."""
+    """``text`` is the first part of a sentence a PDF wrapped: it stops without a sentence's
+    end, and its last, unfinished sentence names the document (本/此) — a declaration opens
+    with its subject, so a 本 in an earlier, finished sentence of the line starts none."""
+    last = max(text.rfind("本"), text.rfind("此"))
+    if last < 0:
+        return False
     t = text.rstrip()
-    return bool(t) and t[-1] not in _SENTENCE_END and ("本" in t or "此" in t)
+    if t[-1] in _SENTENCE_END or _SENTENCE_END.intersection(t[last + 1 :]):
+        return False
+    # the declaration reader's last sentence must open as a declaration does (decoration, a
+    # label, a bracket, then its subject): wrapped prose naming 本 mid-sentence is not joined
+    start = max(t.rfind(c) for c in _DECLARATION_SPLIT) + 1
+    return _DECLARATION_START.match(t, start) is not None
 
 
 def _csv_title(line: Line) -> bool:
