@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from secaudit.detect.registry import build_detectors, detect
-from secaudit.model import Finding, Level, Location, TextChunk
+from secaudit.detect.registry import detect
+from secaudit.model import Level, Location
 from tests.detect.heldout_cases import card, mobile
 from tests.detect.layout_builders import (
     FILLER,
@@ -22,23 +22,7 @@ from tests.detect.layout_builders import (
     rtf,
     xlsx_sheets,
 )
-
-DETECTORS = build_detectors()
-BODY = "\n".join(FILLER)
-
-
-def marks(chunks: list[TextChunk]) -> list[Finding]:
-    return [f for f in detect(chunks, DETECTORS) if f.kind == "marking"]
-
-
-def level(chunks: list[TextChunk]) -> str:
-    found = [f.level for f in marks(chunks) if f.level]
-    return Level.highest(found).value
-
-
-def txt(text: str, encoding: str = "utf-8") -> list[TextChunk]:
-    return extracted(text.encode(encoding), "通知.txt")
-
+from tests.detect.rounds import BODY, DETECTORS, level, marks, txt
 
 # -- 1: a 密级 label and its value joined by a bar or slash ----------------------------------------
 SEPARATED = ["密级｜绝密", "密级|绝密", "密级 | 绝密", "密级丨绝密", "密级 / 绝密", "密级／绝密"]

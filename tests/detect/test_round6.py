@@ -10,8 +10,8 @@ import io
 
 import pytest
 
-from secaudit.detect.registry import build_detectors, detect
-from secaudit.model import Finding, Level, TextChunk
+from secaudit.detect.registry import detect
+from secaudit.model import TextChunk
 from tests.detect.heldout_cases import card, mobile
 from tests.detect.layout_builders import (
     FILLER,
@@ -22,23 +22,7 @@ from tests.detect.layout_builders import (
     pdf_pages,
     rtf,
 )
-
-DETECTORS = build_detectors()
-BODY = "\n".join(FILLER)
-
-
-def marks(chunks: list[TextChunk]) -> list[Finding]:
-    return [f for f in detect(chunks, DETECTORS) if f.kind == "marking"]
-
-
-def level(chunks: list[TextChunk]) -> str:
-    found = [f.level for f in marks(chunks) if f.level]
-    return Level.highest(found).value
-
-
-def txt(text: str, encoding: str = "utf-8") -> list[TextChunk]:
-    return extracted(text.encode(encoding), "通知.txt")
-
+from tests.detect.rounds import BODY, DETECTORS, level, marks, txt
 
 # -- 1: a notice's 通知如下 announces no example -------------------------------------------------
 NOTICE = [
