@@ -26,13 +26,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from secaudit.detect.markforms import LABEL_PREFIX, MarkGrammar, MarkMatch
+from secaudit.detect.markforms import LABEL_PREFIX, LABEL_WORDS, MarkGrammar, MarkMatch
 from secaudit.model import TextChunk
 
 FIELD_LABEL = re.compile(
     r"^\s*(?:(?:classification|security\s*level)\s*[/／]?\s*)?"  # Classification 密级
     rf"(?:(?:{LABEL_PREFIX})?"
-    r"(?:密\s?级|保密等级|保密级别|密级标识|密级标志|定密级别|定密等级)(?:程度|等级)?"
+    rf"(?:{LABEL_WORDS})(?:程度|等级)?"
     r"|密级(?:和|及|与|/|、)保密期限)"
     r"\s*(?:[(（][^()（）]{0,20}[)）]|[/／]\s*[A-Za-z][A-Za-z ]{0,19})?\s*[:：]?\s*$",
     re.IGNORECASE,

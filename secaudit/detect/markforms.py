@@ -46,10 +46,10 @@ _NUM_PERIOD = rf"{_NUM}\s*(?:年|个月|個月)|长期"
 LABEL_PREFIX = r"(?:(?!绝密|机密|秘密|商密|涉密|定密|核心|普通)[\u4e00-\u9fff]){1,6}"
 """What a label may name before 密级/保密等级 (``报表密级``, ``资料密级``, ``台账保密等级``): a few
 Chinese characters that do not start a level word (``秘密级`` is a value, not a label)."""
-_LABELS = (
-    r"密级(?:和|及|与)保密期限|密级标识|密级标志|(?:文件|文档|资料|信息)密级"
-    r"|保密等级|保密级别|定密级别|定密等级|密\s?级"
-)
+LABEL_WORDS = r"密级标识|密级标志|保密等级|保密级别|定密级别|定密等级|密\s?级"
+"""The words of a 密级 field label, shared by the mark forms here and the label cells of
+:mod:`.keyvalue` (one list: a label one of them learns, the other reads too)."""
+_LABELS = rf"密级(?:和|及|与)保密期限|(?:文件|文档|资料|信息)密级|{LABEL_WORDS}"
 _NAMED = rf"{LABEL_PREFIX}(?:密\s?级|保密等级|保密级别)"
 _GLOSS_SEP = (
     # an English gloss after the label: 密级(Classification)、密级/Classification

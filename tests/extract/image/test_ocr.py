@@ -11,8 +11,6 @@ from __future__ import annotations
 import io
 import os
 import random
-import shutil
-import subprocess
 import time
 import zipfile
 from pathlib import Path
@@ -36,24 +34,15 @@ from secaudit.model import Channel, ErrorReason, HostRole, Location
 from secaudit.policy import load_policy
 from secaudit.scan.scanner import Scanner
 from tests.corpus.numbers import resident_id
+from tests.extract.image.photos import font_file
 
 RID = resident_id(random.Random(7))
 AUTO = Limits(ocr="auto")
 
 
-def _font_file() -> str:
-    if shutil.which("fc-match") is None:
-        return ""
-    out = subprocess.run(
-        ["fc-match", "-f", "%{file}", "WenQuanYi Micro Hei"],  # noqa: S607
-        capture_output=True, text=True, check=False,
-    ).stdout
-    return out if "wqy" in out.lower() else ""
-
-
 _binary, _problem = _engine_on(os.environ.get("PATH"))
 pytestmark = pytest.mark.skipif(
-    bool(_problem) or not _font_file(),
+    bool(_problem) or not font_file(),
     reason=f"needs tesseract-ocr + tesseract-ocr-chi-sim and fonts-wqy-microhei "
     f"(install.sh --dev installs them): {_problem or 'no WenQuanYi Micro Hei'}",
 )
@@ -61,7 +50,7 @@ pytestmark = pytest.mark.skipif(
 
 def notice_image(fmt: str = "PNG") -> bytes:
     """A scanned notice: marking at the top left, a title, a line with an ID number."""
-    font = ImageFont.truetype(_font_file(), 32)
+    font = ImageFont.truetype(font_file(), 32)
     lines = ["机密★10年", "", "关于加强客户信息保护工作的通知", "", f"客户身份证号码：{RID}",
              "请各支行于本月底前完成自查并上报结果。"]
     img = Image.new("L", (1000, 60 + len(lines) * 58), 255)
