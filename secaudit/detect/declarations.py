@@ -67,7 +67,28 @@ _LABEL_WORDS = (
 _LABEL = re.compile(rf"^(?:{_LABEL_WORDS}\s*[:：]|[【\[［]\s*{_LABEL_WORDS}\s*[】\]］])\s*")
 """A label before the sentence: ``声明：``, or bracketed (``【保密提示】``, a mail disclaimer)."""
 _DECOR = re.compile(r"^[\s>#*_~—\-※◆■●▲]+|[\s*_~—\-※◆■●▲]+$")
-_SENTENCES = re.compile(r"(?<=[。！!；;])(?![）)】\]〕］])")
+_SENTENCE_END = re.compile(r"[。！!；;](?![）)】\]〕］])")
+"""Where a sentence ends: its closing mark, unless a closing bracket follows (the note goes on)."""
+_DECOR_EDGE = frozenset(">#*_~—-※◆■●▲")
+
+
+def _decorated(line: str) -> bool:
+    """``line`` starts or ends with a character :data:`_DECOR` takes off (told without running
+    it: its end alternative is tried at every position of the line)."""
+    first, last = line[:1], line[-1:]
+    return (
+        first in _DECOR_EDGE or first.isspace() or last in _DECOR_EDGE or last.isspace()
+    ) and bool(line)
+
+
+def _sentences(text: str) -> list[str]:
+    """``text`` cut after each sentence end (:data:`_SENTENCE_END`); the pieces join to it."""
+    out, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        out.append(text[start : m.end()])
+        start = m.end()
+    out.append(text[start:])
+    return out
 _CLAUSES = re.compile(r"\s*[，,；;]\s*|\s+")
 _IS = (
     r"(?:的?密级\s*(?:为|是|[:：])?|属于|属|系|为|是|已被?(?:确)?定为|被?(?:确)?定为|已?被?列为|涉及|含有"
@@ -123,13 +144,15 @@ class Declarations:
         """The declaration ``line`` holds, if it holds one (at most one mark)."""
         if not any(w in line for w in _SELF):  # the decoration stripped below holds none
             return
-        text = _DECOR.sub("", line)
+        text = _DECOR.sub("", line) if _decorated(line) else line
         if not text or len(text) > MAX_LINE:
             return
         if self._gate.search(text) is None:
             return
-        sentences = [s for s in _SENTENCES.split(text) if s.strip()]
+        sentences = [s for s in _sentences(text) if s.strip()]
         for k, sentence in enumerate(sentences):
+            if not any(w in sentence for w in _SELF):
+                continue  # a declaration sentence opens with its subject (本/此…): none here
             found = self._sentence(sentence.strip())
             if found is None:
                 continue

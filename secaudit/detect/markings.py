@@ -88,6 +88,8 @@ _UNIT_NAME = re.compile(
     r"[^\s，,。；;：:、|｜丨]{2,30}(?:银行|支行|分行|公司|联社|信用社|部|室|中心|处|科|办公室)"
 )
 """A unit or letterhead name beside a footer's mark."""
+_ASCII_FOLDS = frozenset("\u0130\u0131\u017f\u212a")
+"""Non-ASCII letters an ``IGNORECASE`` pattern matches for an ASCII one (İ ı ſ K)."""
 _CONF_RANK = {Confidence.LOW: 0, Confidence.MEDIUM: 1, Confidence.HIGH: 2}
 
 
@@ -140,6 +142,9 @@ class MarkingDetector:
         self.gate = level_word_gate([w for w, _ in vocabulary.all_words()] + list(BIZ_WORDS))
         self._span = 3 * max(len(w) for w, _ in vocabulary.all_words())
         """Longest hit: a word with up to two spaces between its characters."""
+        words = [w for w, _ in vocabulary.all_words()]
+        self._word_chars = frozenset("".join(w for w in words if not w.isascii()))
+        self._ascii_words = any(c.isascii() and c.isalpha() for w in words for c in w)
         self._sheets = SheetMarks(self.grammar, self.handling, self.declarations)
 
     def analyze(self, chunks: Sequence[TextChunk]) -> Iterator[Finding]:
@@ -261,29 +266,50 @@ class MarkingDetector:
 
     def _naming_lines(self, lines: list[Line]) -> set[int]:
         """Indices of the lines that name a level word (one pass of the hit pattern over all
-        lines), and of lines whose bracket is still open at their end when the word appears
-        only once the next line is joined to them (a closing note wrapped by a PDF)."""
+        lines), and of lines whose bracket is still open at their end, or whose last sentence
+        is unfinished (:func:`_unfinished`), when the word appears only once the next line is
+        joined to them (a closing note or declaration wrapped by a PDF)."""
         texts = [ln.text for ln in lines]
         starts: list[int] = []
         pos = 0
         for t in texts:
             starts.append(pos)
             pos += len(t) + 1
-        joined = "\n".join(texts)
         named: set[int] = set()
-        for m in self.grammar.hit_re.finditer(joined):
+        for m in self.grammar.hit_re.finditer("\n".join(texts)):
             first = bisect_right(starts, m.start()) - 1
             named.update(range(first, bisect_right(starts, m.end() - 1)))
-        bracketed = {bisect_right(starts, m.start()) - 1 for m in _OPEN_BRACKETS.finditer(joined)}
-        subjects = {bisect_right(starts, m.start()) - 1 for m in _SUBJECT_WORD.finditer(joined)}
-        bracketed.update(i for i in subjects if i not in named and _unfinished(texts[i]))
         span = self._span  # a hit across the join lies within this many characters of it
-        for i in sorted(bracketed):
-            if i not in named and i + 1 < len(texts):
-                left, right = texts[i].rstrip()[-span:], texts[i + 1].strip()[:span]
-                if i + 1 in named or self.grammar.has_hit(left + right):
-                    named.add(i)
-        return named
+        joins = self._joins_at
+        wrapped: set[int] = set()
+        for i in range(len(texts) - 1):
+            if i in named:
+                continue
+            # the cheap half first: the join must make a hit (the next line names one, or a
+            # word runs across the line end) before the line's own shape is looked at
+            if i + 1 not in named:
+                left, right = texts[i].rstrip(), texts[i + 1].strip()
+                if not (left and right and joins(left[-1], right[0])):
+                    continue
+                if not self.grammar.has_hit(left[-span:] + right[:span]):
+                    continue
+            text = texts[i]
+            if _OPEN_BRACKETS.search(text) or (
+                ("本" in text or "此" in text) and _unfinished(text)
+            ):
+                wrapped.add(i)
+        return named | wrapped
+
+    def _joins_at(self, last: str, first: str) -> bool:
+        """A level word can run across a line end between these two characters: each is a
+        character of a word (an ASCII word: any ASCII character, and the four others Python's
+        ``IGNORECASE`` folds to one), never white space (the lines are stripped)."""
+        return self._in_words(last) and self._in_words(first)
+
+    def _in_words(self, char: str) -> bool:
+        return char in self._word_chars or (
+            self._ascii_words and (char.isascii() or char in _ASCII_FOLDS)
+        )
 
     def _declared(self, lines: list[Line], i: int, joined: set[int]) -> list[MarkMatch]:
         """The declaration or closing note on line ``i``; a note whose bracket is still open at
@@ -364,7 +390,6 @@ class MarkingDetector:
 _WRAP_LINES = 2
 """Most lines after its first a wrapped declaration sentence is read across."""
 _SENTENCE_END = frozenset("。！!？?；;")
-_SUBJECT_WORD = re.compile("[本此]")
 _DECLARATION_SPLIT = "。！!；;"
 """Where :mod:`.declarations` ends a sentence."""
 _DECLARATION_START = re.compile(

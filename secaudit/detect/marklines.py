@@ -78,13 +78,29 @@ def lines_of(chunks: list[TextChunk], grammar: MarkGrammar) -> list[Line]:
             if tail.strip():
                 out.append(Line(tail, chunk, False))
             continue
-        parts = [
-            u
-            for p in chunk.text.splitlines()
-            if p and not p.isspace() and (u := _plain(p, grammar))
-        ]
+        parts: list[str] = []
+        for p in chunk.text.splitlines():
+            if not p or p.isspace():
+                continue
+            # most prose lines: nothing _plain takes off (no comma, emphasis, Markdown start,
+            # Latin letter), told without calling it
+            if (
+                "," in p
+                or "*" in p
+                or "_" in p
+                or p[0] in _DECOR_START
+                or p[0].isspace()
+                or _LATIN.search(p)
+            ):
+                p = _plain(p, grammar)
+                if not p:
+                    continue
+            parts.append(p)
         out.extend(Line(p, chunk, len(parts) == 1) for p in parts)  # \n \r \v \f \u2028 …
     return out
+
+
+_LATIN = re.compile("[A-Za-z]")
 
 
 def _plain(line: str, grammar: MarkGrammar) -> str:

@@ -1,0 +1,164 @@
+"""The marking detector's fast paths on long prose find exactly what the plain ones do.
+
+Each fast path is compared, on random texts made of the pieces that matter to it (level words
+cut anywhere, 本/此, brackets, sentence ends, decoration, commas, Latin letters, white space),
+with the straightforward definition it replaces:
+
+- which lines a wrapped declaration or note may start (``MarkingDetector._naming_lines``): the
+  join is tried for every bracketed or unfinished line, as before the fast path;
+- which body lines need ``_plain`` (``lines_of``): every line through ``_plain``;
+- where declarations cut sentences and take decoration off (``declarations._sentences``,
+  ``_decorated``) and which sentences they read (only those naming the document: 本/此/以上/上述).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from bisect import bisect_right
+
+from secaudit.detect import declarations as decl
+from secaudit.detect import markings
+from secaudit.detect.markings import MarkingDetector
+from secaudit.detect.marklines import Line, _plain, lines_of
+from secaudit.detect.vocabulary import Vocabulary
+from secaudit.model import Location, TextChunk
+
+DETECTOR = MarkingDetector(Vocabulary.default())
+WORDS = [w for w, _ in Vocabulary.default().all_words()]
+PIECES = [
+    *WORDS,
+    *(w[: len(w) // 2] for w in WORDS),
+    *(w[len(w) // 2 :] for w in WORDS),
+    *"本此为属（(【〔［）)】〕］。！!；;，,：:★*_#>|~—-※■●▲\t \u3000",
+    "本文件", "此件", "以上", "上述", "内部控制", "保密期限为5年", "不得外传", "资料", "审计",
+    "Internal", "SECRET", "ıd", "K", "x", "1", "\xa0",
+]  # fmt: skip
+
+
+def _texts(rng: random.Random, lines: int = 12) -> list[str]:
+    return [
+        "".join(rng.choice(PIECES) for _ in range(rng.randint(0, 10))) or "x"
+        for _ in range(rng.randint(1, lines))
+    ]
+
+
+def _naming_reference(det: MarkingDetector, texts: list[str]) -> set[int]:
+    """The rule as written before its fast path: every bracketed line, and every unfinished
+    line naming 本/此, is joined to the next one and looked at for a hit across the join."""
+    starts, pos = [], 0
+    for t in texts:
+        starts.append(pos)
+        pos += len(t) + 1
+    joined = "\n".join(texts)
+    named: set[int] = set()
+    for m in det.grammar.hit_re.finditer(joined):
+        first = bisect_right(starts, m.start()) - 1
+        named.update(range(first, bisect_right(starts, m.end() - 1)))
+    bracketed = {bisect_right(starts, m.start()) - 1 for m in re.finditer("[（(【〔［]", joined)}
+    subjects = {bisect_right(starts, m.start()) - 1 for m in re.finditer("[本此]", joined)}
+    bracketed.update(i for i in subjects if i not in named and markings._unfinished(texts[i]))
+    for i in sorted(bracketed):
+        if i not in named and i + 1 < len(texts):
+            left, right = texts[i].rstrip()[-det._span :], texts[i + 1].strip()[: det._span]
+            if i + 1 in named or det.grammar.has_hit(left + right):
+                named.add(i)
+    return named
+
+
+def _lines(texts: list[str]) -> list[Line]:
+    chunk = TextChunk("\n".join(texts), Location.BODY)
+    return [Line(t, chunk, False) for t in texts]
+
+
+def test_naming_lines_match_the_join_tried_everywhere() -> None:
+    rng = random.Random("naming")
+    hits = 0
+    for _ in range(6000):
+        texts = _texts(rng)
+        expected = _naming_reference(DETECTOR, texts)
+        assert DETECTOR._naming_lines(_lines(texts)) == expected, texts
+        hits += bool(expected)
+    assert hits > 1000  # the pieces do make level words, across line ends too
+
+
+def test_naming_lines_with_ascii_words_in_the_vocabulary() -> None:
+    vocab = Vocabulary.default()
+    words = {lv: (*ws, "Secret Use Only") for lv, ws in vocab.words.items()}
+    det = MarkingDetector(Vocabulary(words))
+    rng = random.Random("ascii")
+    for _ in range(1500):
+        texts = _texts(rng) + ["Secret Use", "only 本文件为", "Secret", "Use Only（"]
+        rng.shuffle(texts)
+        assert det._naming_lines(_lines(texts)) == _naming_reference(det, texts), texts
+
+
+def test_wrapped_word_across_a_line_end_is_found() -> None:
+    texts = ["正文", "（本资料属内", "部资料，不得外传）"]
+    assert 1 in DETECTOR._naming_lines(_lines(texts))
+    texts = ["正文", "本资料属内", "控制"]  # a sentence without a level word across the join
+    assert 1 not in DETECTOR._naming_lines(_lines(texts))
+
+
+def test_lines_of_fast_path_is_plain_on_every_line() -> None:
+    rng = random.Random("plain")
+    for _ in range(4000):
+        text = "\n".join(_texts(rng, 8))
+        chunk = TextChunk(text, Location.BODY)
+        got = [ln.text for ln in lines_of([chunk], DETECTOR.grammar)]
+        expected = [
+            u
+            for p in text.splitlines()
+            if p and not p.isspace() and (u := _plain(p, DETECTOR.grammar))
+        ]
+        assert got == expected, text
+
+
+def test_sentence_cuts_and_decoration_match_the_patterns() -> None:
+    split = re.compile(r"(?<=[。！!；;])(?![）)】\]〕］])")
+    rng = random.Random("sentences")
+    for _ in range(20000):
+        text = "".join(rng.choice(PIECES) for _ in range(rng.randint(0, 12)))
+        assert decl._sentences(text) == split.split(text), text
+        stripped = decl._DECOR.sub("", text) if decl._decorated(text) else text
+        assert stripped == decl._DECOR.sub("", text), text
+
+
+def _marks_reference(d: decl.Declarations, line: str) -> list[tuple[object, object]]:
+    """``Declarations.marks`` reading every sentence (no subject-word skip)."""
+    if not any(w in line for w in decl._SELF):
+        return []
+    text = decl._DECOR.sub("", line)
+    if not text or len(text) > decl.MAX_LINE or d._gate.search(text) is None:
+        return []
+    sentences = [s for s in decl._sentences(text) if s.strip()]
+    for k, sentence in enumerate(sentences):
+        found = d._sentence(sentence.strip())
+        if found is None:
+            continue
+        if k > 0 and not found[1]:
+            return []
+        if not all(d._is_handling(s) for s in sentences[k + 1 :]):
+            return []
+        return [found]
+    return []
+
+
+def test_declarations_read_only_sentences_naming_the_document() -> None:
+    d = DETECTOR.declarations
+    rng = random.Random("declarations")
+    sentences = [
+        "本文件为内部资料", "此件属核心商密", "以上内容为机密", "本制度汇编为普通商密",
+        "不得外传", "请妥善保管", "各部门要加强内部控制", "会议研究了贷款定价", "注：本件为秘密",
+        "（此件为机密，不得对外提供）",
+    ]  # fmt: skip
+    found = 0
+    for _ in range(5000):
+        line = "".join(
+            rng.choice(sentences) + rng.choice(["。", "；", "，", "！", ""])
+            for _ in range(rng.randint(1, 4))
+        )
+        got = [(m.level, m.note is None) for m, _c in d.marks(line)]
+        assert got == _marks_reference(d, line), line
+        found += bool(got)
+    assert found > 500
