@@ -14,6 +14,7 @@ it to the candidate list in :func:`_candidates`.
 from __future__ import annotations
 
 import codecs
+from collections import Counter
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -145,7 +146,15 @@ def readability(text: str, encoding: str = "") -> float:
     if not text:
         return 0.0
     script = {"gb18030": "gb", "cp950": "big5"}.get(encoding, "any")
-    return sum(_char_score(ch, script) for ch in text) / len(text)
+    # each distinct character scored once, times its count (Counter counts in C); the scores
+    # are tenths, summed as integers: exact, whatever the order
+    total = sum(_char_tenths(ch, script) * n for ch, n in Counter(text).items())
+    return total / 10 / len(text)
+
+
+@lru_cache(maxsize=65536)
+def _char_tenths(ch: str, script: str) -> int:
+    return round(_char_score(ch, script) * 10)
 
 
 @lru_cache(maxsize=65536)
@@ -188,9 +197,7 @@ def _common_sets() -> tuple[frozenset[str], frozenset[str]]:
         for row in range(0xB0, 0xD8)
         for cell in range(0xA1, 0xFF)
     }
-    big5 = {
-        code.to_bytes(2, "big").decode("big5", "ignore") for code in range(0xA440, 0xC67F)
-    }
+    big5 = {code.to_bytes(2, "big").decode("big5", "ignore") for code in range(0xA440, 0xC67F)}
     return frozenset(gb - {""}), frozenset(big5 - {""})
 
 

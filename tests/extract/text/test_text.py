@@ -34,8 +34,18 @@ def body_text(data: bytes, name: str = "a.txt") -> str:
         (TRADITIONAL.encode("big5"), TRADITIONAL),
         (TRADITIONAL.encode("gb18030"), TRADITIONAL),
     ],
-    ids=["utf8", "utf8-bom", "utf16le-bom", "utf16be-bom", "utf16le", "utf16be", "gbk",
-         "gb18030", "big5", "traditional-in-gb18030"],
+    ids=[
+        "utf8",
+        "utf8-bom",
+        "utf16le-bom",
+        "utf16be-bom",
+        "utf16le",
+        "utf16be",
+        "gbk",
+        "gb18030",
+        "big5",
+        "traditional-in-gb18030",
+    ],
 )
 def test_encodings_decode_without_mojibake(raw: bytes, expected: str) -> None:
     assert body_text(raw) == expected.rstrip("\n")
@@ -82,3 +92,25 @@ def test_split_lines_normalises_line_ends_and_drops_blank_pieces() -> None:
 def test_crlf_text_file_keeps_lines() -> None:
     raw = "机密\r\n正文第一行\r\n".encode("gbk")
     assert body_text(raw) == "机密\n正文第一行"
+
+
+def _readability_reference(text: str, encoding: str) -> float:
+    """The score as first written: every character scored in turn."""
+    from secaudit.extract.text.text import _char_score
+
+    script = {"gb18030": "gb", "cp950": "big5"}.get(encoding, "any")
+    return sum(_char_score(ch, script) for ch in text) / len(text) if text else 0.0
+
+
+def test_readability_counts_each_character_once_with_the_same_score() -> None:
+    import random
+
+    from secaudit.extract.text.text import readability
+
+    rng = random.Random("readability")
+    prose = "本行客户经理应当定期走访小微企业客户，了解其经营状况与融资需求。"
+    prose += "密級機密ｶﾅ\ufffd\ue000\x01\t"
+    for _ in range(400):
+        text = "".join(rng.choice(prose) for _ in range(rng.randint(0, 300)))
+        for enc in ("gb18030", "cp950", "utf-8"):
+            assert abs(readability(text, enc) - _readability_reference(text, enc)) < 1e-9
