@@ -89,6 +89,8 @@ def _sentences(text: str) -> list[str]:
         start = m.end()
     out.append(text[start:])
     return out
+
+
 _CLAUSES = re.compile(r"\s*[，,；;]\s*|\s+")
 _IS = (
     r"(?:的?密级\s*(?:为|是|[:：])?|属于|属|系|为|是|已被?(?:确)?定为|被?(?:确)?定为|已?被?列为|涉及|含有"

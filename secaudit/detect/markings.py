@@ -66,8 +66,8 @@ from secaudit.detect.marklines import (
 from secaudit.detect.markplaces import other_marks
 from secaudit.detect.marksheets import CHOICE_WORDS, SheetMarks
 from secaudit.detect.tables import split_rows
-from secaudit.detect.ticked import BOX_GATE
-from secaudit.detect.traditional import has_traditional, simplified, variants
+from secaudit.detect.ticked import BOX_GATE, BOX_GATE_FIRST
+from secaudit.detect.traditional import TRADITIONAL, has_traditional, simplified, variants
 from secaudit.detect.vocabulary import Vocabulary
 from secaudit.model import Confidence, Finding, Location, TextChunk
 
@@ -83,7 +83,11 @@ _SYMBOL_BOX_MAP = str.maketrans(
 """Boxes of the Wingdings/Wingdings 2 symbol fonts as a PDF without a ToUnicode map extracts
 them (the font's code + U+F000, private use): ``þ``/``ý`` ticked, ``¨``/``o`` empty
 (Wingdings), ``R`` ticked, ``£`` empty (Wingdings 2) — read as ☑/☒/☐ so a ticked row is one."""
-_SYMBOL_BOXES = re.compile("[\uf0fe\uf0fd\uf0a8\uf06f\uf0a3\uf052]")
+_SYMBOL_BOX_CHARS = "\uf0fe\uf0fd\uf0a8\uf06f\uf0a3\uf052"
+_SYMBOL_BOXES = re.compile(f"[{_SYMBOL_BOX_CHARS}]")
+_SPECIAL = re.compile(f"[{re.escape(_SYMBOL_BOX_CHARS + TRADITIONAL + BOX_GATE_FIRST)}]")
+"""A Wingdings box, a traditional character or the first character of a box (:data:`BOX_GATE`):
+text without any needs none of the three passes."""
 _UNIT_NAME = re.compile(
     r"[^\s，,。；;：:、|｜丨]{2,30}(?:银行|支行|分行|公司|联社|信用社|部|室|中心|处|科|办公室)"
 )
@@ -148,9 +152,11 @@ class MarkingDetector:
         self._sheets = SheetMarks(self.grammar, self.handling, self.declarations)
 
     def analyze(self, chunks: Sequence[TextChunk]) -> Iterator[Finding]:
-        if any(_SYMBOL_BOXES.search(c.text) for c in chunks):  # a PDF's Wingdings boxes
+        # one pass tells most files apart: no Wingdings box, traditional character or box here
+        special = [c for c in chunks if _SPECIAL.search(c.text)]
+        if any(_SYMBOL_BOXES.search(c.text) for c in special):  # a PDF's Wingdings boxes
             chunks = [replace(c, text=c.text.translate(_SYMBOL_BOX_MAP)) for c in chunks]
-        if any(has_traditional(c.text) for c in chunks):  # 機密★10年 reads as 机密★10年
+        if any(has_traditional(c.text) for c in special):  # 機密★10年 reads as 机密★10年
             chunks = [replace(c, text=simplified(c.text)) for c in chunks]
         found: dict[tuple[str | None, Location, str], Finding] = {}
         body: dict[str | None, list[TextChunk]] = {}
@@ -168,7 +174,7 @@ class MarkingDetector:
         for chunk, m in self._header_rows(rows):
             _keep(found, chunk, m, Confidence.HIGH)
         for member_chunks in body.values():
-            for chunk, m, conf in self._body(member_chunks):
+            for chunk, m, conf in self._body(member_chunks, may_box=bool(special)):
                 _keep(found, chunk, m, conf)
         for rows in sheets.values():
             for chunk, m, conf in self._sheets.marks(rows):
@@ -176,11 +182,16 @@ class MarkingDetector:
         yield from found.values()
 
     # -- body -------------------------------------------------------------------------------
-    def _body(self, chunks: list[TextChunk]) -> Iterator[tuple[TextChunk, MarkMatch, Confidence]]:
+    def _body(
+        self, chunks: list[TextChunk], *, may_box: bool = True
+    ) -> Iterator[tuple[TextChunk, MarkMatch, Confidence]]:
+        """Marks of one member's body lines (``may_box`` False: no chunk of the file holds a
+        character a box can start with)."""
         lines = lines_of(chunks, self.grammar)
         raw: dict[int, list[MarkMatch]] = {}
         hit_lines: list[int] = []
-        boxes = any(BOX_GATE.search(c.text) for c in chunks)  # once: most documents have none
+        # once: most documents have none (nor any character a box can start with)
+        boxes = may_box and any(BOX_GATE.search(c.text) for c in chunks)
         form_for = self.grammar.form_for
         named = self._naming_lines(lines)
         joined: set[int] = set()  # lines read as the end of a wrapped declaration before them

@@ -36,8 +36,11 @@ _STARS = ("★", "☆", "*", "＊")
 _ANY_TICK = re.compile(TICKS)
 ANY_BOX = re.compile(f"{TICKS}|{EMPTY}")
 """Any box, ticked or empty: a cheap test before a line is parsed as options."""
+BOX_GATE_FIRST = "■☑☒▣√✓✔✅□☐▢○◯(（[［【"
+"""Every :data:`BOX_GATE` match starts with one of these."""
 BOX_GATE = re.compile(
-    r"[■☑☒▣√✓✔✅□☐▢○◯(（\[［【](?:(?<=[(（\[［【])[ \u3000_]*[√✓✔xX)）\]］】]|(?<![(（\[［【]))"
+    f"[{re.escape(BOX_GATE_FIRST)}]"
+    r"(?:(?<=[(（\[［【])[ \u3000_]*[√✓✔xX)）\]］】]|(?<![(（\[［【]))"
 )
 """Matches wherever :data:`ANY_BOX` does (and a little more): one leading character class, so
 CPython scans a whole document for it 7× faster than for :data:`ANY_BOX`'s alternation."""

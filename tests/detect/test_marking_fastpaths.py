@@ -162,3 +162,22 @@ def test_declarations_read_only_sentences_naming_the_document() -> None:
         assert got == _marks_reference(d, line), line
         found += bool(got)
     assert found > 500
+
+
+def test_one_pass_for_boxes_and_traditional_changes_no_finding(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Files with no character of the three passes skip them: the findings are those of the
+    three passes run on every file."""
+    lines = [
+        "密级：□绝密 ☑机密 □秘密", "機密★10年", "\uf0fe机密 \uf0a8秘密", "(√)秘密 ( )机密",
+        "内部资料", "本文件为内部资料，不得外传。", "【内部】工作方案", "正文（一）", "密级", "□",
+        "☑", "核心商密", "各部门要加强内部控制", "[x] 普通商密", "（ ）绝密",
+    ]  # fmt: skip
+    rng = random.Random("special")
+    docs = []
+    for _ in range(600):
+        body = "\n".join(rng.choice(lines) for _ in range(rng.randint(1, 12)))
+        docs.append([TextChunk(body, Location.BODY), TextChunk("页眉", Location.HEADER)])
+    fast = [list(DETECTOR.analyze(d)) for d in docs]
+    monkeypatch.setattr(markings, "_SPECIAL", re.compile("(?s)."))
+    assert [list(DETECTOR.analyze(d)) for d in docs] == fast
+    assert sum(bool(f) for f in fast) > 300
