@@ -61,6 +61,13 @@ _FUNCTION = re.compile("[如若所的之在对将把被从于和与或等可能�
 """Function words no subject noun phrase holds (``本邮件如涉及商业秘密…`` is a condition)."""
 _SELF = ("本", "此", "以上", "上述")
 """A declaration names the document itself: one of these starts its subject."""
+
+
+def _names_self(text: str) -> bool:
+    """``text`` holds one of :data:`_SELF` (spelled out: no generator per line)."""
+    return "本" in text or "此" in text or "以上" in text or "上述" in text
+
+
 _LABEL_WORDS = (
     r"(?:注|注意|备注|附注|说明|声明|特别声明|保密声明|提示|特别提示|保密提示|重要提示|温馨提示)"
 )
@@ -144,7 +151,7 @@ class Declarations:
 
     def marks(self, line: str) -> Iterator[tuple[MarkMatch, Confidence]]:
         """The declaration ``line`` holds, if it holds one (at most one mark)."""
-        if not any(w in line for w in _SELF):  # the decoration stripped below holds none
+        if not _names_self(line):  # the decoration stripped below holds none
             return
         text = _DECOR.sub("", line) if _decorated(line) else line
         if not text or len(text) > MAX_LINE:
@@ -153,7 +160,7 @@ class Declarations:
             return
         sentences = [s for s in _sentences(text) if s.strip()]
         for k, sentence in enumerate(sentences):
-            if not any(w in sentence for w in _SELF):
+            if not _names_self(sentence):
                 continue  # a declaration sentence opens with its subject (本/此…): none here
             found = self._sentence(sentence.strip())
             if found is None:

@@ -401,6 +401,7 @@ class MarkingDetector:
 _WRAP_LINES = 2
 """Most lines after its first a wrapped declaration sentence is read across."""
 _SENTENCE_END = frozenset("。！!？?；;")
+_ENDS = re.compile("[。！!？?；;]")
 _DECLARATION_SPLIT = "。！!；;"
 """Where :mod:`.declarations` ends a sentence."""
 _DECLARATION_START = re.compile(
@@ -417,7 +418,7 @@ def _unfinished(text: str) -> bool:
     if last < 0:
         return False
     t = text.rstrip()
-    if t[-1] in _SENTENCE_END or _SENTENCE_END.intersection(t[last + 1 :]):
+    if t[-1] in _SENTENCE_END or _ENDS.search(t, last + 1):
         return False
     # the declaration reader's last sentence must open as a declaration does (decoration, a
     # label, a bracket, then its subject): wrapped prose naming 本 mid-sentence is not joined

@@ -181,3 +181,24 @@ def test_one_pass_for_boxes_and_traditional_changes_no_finding(monkeypatch) -> N
     monkeypatch.setattr(markings, "_SPECIAL", re.compile("(?s)."))
     assert [list(DETECTOR.analyze(d)) for d in docs] == fast
     assert sum(bool(f) for f in fast) > 300
+
+
+def _unfinished_reference(text: str) -> bool:
+    last = max(text.rfind("本"), text.rfind("此"))
+    if last < 0:
+        return False
+    t = text.rstrip()
+    if t[-1] in "。！!？?；;" or set("。！!？?；;") & set(t[last + 1 :]):
+        return False
+    start = max(t.rfind(c) for c in "。！!；;") + 1
+    return markings._DECLARATION_START.match(t, start) is not None
+
+
+def test_unfinished_matches_its_definition() -> None:
+    rng = random.Random("unfinished")
+    seen = set()
+    for _ in range(20000):
+        text = "".join(rng.choice(PIECES) for _ in range(rng.randint(0, 10)))
+        seen.add(markings._unfinished(text))
+        assert markings._unfinished(text) == _unfinished_reference(text), text
+    assert seen == {True, False}
