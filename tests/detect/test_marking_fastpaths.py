@@ -4,7 +4,7 @@ Each fast path is compared, on random texts made of the pieces that matter to it
 cut anywhere, 本/此, brackets, sentence ends, decoration, commas, Latin letters, white space),
 with the straightforward definition it replaces:
 
-- which lines a wrapped declaration or note may start (``MarkingDetector._naming_lines``): the
+- which lines a wrapped declaration or note may start (``WrappedLines.naming_lines``): the
   join is tried for every bracketed or unfinished line, as before the fast path;
 - which body lines need ``_plain`` (``lines_of``): every line through ``_plain``;
 - where declarations cut sentences and take decoration off (``declarations._sentences``,
@@ -18,7 +18,7 @@ import re
 from bisect import bisect_right
 
 from secaudit.detect import declarations as decl
-from secaudit.detect import markings
+from secaudit.detect import markings, markwraps
 from secaudit.detect.markings import MarkingDetector
 from secaudit.detect.marklines import Line, _plain, lines_of
 from secaudit.detect.vocabulary import Vocabulary
@@ -57,10 +57,11 @@ def _naming_reference(det: MarkingDetector, texts: list[str]) -> set[int]:
         named.update(range(first, bisect_right(starts, m.end() - 1)))
     bracketed = {bisect_right(starts, m.start()) - 1 for m in re.finditer("[（(【〔［]", joined)}
     subjects = {bisect_right(starts, m.start()) - 1 for m in re.finditer("[本此]", joined)}
-    bracketed.update(i for i in subjects if i not in named and markings._unfinished(texts[i]))
+    bracketed.update(i for i in subjects if i not in named and markwraps._unfinished(texts[i]))
+    span = det.wraps.span
     for i in sorted(bracketed):
         if i not in named and i + 1 < len(texts):
-            left, right = texts[i].rstrip()[-det._span :], texts[i + 1].strip()[: det._span]
+            left, right = texts[i].rstrip()[-span:], texts[i + 1].strip()[:span]
             if i + 1 in named or det.grammar.has_hit(left + right):
                 named.add(i)
     return named
@@ -77,7 +78,7 @@ def test_naming_lines_match_the_join_tried_everywhere() -> None:
     for _ in range(6000):
         texts = _texts(rng)
         expected = _naming_reference(DETECTOR, texts)
-        assert DETECTOR._naming_lines(_lines(texts)) == expected, texts
+        assert DETECTOR.wraps.naming_lines(_lines(texts)) == expected, texts
         hits += bool(expected)
     assert hits > 1000  # the pieces do make level words, across line ends too
 
@@ -90,14 +91,14 @@ def test_naming_lines_with_ascii_words_in_the_vocabulary() -> None:
     for _ in range(1500):
         texts = _texts(rng) + ["Secret Use", "only 本文件为", "Secret", "Use Only（"]
         rng.shuffle(texts)
-        assert det._naming_lines(_lines(texts)) == _naming_reference(det, texts), texts
+        assert det.wraps.naming_lines(_lines(texts)) == _naming_reference(det, texts), texts
 
 
 def test_wrapped_word_across_a_line_end_is_found() -> None:
     texts = ["正文", "（本资料属内", "部资料，不得外传）"]
-    assert 1 in DETECTOR._naming_lines(_lines(texts))
+    assert 1 in DETECTOR.wraps.naming_lines(_lines(texts))
     texts = ["正文", "本资料属内", "控制"]  # a sentence without a level word across the join
-    assert 1 not in DETECTOR._naming_lines(_lines(texts))
+    assert 1 not in DETECTOR.wraps.naming_lines(_lines(texts))
 
 
 def test_lines_of_fast_path_is_plain_on_every_line() -> None:
@@ -191,7 +192,7 @@ def _unfinished_reference(text: str) -> bool:
     if t[-1] in "。！!？?；;" or set("。！!？?；;") & set(t[last + 1 :]):
         return False
     start = max(t.rfind(c) for c in "。！!；;") + 1
-    return markings._DECLARATION_START.match(t, start) is not None
+    return markwraps._DECLARATION_START.match(t, start) is not None
 
 
 def test_unfinished_matches_its_definition() -> None:
@@ -199,6 +200,6 @@ def test_unfinished_matches_its_definition() -> None:
     seen = set()
     for _ in range(20000):
         text = "".join(rng.choice(PIECES) for _ in range(rng.randint(0, 10)))
-        seen.add(markings._unfinished(text))
-        assert markings._unfinished(text) == _unfinished_reference(text), text
+        seen.add(markwraps._unfinished(text))
+        assert markwraps._unfinished(text) == _unfinished_reference(text), text
     assert seen == {True, False}

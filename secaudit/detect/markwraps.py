@@ -1,0 +1,139 @@
+"""Declarations and closing notes a PDF wrapped across lines, for the marking detector's body rules.
+
+A PDF breaks its lines where the page ends them, even inside a word: ``（本资料属内`` /
+``部资料，不得外传）``, ``本材料定为核心`` / ``商密，保密期限为5年…``. :class:`WrappedLines`
+says which lines may start such a sentence (:meth:`~WrappedLines.naming_lines`: a line naming a
+level word, or one whose bracket is still open or whose last sentence is unfinished when a
+level word appears once the next line is joined to it) and reads the sentence across them
+(:meth:`~WrappedLines.declared`). Both look at a join only where it can make a hit, so long
+prose costs one pass of the hit pattern and a few set lookups per line
+(``tests/detect/test_marking_fastpaths.py`` compares them with the rule tried at every line).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from secaudit.detect.declarations import Declarations
+from secaudit.detect.markforms import MarkGrammar, MarkMatch
+from secaudit.detect.marklines import Line
+from secaudit.detect.vocabulary import Vocabulary
+
+OPEN_BRACKETS = re.compile("[（(【〔［]")
+_CLOSE_BRACKETS = re.compile("[）)】〕］]")
+_ASCII_FOLDS = frozenset("\u0130\u0131\u017f\u212a")
+"""Non-ASCII letters an ``IGNORECASE`` pattern matches for an ASCII one (İ ı ſ K)."""
+
+
+class WrappedLines:
+    """Wrapped declarations and notes for one vocabulary."""
+
+    def __init__(
+        self, vocabulary: Vocabulary, grammar: MarkGrammar, declarations: Declarations
+    ) -> None:
+        self.grammar = grammar
+        self.declarations = declarations
+        words = [w for w, _ in vocabulary.all_words()]
+        self.span = 3 * max(len(w) for w in words)
+        """Longest hit: a word with up to two spaces between its characters."""
+        self._word_chars = frozenset("".join(w for w in words if not w.isascii()))
+        self._ascii_words = any(c.isascii() and c.isalpha() for w in words for c in w)
+
+    def naming_lines(self, lines: list[Line]) -> set[int]:
+        """Indices of the lines that name a level word (one pass of the hit pattern over all
+        lines), and of lines whose bracket is still open at their end, or whose last sentence
+        is unfinished (:func:`_unfinished`), when the word appears only once the next line is
+        joined to them (a closing note or declaration wrapped by a PDF)."""
+        texts = [ln.text for ln in lines]
+        starts: list[int] = []
+        pos = 0
+        for t in texts:
+            starts.append(pos)
+            pos += len(t) + 1
+        named: set[int] = set()
+        for m in self.grammar.hit_re.finditer("\n".join(texts)):
+            first = bisect_right(starts, m.start()) - 1
+            named.update(range(first, bisect_right(starts, m.end() - 1)))
+        span = self.span  # a hit across the join lies within this many characters of it
+        joins = self._joins_at
+        wrapped: set[int] = set()
+        for i in range(len(texts) - 1):
+            if i in named:
+                continue
+            # the cheap half first: the join must make a hit (the next line names one, or a
+            # word runs across the line end) before the line's own shape is looked at
+            if i + 1 not in named:
+                left, right = texts[i].rstrip(), texts[i + 1].strip()
+                if not (left and right and joins(left[-1], right[0])):
+                    continue
+                if not self.grammar.has_hit(left[-span:] + right[:span]):
+                    continue
+            text = texts[i]
+            if OPEN_BRACKETS.search(text) or (("本" in text or "此" in text) and _unfinished(text)):
+                wrapped.add(i)
+        return named | wrapped
+
+    def _joins_at(self, last: str, first: str) -> bool:
+        """A level word can run across a line end between these two characters: each is a
+        character of a word (an ASCII word: any ASCII character, and the four others Python's
+        ``IGNORECASE`` folds to one), never white space (the lines are stripped)."""
+        return self._in_words(last) and self._in_words(first)
+
+    def _in_words(self, char: str) -> bool:
+        return char in self._word_chars or (
+            self._ascii_words and (char.isascii() or char in _ASCII_FOLDS)
+        )
+
+    def declared(self, lines: list[Line], i: int, joined: set[int]) -> list[MarkMatch]:
+        """The declaration or closing note on line ``i``; a note whose bracket is still open at
+        the line's end, or a declaration whose sentence runs on past it (wrapped by a PDF's line
+        breaks, even inside a word: ``本材料定为核心`` / ``商密，保密期限为5年…``), is read with
+        the next lines up to the sentence's end; those lines go into ``joined``."""
+        text = lines[i].text
+        found = [m for m, _c in self.declarations.marks(text)]
+        if found or i + 1 >= len(lines):
+            return found
+        opened = OPEN_BRACKETS.search(text) is not None and len(OPEN_BRACKETS.findall(text)) > len(
+            _CLOSE_BRACKETS.findall(text)
+        )
+        if not opened and not _unfinished(text):
+            return found
+        run = text.rstrip()
+        for j in range(i + 1, min(i + 1 + _WRAP_LINES, len(lines))):
+            run += lines[j].text.strip()
+            found = [m for m, _c in self.declarations.marks(run)]
+            if found:
+                joined.update(range(i + 1, j + 1))
+                return found
+            if not _unfinished(run):
+                break
+        return found
+
+
+_WRAP_LINES = 2
+"""Most lines after its first a wrapped declaration sentence is read across."""
+_SENTENCE_END = frozenset("。！!？?；;")
+_ENDS = re.compile("[。！!？?；;]")
+_DECLARATION_SPLIT = "。！!；;"
+"""Where :mod:`.declarations` ends a sentence."""
+_DECLARATION_START = re.compile(
+    r"[\s>#*_~—\-※◆■●▲]*(?:[（(【〔［\[]\s*)?(?:[^\s，,。；;：:（(【〔［\[]{1,8}[：:】\]］]\s*)?"
+    r"(?:[（(【〔［\[]\s*)?(?:本|此)"
+)
+
+
+def _unfinished(text: str) -> bool:
+    """``text`` is the first part of a sentence a PDF wrapped: it stops without a sentence's
+    end, and its last, unfinished sentence names the document (本/此) — a declaration opens
+    with its subject, so a 本 in an earlier, finished sentence of the line starts none."""
+    last = max(text.rfind("本"), text.rfind("此"))
+    if last < 0:
+        return False
+    t = text.rstrip()
+    if t[-1] in _SENTENCE_END or _ENDS.search(t, last + 1):
+        return False
+    # the declaration reader's last sentence must open as a declaration does (decoration, a
+    # label, a bracket, then its subject): wrapped prose naming 本 mid-sentence is not joined
+    start = max(t.rfind(c) for c in _DECLARATION_SPLIT) + 1
+    return _DECLARATION_START.match(t, start) is not None
