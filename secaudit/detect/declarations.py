@@ -63,7 +63,7 @@ _SELF = ("本", "此", "以上", "上述")
 """A declaration names the document itself: one of these starts its subject."""
 
 
-def _names_self(text: str) -> bool:
+def names_self(text: str) -> bool:
     """``text`` holds one of :data:`_SELF` (spelled out: no generator per line)."""
     return "本" in text or "此" in text or "以上" in text or "上述" in text
 
@@ -151,7 +151,7 @@ class Declarations:
 
     def marks(self, line: str) -> Iterator[tuple[MarkMatch, Confidence]]:
         """The declaration ``line`` holds, if it holds one (at most one mark)."""
-        if not _names_self(line):  # the decoration stripped below holds none
+        if not names_self(line):  # the decoration stripped below holds none
             return
         text = _DECOR.sub("", line) if _decorated(line) else line
         if not text or len(text) > MAX_LINE:
@@ -160,7 +160,7 @@ class Declarations:
             return
         sentences = [s for s in _sentences(text) if s.strip()]
         for k, sentence in enumerate(sentences):
-            if not _names_self(sentence):
+            if not names_self(sentence):
                 continue  # a declaration sentence opens with its subject (本/此…): none here
             found = self._sentence(sentence.strip())
             if found is None:

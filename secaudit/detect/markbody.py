@@ -16,6 +16,7 @@ from dataclasses import replace
 
 from secaudit.detect import keyvalue
 from secaudit.detect.declarations import DECLARATION_NOTE
+from secaudit.detect.handling import MAX_LINE as HANDLING_MAX
 from secaudit.detect.handling import HandlingLines
 from secaudit.detect.markforms import MarkGrammar, MarkMatch
 from secaudit.detect.marklines import (
@@ -73,6 +74,8 @@ class BodyMarks:
         form_for = self.grammar.form_for
         named = self.wraps.naming_lines(lines)
         joined: set[int] = set()  # lines read as the end of a wrapped declaration before them
+        last_but_one = len(lines) - 2
+        may_declare = self.wraps.may_declare
         for i, ln in enumerate(lines):
             if i in joined:
                 continue
@@ -86,11 +89,13 @@ class BodyMarks:
                     raw_marks = self.grammar.line_marks(ln.text, gapped=False, ticks=False)
                     if raw_marks:
                         raw[i] = raw_marks
+                elif len(text) > HANDLING_MAX and i < last_but_one and not may_declare(ln.text):
+                    continue  # a sentence of prose: too long for a handling line, no declaration
                 elif handled := self.handling.marks(ln.text, body=True):
                     raw[i] = handled
                 elif declared := self.wraps.declared(lines, i, joined):
                     raw[i] = declared
-                elif i >= len(lines) - 2 and (foot := self._foot_line(ln.text)):
+                elif i >= last_but_one and (foot := self._foot_line(ln.text)):
                     raw[i] = foot
                 continue
             hit = self.grammar.has_hit(ln.text)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from secaudit.detect.declarations import Declarations
+from secaudit.detect.declarations import Declarations, names_self
 from secaudit.detect.markforms import MarkGrammar, MarkMatch
 from secaudit.detect.marklines import Line
 from secaudit.detect.vocabulary import Vocabulary
@@ -84,6 +84,12 @@ class WrappedLines:
         return char in self._word_chars or (
             self._ascii_words and (char.isascii() or char in _ASCII_FOLDS)
         )
+
+    @staticmethod
+    def may_declare(text: str) -> bool:
+        """:meth:`declared` can find something on a line only when it names the document
+        (本/此/以上/上述: a declaration, an unfinished one) or opens a bracket (a note)."""
+        return names_self(text) or OPEN_BRACKETS.search(text) is not None
 
     def declared(self, lines: list[Line], i: int, joined: set[int]) -> list[MarkMatch]:
         """The declaration or closing note on line ``i``; a note whose bracket is still open at

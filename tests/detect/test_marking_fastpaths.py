@@ -203,3 +203,30 @@ def test_unfinished_matches_its_definition() -> None:
         seen.add(markwraps._unfinished(text))
         assert markwraps._unfinished(text) == _unfinished_reference(text), text
     assert seen == {True, False}
+
+
+def test_prose_lines_skipped_past_the_start_hold_no_mark(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A long body line past the start that names neither the document nor opens a bracket is
+    tried only as a whole mark form: the findings are those of every rule tried on it."""
+    from secaudit.detect import markbody
+
+    prose = (
+        "各部门要加强内部控制制度建设，落实岗位分离和授权管理要求，做好节假日期间的安全保卫工作。"
+    )
+    lines = [
+        prose, prose + "本文件为内部资料", "（此件为机密，不得对外提供）", "内部资料 注意保存",
+        "机密★10年", "本通知属内部文件，不得外传。", "普通商密 未经许可不得外传", prose * 2,
+        "内部文件    某某农商银行授信审批部", "（本资料属内", "部资料，不得外传）", "秘密",
+        prose * 2 + "（", "本资料为内部资料，不得外传）", prose + "（",
+        "本通知属内部文件，仅限本行员工学习使用，不得外传，不得复制，不得转发，请妥善保管，阅后收回，"
+        "违者追究责任，未经批准不得向外披露。",  # a declaration of 64 characters
+    ]  # fmt: skip
+    rng = random.Random("prose")
+    docs = []
+    for _ in range(500):
+        body = "\n".join(rng.choice(lines) for _ in range(rng.randint(6, 16)))
+        docs.append([TextChunk(body, Location.BODY)])
+    fast = [list(DETECTOR.analyze(d)) for d in docs]
+    monkeypatch.setattr(markbody, "HANDLING_MAX", 10**9)
+    assert [list(DETECTOR.analyze(d)) for d in docs] == fast
+    assert sum(bool(f) for f in fast) > 250
