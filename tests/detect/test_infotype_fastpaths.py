@@ -92,7 +92,7 @@ def test_auth_info_gate_is_the_ignorecase_gate() -> None:
     words = (
         "密码 密碼 口令 验证 驗證 驗证 安全码 安全碼 安全 PIN pın PİN cvv CvC cvn CID cıd OTP otp"
     )
-    words += " = ^ 密 口 验 P I N C V O T ı İ ſ K 卡号 6222"
+    words += " = ^ 密 口 验 P I N C V O T ı İ ſ K 卡号 6222 D d Ｄ ｄ ＝ ０ 5 ９"
     pieces = [*words.split(" "), " ", "\n"]
     for _ in range(20000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
