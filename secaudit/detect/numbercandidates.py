@@ -90,13 +90,16 @@ _NUMBER = "0-9A-Za-z+ \\-"
 candidate crosses one, and :data:`CANDIDATE` looks at most 3 characters past a segment's end
 (a line end or a space, then a two-character unit such as 美元)."""
 _LOOKAHEAD = 3
+_OUTSIDE = f"[^{_NUMBER}¥￥$.]"
+_END = f"(?![{_NUMBER}.元万亿美港%％‰])"
 _PLAIN = (
-    f"(?<=[^{_NUMBER}¥￥$.][0-9])(?!(?<=0)086)[0-9]{{10,18}}+"
-    f"(?![{_NUMBER}.元万亿美港%％‰])(?!\\s[元万亿美港%％‰])"
+    f"(?:(?<={_OUTSIDE}[0-9])|(?<={_OUTSIDE} [0-9]))(?!(?<=0)086)[0-9]{{10,18}}+"
+    f"(?:{_END}|(?= {_END}))(?!\\s[元万亿美港%％‰])"
 )
-"""After a digit run's first digit: the run is a whole segment of 11–19 digits with no sign,
-currency, decimal point or unit around it (a statement's account number in its cell): exactly
-one ``run`` candidate, taken without :data:`CANDIDATE`."""
+"""After a digit run's first digit: the run of 11–19 digits is its segment but for a space on
+either side, with no sign, currency, decimal point or unit around it (a statement's account
+number in its cell, ``| 6217…`` in a log): exactly one ``run`` candidate (a space starts no
+candidate), taken without :data:`CANDIDATE`."""
 _START = "[0-9A-HJ-NP-RTUWXY](?<![0-9].)"
 """The first character of a digit run or of credit-code characters (a character class first:
 the regex engine skips other characters in C)."""
