@@ -99,6 +99,33 @@ def _header_vetoes(typ: str, header: str) -> bool:
     return bool(_HEADER_ANTI_MOBILE.search(header) and not _MOBILE_LABEL.search(header))
 
 
+def _maybe_valid_run() -> str:
+    """A pattern for the digits of a ``run`` candidate that :func:`_validated` may accept (a
+    superset: the first two digits and the length): 11 digits of a mobile range, 13 of a
+    ``86`` mobile or a 13-digit card, any 18 (ID, credit code, card), and for the other lengths
+    those of a card network (``CARD_NETWORKS``, ``tests/detect/test_infotype_fastpaths.py``)."""
+    firsts: dict[int, set[str]] = {}
+    for _name, ranges, lengths in v.CARD_NETWORKS:
+        for lo, hi in ranges:
+            pairs = (
+                [lo + str(d) for d in range(10)]
+                if len(lo) == 1
+                else [f"{n:02d}" for n in range(int(lo[:2]), int(hi[:2]) + 1)]
+            )
+            for n in lengths:
+                firsts.setdefault(n, set()).update(pairs)
+    alts = ["1[3-9][0-9]{9}", "861[3-9][0-9]{9}", "[0-9]{18}"]
+    for n, pairs in sorted(firsts.items()):
+        if n != 18:
+            alts.append(f"(?:{'|'.join(sorted(pairs))})[0-9]{{{n - 2}}}")
+    return "|".join(alts)
+
+
+MAYBE_VALID_RUN = _maybe_valid_run()
+"""Digits of a ``run`` candidate that no validator accepts do not match this (the detector's
+candidate finder passes over such plain runs: an account number of no card network)."""
+
+
 _VALIDATED: dict[str, tuple[str, str] | None] = {}
 """Memo of :func:`_validate` (emptied when it holds :data:`_MEMO_SIZE` candidates)."""
 _MEMO_SIZE = 1 << 16

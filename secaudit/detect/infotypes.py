@@ -24,6 +24,7 @@ from secaudit.detect.base import with_ocr_note
 from secaudit.detect.infoclass import (
     CONTEXT_CHARS,
     MASKS,
+    MAYBE_VALID_RUN,
     TYPE_ORDER,
     labelled,
     validated,
@@ -69,7 +70,7 @@ class InfoTypeDetector:
             return  # every candidate holds at least 3 digits in a row
         values: dict[str, dict[str, int]] = {}  # type -> value -> first offset
         columns = _Columns(text)
-        for m in candidates(text):
+        for m in candidates(text, MAYBE_VALID_RUN):  # not the runs no validator takes
             hit = validated(m.group, m.raw)
             if hit is None:
                 continue  # the most common candidate: an account or serial number of no type

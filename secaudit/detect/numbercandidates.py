@@ -2,9 +2,11 @@
 
 :data:`CANDIDATE` finds every number candidate in one guarded pass — plain runs, 4-digit groups,
 ``+86``/dashed mobiles, 18-character credit codes — never inside a longer digit run nor glued to
-ASCII letters or an amount; :func:`candidates` runs it only around the hits of the cheap
-:data:`QUICK` pattern. :data:`RAW_QUICK` and :data:`ANY_DIGIT_RUN` tell before any folding that a
-text holds no candidate; :func:`half_width` reads full-width digits and traditional keyword
+ASCII letters or an amount; :func:`candidates` runs it only on the segments of number characters
+where :func:`locator` finds a digit run that can start one, and takes a plain run between
+tabs or line ends (a statement's account number) without it. :data:`QUICK` is the cheap pattern
+every candidate contains; :data:`RAW_QUICK` and :data:`ANY_DIGIT_RUN` tell before any folding
+that a text holds no candidate; :func:`half_width` reads full-width digits and traditional keyword
 characters as ASCII and simplified. What a candidate is (validators and label vetoes) is
 :mod:`secaudit.detect.infoclass`.
 """
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import NamedTuple
 
 from secaudit.detect.traditional import TO_SIMPLIFIED
@@ -59,8 +62,7 @@ passbooks (``621226 0145142947723``)."""
 QUICK = re.compile(r"(?P<run>[0-9]{11})|[0-9]{3,6}[ -][0-9]{4}|[0-9A-HJ-NP-RTUWXY]{18}")
 """A cheap pattern every :data:`CANDIDATE` match contains: an 11-digit run, a group of 3–6 digits
 and a separator before 4 more, or 18 credit-code characters. Amounts, dates and 8-digit serials
-never match it, so lines made of them cost one simple scan instead of :data:`CANDIDATE`'s
-guarded alternatives at every digit."""
+never match it. (:func:`locator` is the same idea anchored at the start of digit runs.)"""
 
 
 _D = "0-9\uff10-\uff19"  # digits, half- and full-width
@@ -73,11 +75,6 @@ characters that fold into it. No hit here means no candidate after folding, so t
 copy of the whole text) is skipped too."""
 
 
-MAX_CANDIDATE = 32
-"""Longer than any :data:`CANDIDATE` match (the longest, a grouped 19-digit card, has 23
-characters): a candidate holding a :data:`QUICK` hit starts at most this far before it."""
-
-
 class Candidate(NamedTuple):
     """One number candidate: where it is, which alternative of :data:`CANDIDATE` took it, and
     its characters."""
@@ -88,64 +85,72 @@ class Candidate(NamedTuple):
     raw: str
 
 
-_DIGITS = re.compile(r"[0-9]+")
-_NUMBER_CHARS = frozenset("0123456789+- ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
-"""Every character a :data:`CANDIDATE` match can hold."""
-_NUMBER_SPAN = re.compile(r"[0-9A-Za-z+ \-]*")
+_NUMBER = "0-9A-Za-z+ \\-"
+"""Every character a :data:`CANDIDATE` match can hold. A *segment* is a maximal run of them: no
+candidate crosses one, and :data:`CANDIDATE` looks at most 3 characters past a segment's end
+(a line end or a space, then a two-character unit such as 美元)."""
 _LOOKAHEAD = 3
-"""Characters :data:`CANDIDATE` looks at after a match (a space and a two-character unit)."""
-_PLAIN_BEFORE = re.compile(r"[^0-9A-Za-z¥￥$+\- .]")
-"""A character before a digit run that no candidate can contain or be vetoed by."""
-_PLAIN_AFTER = re.compile(r"[^0-9A-Za-z.\-元万亿美港%％‰]")
-_AMOUNT_WORD = "元万亿美港%％‰"
+_OUTSIDE = f"[^{_NUMBER}¥￥$.]"
+_END = f"(?![{_NUMBER}.元万亿美港%％‰])"
+_PLAIN = (
+    f"(?:(?<={_OUTSIDE}[0-9])|(?<={_OUTSIDE} [0-9]))(?!(?<=0)086)[0-9]{{10,18}}+"
+    f"(?:{_END}|(?= {_END}))(?!\\s[元万亿美港%％‰])"
+)
+"""After a digit run's first digit: the run of 11–19 digits is its segment but for a space on
+either side, with no sign, currency, decimal point or unit around it (a statement's account
+number in its cell, ``| 6217…`` in a log): exactly one ``run`` candidate (a space starts no
+candidate), taken without :data:`CANDIDATE`."""
+_START = "[0-9A-HJ-NP-RTUWXY](?<![0-9].)"
+"""The first character of a digit run or of credit-code characters (a character class first:
+the regex engine skips other characters in C)."""
+_SHAPES = (
+    f"(?:{_PLAIN}(?P<plain>)"
+    "|(?<=[0-9])(?:[0-9]{10}|[0-9]{2,9}+[ -][0-9]{4})"
+    "|(?<![A-Za-z].)[0-9A-HJ-NP-RTUWXY]{17})"
+)
+"""A plain run, or a run of 11 digits, or of 3–10 digits before a space or dash and 4 more
+digits, or 18 credit-code characters not after a letter: a candidate's digits come in groups of
+3 or more before each separator and 11 or more in all, so every candidate's segment holds one
+of these at the start of a digit run (or of its credit code)."""
 
 
-def candidates(text: str) -> Iterator[Candidate]:
-    """The matches of :data:`CANDIDATE` in ``text``, the same as ``CANDIDATE.finditer(text)``.
+@lru_cache(maxsize=4)
+def locator(maybe_valid: str | None = None) -> re.Pattern[str]:
+    """The pattern that finds where candidates may stand; with ``maybe_valid`` (a pattern for
+    the digits of a whole run) it passes over plain runs that do not match it."""
+    if maybe_valid is None:
+        return re.compile(_START + _SHAPES)
+    unwanted = f"(?!(?={_PLAIN})(?<!(?=(?:{maybe_valid})(?![0-9]))[0-9]))"
+    return re.compile(_START + unwanted + _SHAPES)
 
-    Every candidate contains a :data:`QUICK` match, so the guarded pattern runs only in a window
-    around each hit: the number characters that touch it, at most :data:`MAX_CANDIDATE` on
-    either side, and the few it looks ahead at; a plain run of
-    digits between characters that cannot belong to a number (a tab, a Chinese character, a line
-    end) is taken without it: 11–19 digits are the ``run`` alternative, longer ones no candidate.
-    Scanning resumes where the last match ended, as ``finditer`` does."""
-    last_end = 0
+
+_LAST_BREAK = re.compile(f".*[^{_NUMBER}]", re.S)
+_SEGMENT_REST = re.compile(f"[{_NUMBER}]*")
+
+
+def candidates(text: str, maybe_valid: str | None = None) -> Iterator[Candidate]:
+    """The matches of :data:`CANDIDATE` in ``text``, the same as ``CANDIDATE.finditer(text)``;
+    with ``maybe_valid``, without the plain runs (:data:`_PLAIN`) whose digits do not match it.
+
+    Only the segments :func:`locator` finds something in are read, each once and whole:
+    :data:`CANDIDATE` runs from the segment's start to 3 characters past its end (its matches
+    and look-arounds stay inside that); a plain segment is its one ``run`` candidate."""
+    done = 0  # the text before this is read
     size = len(text)
-    for hit in QUICK.finditer(text):
-        if hit.end() <= last_end:
+    for hit in locator(maybe_valid).finditer(text):
+        start = hit.start()
+        if start < done:
+            continue  # in a segment already read
+        if hit.lastgroup == "plain":
+            done = hit.end()
+            yield Candidate(start, done, "run", hit.group())
             continue
-        if hit.lastgroup == "run":
-            plain = _plain_run(text, hit.start())
-            if plain is not None:
-                last_end = plain[1]
-                if 11 <= plain[1] - plain[0] <= 19:
-                    yield Candidate(plain[0], plain[1], "run", text[plain[0] : plain[1]])
-                continue
-        start, floor = max(last_end, hit.start()), max(last_end, hit.start() - MAX_CANDIDATE)
-        while start > floor and text[start - 1] in _NUMBER_CHARS:
-            start -= 1  # a candidate holding the hit is made of these characters only
-        span = _NUMBER_SPAN.match(text, hit.end(), hit.end() + MAX_CANDIDATE)
-        after = span.end() if span else hit.end()
-        for m in CANDIDATE.finditer(text, start, min(size, after + _LOOKAHEAD)):
-            if m.start() >= hit.end():
-                break
-            last_end = m.end()
+        cut = _LAST_BREAK.match(text, done, start)  # the segment starts after its last break
+        first = cut.end() if cut else done
+        done = _SEGMENT_REST.match(text, hit.end()).end()  # type: ignore[union-attr]
+        for m in CANDIDATE.finditer(text, first, min(size, done + _LOOKAHEAD)):
             group = "idgrp" if m.lastgroup == "idsep" else m.lastgroup or ""
             yield Candidate(m.start(), m.end(), group, m.group(group))
-
-
-def _plain_run(text: str, start: int) -> tuple[int, int] | None:
-    """``(start, end)`` of the digit run at ``start`` when nothing around it can change what
-    :data:`CANDIDATE` makes of it, else None (the guarded pattern decides)."""
-    if start == 0 or not _PLAIN_BEFORE.match(text, start - 1) or text.startswith("0086", start):
-        return None
-    end = _DIGITS.match(text, start).end()  # type: ignore[union-attr]
-    if end < len(text):
-        if not _PLAIN_AFTER.match(text, end):
-            return None
-        if text[end].isspace() and text[end + 1 : end + 2] in tuple(_AMOUNT_WORD):
-            return None
-    return start, end
 
 
 ANY_DIGIT_RUN = re.compile(r"[0-9\uff10-\uff19][0-9\uff10-\uff19][0-9\uff10-\uff19]")

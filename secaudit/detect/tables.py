@@ -38,13 +38,12 @@ MAX_NESTED = 256
 """Chunks of nested tables/text boxes allowed between the cells of one row."""
 
 
-
 def split_rows(chunks: Sequence[TextChunk]) -> tuple[list[TextChunk], list[TextChunk]]:
     """(cells view, rows view) of ``chunks``; both equal ``chunks`` when no row line is found."""
     row_at: set[int] = set()
     covered: set[int] = set()
     for i, chunk in enumerate(chunks):
-        if "\t" in chunk.text and i not in covered:
+        if chunk.key is None and "\t" in chunk.text and i not in covered:  # not a sheet row
             cells = _covered_cells(chunks, i)
             if cells:
                 row_at.add(i)
@@ -59,9 +58,11 @@ def split_rows(chunks: Sequence[TextChunk]) -> tuple[list[TextChunk], list[TextC
 def _covered_cells(chunks: Sequence[TextChunk], i: int) -> list[int]:
     """Indexes of the cell chunks following row line ``chunks[i]``, or [] when it is none."""
     row = chunks[i]
-    wanted = [s for s in row.text.split("\t") if s]
-    if len(wanted) < 2 or row.key is not None or "\n" in row.text:
+    if row.key is not None or "\n" in row.text:
         return []  # sheet rows carry their sheet as key and no cells after them
+    wanted = [s for s in row.text.split("\t") if s]
+    if len(wanted) < 2:
+        return []
     if i + 1 >= len(chunks) or cell_text(chunks[i + 1].text) != wanted[0]:
         return []  # the first filled cell follows its row line at once
     found: list[int] = []

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 
+from secaudit.detect.infoclass import MAYBE_VALID_RUN
 from secaudit.detect.infotypes import InfoTypeDetector
 from secaudit.detect.numbercandidates import (
     CANDIDATE,
@@ -23,7 +25,7 @@ PIECES = [
     "0", "1", "2", "5", "7", "8", "9", "X", "x", "A", "M", "Y", " ", "-", "+86", "0086", "86",
     "\n", "\t", "元", "¥", ".", "。", "卡号", "账号：", "金额", "a", "13", "62", "4", "万", "%",
     "美元", "\u3000", "1234567890123", "12345678901234567890123", "6222021234567890123",
-]
+]  # fmt: skip
 
 
 def _numbers(rng: random.Random) -> list[str]:
@@ -36,7 +38,7 @@ def _numbers(rng: random.Random) -> list[str]:
         f"{rid[:6]} {rid[6:14]} {rid[14:]}", f"{mobile[:3]}-{mobile[3:7]}-{mobile[7:]}",
         f"+86 {mobile}", f"+86{mobile[:7]} {mobile[7:]}", f"{card[:6]} {card[6:]}",
         "3782 822463 10005", f"{rng.randrange(10**8):08d}",
-    ]
+    ]  # fmt: skip
 
 
 def _spans(matches: object) -> list[tuple[int, int, str]]:
@@ -57,6 +59,45 @@ def test_filtered_matches_equal_the_full_scan(block: int) -> None:
         pool = PIECES + _numbers(rng)
         text = "\n" + "".join(rng.choice(pool) for _ in range(rng.randint(10, 600)))
         assert _spans(candidates(text)) == _spans(CANDIDATE.finditer(text)), (seed, text)
+
+
+SHEET_PIECES = [
+    "\t", "\n", "\t", "2026-02-21", "52,551.57", "-45,995.04", "转账支出", "¥", "$", ".", ",",
+    " ", "-", "+", "元", " 元", "\t美元", "%", "0086", "86", "X", "A", "Q", "x", "\u3000", "|",
+]  # fmt: skip
+
+
+def _sheet_text(rng: random.Random) -> str:
+    """Rows of cells: dates, amounts, words, and digit runs of 3–25 digits with every kind of
+    neighbour (a plain run sits between a tab or a line end and another)."""
+    pool = SHEET_PIECES + _numbers(rng)
+    for _ in range(12):
+        n = rng.choice([3, 4, 8, 10, 11, 12, 13, 15, 16, 17, 18, 19, 20, 25])
+        head = rng.choice(["", "1", "13", "4", "62", "86", "0086", "35", "95", "81", "0"])
+        pool.append((head + "".join(rng.choice("0123456789") for _ in range(n)))[:n])
+    return "\n" + "".join(rng.choice(pool) for _ in range(rng.randint(10, 400)))
+
+
+@pytest.mark.parametrize("block", range(6))
+def test_sheet_like_text_matches_the_full_scan(block: int) -> None:
+    """Statement rows (the plain-run path of the locator) give what ``CANDIDATE`` finds; with
+    ``MAYBE_VALID_RUN`` only ``run`` candidates whose digits it does not match are left out."""
+    maybe = re.compile(MAYBE_VALID_RUN)
+    dropped = 0
+    for seed in range(block * 500, block * 500 + 500):
+        rng = random.Random(f"sheet-{seed}")
+        text = _sheet_text(rng)
+        if rng.random() < 0.1:
+            text = text[1:]  # a candidate at the very start
+        full = list(candidates(text))
+        assert _spans(full) == _spans(CANDIDATE.finditer(text)), (seed, text)
+        kept = list(candidates(text, MAYBE_VALID_RUN))
+        it = iter(full)
+        assert all(any(c == f for f in it) for c in kept), (seed, text)  # a subsequence
+        for c in set(full) - set(kept):
+            assert c.group == "run" and not maybe.fullmatch(c.raw), (seed, c)
+            dropped += 1
+    assert dropped > 200
 
 
 def test_every_candidate_form_passes_the_filter() -> None:

@@ -14,7 +14,7 @@ from stdnum import luhn
 
 from secaudit.detect import infoclass, infokeywords
 from secaudit.detect.infokeywords import KEYWORD_RE, KEYWORDS, keyword_matches
-from secaudit.sensitive import card_issuer, is_valid_bank_card
+from secaudit.sensitive import CARD_NETWORKS, card_issuer, is_valid_bank_card
 
 
 def test_case_variants_are_all_those_ignorecase_allows() -> None:
@@ -92,7 +92,7 @@ def test_auth_info_gate_is_the_ignorecase_gate() -> None:
     words = (
         "密码 密碼 口令 验证 驗證 驗证 安全码 安全碼 安全 PIN pın PİN cvv CvC cvn CID cıd OTP otp"
     )
-    words += " = ^ 密 口 验 P I N C V O T ı İ ſ K 卡号 6222"
+    words += " = ^ 密 口 验 P I N C V O T ı İ ſ K 卡号 6222 D d Ｄ ｄ ＝ ０ 5 ９"
     pieces = [*words.split(" "), " ", "\n"]
     for _ in range(20000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
@@ -115,3 +115,37 @@ def test_keywords_in_every_case_variant_ignorecase_allows_name_their_type() -> N
         for chunks in (inline, sheet):
             found = list(InfoTypeDetector().analyze(chunks))
             assert [(f.type, f.confidence.value) for f in found] == [("cn_resident_id", "high")]
+
+
+def _luhn_valid(body: str) -> str:
+    return body + luhn.calc_check_digit(body)
+
+
+def test_runs_a_validator_accepts_match_maybe_valid_run() -> None:
+    """Every 11–19-digit run :func:`infoclass._validated` accepts matches ``MAYBE_VALID_RUN``:
+    each length with every 4-digit prefix (Luhn-valid, so any network's card), every mobile
+    range, ``86`` mobiles, IDs and all-digit credit codes."""
+    from tests.corpus import numbers as num
+
+    rng = random.Random("maybe-valid")
+    maybe = re.compile(infoclass.MAYBE_VALID_RUN)
+    networks = set()
+    for n in range(11, 20):
+        for w in range(10000):
+            middle = "".join(rng.choice("0123456789") for _ in range(n - 5))
+            value = _luhn_valid(f"{w:04d}{middle}")
+            if infoclass._validated("run", value) is not None:
+                networks.add(card_issuer(value))
+                assert maybe.fullmatch(value), value
+    for p in range(100, 1000):
+        tail = "".join(rng.choice("0123456789") for _ in range(8))
+        for value in (f"{p}{tail}", f"86{p}{tail}"):
+            if infoclass._validated("run", value) is not None:
+                assert maybe.fullmatch(value), value
+    for _ in range(300):
+        values = (num.resident_id(rng), num.bank_card(rng), num.mobile(rng), num.credit_code(rng))
+        for value in values:
+            if value.isdigit():  # a plain run holds digits only (an ID ending in X is no run)
+                assert maybe.fullmatch(value), value
+    assert networks >= {name for name, _, _ in CARD_NETWORKS}  # cards of every network met
+    assert not maybe.fullmatch("61050009869860934")  # a 17-digit account of no network

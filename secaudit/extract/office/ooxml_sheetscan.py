@@ -39,18 +39,20 @@ class Unusual(Exception):
 _ATTRS = '(?: [A-Za-z]{1,12}="[^"<&]*")*'
 _TOKEN = re.compile(
     "[ \t\r\n]*+(?:"
-    f'(<c)(?: r="([A-Z]{{1,3}})[0-9]{{1,7}}")?({_ATTRS})'
-    f"(?:/>|>(?:(<f)({_ATTRS})(?:/>|>([^<]*)</f>))?"
-    '(?:<v>([^<]*)</v>|(<is>)<t(?: xml:space="preserve")?>([^<]*)</t></is>)?</c>)'
-    '|(<row)(?: r="([0-9]{1,7})")?((?: [A-Za-z_][A-Za-z0-9_.:\\-]{0,100}="[^"<&]*")*)(/?)>'
-    "|(</row>)"
-    "|(.))",
+    f'<(c)(?: r="([A-Z]{{1,3}})[0-9]{{1,7}}")?({_ATTRS})'
+    f"(?:/>|>(<f{_ATTRS}(?:/>|>[^<]*</f>))?"
+    '(?:<v>([^<]*)</v>|<is><t(?: xml:space="preserve")?>([^<]*)</t></is>)?</c>)'
+    '|<(r)ow(?: r="([0-9]{1,7})")?((?: [A-Za-z_][A-Za-z0-9_.:\\-]{0,100}="[^"<&]*")*)(/?)>'
+    "|(</row>|.))",
     re.S,
 )
-"""One token: a cell (column letters of a plain reference, other attributes, formula, value,
-inline text), a row's start tag (plain number, other attributes), a row's end tag, or any other
-character (which makes the sheet unusual). Whitespace between tokens is skipped; whitespace at the
-very end is never matched, which is right: it is whitespace."""
+"""One token: a cell (``c``, column letters of a plain reference, other attributes, the formula
+element, value, inline text), a row's start tag (``r``, plain number, other attributes, ``/``
+when empty), or the rest: a row's end tag or any other character (which makes the sheet
+unusual). Whitespace between tokens is skipped; whitespace at the very end is never matched,
+which is right: it is whitespace. The markers are single characters and the groups few: the
+regex engine makes no string for a one-character group, and a tuple of fewer items per token."""
+_FORMULA = re.compile(f"<f({_ATTRS})(?:/>|>([^<]*)</f>)")
 _ATTR = re.compile('[ ]([^=]+)="([^"]*)"')
 _ENTITY = re.compile("&(#x[0-9a-fA-F]{1,6}|#[0-9]{1,7}|amp|lt|gt|quot|apos);")
 _PREDEFINED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
@@ -128,8 +130,7 @@ def rows(
         end = region.find("</row>", pos + SLICE_CHARS)
         end = size if end < 0 else end + len("</row>")
         tokens = _TOKEN.findall(region, pos, end)
-        for (cell, letters, cattrs, f, fattrs, ftext, v, inl, itext,
-             row, rref, rattrs, empty, row_end, other) in tokens:  # fmt: skip
+        for cell, letters, cattrs, f, v, itext, row, rref, rattrs, empty, rest in tokens:
             if cell:
                 if not in_row:
                     raise Unusual("a cell outside a row")
@@ -145,22 +146,17 @@ def rows(
                     elif len(_KIND) < _CACHE_SIZE and len(cattrs) <= _CACHED_CHARS:
                         _KIND[cattrs] = kind
                 if f:
-                    _formula(fattrs, ftext, declared)
-                if inl:
+                    _formula(f, declared)
+                if "&" in v or "\r" in v:
+                    v = _TEXT_CACHE.get(v) or _text(v)
+                if itext:  # (<v> and <is> exclude each other: v is empty)
                     if "&" in itext or "\r" in itext:
                         itext = _TEXT_CACHE.get(itext) or _text(itext)
-                    text = (
-                        itext.strip()
-                        if kind == "inlineStr"
-                        else cell_value(kind, v, itext, strings)
-                    )
-                else:
-                    if "&" in v or "\r" in v:
-                        v = _TEXT_CACHE.get(v) or _text(v)
-                    if kind != "n":
-                        text = cell_value(kind, v, None, strings)
-                    else:  # a number as written unless in exponent form (cell_value's rule)
-                        text = number(v) if "E" in v or "e" in v else v
+                    text = itext.strip() if kind == "inlineStr" else ""  # cell_value's rule
+                elif kind != "n":
+                    text = cell_value(kind, v, None, strings)
+                else:  # a number as written unless in exponent form (cell_value's rule)
+                    text = number(v) if "E" in v or "e" in v else v
                 col = _COLUMN.get(letters) if letters else column(cref) if cref else None
                 if col is None and letters:
                     col = _COLUMN[letters] = column(letters + "1")
@@ -179,7 +175,7 @@ def rows(
                     yield ref, ""
                 else:
                     in_row, values = True, []
-            elif row_end:
+            elif rest == "</row>":
                 if not in_row:
                     raise Unusual("a row end without its start")
                 in_row = False
@@ -187,7 +183,7 @@ def rows(
                     values.pop()
                 yield ref, "\t".join(values)
             else:
-                raise Unusual(f"unexpected {other!r}")
+                raise Unusual(f"unexpected {rest!r}")
         pos = end
     if in_row:
         raise Unusual("a row without its end")
@@ -204,11 +200,13 @@ _CACHED_CHARS = 200
 """Only short texts are kept in these caches (a worker lives for many files)."""
 
 
-def _formula(attrs: str, text: str, declared: frozenset[str]) -> None:
+def _formula(element: str, declared: frozenset[str]) -> None:
     """A formula is not read, only checked as lxml would."""
+    m = _FORMULA.fullmatch(element)
+    attrs, text = m.group(1, 2) if m else ("", "")  # (the token pattern took no other form)
     if attrs:
         _attributes(attrs, declared)
-    if "&" in text:
+    if text and "&" in text:
         _text(text)
 
 
