@@ -20,8 +20,9 @@ OCR when ``[scan] ocr = "auto"`` (:mod:`.pdf_ocr`, up to ``ocr_max_pages``; thei
 lines are that page's ``body`` chunks, and a ``property`` chunk ``ocr`` marks the file); pages not
 OCR'd are reported ``unsupported`` with the reason, so the officer knows they were not examined.
 
-PDFium is not thread-safe: secaudit runs extraction in worker processes, one document at a time,
-and every PDFium object is closed here before returning.
+PDFium is not thread-safe: secaudit runs extraction in worker processes, one document at a time;
+every PDFium object is closed here before returning, except a small document kept open for the
+substituted system fonts it made PDFium load (:mod:`.substfonts`).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ import pypdfium2.raw as pdfium_c
 from secaudit.errors import CorruptError, EncryptedError
 from secaudit.extract.base import ExtractContext
 from secaudit.extract.image.ocr import ocr_marker
+from secaudit.extract.pdf import substfonts
 from secaudit.extract.pdf.cjkfonts import has_cjk_system_font, uses_chinese_cid_font
 from secaudit.extract.pdf.pdf_annots import init_forms, page_annotations
 from secaudit.extract.pdf.pdf_ocr import PageOcr
@@ -58,7 +60,9 @@ with a scanned ID-card copy or a scanned attachment pasted under it)."""
 
 
 def extract_pdf(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
+    substfonts.install()
     doc = _open(data)
+    fonts_before = substfonts.fonts_read()
     if uses_chinese_cid_font(data) and not has_cjk_system_font():
         ctx.error(
             ErrorReason.UNSUPPORTED,
@@ -75,8 +79,8 @@ def extract_pdf(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
         for line in after:
             yield ctx.chunk(line, index=len(doc), standalone=True)
         yield from _attachments(doc, ctx)
-    finally:
-        doc.close()
+    finally:  # closed, or kept open for the system fonts it made PDFium load (.substfonts)
+        substfonts.release(doc, len(data), substfonts.fonts_read() - fonts_before)
 
 
 def _open(data: bytes) -> pdfium.PdfDocument:
