@@ -52,7 +52,7 @@ def running_keys(per_page: Sequence[Sequence[str]]) -> set[str]:
     counts: dict[str, int] = {}
     first: set[str] = set()
     for n, lines in enumerate(per_page):
-        keys = {line_key(ln) for ln in lines if ln.strip()}
+        keys = {key for ln, key in zip(lines, line_keys(lines), strict=True) if ln.strip()}
         if n == 0:
             first = keys
         for k in keys:
