@@ -20,8 +20,9 @@ OCR when ``[scan] ocr = "auto"`` (:mod:`.pdf_ocr`, up to ``ocr_max_pages``; thei
 lines are that page's ``body`` chunks, and a ``property`` chunk ``ocr`` marks the file); pages not
 OCR'd are reported ``unsupported`` with the reason, so the officer knows they were not examined.
 
-PDFium is not thread-safe: secaudit runs extraction in worker processes, one document at a time,
-and every PDFium object is closed here before returning.
+PDFium is not thread-safe: secaudit runs extraction in worker processes, one document at a time;
+every PDFium object is closed here before returning, except a small document kept open for the
+substituted system fonts it made PDFium load (:mod:`.substfonts`).
 """
 
 from __future__ import annotations
@@ -37,17 +38,17 @@ import pypdfium2.raw as pdfium_c
 from secaudit.errors import CorruptError, EncryptedError
 from secaudit.extract.base import ExtractContext
 from secaudit.extract.image.ocr import ocr_marker
+from secaudit.extract.pdf import substfonts
 from secaudit.extract.pdf.cjkfonts import has_cjk_system_font, uses_chinese_cid_font
+from secaudit.extract.pdf.hanzi import garbled_page
 from secaudit.extract.pdf.pdf_annots import init_forms, page_annotations
 from secaudit.extract.pdf.pdf_ocr import PageOcr
 from secaudit.extract.pdf.pdf_xfa import xfa_lines
-from secaudit.extract.pdf.running import BAND, line_key, running_keys, top_first
-from secaudit.extract.text.text import garbled_hanzi
+from secaudit.extract.pdf.running import BAND, line_key, line_keys, running_keys, top_first
 from secaudit.model import ErrorReason, Location, TextChunk
 
 INFO_KEYS = ("Title", "Subject", "Keywords", "Author")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 SPARSE_TEXT = 40
 """Characters of text a scanned page may carry (page number, stamp) and still be OCR'd."""
 SCAN_SHARE = 0.3
@@ -58,7 +59,9 @@ with a scanned ID-card copy or a scanned attachment pasted under it)."""
 
 
 def extract_pdf(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
+    substfonts.install()
     doc = _open(data)
+    fonts_before = substfonts.fonts_read()
     if uses_chinese_cid_font(data) and not has_cjk_system_font():
         ctx.error(
             ErrorReason.UNSUPPORTED,
@@ -75,8 +78,8 @@ def extract_pdf(data: bytes, ctx: ExtractContext) -> Iterator[TextChunk]:
         for line in after:
             yield ctx.chunk(line, index=len(doc), standalone=True)
         yield from _attachments(doc, ctx)
-    finally:
-        doc.close()
+    finally:  # closed, or kept open for the system fonts it made PDFium load (.substfonts)
+        substfonts.release(doc, len(data), substfonts.fonts_read() - fonts_before)
 
 
 def _open(data: bytes) -> pdfium.PdfDocument:
@@ -144,7 +147,10 @@ def _running(pages: list[_Page], ctx: ExtractContext) -> Iterator[TextChunk]:
                 if key in keys and key not in emitted:
                     emitted.add(key)
                     yield ctx.chunk(line, where, standalone=True)
-            page.typed = [ln for ln in page.typed if line_key(ln) not in keys]
+            page.typed = [
+                ln for ln, key in zip(page.typed, line_keys(page.typed), strict=True)
+                if key not in keys
+            ]
 
 
 def _report_textless(textless: list[int], count: int, why: str, ctx: ExtractContext) -> None:
@@ -215,13 +221,17 @@ def _page_lines(
     sparse = sum(map(len, lines)) <= SPARSE_TEXT
     if share >= BIG_SCAN_SHARE or (sparse and share >= SCAN_SHARE):
         return lines, ocr.read(page, number) or [], bands
-    if garbled_hanzi("".join(lines)):  # a font's ToUnicode map is wrong: read what is drawn
+    if garbled_page("".join(lines)):  # a font's ToUnicode map is wrong: read what is drawn
         return lines, ocr.read(page, number) or [], bands
     return lines, [], bands
 
 
 def _split(text: str) -> list[str]:
-    return [line for line in (_clean(part) for part in _LINE_BREAK.split(text)) if line]
+    """Cleaned non-empty lines; a line break is ``\\r\\n``, ``\\r`` or ``\\n`` (``str.replace``
+    and ``str.split`` where a regular expression walked the text again, which is slow on CJK)."""
+    text = _CONTROL.sub("", text)  # removes no line break: as well before splitting as after
+    parts = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return [line for line in (" ".join(part.split()) for part in parts) if line]
 
 
 def _bands(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> tuple[list[str], list[str]]:

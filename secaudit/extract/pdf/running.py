@@ -20,11 +20,28 @@ MAX_RUNNING = 8
 """Running lines kept per band (a page of repeated boilerplate is no header)."""
 _DIGITS = re.compile(r"[0-9０-９]+")
 _SPACE = re.compile(r"\s+")
+_DIGIT_CHARS = "0123456789０１２３４５６７８９"
+"""The characters :data:`_DIGITS` folds."""
+_SEPARATOR = "\x00"
 
 
 def line_key(line: str) -> str:
     """A line compared across pages: digits folded, spaces dropped."""
     return _DIGITS.sub("#", _SPACE.sub("", line))
+
+
+def line_keys(lines: Sequence[str]) -> list[str]:
+    """``[line_key(line) for line in lines]`` in two passes over the joined lines instead of
+    two regular expressions per line (a page: ~25 instead of ~100 µs). ``str.split`` drops the
+    same whitespace as ``\\s`` (``str.isspace``); the separator, neither a space nor a digit,
+    keeps the lines apart."""
+    joined = _SEPARATOR.join(lines)
+    if len(lines) < 2 or joined.count(_SEPARATOR) != len(lines) - 1:
+        return [line_key(line) for line in lines]
+    joined = "".join(joined.split())
+    if any(digit in joined for digit in _DIGIT_CHARS):
+        joined = _DIGITS.sub("#", joined)
+    return joined.split(_SEPARATOR)
 
 
 def running_keys(per_page: Sequence[Sequence[str]]) -> set[str]:
@@ -35,7 +52,7 @@ def running_keys(per_page: Sequence[Sequence[str]]) -> set[str]:
     counts: dict[str, int] = {}
     first: set[str] = set()
     for n, lines in enumerate(per_page):
-        keys = {line_key(ln) for ln in lines if ln.strip()}
+        keys = {key for ln, key in zip(lines, line_keys(lines), strict=True) if ln.strip()}
         if n == 0:
             first = keys
         for k in keys:
@@ -54,7 +71,7 @@ def top_first(lines: list[str], head: Sequence[str]) -> list[str]:
     keys = {line_key(h) for h in head}
     if not keys:
         return lines
-    at_top = [line_key(ln) in keys for ln in lines]
+    at_top = [key in keys for key in line_keys(lines)]
     if not any(at_top):
         return lines
     top = [ln for ln, t in zip(lines, at_top, strict=True) if t]
