@@ -149,19 +149,19 @@ class WorkerPool:
         batch = [pending.popleft()]
         # Small files go in batches of up to 32 files and 1 MiB (a batch of scans to OCR stays
         # short, so no worker is left with a long queue at the end); big ones alone, so a
-        # timeout costs one file.
+        # timeout costs one file. OCR'd pictures (~1 s each) go one at a time, so no worker
+        # holds several while another idles.
         small, total = 256 * 1024, batch[0].size
-        while (
-            pending
-            and len(batch) < 32
-            and batch[0].size < small
-            and pending[0].size < small
-            and not is_picture(batch[0].path)  # OCR'd pictures (~1 s each) go one at a time,
-            and not is_picture(pending[0].path)  # so no worker holds several while one idles
-            and total + pending[0].size <= 1024 * 1024
-        ):
-            total += pending[0].size
-            batch.append(pending.popleft())
+        if total < small and not is_picture(batch[0].path):
+            while (
+                pending
+                and len(batch) < 32
+                and pending[0].size < small
+                and total + pending[0].size <= 1024 * 1024
+                and not is_picture(pending[0].path)
+            ):
+                total += pending[0].size
+                batch.append(pending.popleft())
         self._send(w, batch)
 
     def _send(self, w: _Worker, batch: list[Task]) -> None:

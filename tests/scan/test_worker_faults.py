@@ -80,3 +80,13 @@ def test_a_batch_of_small_files_comes_back_in_one_message(
         run = sc.scan([root], ScanContext(), list_all=True)
     assert len(run.results) == 21
     assert messages == [21]
+
+
+def test_a_task_crosses_to_a_worker_with_every_field() -> None:
+    import pickle
+
+    from secaudit.scan.analyze import Task
+
+    task = Task("/m/机密.txt", 12, 3, b"abc", "机密.txt", "/m", "机密.txt", 7, 9, 100, 12)
+    assert pickle.loads(pickle.dumps(task)) == task  # noqa: S301 - our own bytes
+    assert pickle.loads(pickle.dumps(Task("/a", 1))) == Task("/a", 1)  # noqa: S301
