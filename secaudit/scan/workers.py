@@ -171,9 +171,9 @@ class WorkerPool:
             w.conn.send(batch)
         except OSError:  # broken pipe: killed from outside (OOM killer, an operator)
             self._stop(w)
-            fresh = self._fresh(w)
-            self._send(fresh, w.batch[w.done :] + batch)
-            return
+            batch = w.batch[w.done :] + batch
+            w = self._fresh(w)
+            w.conn.send(batch)  # failing again: no worker can run here, the scan stops
         if w.done >= len(w.batch):
             w.batch, w.done, w.started = batch, 0, time.monotonic()
         else:
