@@ -5,8 +5,8 @@ be (a level word such as 内部 is common). Each detector names, as :attr:`gate`
 every one of its findings needs somewhere in the file's text (a superset: the detector still
 applies its own rules). :class:`Prefilter` compiles each gate into a Hyperscan database and
 scans the text in native code, each gate until its first match (~30 µs for 30 KB of Chinese
-text, its UTF-8 encoding included), so a detector whose gate does not match is not run at all; Python's ``re`` needs
-10–20 ns a character for each such pattern (docs/benchmarks.md, issue 18).
+text, its UTF-8 encoding included), so a detector whose gate does not match is not run at all;
+Python's ``re`` needs 10–20 ns a character for each such pattern (docs/benchmarks.md, issue 18).
 
 Without the ``hyperscan`` wheel (a platform it is not built for) or when a gate does not compile,
 :func:`prefilter_for` returns ``None`` and every detector runs: the result is the same, only
