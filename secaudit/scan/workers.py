@@ -193,17 +193,16 @@ class WorkerPool:
                 except (EOFError, OSError):
                     yield from self._replace(w, ErrorReason.CORRUPT, "parser crashed")
                     continue
-                if isinstance(message, str):
-                    if message == READY:
-                        w.ready = True
-                    continue
                 yield from self._received(w, message)
             elif (hand := w.in_hand()) is not None and time.monotonic() > hand[1] + timeout:
                 detail = f"no result within {timeout:g} s; worker stopped"
                 yield from self._replace(w, ErrorReason.TIMEOUT, detail, hand[0])
 
-    def _received(self, w: _Worker, results: list[FileResult]) -> Iterator[FileResult]:
-        for result in results:
+    def _received(self, w: _Worker, message: list[FileResult] | str) -> Iterator[FileResult]:
+        if isinstance(message, str):
+            w.ready = w.ready or message == READY
+            return
+        for result in message:
             yield result
             w.done += 1
             w.received += 1
@@ -227,8 +226,7 @@ class WorkerPool:
                 message = w.conn.recv()
             except (EOFError, OSError):
                 break
-            if isinstance(message, list):
-                yield from self._received(w, message)
+            yield from self._received(w, message)
         hand = w.in_hand()
         index = hand[0] if hand is not None else len(w.batch)
         if reason is ErrorReason.TIMEOUT and index != overran:

@@ -70,9 +70,10 @@ def test_a_batch_of_small_files_comes_back_in_one_message(
     messages: list[int] = []
     real = workers.WorkerPool._received
 
-    def spy(self: workers.WorkerPool, w: object, results: list) -> object:  # type: ignore[type-arg]
-        messages.append(len(results))
-        return real(self, w, results)  # type: ignore[arg-type]
+    def spy(self: workers.WorkerPool, w: object, message: object) -> object:
+        if isinstance(message, list):
+            messages.append(len(message))
+        return real(self, w, message)  # type: ignore[arg-type]
 
     monkeypatch.setattr(workers.WorkerPool, "_received", spy)
     root = _tree(tmp_path, "b.txt")
