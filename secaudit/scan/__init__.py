@@ -1,7 +1,8 @@
 """Scan stage: one scan run over files and folders — walk, worker processes, limits, cache.
 
 Modules: ``walk`` (the tree walk), ``analyze`` (one file read safely, extracted and
-detected), ``workers`` (the worker processes that run it, with timeouts), ``cache``
+detected), ``workers`` (the worker processes that run it, with timeouts; ``workerproc`` is
+their side, ``prewarm`` what their fork server builds ahead), ``cache``
 (incremental results keyed by file identity and detector version),
 ``feed`` (the walk's files from the cache or through the workers, pictures last), ``run`` (a
 run's results, the ``secaudit.scan/1`` JSON and its ledger events), ``record`` (a run's events

@@ -47,6 +47,11 @@ class Task:
     length: int = -1
     """A slice of the file (one message of an mbox); -1: the whole file."""
 
+    def __reduce__(self) -> tuple[type[Task], tuple[object, ...]]:
+        # tasks cross to the workers by the thousand: a constructor call with the fields in
+        # order, not the dataclass state protocol (``fields()`` on every task)
+        return Task, tuple(getattr(self, name) for name in self.__slots__)
+
 
 def analyze(
     task: Task,

@@ -151,6 +151,7 @@ class ScanCache:
         self._pending: list[tuple[Any, ...]] = []
         self._rows: dict[str, tuple[Any, ...]] = {}
         self._covered: tuple[str, ...] = ()
+        self._covered_below: tuple[str, ...] = ()  # the same roots, each with "/" after it
 
     def prefetch(self, roots: list[str]) -> None:
         """Read the rows of every file under ``roots`` in one query per root, so that a rescan
@@ -170,6 +171,7 @@ class ScanCache:
             self._rows.update((r[0], r[1:]) for r in rows)
             covered.append(top)
         self._covered = tuple(covered)
+        self._covered_below = tuple(top.rstrip("/") + "/" for top in covered)
 
     def get(self, path: str, size: int, mtime_ns: int, inode: int, ctime_ns: int = 0,
             dev: int = 0) -> FileResult | None:
@@ -189,7 +191,7 @@ class ScanCache:
             return None
 
     def _is_covered(self, path: str) -> bool:
-        return any(path == top or path.startswith(top.rstrip("/") + "/") for top in self._covered)
+        return path.startswith(self._covered_below) or path in self._covered
 
     def put(self, result: FileResult, inode: int, ctime_ns: int = 0, dev: int = 0) -> None:
         if any(e.reason in _TRANSIENT for e in result.errors) or not result.sha256:

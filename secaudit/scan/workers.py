@@ -3,8 +3,10 @@
 A parser that hangs or crashes (pypdfium2 on a hostile PDF, a decompression loop) must cost one
 file, not the scan: each worker runs one batch of tasks at a time; when a task overruns its time
 limit the worker is killed and replaced, and the file gets a ``timeout`` error record; when a
-worker dies, its file gets a ``corrupt`` record naming the crash. Small files travel in batches to
-keep the per-file IPC cost low. What a worker does with one file is :mod:`.analyze`.
+worker dies, its file gets a ``corrupt`` record naming the crash. Small files travel in batches
+and their results come back per batch, to keep the per-file IPC cost low; which file a worker
+has in hand, and since when, the pool reads from the worker's progress array
+(:mod:`.workerproc`). What a worker does with one file is :mod:`.analyze`.
 """
 
 from __future__ import annotations
@@ -12,55 +14,19 @@ from __future__ import annotations
 import contextlib
 import multiprocessing as mp
 import os
-import signal
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
+from typing import Any
 
 from secaudit.detect.vocabulary import Vocabulary
 from secaudit.limits import Limits
 from secaudit.model import ErrorReason, ExtractError, FileResult
-from secaudit.scan.analyze import Task, analyze
-from secaudit.scan.safeopen import close_quietly
+from secaudit.scan.analyze import Task
 from secaudit.scan.walk import is_picture
-
-
-def _worker_main(conn: Connection, limits: Limits, vocabulary: Vocabulary, nice: int) -> None:
-    from secaudit.detect.prefilter import prefilter_for
-    from secaudit.detect.registry import build_detectors
-
-    # Ctrl-C reaches the whole process group: the parent stops the scan and records it as
-    # interrupted; a worker just finishes its file (no traceback on the terminal)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-    if nice:
-        try:
-            os.nice(nice)
-        except OSError:
-            pass
-    detectors = build_detectors(vocabulary)
-    prefilter_for(detectors)  # compiled here (~0.1 s), not inside the first file's time limit
-    conn.send(_READY)  # start-up (imports, patterns) does not count against the first file
-    while True:
-        try:
-            batch = conn.recv()
-        except (EOFError, KeyboardInterrupt):
-            return
-        if batch is None:
-            return
-        tops: dict[str, int] = {}  # top folders opened for this batch only (a stick unmounts)
-        for task in batch:
-            try:
-                result = analyze(task, limits, detectors, tops)
-            except Exception as exc:  # noqa: BLE001 - never let one file kill the worker
-                detail = f"internal error: {type(exc).__name__}: {exc}"
-                err = ExtractError(ErrorReason.CORRUPT, detail)
-                result = FileResult(task.path, task.size, "", "unknown", (), (err,), task.mtime_ns)
-            conn.send(result)
-        for fd in tops.values():
-            close_quietly(fd)
+from secaudit.scan.workerproc import DONE, READY, STARTED, worker_main
 
 
 def stop_process_servers() -> None:
@@ -79,20 +45,39 @@ def stop_process_servers() -> None:
                 stop()
 
 
-_REFILL_AT = 8
-"""A worker is sent its next batch while it still has this many files to do, so it goes on
-without waiting for the scan to notice it finished (a batch of 32 small files takes ~10 ms)."""
-_READY = "secaudit-worker-ready"
-"""First message of a worker: its set-up is done; the time limit of its batch starts now."""
+_QUEUED = 2
+"""Batches a worker holds at most: the one in hand and the next, so it goes on without waiting
+for the scan to answer its results (results come back per batch)."""
 
 
 @dataclass
 class _Worker:
     proc: mp.process.BaseProcess
     conn: Connection
+    progress: Any
+    """The worker's shared progress array (:data:`~.workerproc.DONE`, ``STARTED``)."""
     batch: list[Task]
+    """Tasks sent whose results are not all back; ``batch[done]`` is the first one missing."""
     done: int = 0
+    sizes: deque[int] = field(default_factory=deque)
+    """Lengths of the batches sent whose results are not all back."""
+    received: int = 0
+    """Results received from this process (its ``DONE`` counts the same files)."""
+    ready: bool = False
     started: float = 0.0
+    """When its first batch was sent (before it is ready, start-up counts against that file)."""
+
+    def in_hand(self) -> tuple[int, float] | None:
+        """Index in ``batch`` of the file the worker is reading and since when (None: none, or
+        it is just moving to the next)."""
+        if not self.ready:
+            return (self.done, self.started) if self.batch else None
+        before = self.progress[DONE]
+        since = self.progress[STARTED]
+        if not since or self.progress[DONE] != before:
+            return None
+        index = self.done + int(before) - self.received
+        return (index, since) if index < len(self.batch) else None
 
 
 class WorkerPool:
@@ -106,20 +91,21 @@ class WorkerPool:
         self.size = workers or os.cpu_count() or 1
         self.nice = nice
         self._ctx = mp.get_context("forkserver")
-        self._ctx.set_forkserver_preload(["secaudit.scan.workers", "secaudit.extract.registry"])
+        self._ctx.set_forkserver_preload(["secaudit.scan.prewarm", "secaudit.extract.registry"])
         self._workers: list[_Worker] = []
 
     def _spawn(self) -> _Worker:
         parent, child = self._ctx.Pipe()
+        progress = self._ctx.RawArray("d", 2)
         proc = self._ctx.Process(
-            target=_worker_main,
-            args=(child, self.limits, self.vocabulary, self.nice),
+            target=worker_main,
+            args=(child, self.limits, self.vocabulary, self.nice, progress),
             daemon=True,
             name="secaudit-worker",
         )
         proc.start()
         child.close()
-        return _Worker(proc, parent, [])
+        return _Worker(proc, parent, progress, [])
 
     def run(self, tasks: Iterable[Task | None]) -> Iterator[FileResult]:
         """Analyze ``tasks``; yield results as they finish (order not kept). A ``None`` in
@@ -149,7 +135,7 @@ class WorkerPool:
                 else:
                     exhausted = True
             for w in self._workers:
-                if pending and len(w.batch) - w.done <= _REFILL_AT:
+                while pending and len(w.sizes) < _QUEUED:
                     self._assign(w, pending)
             busy = [w for w in self._workers if w.batch]
             if not busy:
@@ -163,19 +149,19 @@ class WorkerPool:
         batch = [pending.popleft()]
         # Small files go in batches of up to 32 files and 1 MiB (a batch of scans to OCR stays
         # short, so no worker is left with a long queue at the end); big ones alone, so a
-        # timeout costs one file.
+        # timeout costs one file. OCR'd pictures (~1 s each) go one at a time, so no worker
+        # holds several while another idles.
         small, total = 256 * 1024, batch[0].size
-        while (
-            pending
-            and len(batch) < 32
-            and batch[0].size < small
-            and pending[0].size < small
-            and not is_picture(batch[0].path)  # OCR'd pictures (~1 s each) go one at a time,
-            and not is_picture(pending[0].path)  # so no worker holds several while one idles
-            and total + pending[0].size <= 1024 * 1024
-        ):
-            total += pending[0].size
-            batch.append(pending.popleft())
+        if total < small and not is_picture(batch[0].path):
+            while (
+                pending
+                and len(batch) < 32
+                and pending[0].size < small
+                and total + pending[0].size <= 1024 * 1024
+                and not is_picture(pending[0].path)
+            ):
+                total += pending[0].size
+                batch.append(pending.popleft())
         self._send(w, batch)
 
     def _send(self, w: _Worker, batch: list[Task]) -> None:
@@ -184,66 +170,86 @@ class WorkerPool:
         try:
             w.conn.send(batch)
         except OSError:  # broken pipe: killed from outside (OOM killer, an operator)
-            w.proc.kill()
-            w.proc.join(5)
-            w.conn.close()
-            unfinished = w.batch[w.done :]
-            fresh = self._spawn()
-            self._workers[self._workers.index(w)] = fresh
-            fresh.conn.send(unfinished + batch)
-            fresh.batch, fresh.done, fresh.started = unfinished + batch, 0, time.monotonic()
-            return
+            self._stop(w)
+            batch = w.batch[w.done :] + batch
+            w = self._fresh(w)
+            w.conn.send(batch)  # failing again: no worker can run here, the scan stops
         if w.done >= len(w.batch):
             w.batch, w.done, w.started = batch, 0, time.monotonic()
         else:
             w.batch = w.batch + batch  # its clock keeps running for the file in hand
+        w.sizes.append(len(batch))
 
     def _collect(self, busy: list[_Worker], *, block: bool = True) -> Iterator[FileResult]:
         timeout = self.limits.file_timeout
         now = time.monotonic()
-        next_deadline = min(w.started + timeout for w in busy)
-        wait_s = max(0.0, next_deadline - now) + 0.05 if block else 0.0
+        starts = [h[1] for w in busy if (h := w.in_hand()) is not None]
+        wait_s = max(0.0, min(starts, default=now) + timeout - now) + 0.05 if block else 0.0
         ready = wait([w.conn for w in busy], timeout=wait_s)
         for w in busy:
             if w.conn in ready:
                 try:
-                    result = w.conn.recv()
+                    message = w.conn.recv()
                 except (EOFError, OSError):
                     yield from self._replace(w, ErrorReason.CORRUPT, "parser crashed")
                     continue
-                if isinstance(result, str) and result == _READY:
-                    w.started = time.monotonic()
-                    continue
-                yield result
-                w.done += 1
-                w.started = time.monotonic()
-                if w.done >= len(w.batch):
-                    w.batch, w.done = [], 0
-            elif time.monotonic() > w.started + timeout:
-                yield from self._replace(
-                    w, ErrorReason.TIMEOUT, f"no result within {timeout:g} s; worker stopped"
-                )
+                yield from self._received(w, message)
+            elif (hand := w.in_hand()) is not None and time.monotonic() > hand[1] + timeout:
+                detail = f"no result within {timeout:g} s; worker stopped"
+                yield from self._replace(w, ErrorReason.TIMEOUT, detail, hand[0])
 
-    def _replace(self, w: _Worker, reason: ErrorReason, detail: str) -> Iterator[FileResult]:
-        """Kill ``w``; its current file gets an error record; the rest of its batch is requeued."""
-        current = w.batch[w.done]
-        rest = w.batch[w.done + 1 :]
+    def _received(self, w: _Worker, message: list[FileResult] | str) -> Iterator[FileResult]:
+        if isinstance(message, str):
+            w.ready = w.ready or message == READY
+            return
+        for result in message:
+            yield result
+            w.done += 1
+            w.received += 1
+            w.sizes[0] -= 1
+            if not w.sizes[0]:
+                w.sizes.popleft()
+        if w.done >= len(w.batch):
+            w.batch, w.done = [], 0
+
+    def _replace(
+        self, w: _Worker, reason: ErrorReason, detail: str, overran: int | None = None
+    ) -> Iterator[FileResult]:
+        """Kill ``w``; the file in hand gets an error record (a timeout only if it is still the
+        one that ``overran``); files done but not sent back, and those queued behind, go to a
+        fresh worker."""
+        self._stop(w)
+        while True:  # results sent before it died are still in the pipe
+            try:
+                if not w.conn.poll(0):
+                    break
+                message = w.conn.recv()
+            except (EOFError, OSError):
+                break
+            yield from self._received(w, message)
+        hand = w.in_hand()
+        index = hand[0] if hand is not None else len(w.batch)
+        if reason is ErrorReason.TIMEOUT and index != overran:
+            index = len(w.batch)  # it had moved on: nothing to blame, everything is read again
+        redo = w.batch[w.done : index] + w.batch[index + 1 :]
+        fresh = self._fresh(w)
+        if index < len(w.batch):
+            bad = w.batch[index]
+            err = ExtractError(reason, detail)
+            yield FileResult(bad.path, bad.size, "", "unknown", (), (err,), bad.mtime_ns)
+        if redo:
+            self._send(fresh, redo)
+
+    def _stop(self, w: _Worker) -> None:
         w.proc.kill()
         w.proc.join(5)
+
+    def _fresh(self, w: _Worker) -> _Worker:
+        """A new worker in ``w``'s place (``w`` is stopped; its pipe is closed here)."""
         w.conn.close()
-        idx = self._workers.index(w)
-        self._workers[idx] = self._spawn()
-        yield FileResult(
-            current.path,
-            current.size,
-            "",
-            "unknown",
-            (),
-            (ExtractError(reason, detail),),
-            current.mtime_ns,
-        )
-        if rest:
-            self._send(self._workers[idx], rest)
+        fresh = self._spawn()
+        self._workers[self._workers.index(w)] = fresh
+        return fresh
 
     def close(self) -> None:
         for w in self._workers:
