@@ -23,7 +23,9 @@ KEYWORD_RE = re.compile(
 TYPE_OF_KEYWORD = {w.lower(): t for t, ws in KEYWORDS.items() for w in ws}
 _CASE_FOLDS = {"i": "Iiİı", "k": "KkK", "s": "Ssſ"}
 """The characters besides upper and lower case that ``re.IGNORECASE`` matches with these letters."""
-_TO_ASCII_CASE = str.maketrans({"İ": "i", "ı": "i", "K": "k", "ſ": "s"})
+IGNORECASE_FOLDS = {"İ": "i", "ı": "i", "K": "k", "ſ": "s"}
+"""The non-ASCII letters ``re.IGNORECASE`` matches with an ASCII one, and that letter."""
+_TO_ASCII_CASE = str.maketrans(IGNORECASE_FOLDS)
 
 
 def keyword_type(word: str) -> str:

@@ -78,12 +78,12 @@ _GLOSSES = re.compile(
 """English glosses, decoration around a mark: before or after a 密级 label
 (``Classification 密级: 内部资料``, ``密级 Classification：普通商密``) and in ASCII brackets after
 a level, a space before them (``机密 (SECRET)``, ``内部文件 (Internal Use Only)``)."""
-_LATIN = re.compile("[A-Za-z]")
+LATIN = re.compile("[A-Za-z]")
 
 
 def without_glosses(line: str) -> str:
     """``line`` without English glosses (:data:`_GLOSSES`); most lines hold no Latin letter."""
-    return _GLOSSES.sub("", line) if _LATIN.search(line) else line
+    return _GLOSSES.sub("", line) if LATIN.search(line) else line
 
 
 _SUFFIX = (

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from secaudit.detect.keyvalue import FIELD_LABEL
-from secaudit.detect.markforms import MarkGrammar, MarkMatch, without_glosses
+from secaudit.detect.markforms import LATIN, MarkGrammar, MarkMatch, without_glosses
 from secaudit.model import TextChunk
 
 START_LINES = 5
@@ -90,7 +90,7 @@ def lines_of(chunks: list[TextChunk], grammar: MarkGrammar) -> list[Line]:
                 or "_" in p
                 or p[0] in _DECOR_START
                 or p[0].isspace()
-                or _LATIN.search(p)
+                or LATIN.search(p)
             ):
                 p = _plain(p, grammar)
                 if not p:
@@ -98,9 +98,6 @@ def lines_of(chunks: list[TextChunk], grammar: MarkGrammar) -> list[Line]:
             parts.append(p)
         out.extend(Line(p, chunk, len(parts) == 1) for p in parts)  # \n \r \v \f \u2028 …
     return out
-
-
-_LATIN = re.compile("[A-Za-z]")
 
 
 def _plain(line: str, grammar: MarkGrammar) -> str:

@@ -16,14 +16,14 @@ import re
 from bisect import bisect_right
 
 from secaudit.detect.declarations import Declarations, names_self
+from secaudit.detect.infokeywords import IGNORECASE_FOLDS
 from secaudit.detect.markforms import MarkGrammar, MarkMatch
 from secaudit.detect.marklines import Line
 from secaudit.detect.vocabulary import Vocabulary
 
 OPEN_BRACKETS = re.compile("[（(【〔［]")
 _CLOSE_BRACKETS = re.compile("[）)】〕］]")
-_ASCII_FOLDS = frozenset("\u0130\u0131\u017f\u212a")
-"""Non-ASCII letters an ``IGNORECASE`` pattern matches for an ASCII one (İ ı ſ K)."""
+_ASCII_FOLDS = frozenset(IGNORECASE_FOLDS)
 
 
 class WrappedLines:
@@ -119,8 +119,8 @@ class WrappedLines:
 
 _WRAP_LINES = 2
 """Most lines after its first a wrapped declaration sentence is read across."""
-_SENTENCE_END = frozenset("。！!？?；;")
 _ENDS = re.compile("[。！!？?；;]")
+"""A sentence's end (a question too)."""
 _DECLARATION_SPLIT = "。！!；;"
 """Where :mod:`.declarations` ends a sentence."""
 _DECLARATION_START = re.compile(
@@ -137,7 +137,7 @@ def _unfinished(text: str) -> bool:
     if last < 0:
         return False
     t = text.rstrip()
-    if t[-1] in _SENTENCE_END or _ENDS.search(t, last + 1):
+    if _ENDS.search(t, last + 1):  # t's last character included (本/此 themselves are no end)
         return False
     # the declaration reader's last sentence must open as a declaration does (decoration, a
     # label, a bracket, then its subject): wrapped prose naming 本 mid-sentence is not joined

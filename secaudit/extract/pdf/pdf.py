@@ -40,11 +40,11 @@ from secaudit.extract.base import ExtractContext
 from secaudit.extract.image.ocr import ocr_marker
 from secaudit.extract.pdf import substfonts
 from secaudit.extract.pdf.cjkfonts import has_cjk_system_font, uses_chinese_cid_font
-from secaudit.extract.pdf.hanzi import garbled_page
 from secaudit.extract.pdf.pdf_annots import init_forms, page_annotations
 from secaudit.extract.pdf.pdf_ocr import PageOcr
 from secaudit.extract.pdf.pdf_xfa import xfa_lines
 from secaudit.extract.pdf.running import BAND, line_key, line_keys, running_keys, top_first
+from secaudit.extract.text.text import garbled_hanzi
 from secaudit.model import ErrorReason, Location, TextChunk
 
 INFO_KEYS = ("Title", "Subject", "Keywords", "Author")
@@ -221,7 +221,7 @@ def _page_lines(
     sparse = sum(map(len, lines)) <= SPARSE_TEXT
     if share >= BIG_SCAN_SHARE or (sparse and share >= SCAN_SHARE):
         return lines, ocr.read(page, number) or [], bands
-    if garbled_page("".join(lines)):  # a font's ToUnicode map is wrong: read what is drawn
+    if garbled_hanzi("".join(lines)):  # a font's ToUnicode map is wrong: read what is drawn
         return lines, ocr.read(page, number) or [], bands
     return lines, [], bands
 

@@ -181,13 +181,36 @@ def _char_score(ch: str, script: str) -> float:
 def garbled_hanzi(text: str, at_least: int = 20) -> bool:
     """``text`` holds ``at_least`` hanzi and most of them are rare (neither GB2312 level 1 nor
     Big5 frequent): the sign of a PDF font whose ToUnicode map is wrong (``Buyer˖哾㦓``); real
-    Chinese prose has over 90 % common characters."""
-    hanzi = [ch for ch in text if "\u3400" <= ch <= "\u9fff"]
-    if len(hanzi) < at_least:
+    Chinese prose has over 90 % common characters. The usual text (few hanzi, or half of them
+    GB2312 level 1) is settled by codecs in C (:func:`hanzi_count`, :func:`level1_count`); only
+    the rest is walked character by character for its Big5 count."""
+    count = hanzi_count(text)
+    if count < at_least or level1_count(text) >= count / 2:
         return False
+    hanzi = [ch for ch in text if "\u3400" <= ch <= "\u9fff"]
     gb, big5 = _common_sets()
     common = max(sum(1 for ch in hanzi if ch in gb), sum(1 for ch in hanzi if ch in big5))
     return common < len(hanzi) / 2
+
+
+_HANZI_HIGH = bytes(range(0x34, 0xA0))
+"""High bytes of the UTF-16 code units of U+3400–U+9FFF."""
+_ASCII = bytes(range(0x80))
+"""The only single bytes the ``gb2312`` codec writes; every other character is two bytes."""
+_LEVEL1_LEAD = bytes(range(0xB0, 0xD8))
+"""Lead bytes of GB2312 rows 16–55: the level-1 hanzi."""
+
+
+def hanzi_count(text: str) -> int:
+    """Characters of ``text`` in U+3400–U+9FFF (astral characters are surrogate units)."""
+    high = text.encode("utf-16-be", "surrogatepass")[0::2]
+    return len(high) - len(high.translate(None, _HANZI_HIGH))
+
+
+def level1_count(text: str) -> int:
+    """Characters of ``text`` that are GB2312 level-1 hanzi."""
+    leads = text.encode("gb2312", "ignore").translate(None, _ASCII)[0::2]
+    return len(leads) - len(leads.translate(None, _LEVEL1_LEAD))
 
 
 @lru_cache(maxsize=1)
