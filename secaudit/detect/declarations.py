@@ -159,9 +159,10 @@ class Declarations:
         if self._gate.search(text) is None:
             return
         sentences = [s for s in _sentences(text) if s.strip()]
+        gate = self._gate.search
         for k, sentence in enumerate(sentences):
-            if not names_self(sentence):
-                continue  # a declaration sentence opens with its subject (本/此…): none here
+            if not names_self(sentence) or gate(sentence) is None:
+                continue  # a declaration sentence opens with its subject (本/此…) and names a level
             found = self._sentence(sentence.strip())
             if found is None:
                 continue

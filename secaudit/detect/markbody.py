@@ -76,12 +76,13 @@ class BodyMarks:
         joined: set[int] = set()  # lines read as the end of a wrapped declaration before them
         last_but_one = len(lines) - 2
         may_declare = self.wraps.may_declare
-        for i, ln in enumerate(lines):
+        # without boxes only lines naming a level word (or joining one) can hold a mark: every
+        # form, handling line and declaration names one (tests/detect/test_marking_fastpaths.py)
+        for i in range(len(lines)) if boxes else sorted(named):
             if i in joined:
                 continue
+            ln = lines[i]
             if i >= START_LINES and not boxes:
-                if i not in named:
-                    continue  # no level word: no mark form, handling line or declaration
                 # past the start only a line that is a mark form as a whole counts: one anchored
                 # try, which prose (内部控制…) fails at its first character
                 text = ln.text.strip()
@@ -89,8 +90,10 @@ class BodyMarks:
                     raw_marks = self.grammar.line_marks(ln.text, gapped=False, ticks=False)
                     if raw_marks:
                         raw[i] = raw_marks
-                elif len(text) > HANDLING_MAX and i < last_but_one and not may_declare(ln.text):
-                    continue  # a sentence of prose: too long for a handling line, no declaration
+                elif len(text) > HANDLING_MAX and i < last_but_one:
+                    # a sentence too long for a handling line: a declaration, or prose
+                    if may_declare(ln.text) and (declared := self.wraps.declared(lines, i, joined)):
+                        raw[i] = declared
                 elif handled := self.handling.marks(ln.text, body=True):
                     raw[i] = handled
                 elif declared := self.wraps.declared(lines, i, joined):
@@ -101,7 +104,7 @@ class BodyMarks:
             hit = self.grammar.has_hit(ln.text)
             if hit:
                 hit_lines.append(i)
-            if hit or i < START_LINES:
+            if hit or (i < START_LINES and i in named):
                 marks = []
                 if i < 2 and _csv_title(ln):
                     marks = self.sheets.title_cell(ln.text)  # 核心商密 客户名单,,,

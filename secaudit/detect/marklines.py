@@ -78,6 +78,9 @@ def lines_of(chunks: list[TextChunk], grammar: MarkGrammar) -> list[Line]:
             if tail.strip():
                 out.append(Line(tail, chunk, False))
             continue
+        if (plain := _plain_lines(chunk.text)) is not None:
+            out.extend(Line(p, chunk, len(plain) == 1) for p in plain)
+            continue
         parts: list[str] = []
         for p in chunk.text.splitlines():
             if not p or p.isspace():
@@ -98,6 +101,23 @@ def lines_of(chunks: list[TextChunk], grammar: MarkGrammar) -> list[Line]:
             parts.append(p)
         out.extend(Line(p, chunk, len(parts) == 1) for p in parts)  # \n \r \v \f \u2028 …
     return out
+
+
+_PLAIN_ASCII = frozenset(b",*_")
+
+
+def _plain_lines(text: str) -> list[str] | None:
+    """The non-empty lines of ``text`` when none needs :func:`_plain` (no comma, emphasis
+    character or Latin letter anywhere, no line opening with white space or a Markdown
+    character), told by whole-text passes in C; ``None``: read line by line."""
+    ascii_part = text.encode("ascii", "ignore")  # digits, spaces, punctuation of long prose
+    if ascii_part.upper() != ascii_part.lower() or not _PLAIN_ASCII.isdisjoint(ascii_part):
+        return None
+    parts = text.splitlines()
+    heads = {p[:1] for p in parts}
+    if any(h in _DECOR_START or h.isspace() for h in heads):
+        return None
+    return [p for p in parts if p] if "" in heads else parts
 
 
 def _plain(line: str, grammar: MarkGrammar) -> str:

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from itertools import accumulate, repeat
+from operator import add
 
 from secaudit.detect.declarations import Declarations, names_self
 from secaudit.detect.infokeywords import IGNORECASE_FOLDS
@@ -46,20 +48,17 @@ class WrappedLines:
         is unfinished (:func:`_unfinished`), when the word appears only once the next line is
         joined to them (a closing note or declaration wrapped by a PDF)."""
         texts = [ln.text for ln in lines]
-        starts: list[int] = []
-        pos = 0
-        for t in texts:
-            starts.append(pos)
-            pos += len(t) + 1
+        starts = list(accumulate(map(add, map(len, texts[:-1]), repeat(1)), initial=0))  # in C
+        joined = "\n".join(texts)
         named: set[int] = set()
-        for m in self.grammar.hit_re.finditer("\n".join(texts)):
+        for m in self.grammar.hit_re.finditer(joined):
             first = bisect_right(starts, m.start()) - 1
             named.update(range(first, bisect_right(starts, m.end() - 1)))
         span = self.span  # a hit across the join lies within this many characters of it
         joins = self._joins_at
         wrapped: set[int] = set()
-        for i in range(len(texts) - 1):
-            if i in named:
+        for i in _lines_holding(joined, starts, _WRAP_CHARS):  # a bracket, 本 or 此: see below
+            if i in named or i + 1 >= len(texts):
                 continue
             # the cheap half first: the join must make a hit (the next line names one, or a
             # word runs across the line end) before the line's own shape is looked at
@@ -115,6 +114,25 @@ class WrappedLines:
             if not _unfinished(run):
                 break
         return found
+
+
+_WRAP_CHARS = "（(【〔［本此"
+"""A line can be wrapped only when it holds one of these (:data:`OPEN_BRACKETS`, 本/此)."""
+
+
+def _lines_holding(text: str, starts: list[int], chars: str) -> list[int]:
+    """Ascending indices of the lines of ``text`` (``starts``: where each begins) holding one of
+    ``chars``: a ``str.find`` per character and per line found, not a pass per line."""
+    found: set[int] = set()
+    for char in chars:
+        pos = text.find(char)
+        while pos >= 0:
+            line = bisect_right(starts, pos) - 1
+            found.add(line)
+            if line + 1 >= len(starts):
+                break
+            pos = text.find(char, starts[line + 1])
+    return sorted(found)
 
 
 _WRAP_LINES = 2

@@ -230,3 +230,25 @@ def test_prose_lines_skipped_past_the_start_hold_no_mark(monkeypatch) -> None:  
     monkeypatch.setattr(markbody, "HANDLING_MAX", 10**9)
     assert [list(DETECTOR.analyze(d)) for d in docs] == fast
     assert sum(bool(f) for f in fast) > 250
+
+
+def test_a_line_without_a_level_word_holds_no_mark() -> None:
+    """The body rules read only lines that name a level word (or join one): every reader of a
+    start line finds nothing on a line the hit pattern does not match."""
+    det = DETECTOR
+    grammar = det.grammar
+    pieces = [*PIECES, "☑", "□", "√", "(√)", "密级：", "123", "　", "银行", "【", "】", "★", "年"]
+    rng = random.Random("no level word")
+    tried = 0
+    for _ in range(6000):
+        line = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 8)))
+        if grammar.has_hit(line):
+            continue
+        tried += 1
+        for gapped, loose, ticks in ((True, False, True), (False, True, True), (False, False, False)):
+            assert grammar.line_marks(line, gapped=gapped, loose=loose, ticks=ticks) == [], line
+        assert grammar.title_marks(line) == [], line
+        assert det.handling.marks(line, body=True) == [], line
+        assert det._sheets.title_cell(line) == [], line
+        assert list(det.declarations.marks(line)) == [], line
+    assert tried > 1500
