@@ -245,7 +245,11 @@ def test_a_line_without_a_level_word_holds_no_mark() -> None:
         if grammar.has_hit(line):
             continue
         tried += 1
-        for gapped, loose, ticks in ((True, False, True), (False, True, True), (False, False, False)):
+        for gapped, loose, ticks in (
+            (True, False, True),
+            (False, True, True),
+            (False, False, False),
+        ):
             assert grammar.line_marks(line, gapped=gapped, loose=loose, ticks=ticks) == [], line
         assert grammar.title_marks(line) == [], line
         assert det.handling.marks(line, body=True) == [], line
