@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from itertools import accumulate, repeat
-from operator import add
+from operator import add, itemgetter
+from re import Match
 
 from secaudit.detect.declarations import Declarations, names_self
 from secaudit.detect.infokeywords import IGNORECASE_FOLDS
@@ -41,6 +42,12 @@ class WrappedLines:
         """Longest hit: a word with up to two spaces between its characters."""
         self._word_chars = frozenset("".join(w for w in words if not w.isascii()))
         self._ascii_words = any(c.isascii() and c.isalpha() for w in words for c in w)
+        ends = "".join(sorted(self._word_chars))
+        if self._ascii_words:
+            ends += "\x00-\x7f" + "".join(IGNORECASE_FOLDS)
+        self._join_end = re.compile(rf"[{ends}]|\s")
+        """A line ending in one of these may run on into a word (:meth:`_in_words`, or white
+        space before its last character)."""
 
     def naming_lines(self, lines: list[Line]) -> set[int]:
         """Indices of the lines that name a level word (one pass of the hit pattern over all
@@ -50,18 +57,27 @@ class WrappedLines:
         texts = [ln.text for ln in lines]
         starts = list(accumulate(map(add, map(len, texts[:-1]), repeat(1)), initial=0))  # in C
         joined = "\n".join(texts)
-        named: set[int] = set()
-        for m in self.grammar.hit_re.finditer(joined):
-            first = bisect_right(starts, m.start()) - 1
-            named.update(range(first, bisect_right(starts, m.end() - 1)))
+        # the line of each hit's first and last character, mapped in C (1-based: bisect_right)
+        hits = list(self.grammar.hit_re.finditer(joined))
+        firsts = list(map(bisect_right, repeat(starts), map(Match.start, hits)))
+        lasts = list(map(bisect_right, repeat(starts), map(_last_char, hits)))
+        named = {k - 1 for k in firsts}
+        if firsts != lasts:  # a hit across a line end (words with white space between characters)
+            for first, last in zip(firsts, lasts, strict=True):
+                named.update(range(first - 1, last))
         span = self.span  # a hit across the join lies within this many characters of it
         joins = self._joins_at
+        # a join can make a hit only when the next line names one, or a word runs across the line
+        # end (the line ends in a word's character): those lines are read, not every line
+        try:
+            ends = "".join(map(itemgetter(-1), texts))
+        except IndexError:  # an empty line: no fast path
+            ends = "".join(t[-1:] or "\n" for t in texts)
+        maybe = {j - 1 for j in named} | {m.start() for m in self._join_end.finditer(ends)}
         wrapped: set[int] = set()
-        for i in _lines_holding(joined, starts, _WRAP_CHARS):  # a bracket, 本 or 此: see below
-            if i in named or i + 1 >= len(texts):
+        for i in sorted(maybe - named):
+            if i < 0 or i + 1 >= len(texts):
                 continue
-            # the cheap half first: the join must make a hit (the next line names one, or a
-            # word runs across the line end) before the line's own shape is looked at
             if i + 1 not in named:
                 left, right = texts[i].rstrip(), texts[i + 1].strip()
                 if not (left and right and joins(left[-1], right[0])):
@@ -116,23 +132,8 @@ class WrappedLines:
         return found
 
 
-_WRAP_CHARS = "（(【〔［本此"
-"""A line can be wrapped only when it holds one of these (:data:`OPEN_BRACKETS`, 本/此)."""
-
-
-def _lines_holding(text: str, starts: list[int], chars: str) -> list[int]:
-    """Ascending indices of the lines of ``text`` (``starts``: where each begins) holding one of
-    ``chars``: a ``str.find`` per character and per line found, not a pass per line."""
-    found: set[int] = set()
-    for char in chars:
-        pos = text.find(char)
-        while pos >= 0:
-            line = bisect_right(starts, pos) - 1
-            found.add(line)
-            if line + 1 >= len(starts):
-                break
-            pos = text.find(char, starts[line + 1])
-    return sorted(found)
+def _last_char(m: Match[str]) -> int:
+    return m.end() - 1
 
 
 _WRAP_LINES = 2
