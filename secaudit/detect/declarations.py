@@ -88,6 +88,28 @@ def _decorated(line: str) -> bool:
     ) and bool(line)
 
 
+_ENDS = "。！!；;"
+_AFTER_END = frozenset("）)】]〕］")
+""":data:`_SENTENCE_END`: a sentence ends at one of :data:`_ENDS` that none of these follows."""
+
+
+def _end_before(text: str, char: str, pos: int) -> int:
+    """Where the sentence holding ``pos`` starts, as far as ``char`` ends sentences: after the
+    last ``char`` before ``pos`` that ends one (0: none)."""
+    k = text.rfind(char, 0, pos)
+    while k >= 0 and text[k + 1 : k + 2] in _AFTER_END:
+        k = text.rfind(char, 0, k)
+    return k + 1
+
+
+def _end_after(text: str, char: str, pos: int) -> int:
+    """The first ``char`` at or after ``pos`` that ends a sentence (-1: none)."""
+    k = text.find(char, pos)
+    while k >= 0 and text[k + 1 : k + 2] in _AFTER_END:
+        k = text.find(char, k + 1)
+    return k
+
+
 def _sentences(text: str) -> list[str]:
     """``text`` cut after each sentence end (:data:`_SENTENCE_END`); the pieces join to it."""
     out, start = [], 0
@@ -156,7 +178,7 @@ class Declarations:
         text = _DECOR.sub("", line) if _decorated(line) else line
         if not text or len(text) > MAX_LINE:
             return
-        if self._gate.search(text) is None:
+        if not self._names_self_and_level(text):
             return
         sentences = [s for s in _sentences(text) if s.strip()]
         gate = self._gate.search
@@ -178,6 +200,17 @@ class Declarations:
             note = None if note_form else DECLARATION_NOTE
             yield MarkMatch(level, mark_text, None, note, True, True), conf
             return
+
+    def _names_self_and_level(self, text: str) -> bool:
+        """Some sentence of ``text`` (as :func:`_sentences` cuts it) names the document and a
+        level word: what a declaration needs. Read around each level word, not sentence by
+        sentence: prose naming 本/此 in one sentence and 内部 in another fails in a few finds."""
+        for m in self._gate.finditer(text):
+            start = max(_end_before(text, c, m.start()) for c in _ENDS)
+            ends = [k for c in _ENDS if (k := _end_after(text, c, m.end())) >= 0]
+            if names_self(text[start : min(ends) + 1 if ends else len(text)]):
+                return True
+        return False
 
     # -- one sentence ---------------------------------------------------------------------------
     def _sentence(self, sentence: str) -> tuple[Level, bool] | None:

@@ -165,6 +165,19 @@ def test_declarations_read_only_sentences_naming_the_document() -> None:
     assert found > 500
 
 
+def test_sentence_naming_the_document_and_a_level_read_around_the_level_words() -> None:
+    d = DETECTOR.declarations
+    pieces = [*PIECES, "。）", "；】", "！", "本行", "此外", "上述", "以上", "。", ";"]
+    rng = random.Random("self and level")
+    seen = set()
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        expected = any(decl.names_self(s) and d._gate.search(s) for s in decl._sentences(text))
+        seen.add(expected)
+        assert d._names_self_and_level(text) == expected, text
+    assert seen == {True, False}
+
+
 def test_one_pass_for_boxes_and_traditional_changes_no_finding(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Files with no character of the three passes skip them: the findings are those of the
     three passes run on every file."""
