@@ -29,7 +29,10 @@ policy's vocabulary; the nouns and handling words are :data:`DOC_NOUNS` and :dat
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
+from itertools import chain
+from re import Match
 
 from secaudit.detect.markforms import MarkMatch
 from secaudit.detect.vocabulary import Vocabulary
@@ -86,28 +89,6 @@ def _decorated(line: str) -> bool:
     return (
         first in _DECOR_EDGE or first.isspace() or last in _DECOR_EDGE or last.isspace()
     ) and bool(line)
-
-
-_ENDS = "。！!；;"
-_AFTER_END = frozenset("）)】]〕］")
-""":data:`_SENTENCE_END`: a sentence ends at one of :data:`_ENDS` that none of these follows."""
-
-
-def _end_before(text: str, char: str, pos: int) -> int:
-    """Where the sentence holding ``pos`` starts, as far as ``char`` ends sentences: after the
-    last ``char`` before ``pos`` that ends one (0: none)."""
-    k = text.rfind(char, 0, pos)
-    while k >= 0 and text[k + 1 : k + 2] in _AFTER_END:
-        k = text.rfind(char, 0, k)
-    return k + 1
-
-
-def _end_after(text: str, char: str, pos: int) -> int:
-    """The first ``char`` at or after ``pos`` that ends a sentence (-1: none)."""
-    k = text.find(char, pos)
-    while k >= 0 and text[k + 1 : k + 2] in _AFTER_END:
-        k = text.find(char, k + 1)
-    return k
 
 
 def _sentences(text: str) -> list[str]:
@@ -203,12 +184,17 @@ class Declarations:
 
     def _names_self_and_level(self, text: str) -> bool:
         """Some sentence of ``text`` (as :func:`_sentences` cuts it) names the document and a
-        level word: what a declaration needs. Read around each level word, not sentence by
-        sentence: prose naming 本/此 in one sentence and 内部 in another fails in a few finds."""
-        for m in self._gate.finditer(text):
-            start = max(_end_before(text, c, m.start()) for c in _ENDS)
-            ends = [k for c in _ENDS if (k := _end_after(text, c, m.end())) >= 0]
-            if names_self(text[start : min(ends) + 1 if ends else len(text)]):
+        level word: what a declaration needs. Only the sentence around each level word is read
+        (found by bisecting the sentence ends): prose naming 本/此 in one sentence and 内部 in
+        another is not cut into sentences."""
+        hits = self._gate.finditer(text)
+        first = next(hits, None)
+        if first is None:
+            return False
+        ends = list(map(Match.end, _SENTENCE_END.finditer(text)))  # where each sentence ends
+        for m in chain((first,), hits):
+            k = bisect_right(ends, m.start())
+            if names_self(text[ends[k - 1] if k else 0 : ends[k] if k < len(ends) else len(text)]):
                 return True
         return False
 
