@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import replace
+from operator import attrgetter
 
 from secaudit.detect import keyvalue
 from secaudit.detect.declarations import DECLARATION_NOTE
@@ -128,7 +129,7 @@ class BodyMarks:
         for i, marks in (self._ticked_runs(lines, hit_lines) if boxes else {}).items():
             raw.setdefault(i, marks)
         header_at: int | None = -1  # -1: not looked for yet
-        texts = [ln.text for ln in lines]
+        texts = list(map(attrgetter("text"), lines))
         levels = {i: {m.level for m in marks} for i, marks in raw.items()}
         for i, marks in raw.items():
             labelled = keyvalue.labelled(texts, i)

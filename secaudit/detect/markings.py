@@ -157,6 +157,8 @@ class MarkingDetector:
     def _header_rows(self, rows: list[TextChunk]) -> Iterator[tuple[TextChunk, MarkMatch]]:
         """Document-information tables whose header row holds a 密级 label (keyvalue)."""
         heads: dict[str | None, list[tuple[TextChunk, str]]] = {}
+        if not any("级" in c.text for c in rows):
+            return  # no 密级 label anywhere (undecorating a line takes characters off, adds none)
         for c in rows:
             if c.location is Location.BODY and c.key is None:
                 head = heads.setdefault(c.member, [])

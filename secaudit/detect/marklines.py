@@ -9,7 +9,9 @@ announcement, in a list of levels, under a ``密级`` column header. :mod:`.mark
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator
+from itertools import repeat
+from typing import NamedTuple
 
 from secaudit.detect.keyvalue import FIELD_LABEL
 from secaudit.detect.markforms import LATIN, MarkGrammar, MarkMatch, without_glosses
@@ -55,14 +57,20 @@ bracket or the line's start and close before one, as CommonMark's flanking rules
 ``_`` inside an identifier (``file_name``) are no markers."""
 
 
-@dataclass(slots=True)
-class Line:
+class Line(NamedTuple):
     """One non-empty body line and the chunk it came from (``whole_chunk``: the line is all of
-    that chunk, e.g. a table cell or a text box)."""
+    that chunk, e.g. a table cell or a text box). A named tuple: the lines of a long chunk are
+    built in C (:func:`_lines`), not by a Python ``__init__`` per line."""
 
     text: str
     chunk: TextChunk
     whole_chunk: bool
+
+
+def _lines(texts: list[str], chunk: TextChunk) -> Iterator[Line]:
+    """A :class:`Line` per text of ``chunk`` (``whole_chunk`` when it is the only one)."""
+    fields = zip(texts, repeat(chunk), repeat(len(texts) == 1))
+    return map(tuple.__new__, repeat(Line), fields)  # type: ignore[arg-type]
 
 
 _CSV_EMPTY = re.compile(r"^(?:\s*,)+|(?:,\s*)+$")
@@ -79,7 +87,7 @@ def lines_of(chunks: list[TextChunk], grammar: MarkGrammar) -> list[Line]:
                 out.append(Line(tail, chunk, False))
             continue
         if (plain := _plain_lines(chunk.text)) is not None:
-            out.extend(Line(p, chunk, len(plain) == 1) for p in plain)
+            out.extend(_lines(plain, chunk))
             continue
         parts: list[str] = []
         for p in chunk.text.splitlines():
@@ -99,11 +107,11 @@ def lines_of(chunks: list[TextChunk], grammar: MarkGrammar) -> list[Line]:
                 if not p:
                     continue
             parts.append(p)
-        out.extend(Line(p, chunk, len(parts) == 1) for p in parts)  # \n \r \v \f \u2028 …
+        out.extend(_lines(parts, chunk))  # \n \r \v \f \u2028 …
     return out
 
 
-_PLAIN_ASCII = frozenset(b",*_")
+_PLAIN_ASCII = (b",", b"*", b"_")
 
 
 def _plain_lines(text: str) -> list[str] | None:
@@ -111,7 +119,7 @@ def _plain_lines(text: str) -> list[str] | None:
     character or Latin letter anywhere, no line opening with white space or a Markdown
     character), told by whole-text passes in C; ``None``: read line by line."""
     ascii_part = text.encode("ascii", "ignore")  # digits, spaces, punctuation of long prose
-    if ascii_part.upper() != ascii_part.lower() or not _PLAIN_ASCII.isdisjoint(ascii_part):
+    if ascii_part.upper() != ascii_part.lower() or any(c in ascii_part for c in _PLAIN_ASCII):
         return None
     parts = text.splitlines()
     heads = {p[:1] for p in parts}

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from itertools import accumulate, repeat
-from operator import add, itemgetter
+from operator import add, attrgetter, itemgetter
 from re import Match
 
 from secaudit.detect.declarations import Declarations, names_self
@@ -54,7 +54,7 @@ class WrappedLines:
         lines), and of lines whose bracket is still open at their end, or whose last sentence
         is unfinished (:func:`_unfinished`), when the word appears only once the next line is
         joined to them (a closing note or declaration wrapped by a PDF)."""
-        texts = [ln.text for ln in lines]
+        texts = list(map(attrgetter("text"), lines))
         starts = list(accumulate(map(add, map(len, texts[:-1]), repeat(1)), initial=0))  # in C
         joined = "\n".join(texts)
         # the line of each hit's first and last character, mapped in C (1-based: bisect_right)
