@@ -160,5 +160,5 @@ def _unfinished(text: str) -> bool:
         return False
     # the declaration reader's last sentence must open as a declaration does (decoration, a
     # label, a bracket, then its subject): wrapped prose naming 本 mid-sentence is not joined
-    start = max(t.rfind(c) for c in _DECLARATION_SPLIT) + 1
+    start = max(map(t.rfind, _DECLARATION_SPLIT)) + 1
     return _DECLARATION_START.match(t, start) is not None
