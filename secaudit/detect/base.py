@@ -31,15 +31,3 @@ class Detector(Protocol):
     detector when it does not match. It must be a superset of what the detector can find."""
 
     def analyze(self, chunks: Sequence[TextChunk]) -> Iterator[Finding]: ...
-
-
-class HintedDetector(Detector, Protocol):
-    """A detector that takes facts about the text from the prefilter's native pass."""
-
-    hints: dict[str, str]
-    """Name → pattern (as :attr:`Detector.gate`) of facts ``analyze`` needs; the names of those
-    that match are passed as ``hints`` (``None``: not looked for, the detector tells itself)."""
-
-    def analyze(  # type: ignore[override]
-        self, chunks: Sequence[TextChunk], hints: frozenset[str] | None = None
-    ) -> Iterator[Finding]: ...

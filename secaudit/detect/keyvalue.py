@@ -79,7 +79,7 @@ def header_row_marks(
     rows: Sequence[TextChunk], grammar: MarkGrammar
 ) -> Iterator[tuple[TextChunk, MarkMatch]]:
     """Marks given as the one value row under a header row holding a ``密级`` label."""
-    texts = [c.text for c in rows[: HEADER_ROWS + 2]]
+    texts = [c.text for c in rows[:HEADER_ROWS + 2]]
     for i, text in enumerate(texts[:HEADER_ROWS]):
         if "级" not in text or i + 1 >= len(texts):
             continue

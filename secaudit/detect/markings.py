@@ -120,20 +120,13 @@ class MarkingDetector:
         self.declarations = Declarations(vocabulary)
         self.handling = HandlingLines(vocabulary)
         self.gate = level_word_gate([w for w, _ in vocabulary.all_words()] + list(BIZ_WORDS))
-        self.hints = {"special": _SPECIAL.pattern}
         self._sheets = SheetMarks(self.grammar, self.handling, self.declarations)
         self.wraps = WrappedLines(vocabulary, self.grammar, self.declarations)
         self.body = BodyMarks(self.grammar, self.handling, self._sheets, self.wraps)
 
-    def analyze(
-        self, chunks: Sequence[TextChunk], hints: frozenset[str] | None = None
-    ) -> Iterator[Finding]:
+    def analyze(self, chunks: Sequence[TextChunk]) -> Iterator[Finding]:
         # one pass tells most files apart: no Wingdings box, traditional character or box here
-        # (the prefilter's native pass tells it as the hint "special"; without it, re does)
-        if hints is None or "special" in hints:
-            special = [c for c in chunks if _SPECIAL.search(c.text)]
-        else:
-            special = []
+        special = [c for c in chunks if _SPECIAL.search(c.text)]
         if any(_SYMBOL_BOXES.search(c.text) for c in special):  # a PDF's Wingdings boxes
             chunks = [replace(c, text=c.text.translate(_SYMBOL_BOX_MAP)) for c in chunks]
         if any(has_traditional(c.text) for c in special):  # 機密★10年 reads as 机密★10年

@@ -8,12 +8,6 @@ scans the text in native code, each gate until its first match (~30 µs for 30 K
 text, its UTF-8 encoding included), so a detector whose gate does not match is not run at all;
 Python's ``re`` needs 10–20 ns a character for each such pattern (docs/benchmarks.md, issue 18).
 
-A detector may also name :attr:`hints`: patterns for facts about the text it would otherwise
-establish with a pass of its own (the marking detector: any Wingdings box, traditional character
-or box). They are compiled beside the gates (as ``id:name``), looked for in the same native
-pass, and handed to the detector's ``analyze(chunks, hints=...)`` (:func:`plan`); a detector run
-without them (``hints=None``) finds them itself.
-
 Without the ``hyperscan`` wheel (a platform it is not built for) or when a gate does not compile,
 :func:`prefilter_for` returns ``None`` and every detector runs: the result is the same, only
 slower. ``tests/detect/test_prefilter.py`` checks that gated and ungated detection agree.
@@ -99,37 +93,17 @@ def _gate(detector: object) -> str | None:
     return gate if isinstance(gate, str) and gate else None
 
 
-def _hints(detector: object) -> dict[str, str]:
-    hints = getattr(detector, "hints", None)
-    return hints if isinstance(hints, dict) else {}
-
-
 def prefilter_for(detectors: Sequence[Any]) -> Prefilter | None:
-    """The prefilter for the gates and hints of ``detectors`` (``None``: run them all)."""
+    """The prefilter for the gates of ``detectors`` (``None``: run them all)."""
     gates = tuple((str(d.id), g) for d in detectors if (g := _gate(d)) is not None)
-    hints = tuple((f"{d.id}:{n}", h) for d in detectors for n, h in _hints(d).items())
-    return _compiled(gates + hints) if gates else None
-
-
-def plan(
-    chunks: Sequence[TextChunk], detectors: Sequence[Any]
-) -> list[tuple[Any, frozenset[str] | None]]:
-    """The detectors that can find something in ``chunks`` (those without a gate, and those
-    whose gate matches the chunks' text), each with the names of its hints that match
-    (``None``: no native pass, or a detector without hints)."""
-    pf = prefilter_for(detectors)
-    if pf is None:
-        return [(d, None) for d in detectors]
-    present = pf.present(c.text for c in chunks)
-    out: list[tuple[Any, frozenset[str] | None]] = []
-    for d in detectors:
-        if _gate(d) is None or d.id in present:
-            names = _hints(d)
-            found = frozenset(n for n in names if f"{d.id}:{n}" in present) if names else None
-            out.append((d, found))
-    return out
+    return _compiled(gates) if gates else None
 
 
 def runnable(chunks: Sequence[TextChunk], detectors: Sequence[Any]) -> list[Any]:
-    """The detectors that can find something in ``chunks`` (:func:`plan` without hints)."""
-    return [d for d, _hints_found in plan(chunks, detectors)]
+    """The detectors that can find something in ``chunks``: those without a gate, and those
+    whose gate matches the chunks' text."""
+    pf = prefilter_for(detectors)
+    if pf is None:
+        return list(detectors)
+    present = pf.present(c.text for c in chunks)
+    return [d for d in detectors if _gate(d) is None or d.id in present]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from secaudit.detect.base import Detector
-from secaudit.detect.prefilter import plan
+from secaudit.detect.prefilter import runnable
 from secaudit.detect.vocabulary import Vocabulary
 from secaudit.model import Finding, TextChunk
 
@@ -39,9 +39,8 @@ def detect(chunks: Sequence[TextChunk], detectors: Sequence[Detector]) -> list[F
     """Run every detector over the chunks of one file; findings de-duplicated, order kept."""
     seen: set[Finding] = set()
     out: list[Finding] = []
-    for det, hints in plan(chunks, detectors):  # one native pass decides which can find anything
-        found = det.analyze(chunks) if hints is None else det.analyze(chunks, hints=hints)
-        for f in found:
+    for det in runnable(chunks, detectors):  # one native pass decides which can find anything
+        for f in det.analyze(chunks):
             if f not in seen:
                 seen.add(f)
                 out.append(f)
