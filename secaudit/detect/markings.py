@@ -41,6 +41,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
+from itertools import groupby
+from operator import attrgetter
 from typing import ClassVar
 
 from secaudit.detect import keyvalue
@@ -70,6 +72,8 @@ _SYMBOL_BOXES = re.compile(f"[{_SYMBOL_BOX_CHARS}]")
 _SPECIAL = re.compile(f"[{re.escape(_SYMBOL_BOX_CHARS + TRADITIONAL + BOX_GATE_FIRST)}]")
 """A Wingdings box, a traditional character or the first character of a box (:data:`BOX_GATE`):
 text without any needs none of the three passes."""
+_TEXT = attrgetter("text")
+_PLACE = attrgetter("location", "key", "member")
 _CONF_RANK = {Confidence.LOW: 0, Confidence.MEDIUM: 1, Confidence.HIGH: 2}
 
 
@@ -126,7 +130,8 @@ class MarkingDetector:
 
     def analyze(self, chunks: Sequence[TextChunk]) -> Iterator[Finding]:
         # one pass tells most files apart: no Wingdings box, traditional character or box here
-        special = [c for c in chunks if _SPECIAL.search(c.text)]
+        texts = "\n".join(map(_TEXT, chunks))
+        special = [c for c in chunks if _SPECIAL.search(c.text)] if _SPECIAL.search(texts) else []
         if any(_SYMBOL_BOXES.search(c.text) for c in special):  # a PDF's Wingdings boxes
             chunks = [replace(c, text=c.text.translate(_SYMBOL_BOX_MAP)) for c in chunks]
         if any(has_traditional(c.text) for c in special):  # 機密★10年 reads as 机密★10年
@@ -135,15 +140,19 @@ class MarkingDetector:
         body: dict[str | None, list[TextChunk]] = {}
         sheets: dict[tuple[str | None, str], list[TextChunk]] = {}
         cells, rows = split_rows(chunks)
-        for chunk in cells:  # table cells as lines of their own, no row lines
-            loc = chunk.location
-            if loc is Location.BODY and chunk.key is not None:
-                sheets.setdefault((chunk.member, chunk.key), []).append(chunk)
+        # table cells as lines of their own, no row lines; a sheet's rows come in one run
+        for (loc, key, member), run in groupby(cells, _PLACE):
+            if loc is Location.BODY and key is not None:
+                sheets.setdefault((member, key), []).extend(run)
             elif loc is Location.BODY:
-                body.setdefault(chunk.member, []).append(chunk)
-            elif self.grammar.has_hit(chunk.text):
-                for m, conf in other_marks(chunk, self.grammar, self.declarations, self.handling):
-                    _keep(found, chunk, m, conf)
+                body.setdefault(member, []).extend(run)
+            else:
+                for chunk in run:
+                    if self.grammar.has_hit(chunk.text):
+                        for m, conf in other_marks(
+                            chunk, self.grammar, self.declarations, self.handling
+                        ):
+                            _keep(found, chunk, m, conf)
         for chunk, m in self._header_rows(rows):
             _keep(found, chunk, m, Confidence.HIGH)
         for member_chunks in body.values():
@@ -157,7 +166,7 @@ class MarkingDetector:
     def _header_rows(self, rows: list[TextChunk]) -> Iterator[tuple[TextChunk, MarkMatch]]:
         """Document-information tables whose header row holds a 密级 label (keyvalue)."""
         heads: dict[str | None, list[tuple[TextChunk, str]]] = {}
-        if not any("级" in c.text for c in rows):
+        if "级" not in "\n".join(map(_TEXT, rows)):
             return  # no 密级 label anywhere (undecorating a line takes characters off, adds none)
         for c in rows:
             if c.location is Location.BODY and c.key is None:

@@ -49,7 +49,7 @@ class SheetMarks:
         self.declarations = declarations
 
     def marks(self, rows: list[TextChunk]) -> Iterator[SheetMark]:
-        filled = [r for r in rows if any(c.strip() for c in r.text.split("\t"))]
+        filled = [r for r in rows if r.text.strip()]  # a cell holds more than white space
         values: set[int] = set()  # ids of the marks that are a 密级 label's value
         top = list(self._top(filled, values))
         if len({m.level for _r, m, _c in top if id(m) in values}) > 1:
@@ -65,10 +65,10 @@ class SheetMarks:
     def _top(self, rows: list[TextChunk], values: set[int]) -> Iterator[SheetMark]:
         header = False  # a row above has a 密级 column header: level cells below are values
         for seen, row in enumerate(rows[:SHEET_FORM_ROWS], start=1):
-            cells = [c for c in row.text.split("\t") if c.strip()]
             if not self.grammar.has_hit(row.text):
-                header = header or any(FIELD_LABEL.match(c) for c in cells)
+                header = header or _has_label(row.text)
                 continue
+            cells = [c for c in row.text.split("\t") if c.strip()]
             ticked = self._ticked_row(cells)
             if ticked or seen > SHEET_START_ROWS:
                 yield from ((row, m, Confidence.HIGH) for m in ticked)
@@ -76,7 +76,7 @@ class SheetMarks:
             if self.grammar.is_choice_list(row.text):
                 continue
             yield from self._start_row(row, cells, seen, header, values)
-            header = header or any(FIELD_LABEL.match(c) for c in cells)
+            header = header or _has_label(row.text)
 
     def _start_row(
         self, row: TextChunk, cells: list[str], seen: int, header: bool, values: set[int]
@@ -130,3 +130,8 @@ class SheetMarks:
             if found := g.ticked_marks(("密级：" if label else "") + cell):
                 return found
         return []
+
+
+def _has_label(row: str) -> bool:
+    """A cell of the tab-separated ``row`` is a ``密级`` label (every label names 级)."""
+    return "级" in row and any(FIELD_LABEL.match(c) for c in row.split("\t") if c.strip())

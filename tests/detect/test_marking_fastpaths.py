@@ -269,3 +269,33 @@ def test_a_line_without_a_level_word_holds_no_mark() -> None:
         assert det._sheets.title_cell(line) == [], line
         assert list(det.declarations.marks(line)) == [], line
     assert tried > 1500
+
+
+def test_sheet_label_rows_told_by_their_level_character() -> None:
+    """``marksheets._has_label`` looks for a ``密级`` label cell only in rows naming 级: every
+    label pattern needs it (checked against the label pattern on every cell)."""
+    from secaudit.detect.keyvalue import FIELD_LABEL
+    from secaudit.detect.marksheets import _has_label
+
+    labels = [
+        *("密级", "密 级", "保密等级", "保密级别", "定密级别：", "Classification 密级", "密级程度"),
+        *(
+            "密级和保密期限",
+            "文件密级:",
+            "security level",
+            "密級",
+            "密",
+            "级",
+            "（内部）",
+            "/ Class",
+        ),
+    ]
+    pieces = [*labels, *PIECES[:40], "\t", "\t", " "]
+    rng = random.Random("labels")
+    seen = set()
+    for _ in range(20000):
+        row = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 6)))
+        expected = any(FIELD_LABEL.match(c) for c in row.split("\t"))
+        seen.add(expected)
+        assert _has_label(row) == expected, row
+    assert seen == {True, False}
