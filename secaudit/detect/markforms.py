@@ -2,7 +2,7 @@
 
 A :class:`MarkGrammar` is compiled once per vocabulary. It offers
 
-- :meth:`MarkGrammar.has_hit` / :meth:`MarkGrammar.hit_spans` — one pass of one compiled
+- :meth:`MarkGrammar.has_hit` / :attr:`MarkGrammar.hit_re` — one pass of one compiled
   alternation of every level word (spaced variants included) over a chunk's text; lines without a
   hit are never parsed further;
 - :meth:`MarkGrammar.line_marks` — the mark forms standing in one line: the whole line, or a
@@ -18,15 +18,20 @@ Form: ``[密级：][(]level[级][★|☆|*|·][period][)][ 注意保存]``; the 
 ``保密期限：`` field further on the line. The level word may be spaced (``机 密``). A star
 before the level, a hollow star, ``*``/``·`` or a bare space before a numeric period are
 non-standard forms: still marks, with a note. To accept a new kind of period or
-separator, extend the patterns below and add rows to ``tests/detect/test_markings.py``.
+separator, extend the patterns below (label words and glosses: :mod:`.marklabels`; how a period
+is kept: :mod:`.markperiods`) and add rows to ``tests/detect/test_markings.py``.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, replace
 
+from secaudit.detect.marklabels import FIELD, NAMED_FIELD, NAMED_LABEL, without_glosses
+from secaudit.detect.marklabels import LABEL_PREFIX as LABEL_PREFIX  # re-exported (keyvalue)
+from secaudit.detect.marklabels import LABEL_WORDS as LABEL_WORDS
+from secaudit.detect.markperiods import FIELD_PERIOD, short_period
+from secaudit.detect.markperiods import compact as _compact
 from secaudit.detect.ticked import NOTE as TICKED_NOTE
 from secaudit.detect.ticked import TickedRow
 from secaudit.detect.vocabulary import Vocabulary
@@ -43,49 +48,6 @@ _PERIOD = (
     r"|[^\s★☆*＊·・•●▲△,，。;；:：、()（）\[\]［］【】〔〕“”\"'‘’《》<>〈〉/／|｜丨]{1,20}"
 )
 _NUM_PERIOD = rf"{_NUM}\s*(?:年|个月|個月)|长期"
-LABEL_PREFIX = r"(?:(?!绝密|机密|秘密|商密|涉密|定密|核心|普通)[\u4e00-\u9fff]){1,6}"
-"""What a label may name before 密级/保密等级 (``报表密级``, ``资料密级``, ``台账保密等级``): a few
-Chinese characters that do not start a level word (``秘密级`` is a value, not a label)."""
-LABEL_WORDS = r"密级标识|密级标志|保密等级|保密级别|定密级别|定密等级|密\s?级"
-"""The words of a 密级 field label, shared by the mark forms here and the label cells of
-:mod:`.keyvalue` (one list: a label one of them learns, the other reads too)."""
-_LABELS = rf"密级(?:和|及|与)保密期限|(?:文件|文档|资料|信息)密级|{LABEL_WORDS}"
-_NAMED = rf"{LABEL_PREFIX}(?:密\s?级|保密等级|保密级别)"
-_GLOSS_SEP = (
-    # an English gloss after the label: 密级(Classification)、密级/Classification
-    r"(?:\s*(?:[(（]\s*[A-Za-z][A-Za-z ]{1,19}[)）]|[/／]\s*[A-Za-z][A-Za-z ]{1,19}))?"
-    r"\s*(?:[:：|｜丨/／=＝]\s*|\s+)"
-)
-"""Between a label and its value: a colon, a bar (``密级｜绝密``, ``密级 | 绝密``, ``密级丨绝密``),
-a slash, an equals sign (``定密级别=秘密``, a form's field), a tab or spaces — the same in body
-lines, cells, headers and footers."""
-_GLOSS_WORD = (
-    r"(?i:(?:security\s+|secrecy\s+|document\s+)?(?:classification|level)"
-    r"|confidentiality(?:\s+level)?)"
-)
-_FIELD = rf"(?:{_LABELS}){_GLOSS_SEP}"
-_NAMED_FIELD = rf"(?:{_LABELS}|{_NAMED}(?=\s*[:：|｜丨=＝])){_GLOSS_SEP}"
-"""With any other named label, which needs its colon (``报表密级：普通商密``); compiled apart and
-used only on lines that hold such a label (:data:`_NAMED_LABEL`): the prefix costs every line."""
-_NAMED_LABEL = re.compile(rf"{_NAMED}\s*[:：|｜丨=＝]")
-_GLOSSES = re.compile(
-    rf"^\s*{_GLOSS_WORD}\s*[:：]?\s*(?=(?:\S{{0,6}})(?:{_LABELS}))"
-    rf"|(?<=[级别])\s+{_GLOSS_WORD}(?=\s*[:：|｜丨])"
-    r"|\s+\((?=[A-Za-z .\-]{2,30}\))(?=[^)]*(?:secret|confidential|internal|restricted"
-    r"|classified|proprietary|use\s+only))[^)]*\)",
-    re.IGNORECASE,
-)
-"""English glosses, decoration around a mark: before or after a 密级 label
-(``Classification 密级: 内部资料``, ``密级 Classification：普通商密``) and in ASCII brackets after
-a level, a space before them (``机密 (SECRET)``, ``内部文件 (Internal Use Only)``)."""
-LATIN = re.compile("[A-Za-z]")
-
-
-def without_glosses(line: str) -> str:
-    """``line`` without English glosses (:data:`_GLOSSES`); most lines hold no Latin letter."""
-    return _GLOSSES.sub("", line) if LATIN.search(line) else line
-
-
 _SUFFIX = (
     r"[,，、\s|｜丨/／—–-]*(?:注意保存|注意保密|妥善保管|注意保管|严禁复制|仅供参考|(?:仅限)?内部传阅"
     r"|(?:未经[^\s，,。;；]{0,6}?[，,]?)?(?:不得|严禁|禁止|请勿|切勿)(?:外传|外泄|外借|复制|转发|扩散"
@@ -95,8 +57,6 @@ _SUFFIX = (
 _OPEN = "[【(（〔［\\[〈<]"
 _CLOSE = "[】)）〕］\\]〉>]"
 _OPENS = re.compile(_OPEN)
-_FIELD_PERIOD = re.compile(r"(?:保密期限|保密期)\s*[:：]\s*(?P<period>[^\s/／|｜丨]{1,20})")
-"""A period given in a field of its own beside the mark (``密级：秘密    保密期限：5年``)."""
 _GAP = re.compile(r"\t|\u3000|\s{2,}")
 _ASCII_DIGITS = str.maketrans("０１２３４５６７８９＊", "0123456789*")
 _BOXES = re.compile("[□☐▢☑☒■▣○◯]")
@@ -141,10 +101,6 @@ def _spaced(word: str) -> str:
     return r"[ \u3000]{0,2}".join(re.escape(c) for c in word)
 
 
-def _compact(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
-
-
 class MarkGrammar:
     """Compiled mark patterns for one vocabulary."""
 
@@ -163,16 +119,16 @@ class MarkGrammar:
         form = rf"(?:(?P<open>{_OPEN})\s*)?{core}(?:\s*(?P<close>{_CLOSE}))?(?:(?!\S)|(?={_OPEN}))"
         # a bracket may open before the 密级 label as well: （密级：核心商密） closes a document
         fopen = rf"(?:(?P<fopen>{_OPEN})\s*(?=(?:文件|文档|资料|信息|保|报|密)))?"
-        self.form_re = re.compile(rf"(?<!\S){fopen}(?P<field>{_FIELD})?{form}", re.IGNORECASE)
+        self.form_re = re.compile(rf"(?<!\S){fopen}(?P<field>{FIELD})?{form}", re.IGNORECASE)
         self.named_form_re = re.compile(
-            rf"(?<!\S){fopen}(?P<field>{_NAMED_FIELD})?{form}", re.IGNORECASE
+            rf"(?<!\S){fopen}(?P<field>{NAMED_FIELD})?{form}", re.IGNORECASE
         )
         self.bracket_re = re.compile(rf"{_OPEN}\s*{core}\s*{_CLOSE}", re.IGNORECASE)
         # a sequence number may follow the trailing level (考核办法_核心商密_187)
         self.trail_re = re.compile(
             rf"[-_—－~～\s]{core}(?:[-_—－~～\s][0-9０-９]{{1,6}})?\s*$", re.IGNORECASE
         )
-        self.lead_re = re.compile(rf"^\s*(?:{_FIELD})?{core}\s*(?={_NAME_SEP})", re.IGNORECASE)
+        self.lead_re = re.compile(rf"^\s*(?:{FIELD})?{core}\s*(?={_NAME_SEP})", re.IGNORECASE)
         self.title_re = re.compile(
             rf"^[^\s。，；;,]{{2,40}}?{_OPEN}\s*{core}\s*{_CLOSE}\s*$", re.IGNORECASE
         )
@@ -186,7 +142,7 @@ class MarkGrammar:
     def form_for(self, text: str) -> re.Pattern[str]:
         """The mark-form pattern for ``text``: with named labels (``报表密级：``) only when it
         holds one."""
-        if "级" in text and _NAMED_LABEL.search(text):
+        if "级" in text and NAMED_LABEL.search(text):
             return self.named_form_re
         return self.form_re
 
@@ -336,41 +292,10 @@ def _with_field_period(mark: MarkMatch) -> MarkMatch:
     """A mark without a period takes the one given beside it in a ``保密期限：`` field."""
     if mark.period is not None:
         return mark
-    m = _FIELD_PERIOD.search(mark.after)
+    m = FIELD_PERIOD.search(mark.after)
     if m is None or "_" in m.group("period"):  # a blank form field (``保密期限：____年``)
         return mark
     return replace(mark, period=short_period(m.group("period")))
-
-
-MAX_FREE_PERIOD = 10
-"""Most characters of free text a period keeps (a decryption condition, an odd term)."""
-_LABEL = re.compile(r"^(?:解密时间|解密日期|解密条件|保密期限):")
-_LONG_DIGITS = re.compile(r"[0-9]{9,}")
-_CN = "[0-9〇零一二三四五六七八九十两]"
-_TERM = re.compile(
-    rf"{_CN}{{2,4}}年{_CN}{{1,3}}月(?:{_CN}{{1,3}}日)?(?:之前|前|止)?"
-    rf"|{_CN}{{1,4}}(?:年|个月|個月|月|日|天|周)(?:以内|内)?|长期|永久|半年"
-)
-"""A term or a date, kept whole however long."""
-
-
-def short_period(raw: str) -> str:
-    """A period as the evidence keeps it: a term or a date whole (``10年``,
-    ``解密时间:2028年1月1日``); free text — a decryption condition that runs into the document's
-    words — cut to
-    :data:`MAX_FREE_PERIOD` characters with ``…``, so a finding never carries a sentence (or a
-    number) copied from the document. Any number left in it is masked later
-    (:func:`secaudit.sensitive.mask_text`)."""
-    period = _compact(raw)
-    label = _LABEL.match(period)
-    head = label.group() if label else ""
-    rest = period[len(head) :]
-    if _TERM.fullmatch(rest):
-        return period
-    if len(rest) > MAX_FREE_PERIOD:
-        rest = rest[:MAX_FREE_PERIOD] + "…"
-    # no term or date holds 9 digits in a row: that is the start of a number, not a period
-    return head + _LONG_DIGITS.sub(lambda d: d.group()[:4] + "*" * (len(d.group()) - 4), rest)
 
 
 def _is_gapped(line: str, m: re.Match[str]) -> bool:

@@ -14,7 +14,8 @@ from itertools import repeat
 from typing import NamedTuple
 
 from secaudit.detect.keyvalue import FIELD_LABEL
-from secaudit.detect.markforms import LATIN, MarkGrammar, MarkMatch, without_glosses
+from secaudit.detect.markforms import MarkGrammar, MarkMatch
+from secaudit.detect.marklabels import LATIN, without_glosses
 from secaudit.model import TextChunk
 
 START_LINES = 5
