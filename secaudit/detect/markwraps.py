@@ -19,6 +19,7 @@ from operator import add, attrgetter, itemgetter
 from re import Match
 
 from secaudit.detect.declarations import Declarations, names_self
+from secaudit.detect.hitlines import hit_lines_for
 from secaudit.detect.infokeywords import IGNORECASE_FOLDS
 from secaudit.detect.markforms import MarkGrammar, MarkMatch
 from secaudit.detect.marklines import Line
@@ -46,6 +47,8 @@ class WrappedLines:
         if self._ascii_words:
             ends += "\x00-\x7f" + "".join(IGNORECASE_FOLDS)
         self._join_end = re.compile(rf"[{ends}]|\s")
+        cased = any(c.lower() != c.upper() for w in words for c in w)  # IGNORECASE folds them
+        self._hits = None if cased else hit_lines_for(grammar.hit_re.pattern)
         """A line ending in one of these may run on into a word (:meth:`_in_words`, or white
         space before its last character)."""
 
@@ -55,16 +58,17 @@ class WrappedLines:
         is unfinished (:func:`_unfinished`), when the word appears only once the next line is
         joined to them (a closing note or declaration wrapped by a PDF)."""
         texts = list(map(attrgetter("text"), lines))
-        starts = list(accumulate(map(add, map(len, texts[:-1]), repeat(1)), initial=0))  # in C
         joined = "\n".join(texts)
-        # the line of each hit's first and last character, mapped in C (1-based: bisect_right)
-        hits = list(self.grammar.hit_re.finditer(joined))
-        firsts = list(map(bisect_right, repeat(starts), map(Match.start, hits)))
-        lasts = list(map(bisect_right, repeat(starts), map(_last_char, hits)))
-        named = {k - 1 for k in firsts}
-        if firsts != lasts:  # a hit across a line end (words with white space between characters)
-            for first, last in zip(firsts, lasts, strict=True):
-                named.update(range(first - 1, last))
+        named = self._hits.lines(joined) if self._hits is not None else None
+        if named is None:  # no native pass: the hit pattern, each hit's lines mapped in C
+            starts = list(accumulate(map(add, map(len, texts[:-1]), repeat(1)), initial=0))
+            hits = list(self.grammar.hit_re.finditer(joined))
+            firsts = list(map(bisect_right, repeat(starts), map(Match.start, hits)))
+            lasts = list(map(bisect_right, repeat(starts), map(_last_char, hits)))
+            named = {k - 1 for k in firsts}  # bisect_right counts from 1
+            if firsts != lasts:  # a hit across a line end
+                for first, last in zip(firsts, lasts, strict=True):
+                    named.update(range(first - 1, last))
         span = self.span  # a hit across the join lies within this many characters of it
         joins = self._joins_at
         # a join can make a hit only when the next line names one, or a word runs across the line

@@ -299,3 +299,43 @@ def test_sheet_label_rows_told_by_their_level_character() -> None:
         seen.add(expected)
         assert _has_label(row) == expected, row
     assert seen == {True, False}
+
+
+def test_native_hit_lines_are_the_lines_of_the_hit_pattern() -> None:
+    """``hitlines.HitLines`` (Hyperscan) finds the same lines as ``hit_re.finditer``: words cut,
+    spaced with blanks and ideographic spaces, next to line ends and lone surrogates."""
+    hits = DETECTOR.wraps._hits
+    assert hits is not None, "the default vocabulary has no cased letter: the native pass is used"
+    pieces = [
+        *PIECES,
+        " ",
+        "\u3000",
+        "  ",
+        "\n",
+        "\n",
+        "\ud800",
+        "机 密",
+        "内\u3000部",
+        "核 心 商 密",
+    ]
+    rng = random.Random("hit lines")
+    seen = 0
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        lines = text.split("\n")
+        expected = {
+            i for i, line in enumerate(lines) if DETECTOR.grammar.hit_re.search(line) is not None
+        }
+        assert hits.lines(text) == expected, text
+        seen += bool(expected)
+    assert seen > 2000
+
+
+def test_cased_vocabularies_find_hit_lines_with_re() -> None:
+    vocab = Vocabulary.default()
+    for extra in ("Secret", "ＳＥＣＲＥＴ"):  # Python folds full-width letters, Hyperscan does not
+        words = {lv: (*ws, extra) for lv, ws in vocab.words.items()}
+        det = MarkingDetector(Vocabulary(words))
+        assert det.wraps._hits is None, extra
+        texts = ["正文", f"{extra.lower()} 资料", "内部"]
+        assert det.wraps.naming_lines(_lines(texts)) == {1, 2}
