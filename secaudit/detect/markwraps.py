@@ -5,8 +5,9 @@ A PDF breaks its lines where the page ends them, even inside a word: ``（本资
 says which lines may start such a sentence (:meth:`~WrappedLines.naming_lines`: a line naming a
 level word, or one whose bracket is still open or whose last sentence is unfinished when a
 level word appears once the next line is joined to it) and reads the sentence across them
-(:meth:`~WrappedLines.declared`). Both look at a join only where it can make a hit, so long
-prose costs one pass of the hit pattern and a few set lookups per line
+(:meth:`~WrappedLines.declared`). Both look at a join only where it can make a hit — the next
+line names a level word, or the line ends in a word's character — so long prose costs one
+native pass for the hit lines (:mod:`.hitlines`) and a few set lookups per line
 (``tests/detect/test_marking_fastpaths.py`` compares them with the rule tried at every line).
 """
 
