@@ -36,13 +36,13 @@ class Unusual(Exception):
     """The sheet holds something this reader does not take: read it with lxml."""
 
 
-_ATTRS = '(?: [A-Za-z]{1,12}="[^"<&]*")*'
+_ATTRS = '(?: [A-Za-z]{1,12}="[^"<&]*")*+'
 _TOKEN = re.compile(
     "[ \t\r\n]*+(?:"
-    f'<(c)(?: r="([A-Z]{{1,3}})[0-9]{{1,7}}")?({_ATTRS})'
-    f"(?:/>|>(<f{_ATTRS}(?:/>|>[^<]*</f>))?"
-    '(?:<v>([^<]*)</v>|<is><t(?: xml:space="preserve")?>([^<]*)</t></is>)?</c>)'
-    '|<(r)ow(?: r="([0-9]{1,7})")?((?: [A-Za-z_][A-Za-z0-9_.:\\-]{0,100}="[^"<&]*")*)(/?)>'
+    f'<(c)(?: r="([A-Z]{{1,3}})[0-9]{{1,7}}")?+({_ATTRS})'
+    f"(?:/>|>(<f{_ATTRS}(?:/>|>[^<]*</f>))?+"
+    '(?:<v>([^<]*)</v>|<is><t(?: xml:space="preserve")?+>([^<]*)</t></is>)?+</c>)'
+    '|<(r)ow(?: r="([0-9]{1,7})")?+((?: [A-Za-z_][A-Za-z0-9_.:\\-]{0,100}="[^"<&]*")*+)(/?)>'
     "|(</row>|.))",
     re.S,
 )
@@ -51,7 +51,11 @@ element, value, inline text), a row's start tag (``r``, plain number, other attr
 when empty), or the rest: a row's end tag or any other character (which makes the sheet
 unusual). Whitespace between tokens is skipped; whitespace at the very end is never matched,
 which is right: it is whitespace. The markers are single characters and the groups few: the
-regex engine makes no string for a one-character group, and a tuple of fewer items per token."""
+regex engine makes no string for a one-character group, and a tuple of fewer items per token.
+The repeats and optional parts are possessive (``*+``, ``?+``): what follows each can never
+match where it would give something back (a space or ``<`` where ``>``, ``/>`` or ``</c>`` must
+stand; a plain ``r`` left out is the same attribute text for the next part), so the tokens are
+those of the same pattern without them, and the engine keeps no state to back into."""
 _FORMULA = re.compile(f"<f({_ATTRS})(?:/>|>([^<]*)</f>)")
 _ATTR = re.compile('[ ]([^=]+)="([^"]*)"')
 _ENTITY = re.compile("&(#x[0-9a-fA-F]{1,6}|#[0-9]{1,7}|amp|lt|gt|quot|apos);")

@@ -8,6 +8,7 @@ both ways and compared chunk by chunk, errors included."""
 from __future__ import annotations
 
 import random
+import re
 import time
 
 import pytest
@@ -304,3 +305,21 @@ def test_limits_stop_both_readers_at_the_same_chunk(monkeypatch: pytest.MonkeyPa
         fast, slow, used = _both(data, monkeypatch, make)  # type: ignore[arg-type]
         assert used and fast == slow and fast[0][-1][0] == "raised"
     assert len(_both(data, monkeypatch, small_budget)[0][0]) > 10  # type: ignore[arg-type,index]
+
+
+def test_possessive_token_pattern_takes_the_same_tokens() -> None:
+    """The possessive repeats of ``_TOKEN`` change only what the engine keeps to back into: its
+    tokens are those of the same pattern without them, on common and hostile sheet regions."""
+    pattern = ooxml_sheetscan._TOKEN.pattern
+    plain = re.compile(pattern.replace(")*+", ")*").replace(")?+", ")?"), re.S)
+    assert plain.pattern != pattern
+    rng = random.Random("possessive")
+    tokens = 0
+    for i in range(600):
+        xml = _sheet(rng, [0.0, 0.3, 1.0][i % 3]).decode("utf-8", "replace")
+        region = xml[xml.find("<sheetData>") + 11 : xml.rfind("</sheetData>")]
+        region += rng.choice(["", "<c", '<c r="A1" t="s"><v>1</v>', "<row", '<row r="1" x="'])
+        got = ooxml_sheetscan._TOKEN.findall(region)
+        assert got == plain.findall(region), region
+        tokens += len(got)
+    assert tokens > 20_000
