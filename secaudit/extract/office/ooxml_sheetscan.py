@@ -42,15 +42,18 @@ _TOKEN = re.compile(
     f'<(c)(?: r="([A-Z]{{1,3}})[0-9]{{1,7}}")?+({_ATTRS})'
     f"(?:/>|>(<f{_ATTRS}(?:/>|>[^<]*</f>))?+"
     '(?:<v>([^<]*)</v>|<is><t(?: xml:space="preserve")?+>([^<]*)</t></is>)?+</c>)'
-    '|<(r)ow(?: r="([0-9]{1,7})")?+((?: [A-Za-z_][A-Za-z0-9_.:\\-]{0,100}="[^"<&]*")*+)(/?)>'
+    "(?:[ \t\r\n]*+(</row>))?+"
+    '|<row(?: r="([0-9]{1,7})")?+((?: [A-Za-z_][A-Za-z0-9_.:\\-]{0,100}="[^"<&]*")*+)(/?>)'
     "|(</row>|.))",
     re.S,
 )
 """One token: a cell (``c``, column letters of a plain reference, other attributes, the formula
-element, value, inline text), a row's start tag (``r``, plain number, other attributes, ``/``
-when empty), or the rest: a row's end tag or any other character (which makes the sheet
-unusual). Whitespace between tokens is skipped; whitespace at the very end is never matched,
-which is right: it is whitespace. The markers are single characters and the groups few: the
+element, value, inline text, the row's end tag when it follows the cell), a row's start tag
+(plain number, other attributes, ``>`` or ``/>`` when empty), or the rest: a row's end tag
+after no cell or any other character (which makes the sheet unusual). Whitespace between
+tokens is skipped; whitespace at the very end is never matched, which is right: it is
+whitespace (the slices of :func:`rows` end at a row's end tag, never between a cell and its
+row's end). The markers are single characters and the groups few: the
 regex engine makes no string for a one-character group, and a tuple of fewer items per token.
 The repeats and optional parts are possessive (``*+``, ``?+``): what follows each can never
 match where it would give something back (a space or ``<`` where ``>``, ``/>`` or ``</c>`` must
@@ -134,7 +137,7 @@ def rows(
         end = region.find("</row>", pos + SLICE_CHARS)
         end = size if end < 0 else end + len("</row>")
         tokens = _TOKEN.findall(region, pos, end)
-        for cell, letters, cattrs, f, v, itext, row, rref, rattrs, empty, rest in tokens:
+        for cell, letters, cattrs, f, v, itext, closes, rref, rattrs, tag_end, rest in tokens:
             if cell:
                 if not in_row:
                     raise Unusual("a cell outside a row")
@@ -168,14 +171,19 @@ def rows(
                 if col is not None and col > n and col - n < MAX_GAP:
                     values.extend([""] * (col - n))
                 values.append(text)
-            elif row:
+                if closes:  # the row's end tag, as the </row> token below
+                    in_row = False
+                    while values and not values[-1]:
+                        values.pop()
+                    yield ref, "\t".join(values)
+            elif tag_end:
                 if in_row:
                     raise Unusual("a row inside a row")
                 found = _ATTR_CACHE.get(rattrs) or _attributes(rattrs, declared) if rattrs else {}
                 if rref and "r" in found:
                     raise Unusual("attribute r twice")
                 ref = rref or found.get("r")
-                if empty:
+                if tag_end == "/>":
                     yield ref, ""
                 else:
                     in_row, values = True, []

@@ -144,7 +144,9 @@ def _sheet(rng: random.Random, hostile: float) -> bytes:
         cells = "".join(_cell(rng, r, c, hostile / 8) for c in cols)
         sep = rng.choice(["", "\n", " ", "\r\n  "])
         rows.append(
-            f"<row{ra}/>" if not cells and rng.random() < 0.3 else f"<row{ra}>{sep}{cells}</row>"
+            f"<row{ra}/>"
+            if not cells and rng.random() < 0.3
+            else f"<row{ra}>{sep}{cells}{rng.choice(['', sep])}</row>"
         )
     decl = rng.choice(['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n', "", "\ufeff"])
     if rng.random() < hostile / 4:
