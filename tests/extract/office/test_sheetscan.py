@@ -325,3 +325,50 @@ def test_possessive_token_pattern_takes_the_same_tokens() -> None:
         assert got == plain.findall(region), region
         tokens += len(got)
     assert tokens > 20_000
+
+
+def _split_reference(data: bytes) -> ooxml_sheetscan.Split | None:
+    """:func:`ooxml_sheetscan.split` as first written: each condition tested on its own."""
+    start, end = data.find(b"<sheetData>"), data.find(b"</sheetData>")
+    if (
+        start < 0
+        or end < start
+        or end - start > ooxml_sheetscan.MAX_REGION_BYTES
+        or data.count(b"<sheetData") != 1
+        or data.count(b"</sheetData") != 1
+        or b":sheetData" in data
+        or not ooxml_sheetscan._utf8_xml10(data)
+    ):
+        return None
+    raw = data[start + 11 : end]
+    if raw.translate(None, ooxml_sheetscan._CONTROL):
+        return None
+    try:
+        region = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if "\ufffe" in region or "\uffff" in region or "]]>" in region:
+        return None
+    if len(region) >= 1_000_000 and max(map(len, region.split("<"))) >= 1_000_000:
+        return None
+    return ooxml_sheetscan.Split(region, data[: start + 11] + data[end:])
+
+
+def test_split_cuts_where_each_condition_alone_would() -> None:
+    """The one count of ``sheetData`` and the ASCII test stand in for three counts and two
+    searches: the same parts are cut, the same refused."""
+    rng = random.Random("split")
+    odd = ["sheetData", "<sheetData", "</sheetData>", ":sheetData", "<x:sheetData/>",
+           "sheetDatasheetData", "\ufffe", "\uffff", "é", "]]>", "\x01"]  # fmt: skip
+    cut = refused = 0
+    for i in range(1500):
+        xml = _sheet(rng, [0.0, 0.3][i % 2]).decode("utf-8", "replace")
+        for _ in range(rng.choice([0, 0, 1, 2])):
+            at = rng.randrange(len(xml) + 1)
+            xml = xml[:at] + rng.choice(odd) + xml[at:]
+        data = xml.encode("utf-8")
+        got, want = ooxml_sheetscan.split(data), _split_reference(data)
+        assert got == want, data
+        cut += got is not None
+        refused += got is None
+    assert cut > 300 and refused > 300
