@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import accumulate
 from typing import ClassVar
 
 from secaudit.detect.base import with_ocr_note
@@ -55,10 +56,15 @@ class InfoTypeDetector:
 
     def analyze(self, chunks: Sequence[TextChunk]) -> Iterator[Finding]:
         groups: dict[tuple[str | None, Location], list[TextChunk]] = {}
+        filename, prop = Location.FILENAME, Location.PROPERTY
         for chunk in split_rows(chunks)[1]:  # table rows, tab-separated like sheet rows
-            if chunk.location is Location.FILENAME or _machine_id(chunk):
+            location = chunk.location
+            if location is filename or (location is prop and _machine_id(chunk)):
                 continue
-            groups.setdefault((chunk.member, chunk.location), []).append(chunk)
+            group = groups.get((chunk.member, location))
+            if group is None:
+                group = groups[chunk.member, location] = []
+            group.append(chunk)
         for (member, location), group in groups.items():
             yield from self._analyze_group(member, location, group)
 
@@ -161,12 +167,11 @@ class _Columns:
 
 
 def _join(chunks: list[TextChunk]) -> tuple[str, list[int]]:
-    starts, pos = [], 1
-    for c in chunks:
-        starts.append(pos)
-        pos += len(c.text) + 1
+    texts = [c.text for c in chunks]
+    # chunk i starts after the leading newline and the texts before it, each with its newline
+    starts = list(accumulate((len(t) + 1 for t in texts[:-1]), initial=1)) if texts else []
     # a leading newline keeps every lookbehind of CANDIDATE inside the string
-    text = "\n" + "\n".join(c.text for c in chunks)
+    text = "\n" + "\n".join(texts)
     if not RAW_QUICK.search(text):
         return "", starts  # no candidate possible: skip the (costly) width folding
     return half_width(text), starts
@@ -198,11 +203,14 @@ def _sheet_header_types(chunks: list[TextChunk]) -> dict[str | None, set[str]]:
     """Types named by keywords in the first rows of each sheet (column headers)."""
     out: dict[str | None, set[str]] = {}
     rows: dict[str, int] = {}
+    body = Location.BODY
     for c in chunks:
-        if c.key is None or c.location is not Location.BODY:
+        if c.key is None or c.location is not body:
             continue
-        rows[c.key] = rows.get(c.key, 0) + 1
-        if rows[c.key] <= SHEET_HEADER_ROWS:
-            for m in KEYWORD_RE.finditer(half_width(c.text)):
-                out.setdefault(c.key, set()).add(keyword_type(m.group()))
+        seen = rows.get(c.key, 0)
+        if seen >= SHEET_HEADER_ROWS:
+            continue  # (its count matters no more)
+        rows[c.key] = seen + 1
+        for m in KEYWORD_RE.finditer(half_width(c.text)):
+            out.setdefault(c.key, set()).add(keyword_type(m.group()))
     return out

@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from secaudit.detect import numbercandidates as nc
 from secaudit.detect.infoclass import MAYBE_VALID_RUN
 from secaudit.detect.infotypes import InfoTypeDetector
 from secaudit.detect.numbercandidates import (
@@ -17,6 +18,7 @@ from secaudit.detect.numbercandidates import (
     Candidate,
     candidates,
     half_width,
+    locator,
 )
 from secaudit.model import Location, TextChunk
 from tests.corpus import numbers as num
@@ -98,6 +100,25 @@ def test_sheet_like_text_matches_the_full_scan(block: int) -> None:
             assert c.group == "run" and not maybe.fullmatch(c.raw), (seed, c)
             dropped += 1
     assert dropped > 200
+
+
+@pytest.mark.parametrize("maybe_valid", [None, MAYBE_VALID_RUN])
+def test_locator_lookahead_keeps_every_hit(maybe_valid: str | None) -> None:
+    """``_AHEAD`` only turns positions away earlier: the locator's hits (where, how long, which
+    shape) are those of the pattern without it, on prose and statement rows."""
+    without = re.compile(locator(maybe_valid).pattern.replace(nc._AHEAD, "", 1))
+    assert without.pattern != locator(maybe_valid).pattern
+    hits = 0
+    for seed in range(800):
+        rng = random.Random(f"ahead-{seed}")
+        if seed % 2:
+            text = _sheet_text(rng)
+        else:
+            text = "\n" + "".join(rng.choice(PIECES + _numbers(rng)) for _ in range(300))
+        got = [(m.span(), m.lastgroup) for m in locator(maybe_valid).finditer(text)]
+        assert got == [(m.span(), m.lastgroup) for m in without.finditer(text)], (seed, text)
+        hits += len(got)
+    assert hits > 1500
 
 
 def test_every_candidate_form_passes_the_filter() -> None:

@@ -149,3 +149,47 @@ def test_runs_a_validator_accepts_match_maybe_valid_run() -> None:
                 assert maybe.fullmatch(value), value
     assert networks >= {name for name, _, _ in CARD_NETWORKS}  # cards of every network met
     assert not maybe.fullmatch("61050009869860934")  # a 17-digit account of no network
+
+
+def test_join_offsets_and_sheet_headers_are_those_of_the_plain_loops() -> None:
+    """``_join``'s chunk offsets (accumulated lengths) and ``_sheet_header_types`` (which stops
+    counting a sheet's rows after the header rows) against the loops they replace."""
+    from secaudit.detect import infotypes
+    from secaudit.detect.numbercandidates import half_width
+    from secaudit.model import Location, TextChunk
+
+    def starts_reference(chunks: list[TextChunk]) -> list[int]:
+        starts, pos = [], 1
+        for c in chunks:
+            starts.append(pos)
+            pos += len(c.text) + 1
+        return starts
+
+    def headers_reference(chunks: list[TextChunk]) -> dict[str | None, set[str]]:
+        out: dict[str | None, set[str]] = {}
+        rows: dict[str, int] = {}
+        for c in chunks:
+            if c.key is None or c.location is not Location.BODY:
+                continue
+            rows[c.key] = rows.get(c.key, 0) + 1
+            if rows[c.key] <= infotypes.SHEET_HEADER_ROWS:
+                for m in KEYWORD_RE.finditer(half_width(c.text)):
+                    out.setdefault(c.key, set()).add(infokeywords.keyword_type(m.group()))
+        return out
+
+    rng = random.Random("join")
+    words = ["账号", "卡号", "身份证号", "手机", "", "6222021234567890", "交易日期\t摘要", "電話"]
+    for _ in range(2000):
+        chunks = [
+            TextChunk(
+                "\t".join(rng.choice(words) for _ in range(rng.randint(0, 3))),
+                rng.choice([Location.BODY, Location.BODY, Location.HEADER]),
+                key=rng.choice([None, "表1", "表2"]),
+            )
+            for _ in range(rng.randint(0, 12))
+        ]
+        text, starts = infotypes._join(chunks)
+        assert starts == starts_reference(chunks)
+        pairs = zip(starts, chunks, strict=True)
+        assert not text or all(text[s : s + len(c.text)] == half_width(c.text) for s, c in pairs)
+        assert infotypes._sheet_header_types(chunks) == headers_reference(chunks)

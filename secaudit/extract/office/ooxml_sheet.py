@@ -101,8 +101,9 @@ def _sheet_rows(
         for spec in _parsed(data, sheet, strings, ctx):
             yield _chunk(ctx, sheet, spec)
         return
-    for spec in specs:
-        yield _chunk(ctx, sheet, spec)
+    chunk = ctx.chunk
+    for text, location, index in specs:  # _chunk's, inline: one call fewer per row
+        yield chunk(text, location, key=sheet, index=index, standalone=True)
     if stop is not None:
         raise stop
 
@@ -141,13 +142,14 @@ def _scanned(
             specs.extend(_header_footer(name, payload))
             continue
         running = 0
+        check_time, body, add = ctx.check_time, Location.BODY, specs.append
         try:
             for ref, text in ooxml_sheetscan.rows(cut.region, strings, payload):
-                ctx.check_time()
-                row_no = row_number(ref, running)
+                check_time()
+                row_no = int(ref) - 1 if ref and ref.isdigit() else running  # row_number's rule
                 running = row_no + 1
                 if text.strip():
-                    specs.append((text, Location.BODY, row_no))
+                    add((text, body, row_no))
         except LimitError as exc:
             return specs, exc  # the rows read in time, then the time-limit error
         except ValueError as exc:  # r="²": lxml fails there too, or at damage before it

@@ -14,6 +14,7 @@ it to the candidate list in :func:`_candidates`.
 from __future__ import annotations
 
 import codecs
+import re
 from collections import Counter
 from collections.abc import Iterator
 from functools import lru_cache
@@ -148,9 +149,20 @@ def readability(text: str, encoding: str = "") -> float:
         return 0.0
     script = {"gb18030": "gb", "cp950": "big5"}.get(encoding, "any")
     # each distinct character scored once, times its count (Counter counts in C); the scores
-    # are tenths, summed as integers: exact, whatever the order
-    total = sum(_char_tenths(ch, script) * n for ch, n in Counter(text).items())
+    # are tenths, summed as integers: exact, whatever the order. ASCII (most of a log) is
+    # counted by class with str.count instead: printable 10, tab and line ends 5, other
+    # controls -20, DEL 0 (_char_score's values)
+    other = _ASCII_RUNS.sub("", text)
+    tnr = text.count("\t") + text.count("\n") + text.count("\r")
+    bad = len(_BAD_CONTROL.findall(text))
+    printable = len(text) - len(other) - tnr - bad - text.count("\x7f")
+    total = printable * 10 + tnr * 5 - bad * 20
+    total += sum(_char_tenths(ch, script) * n for ch, n in Counter(other).items())
     return total / 10 / len(text)
+
+
+_ASCII_RUNS = re.compile(r"[\x00-\x7f]+")
+_BAD_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 @lru_cache(maxsize=65536)

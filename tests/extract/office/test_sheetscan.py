@@ -8,6 +8,7 @@ both ways and compared chunk by chunk, errors included."""
 from __future__ import annotations
 
 import random
+import re
 import time
 
 import pytest
@@ -143,7 +144,9 @@ def _sheet(rng: random.Random, hostile: float) -> bytes:
         cells = "".join(_cell(rng, r, c, hostile / 8) for c in cols)
         sep = rng.choice(["", "\n", " ", "\r\n  "])
         rows.append(
-            f"<row{ra}/>" if not cells and rng.random() < 0.3 else f"<row{ra}>{sep}{cells}</row>"
+            f"<row{ra}/>"
+            if not cells and rng.random() < 0.3
+            else f"<row{ra}>{sep}{cells}{rng.choice(['', sep])}</row>"
         )
     decl = rng.choice(['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n', "", "\ufeff"])
     if rng.random() < hostile / 4:
@@ -304,3 +307,68 @@ def test_limits_stop_both_readers_at_the_same_chunk(monkeypatch: pytest.MonkeyPa
         fast, slow, used = _both(data, monkeypatch, make)  # type: ignore[arg-type]
         assert used and fast == slow and fast[0][-1][0] == "raised"
     assert len(_both(data, monkeypatch, small_budget)[0][0]) > 10  # type: ignore[arg-type,index]
+
+
+def test_possessive_token_pattern_takes_the_same_tokens() -> None:
+    """The possessive repeats of ``_TOKEN`` change only what the engine keeps to back into: its
+    tokens are those of the same pattern without them, on common and hostile sheet regions."""
+    pattern = ooxml_sheetscan._TOKEN.pattern
+    plain = re.compile(pattern.replace(")*+", ")*").replace(")?+", ")?"), re.S)
+    assert plain.pattern != pattern
+    rng = random.Random("possessive")
+    tokens = 0
+    for i in range(600):
+        xml = _sheet(rng, [0.0, 0.3, 1.0][i % 3]).decode("utf-8", "replace")
+        region = xml[xml.find("<sheetData>") + 11 : xml.rfind("</sheetData>")]
+        region += rng.choice(["", "<c", '<c r="A1" t="s"><v>1</v>', "<row", '<row r="1" x="'])
+        got = ooxml_sheetscan._TOKEN.findall(region)
+        assert got == plain.findall(region), region
+        tokens += len(got)
+    assert tokens > 20_000
+
+
+def _split_reference(data: bytes) -> ooxml_sheetscan.Split | None:
+    """:func:`ooxml_sheetscan.split` as first written: each condition tested on its own."""
+    start, end = data.find(b"<sheetData>"), data.find(b"</sheetData>")
+    if (
+        start < 0
+        or end < start
+        or end - start > ooxml_sheetscan.MAX_REGION_BYTES
+        or data.count(b"<sheetData") != 1
+        or data.count(b"</sheetData") != 1
+        or b":sheetData" in data
+        or not ooxml_sheetscan._utf8_xml10(data)
+    ):
+        return None
+    raw = data[start + 11 : end]
+    if raw.translate(None, ooxml_sheetscan._CONTROL):
+        return None
+    try:
+        region = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if "\ufffe" in region or "\uffff" in region or "]]>" in region:
+        return None
+    if len(region) >= 1_000_000 and max(map(len, region.split("<"))) >= 1_000_000:
+        return None
+    return ooxml_sheetscan.Split(region, data[: start + 11] + data[end:])
+
+
+def test_split_cuts_where_each_condition_alone_would() -> None:
+    """The one count of ``sheetData`` and the ASCII test stand in for three counts and two
+    searches: the same parts are cut, the same refused."""
+    rng = random.Random("split")
+    odd = ["sheetData", "<sheetData", "</sheetData>", ":sheetData", "<x:sheetData/>",
+           "sheetDatasheetData", "\ufffe", "\uffff", "é", "]]>", "\x01"]  # fmt: skip
+    cut = refused = 0
+    for i in range(1500):
+        xml = _sheet(rng, [0.0, 0.3][i % 2]).decode("utf-8", "replace")
+        for _ in range(rng.choice([0, 0, 1, 2])):
+            at = rng.randrange(len(xml) + 1)
+            xml = xml[:at] + rng.choice(odd) + xml[at:]
+        data = xml.encode("utf-8")
+        got, want = ooxml_sheetscan.split(data), _split_reference(data)
+        assert got == want, data
+        cut += got is not None
+        refused += got is None
+    assert cut > 300 and refused > 300

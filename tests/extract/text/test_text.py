@@ -114,3 +114,19 @@ def test_readability_counts_each_character_once_with_the_same_score() -> None:
         text = "".join(rng.choice(prose) for _ in range(rng.randint(0, 300)))
         for enc in ("gb18030", "cp950", "utf-8"):
             assert abs(readability(text, enc) - _readability_reference(text, enc)) < 1e-9
+
+
+def test_readability_of_ascii_heavy_text_is_the_per_character_score() -> None:
+    """ASCII is counted by class (printable, tab and line ends, other controls, DEL), the rest
+    per distinct character: the same score as every character scored in turn."""
+    import random
+
+    from secaudit.extract.text.text import readability
+
+    rng = random.Random("readability-ascii")
+    pool = [chr(c) for c in range(128)] * 3 + list("2026-11-08 | 贷款发放 | 91,651.20 |")
+    pool += list("帳號機密ｶﾅ\ufffd\ue000\x80\xa0，。\U00020000")
+    for _ in range(600):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 400)))
+        for enc in ("gb18030", "cp950", "utf-8"):
+            assert abs(readability(text, enc) - _readability_reference(text, enc)) < 1e-9, text
