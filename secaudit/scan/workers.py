@@ -48,6 +48,14 @@ def stop_process_servers() -> None:
 _QUEUED = 2
 """Batches a worker holds at most: the one in hand and the next, so it goes on without waiting
 for the scan to answer its results (results come back per batch)."""
+OCR_SIZE = 16 * 1024
+"""A picture this large may be a scan to OCR (~0.5–1 s); smaller ones are icons, judged in a
+millisecond. Such a picture is never queued behind another one: at the end of a scan, one
+worker holding two scans while the other idles cost up to a page of wall time."""
+
+
+def _may_ocr(task: Task) -> bool:
+    return task.size >= OCR_SIZE and is_picture(task.path)
 
 
 @dataclass
@@ -135,7 +143,7 @@ class WorkerPool:
                 else:
                     exhausted = True
             for w in self._workers:
-                while pending and len(w.sizes) < _QUEUED:
+                while pending and len(w.sizes) < _QUEUED and self._takes(w, pending[0]):
                     self._assign(w, pending)
             busy = [w for w in self._workers if w.batch]
             if not busy:
@@ -144,6 +152,12 @@ class WorkerPool:
                 continue
             # after a tick only what is ready is collected: the walk goes on meanwhile
             yield from self._collect(busy, block=not ticked)
+
+    @staticmethod
+    def _takes(w: _Worker, task: Task) -> bool:
+        """Whether ``task`` may be queued to ``w`` now: a picture that may be OCR'd waits for a
+        worker that has none left to read (the first one free takes it)."""
+        return not _may_ocr(task) or not any(_may_ocr(t) for t in w.batch[w.done :])
 
     def _assign(self, w: _Worker, pending: deque[Task]) -> None:
         batch = [pending.popleft()]
