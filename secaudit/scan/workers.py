@@ -25,6 +25,7 @@ from secaudit.detect.vocabulary import Vocabulary
 from secaudit.limits import Limits
 from secaudit.model import ErrorReason, ExtractError, FileResult
 from secaudit.scan.analyze import Task
+from secaudit.scan.servers import PRELOAD
 from secaudit.scan.walk import is_picture
 from secaudit.scan.workerproc import DONE, READY, STARTED, worker_main
 
@@ -99,7 +100,7 @@ class WorkerPool:
         self.size = workers or os.cpu_count() or 1
         self.nice = nice
         self._ctx = mp.get_context("forkserver")
-        self._ctx.set_forkserver_preload(["secaudit.scan.prewarm", "secaudit.extract.registry"])
+        self._ctx.set_forkserver_preload(PRELOAD)
         self._workers: list[_Worker] = []
 
     def _spawn(self) -> _Worker:
