@@ -49,7 +49,7 @@ def start_for_scan(argv: list[str]) -> None:
     if any(a in ("--help", "--") for a in rest):
         return
     try:
-        from secaudit.config import Home
+        from secaudit.config_home import Home
         from secaudit.scan.servers import reads_every_file, start_fork_server
 
         if reads_every_file(Home.resolve(home or None).cache_dir, "--no-cache" not in rest):
