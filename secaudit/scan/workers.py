@@ -25,8 +25,8 @@ from secaudit.detect.vocabulary import Vocabulary
 from secaudit.limits import Limits
 from secaudit.model import ErrorReason, ExtractError, FileResult
 from secaudit.scan.analyze import Task
+from secaudit.scan.batching import may_ocr, next_batch
 from secaudit.scan.servers import PRELOAD
-from secaudit.scan.walk import is_picture
 from secaudit.scan.workerproc import DONE, READY, STARTED, worker_main
 
 
@@ -49,16 +49,6 @@ def stop_process_servers() -> None:
 _QUEUED = 2
 """Batches a worker holds at most: the one in hand and the next, so it goes on without waiting
 for the scan to answer its results (results come back per batch)."""
-OCR_SIZE = 16 * 1024
-"""A picture this large may be a scan to OCR (~0.5–1 s); smaller ones are icons, judged in a
-millisecond. Such a picture is never queued behind another one: at the end of a scan, one
-worker holding two scans while the other idles cost up to a page of wall time."""
-
-
-def _may_ocr(task: Task) -> bool:
-    return task.size >= OCR_SIZE and is_picture(task.path)
-
-
 @dataclass
 class _Worker:
     proc: mp.process.BaseProcess
@@ -158,26 +148,10 @@ class WorkerPool:
     def _takes(w: _Worker, task: Task) -> bool:
         """Whether ``task`` may be queued to ``w`` now: a picture that may be OCR'd waits for a
         worker that has none left to read (the first one free takes it)."""
-        return not _may_ocr(task) or not any(_may_ocr(t) for t in w.batch[w.done :])
+        return not may_ocr(task) or not any(may_ocr(t) for t in w.batch[w.done :])
 
     def _assign(self, w: _Worker, pending: deque[Task]) -> None:
-        batch = [pending.popleft()]
-        # Small files go in batches of up to 32 files and 1 MiB (a batch of scans to OCR stays
-        # short, so no worker is left with a long queue at the end); big ones alone, so a
-        # timeout costs one file. OCR'd pictures (~1 s each) go one at a time, so no worker
-        # holds several while another idles.
-        small, total = 256 * 1024, batch[0].size
-        if total < small and not is_picture(batch[0].path):
-            while (
-                pending
-                and len(batch) < 32
-                and pending[0].size < small
-                and total + pending[0].size <= 1024 * 1024
-                and not is_picture(pending[0].path)
-            ):
-                total += pending[0].size
-                batch.append(pending.popleft())
-        self._send(w, batch)
+        self._send(w, next_batch(pending))
 
     def _send(self, w: _Worker, batch: list[Task]) -> None:
         """Queue ``batch`` behind what ``w`` still has to do (so it never waits for the next
