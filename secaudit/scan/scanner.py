@@ -77,9 +77,7 @@ class Scanner:
         self._recorder = RunRecorder(ledger)
         self._detectors: tuple[Detector, ...] | None = None
         self._cache = (
-            ScanCache(config.home.cache_dir / CACHE_FILE, self.version_key)
-            if use_cache
-            else None
+            ScanCache(config.home.cache_dir / CACHE_FILE, self.version_key) if use_cache else None
         )
 
     @property

@@ -49,6 +49,8 @@ def stop_process_servers() -> None:
 _QUEUED = 2
 """Batches a worker holds at most: the one in hand and the next, so it goes on without waiting
 for the scan to answer its results (results come back per batch)."""
+
+
 @dataclass
 class _Worker:
     proc: mp.process.BaseProcess
