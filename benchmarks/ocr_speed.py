@@ -113,6 +113,7 @@ def tree_mode(args: argparse.Namespace, base: Path) -> None:
     print(f"tree: {files} files, {pages} pages with text, {len(tree.everything)} images and "
           f"pages in all; {args.workers} workers, best of {args.repeat}")
     best: dict[str, Cost | None] = dict.fromkeys(("peer", "cold", "warm", "all"))
+    loads = [os.getloadavg()[0]]
     for n in range(args.repeat):
         best["peer"] = _best(best["peer"], tesseract_on(tree.pages, args.workers))
         home = base / f"home{n}"
@@ -121,6 +122,7 @@ def tree_mode(args: argparse.Namespace, base: Path) -> None:
         cost, warm = secaudit_scan(tree, home, args.workers)
         best["warm"] = _best(best["warm"], cost)
         best["all"] = _best(best["all"], tesseract_on(tree.everything, args.workers))
+        loads.append(os.getloadavg()[0])
     peer = best["peer"]
     assert peer is not None
     rows = [("tesseract CLI, pages with text", "peer"),
@@ -132,6 +134,8 @@ def tree_mode(args: argparse.Namespace, base: Path) -> None:
         wall, cpu = best[key] or peer
         print(f"  {label:34} {wall:5.1f}s  {pages / wall:7.2f}  {wall / peer[0]:6.2f}×  "
               f"{cpu:5.1f}s  {cpu / peer[1]:6.2f}×")
+    print(f"  load average (1 min) at the start and after each run: "
+          f"{' '.join(f'{x:.1f}' for x in loads)}")
     print(f"  ID numbers found: cold {ids_found(cold)}/{pages}, again {ids_found(warm)}/{pages}; "
           f"images skipped as without text: {skipped(cold)} (cold), {skipped(warm)} (again)")
 

@@ -17,7 +17,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "secaudit"
 
 CORE = {
     "ids", "textsafe", "sensitive", "errors", "model", "context", "limits", "config",
-    "config_forward", "config_text", "config_values", "logs",
+    "config_forward", "config_home", "config_text", "config_values", "logs",
 }
 """The shared core at the top level: it imports no stage."""
 

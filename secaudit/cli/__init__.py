@@ -12,6 +12,11 @@ from __future__ import annotations
 
 import sys
 
+from secaudit.cli.early import is_command, start_for_scan
+
+if is_command(sys.argv[0]):  # before typer and the commands load: see secaudit.cli.early
+    start_for_scan(sys.argv[1:])
+
 import typer
 
 from secaudit import __version__

@@ -14,7 +14,6 @@ import typer
 from secaudit.cli.common import config_of
 from secaudit.cli.output import table
 from secaudit.errors import UsageError
-from secaudit.forward.status import output_status, send_test
 
 app = typer.Typer(help="Forwarding to the log pipeline (转发): status, test.",
                   no_args_is_help=True)
@@ -29,6 +28,8 @@ def status_cmd(
     config = config_of(ctx)
     if not config.forward:
         raise UsageError("no [[forward]] output in the config (未配置转发)")
+    from secaudit.forward.status import output_status  # not on every command's start-up
+
     rows = output_status(config)
     if as_json:
         typer.echo(json.dumps([r.to_json() for r in rows], ensure_ascii=False, indent=1))
@@ -46,6 +47,8 @@ def test_cmd(ctx: typer.Context) -> None:
     config = config_of(ctx)
     if not config.forward:
         raise UsageError("no [[forward]] output in the config (未配置转发)")
+    from secaudit.forward.status import send_test
+
     failed = 0
     for output, ok, message in send_test(config):
         failed += not ok

@@ -18,7 +18,6 @@ import typer
 
 from secaudit.cli.common import config_of
 from secaudit.errors import ChainError, UsageError
-from secaudit.forward.ecs import host_info
 from secaudit.ledger import KINDS, Event, Ledger, canonical_json
 from secaudit.textsafe import shown
 
@@ -95,6 +94,8 @@ def export_cmd(
     kind: list[str] = typer.Option(None, "--kind", help="Only these kinds (repeat or a,b)."),
 ) -> None:
     """Events as JSON lines (with prev/hash, so the chain can be checked elsewhere)."""
+    from secaudit.forward.ecs import host_info  # the forward package: not on every start-up
+
     config = config_of(ctx)
     host = host_info(config)
     with _open(ctx) as led:

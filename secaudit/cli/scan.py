@@ -52,17 +52,24 @@ def scan_command(
     no_ocr: bool = typer.Option(False, "--no-ocr", help="Do not OCR scans (report them)."),
 ) -> None:
     """扫描文件和文件夹 — scan files and folders for markings and sensitive data."""
+    config = _without_ocr(config_of(ctx)) if no_ocr else config_of(ctx)
+    for p in paths:
+        if not p.exists() and not p.is_symlink():
+            raise UsageError(f"no such file or folder: {p}")
+    from secaudit.scan.servers import reads_every_file, start_fork_server
+
+    if reads_every_file(config.home.cache_dir, not no_cache):
+        # the workers' fork server starts now, on the other core, while the policy, the scanner
+        # and the cache are loaded here
+        start_fork_server()
+
     from secaudit.ledger import Ledger
     from secaudit.scan.scanner import Scanner
 
-    config = _without_ocr(config_of(ctx)) if no_ocr else config_of(ctx)
     policy = policy_of(config)
     scan_ctx = ScanContext(
         channel=channel, host_role=role or config.host.role, hostname=config.hostname
     )
-    for p in paths:
-        if not p.exists() and not p.is_symlink():
-            raise UsageError(f"no such file or folder: {p}")
     trial = _trial_reason(config, channel, role)
     if trial and not no_ledger:
         typer.echo(f"试查：{trial}，结果不记入证据账本（trial scan, not recorded）", err=True)

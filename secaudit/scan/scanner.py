@@ -32,6 +32,7 @@ from secaudit.scan.mailcontext import context_for
 from secaudit.scan.partial import needs_partial_read, partial_findings
 from secaudit.scan.record import RunRecorder
 from secaudit.scan.run import ScanRun
+from secaudit.scan.servers import CACHE_FILE
 from secaudit.textsafe import readable_name
 
 if TYPE_CHECKING:
@@ -76,9 +77,7 @@ class Scanner:
         self._recorder = RunRecorder(ledger)
         self._detectors: tuple[Detector, ...] | None = None
         self._cache = (
-            ScanCache(config.home.cache_dir / "scan-cache.db", self.version_key)
-            if use_cache
-            else None
+            ScanCache(config.home.cache_dir / CACHE_FILE, self.version_key) if use_cache else None
         )
 
     @property

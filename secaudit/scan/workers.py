@@ -25,7 +25,8 @@ from secaudit.detect.vocabulary import Vocabulary
 from secaudit.limits import Limits
 from secaudit.model import ErrorReason, ExtractError, FileResult
 from secaudit.scan.analyze import Task
-from secaudit.scan.walk import is_picture
+from secaudit.scan.batching import may_ocr, next_batch
+from secaudit.scan.servers import PRELOAD
 from secaudit.scan.workerproc import DONE, READY, STARTED, worker_main
 
 
@@ -91,7 +92,7 @@ class WorkerPool:
         self.size = workers or os.cpu_count() or 1
         self.nice = nice
         self._ctx = mp.get_context("forkserver")
-        self._ctx.set_forkserver_preload(["secaudit.scan.prewarm", "secaudit.extract.registry"])
+        self._ctx.set_forkserver_preload(PRELOAD)
         self._workers: list[_Worker] = []
 
     def _spawn(self) -> _Worker:
@@ -135,7 +136,7 @@ class WorkerPool:
                 else:
                     exhausted = True
             for w in self._workers:
-                while pending and len(w.sizes) < _QUEUED:
+                while pending and len(w.sizes) < _QUEUED and self._takes(w, pending[0]):
                     self._assign(w, pending)
             busy = [w for w in self._workers if w.batch]
             if not busy:
@@ -145,24 +146,14 @@ class WorkerPool:
             # after a tick only what is ready is collected: the walk goes on meanwhile
             yield from self._collect(busy, block=not ticked)
 
+    @staticmethod
+    def _takes(w: _Worker, task: Task) -> bool:
+        """Whether ``task`` may be queued to ``w`` now: a picture that may be OCR'd waits for a
+        worker that has none left to read (the first one free takes it)."""
+        return not may_ocr(task) or not any(may_ocr(t) for t in w.batch[w.done :])
+
     def _assign(self, w: _Worker, pending: deque[Task]) -> None:
-        batch = [pending.popleft()]
-        # Small files go in batches of up to 32 files and 1 MiB (a batch of scans to OCR stays
-        # short, so no worker is left with a long queue at the end); big ones alone, so a
-        # timeout costs one file. OCR'd pictures (~1 s each) go one at a time, so no worker
-        # holds several while another idles.
-        small, total = 256 * 1024, batch[0].size
-        if total < small and not is_picture(batch[0].path):
-            while (
-                pending
-                and len(batch) < 32
-                and pending[0].size < small
-                and total + pending[0].size <= 1024 * 1024
-                and not is_picture(pending[0].path)
-            ):
-                total += pending[0].size
-                batch.append(pending.popleft())
-        self._send(w, batch)
+        self._send(w, next_batch(pending))
 
     def _send(self, w: _Worker, batch: list[Task]) -> None:
         """Queue ``batch`` behind what ``w`` still has to do (so it never waits for the next
