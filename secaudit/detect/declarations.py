@@ -151,6 +151,11 @@ class Declarations:
             r"(?:(?:进行|从严)?(?:管理|保管))?"  # 按核心商密管理
         )
         self._handling = re.compile(HANDLING)
+        self._gate_words = [*BIZ_WORDS, *(w for w, _ in pairs)]
+
+    def gate_words(self) -> list[str]:
+        """Every word a declaration's level clause may name (levels, 商业秘密…)."""
+        return list(self._gate_words)
 
     def marks(self, line: str) -> Iterator[tuple[MarkMatch, Confidence]]:
         """The declaration ``line`` holds, if it holds one (at most one mark)."""

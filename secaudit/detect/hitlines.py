@@ -31,37 +31,45 @@ dot) or the ``?`` a lone surrogate is encoded as: such a pattern is left to ``re
 
 
 class HitLines:
-    """One compiled hit pattern; :meth:`lines` gives the indices of the lines holding a hit."""
+    """A compiled hit pattern, with optional *superset* patterns beside it; :meth:`scan` gives
+    the indices of the lines each one matches, all from one pass."""
 
-    def __init__(self, pattern: str) -> None:
+    def __init__(self, pattern: str, extra: tuple[tuple[str, bool], ...] = ()) -> None:
         if _hs is None:
             raise RuntimeError("hyperscan is not installed")
         if _UNSAFE.search(pattern):
             raise ValueError("the hit pattern may span a line feed or match a replaced character")
+        exprs = [pattern.replace("\\u3000", "\\x{3000}"), *(p for p, _m in extra)]
+        flags = [_hs.HS_FLAG_UTF8]
+        flags += [_hs.HS_FLAG_UTF8 | (_hs.HS_FLAG_MULTILINE if m else 0) for _p, m in extra]
         self._db = _hs.Database()
         self._db.compile(
-            expressions=[pattern.replace("\\u3000", "\\x{3000}").encode()],
-            ids=[0],
-            flags=[_hs.HS_FLAG_UTF8],
+            expressions=[e.encode() for e in exprs], ids=list(range(len(exprs))), flags=flags
         )
+        self._count = len(exprs)
         self._local = threading.local()
 
     def lines(self, text: str) -> set[int]:
         """Indices of the ``\\n``-separated lines of ``text`` holding a hit."""
-        data = text.encode("utf-8", "replace")  # a lone surrogate: "?", never a hit
-        ends: list[int] = []
+        return self.scan(text)[0]
 
-        def found(_id: int, _start: int, end: int, _flags: int, _ctx: Any) -> None:
-            ends.append(end)
+    def scan(self, text: str) -> list[set[int]]:
+        """For the hit pattern and each extra pattern, the indices of the ``\\n``-separated
+        lines of ``text`` where a match ends (an extra pattern must not span a line feed)."""
+        data = text.encode("utf-8", "replace")  # a lone surrogate: "?", never a hit
+        ends: list[tuple[int, int]] = []
+
+        def found(pattern: int, _start: int, end: int, _flags: int, _ctx: Any) -> None:
+            ends.append((end, pattern))
 
         self._db.scan(data, match_event_handler=found, scratch=self._scratch())
-        named: set[int] = set()
+        out: list[set[int]] = [set() for _ in range(self._count)]
         line = prev = 0
-        for end in sorted(ends):
+        for end, pattern in sorted(ends):
             line += data.count(b"\n", prev, end)
             prev = end
-            named.add(line)
-        return named
+            out[pattern].add(line)
+        return out
 
     def _scratch(self) -> Any:
         scratch = getattr(self._local, "scratch", None)
@@ -71,11 +79,11 @@ class HitLines:
 
 
 @lru_cache(maxsize=16)
-def hit_lines_for(pattern: str) -> HitLines | None:
-    """The native line finder for ``pattern`` (a grammar's ``hit_re`` without ASCII words), or
-    ``None``: use ``re``."""
+def hit_lines_for(pattern: str, extra: tuple[tuple[str, bool], ...] = ()) -> HitLines | None:
+    """The native line finder for ``pattern`` (a grammar's ``hit_re`` of a vocabulary without
+    cased letters) and the ``extra`` (pattern, multi-line) supersets, or ``None``: use ``re``."""
     try:
-        return HitLines(pattern)
+        return HitLines(pattern, extra)
     except Exception as exc:  # noqa: BLE001 - no hyperscan, or a pattern it cannot compile
         logging.getLogger(__name__).debug("level-word lines found by re (%s)", exc)
         return None

@@ -73,7 +73,8 @@ class BodyMarks:
         # once: most documents have none (nor any character a box can start with)
         boxes = may_box and any(BOX_GATE.search(c.text) for c in chunks)
         form_for = self.grammar.form_for
-        named = self.wraps.naming_lines(lines)
+        facts = self.wraps.line_facts(lines)
+        named = facts.named
         joined: set[int] = set()  # lines read as the end of a wrapped declaration before them
         last_but_one = len(lines) - 2
         may_declare = self.wraps.may_declare
@@ -93,11 +94,13 @@ class BodyMarks:
                         raw[i] = raw_marks
                 elif len(text) > HANDLING_MAX and i < last_but_one:
                     # a sentence too long for a handling line: a declaration, or prose
-                    if may_declare(ln.text) and (declared := self.wraps.declared(lines, i, joined)):
+                    if may_declare(ln.text) and (
+                        declared := self.wraps.declared(lines, i, joined, facts)
+                    ):
                         raw[i] = declared
                 elif handled := self.handling.marks(ln.text, body=True):
                     raw[i] = handled
-                elif declared := self.wraps.declared(lines, i, joined):
+                elif declared := self.wraps.declared(lines, i, joined, facts):
                     raw[i] = declared
                 elif i >= last_but_one and (foot := self._foot_line(ln.text)):
                     raw[i] = foot
@@ -123,7 +126,7 @@ class BodyMarks:
                 if not marks and hit:
                     marks = self.handling.marks(ln.text, body=True)
                 if not marks and (hit or i in named):
-                    marks = self.wraps.declared(lines, i, joined)
+                    marks = self.wraps.declared(lines, i, joined, facts)
                 if marks:
                     raw[i] = marks
         for i, marks in (self._ticked_runs(lines, hit_lines) if boxes else {}).items():

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from dataclasses import dataclass
 from itertools import accumulate, repeat
 from operator import add, attrgetter, itemgetter
 from re import Match
@@ -48,20 +49,27 @@ class WrappedLines:
         if self._ascii_words:
             ends += "\x00-\x7f" + "".join(IGNORECASE_FOLDS)
         self._join_end = re.compile(rf"[{ends}]|\s")
-        cased = any(c.lower() != c.upper() for w in words for c in w)  # IGNORECASE folds them
-        self._hits = None if cased else hit_lines_for(grammar.hit_re.pattern)
         """A line ending in one of these may run on into a word (:meth:`_in_words`, or white
         space before its last character)."""
+        cased = any(c.lower() != c.upper() for w in words for c in w)  # IGNORECASE folds them
+        supersets = ((_self_and_level(declarations), False), (_RUNS_ON, True))
+        self._hits = None if cased else hit_lines_for(grammar.hit_re.pattern, supersets)
 
     def naming_lines(self, lines: list[Line]) -> set[int]:
         """Indices of the lines that name a level word (one pass of the hit pattern over all
         lines), and of lines whose bracket is still open at their end, or whose last sentence
         is unfinished (:func:`_unfinished`), when the word appears only once the next line is
         joined to them (a closing note or declaration wrapped by a PDF)."""
+        return self.line_facts(lines).named
+
+    def line_facts(self, lines: list[Line]) -> LineFacts:
+        """:meth:`naming_lines`, with what the same native pass tells about the rest."""
         texts = list(map(attrgetter("text"), lines))
         joined = "\n".join(texts)
-        named = self._hits.lines(joined) if self._hits is not None else None
-        if named is None:  # no native pass: the hit pattern, each hit's lines mapped in C
+        if self._hits is not None:
+            named, declaring, running = self._hits.scan(joined)
+            facts = LineFacts(named, declaring, running)
+        else:  # no native pass: the hit pattern, each hit's lines mapped in C
             starts = list(accumulate(map(add, map(len, texts[:-1]), repeat(1)), initial=0))
             hits = list(self.grammar.hit_re.finditer(joined))
             firsts = list(map(bisect_right, repeat(starts), map(Match.start, hits)))
@@ -70,6 +78,7 @@ class WrappedLines:
             if firsts != lasts:  # a hit across a line end
                 for first, last in zip(firsts, lasts, strict=True):
                     named.update(range(first - 1, last))
+            facts = LineFacts(named, None, None)
         span = self.span  # a hit across the join lies within this many characters of it
         joins = self._joins_at
         # a join can make a hit only when the next line names one, or a word runs across the line
@@ -90,9 +99,10 @@ class WrappedLines:
                 if not self.grammar.has_hit(left[-span:] + right[:span]):
                     continue
             text = texts[i]
-            if OPEN_BRACKETS.search(text) or (("本" in text or "此" in text) and _unfinished(text)):
+            if OPEN_BRACKETS.search(text) or (facts.may_run_on(i, text) and _unfinished(text)):
                 wrapped.add(i)
-        return named | wrapped
+        facts.named = named | wrapped
+        return facts
 
     def _joins_at(self, last: str, first: str) -> bool:
         """A level word can run across a line end between these two characters: each is a
@@ -111,19 +121,24 @@ class WrappedLines:
         (本/此/以上/上述: a declaration, an unfinished one) or opens a bracket (a note)."""
         return names_self(text) or OPEN_BRACKETS.search(text) is not None
 
-    def declared(self, lines: list[Line], i: int, joined: set[int]) -> list[MarkMatch]:
+    def declared(
+        self, lines: list[Line], i: int, joined: set[int], facts: LineFacts | None = None
+    ) -> list[MarkMatch]:
         """The declaration or closing note on line ``i``; a note whose bracket is still open at
         the line's end, or a declaration whose sentence runs on past it (wrapped by a PDF's line
         breaks, even inside a word: ``本材料定为核心`` / ``商密，保密期限为5年…``), is read with
-        the next lines up to the sentence's end; those lines go into ``joined``."""
+        the next lines up to the sentence's end; those lines go into ``joined``. ``facts``
+        (:meth:`line_facts` of ``lines``) spare the readers lines that cannot hold either."""
         text = lines[i].text
-        found = [m for m, _c in self.declarations.marks(text)]
+        found: list[MarkMatch] = []
+        if facts is None or facts.may_declare(i):
+            found = [m for m, _c in self.declarations.marks(text)]
         if found or i + 1 >= len(lines):
             return found
         opened = OPEN_BRACKETS.search(text) is not None and len(OPEN_BRACKETS.findall(text)) > len(
             _CLOSE_BRACKETS.findall(text)
         )
-        if not opened and not _unfinished(text):
+        if not opened and not ((facts is None or facts.may_run_on(i, text)) and _unfinished(text)):
             return found
         run = text.rstrip()
         for j in range(i + 1, min(i + 1 + _WRAP_LINES, len(lines))):
@@ -135,6 +150,50 @@ class WrappedLines:
             if not _unfinished(run):
                 break
         return found
+
+
+@dataclass(slots=True)
+class LineFacts:
+    """What one pass over a member's lines tells: the lines naming a level word (and those a
+    wrapped declaration may start on), and — from the native pass only, else ``None`` —
+    supersets of the lines where a sentence names the document and a level
+    (:meth:`.declarations.Declarations.marks` can find something) and of those whose last
+    sentence names 本/此 (:func:`_unfinished` can hold)."""
+
+    named: set[int]
+    declaring: set[int] | None
+    running: set[int] | None
+
+    def may_declare(self, i: int) -> bool:
+        return self.declaring is None or i in self.declaring
+
+    def may_run_on(self, i: int, text: str) -> bool:
+        if self.running is None:
+            return "本" in text or "此" in text
+        return i in self.running
+
+
+_ENDS_CLASS = "[。！!；;]"
+_CLOSERS_CLASS = "[）)】\\]〕］]"
+_SELF = "(?:本|此|以上|上述)"
+_IN_SENTENCE = f"(?:[^。！!；;\\n]|{_ENDS_CLASS}{_CLOSERS_CLASS})"
+"""A character of a sentence as :mod:`.declarations` cuts them: no sentence end, unless a
+closing bracket follows it."""
+_RUNS_ON = "(?:本|此)[^。！!；;\\n]*$"
+"""A line whose last sentence names 本/此 (multi-line ``$``): every line :func:`_unfinished`
+holds for matches it."""
+
+
+def _self_and_level(declarations: Declarations) -> str:
+    """A superset pattern of the lines :meth:`.declarations.Declarations.marks` can read a
+    declaration on: a self-word and a level word (or 商业秘密…) in one sentence, either order;
+    a level word holding a character of a self-word matches alone."""
+    gate = declarations.gate_words()
+    with_self = [w for w in gate if any(c in w for c in "本此以上述")]
+    level = "|".join(re.escape(w) for w in gate)
+    alone = "|".join(re.escape(w) for w in with_self)
+    pattern = f"{_SELF}{_IN_SENTENCE}*(?:{level})|(?:{level}){_IN_SENTENCE}*{_SELF}"
+    return f"{pattern}|{alone}" if alone else pattern
 
 
 def _last_char(m: Match[str]) -> int:
