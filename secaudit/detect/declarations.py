@@ -235,7 +235,10 @@ class Declarations:
         m = _FREE_NP.match(s)
         if m is None:
             return None
-        for end in range(2, m.end() + 1):  # the shortest phrase a copula follows
+        copula = _COPULA.search(s, 2)  # the first place a copula starts
+        if copula is None or copula.start() > m.end():
+            return None  # no phrase end a copula follows (only function words could stop it)
+        for end in range(copula.start(), m.end() + 1):  # the shortest phrase a copula follows
             if _FUNCTION.search(s, 1, end):
                 return None  # 本邮件如涉及…: a condition, no noun phrase
             if not _COPULA.match(s, end) or self._gate.search(s, 1, end):

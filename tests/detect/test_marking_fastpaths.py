@@ -393,3 +393,39 @@ def test_native_line_facts_change_no_finding() -> None:
         assert got == list(plain.analyze(chunks)), body
         found += bool(got)
     assert found > 300
+
+
+def _free_subject_reference(d: decl.Declarations, s: str) -> object:
+    """``Declarations._free_subject`` trying every phrase end from the second character."""
+    m = decl._FREE_NP.match(s)
+    if m is None:
+        return None
+    for end in range(2, m.end() + 1):
+        if decl._FUNCTION.search(s, 1, end):
+            return None
+        if not decl._COPULA.match(s, end) or d._gate.search(s, 1, end):
+            continue
+        parts = decl._CLAUSES.split(s[end:].strip(), maxsplit=1)
+        if d._level_clause(parts[0]) is None:
+            continue
+        if len(parts) < 2 or d._handling.search(parts[1]) is None:
+            return None
+        return d._clauses(s[end:])
+    return None
+
+
+def test_free_subject_starts_at_the_first_copula() -> None:
+    d = DETECTOR.declarations
+    pieces = [
+        *("本", "此", "制度", "汇编", "测算", "次", "培训", "教材", "为", "属", "是", "系", "如"),
+        *("的", "内部资料", "核心商密", "机密", "，", "不得外传", "请妥善保管", "仅限", "本行"),
+        *("季度", "密级为", "属于", "涉及", "员工"),
+    ]
+    rng = random.Random("free subject")
+    seen = set()
+    for _ in range(30000):
+        s = rng.choice(["本", "此"]) + "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        expected = _free_subject_reference(d, s)
+        seen.add(expected is None)
+        assert d._free_subject(s) == expected, s
+    assert seen == {True, False}
