@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -43,6 +44,19 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
     monkeypatch.setattr(socket.socket, "connect_ex", _guarded_connect_ex)
     yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _own_pattern_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Compiled Hyperscan databases (secaudit.detect.hsdb) kept in a folder of this test run,
+    not in the installation's: a run depends on nothing an earlier one left."""
+    old = os.environ.get("SECAUDIT_HS_CACHE")
+    os.environ["SECAUDIT_HS_CACHE"] = str(tmp_path_factory.mktemp("hyperscan"))
+    yield
+    if old is None:
+        os.environ.pop("SECAUDIT_HS_CACHE", None)
+    else:
+        os.environ["SECAUDIT_HS_CACHE"] = old
 
 
 @pytest.fixture

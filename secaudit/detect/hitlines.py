@@ -19,6 +19,8 @@ import threading
 from functools import lru_cache
 from typing import Any
 
+from secaudit.detect.hsdb import compiled
+
 try:  # pragma: no cover - exercised by the import itself
     import hyperscan as _hs
 except ImportError:  # pragma: no cover - no wheel for this platform
@@ -42,10 +44,7 @@ class HitLines:
         exprs = [pattern.replace("\\u3000", "\\x{3000}"), *(p for p, _m in extra)]
         flags = [_hs.HS_FLAG_UTF8]
         flags += [_hs.HS_FLAG_UTF8 | (_hs.HS_FLAG_MULTILINE if m else 0) for _p, m in extra]
-        self._db = _hs.Database()
-        self._db.compile(
-            expressions=[e.encode() for e in exprs], ids=list(range(len(exprs))), flags=flags
-        )
+        self._db = compiled(_hs, [e.encode() for e in exprs], list(range(len(exprs))), flags)
         self._count = len(exprs)
         self._local = threading.local()
 

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
+from secaudit.detect.hsdb import compiled
 from secaudit.model import TextChunk
 
 try:  # pragma: no cover - exercised by the import itself
@@ -50,9 +51,7 @@ class Prefilter:
             flags |= getattr(_hs, name)
         self._dbs = []
         for gate_id in self.ids:
-            db = _hs.Database()
-            db.compile(expressions=[gates[gate_id].encode()], ids=[0], flags=[flags])
-            self._dbs.append(db)
+            self._dbs.append(compiled(_hs, [gates[gate_id].encode()], [0], [flags]))
         self._local = threading.local()
 
     def present(self, texts: Iterable[str]) -> set[str]:
