@@ -77,7 +77,7 @@ _LABEL_WORDS = (
 _LABEL = re.compile(rf"^(?:{_LABEL_WORDS}\s*[:：]|[【\[［]\s*{_LABEL_WORDS}\s*[】\]］])\s*")
 """A label before the sentence: ``声明：``, or bracketed (``【保密提示】``, a mail disclaimer)."""
 _DECOR = re.compile(r"^[\s>#*_~—\-※◆■●▲]+|[\s*_~—\-※◆■●▲]+$")
-_SENTENCE_END = re.compile(r"[。！!；;](?![）)】\]〕］])")
+SENTENCE_END = re.compile(r"[。！!；;](?![）)】\]〕］])")
 """Where a sentence ends: its closing mark, unless a closing bracket follows (the note goes on)."""
 _DECOR_EDGE = frozenset(">#*_~—-※◆■●▲")
 
@@ -92,9 +92,9 @@ def _decorated(line: str) -> bool:
 
 
 def _sentences(text: str) -> list[str]:
-    """``text`` cut after each sentence end (:data:`_SENTENCE_END`); the pieces join to it."""
+    """``text`` cut after each sentence end (:data:`SENTENCE_END`); the pieces join to it."""
     out, start = [], 0
-    for m in _SENTENCE_END.finditer(text):
+    for m in SENTENCE_END.finditer(text):
         out.append(text[start : m.end()])
         start = m.end()
     out.append(text[start:])
@@ -129,6 +129,11 @@ BIZ_WORDS = {
     "商业秘密": Level.COMMERCIAL,
     "工作秘密": Level.INTERNAL,
 }
+OPEN_WINDOW = 16
+"""Characters at a sentence's front that decide whether it opens with a subject: the longest
+listed subject (16 characters with 及其所附材料…所载内容) and a free subject (at most 7) with the
+copula after it (at most 5 more: ``已被确定为``); ``tests/detect/test_marking_fastpaths.py`` checks
+both widths against the patterns."""
 DECLARATION_NOTE = "声明句式标注（非标准密级标志）"
 MAX_LINE = 160
 MAX_TEXT = 40
@@ -196,11 +201,33 @@ class Declarations:
         first = next(hits, None)
         if first is None:
             return False
-        ends = list(map(Match.end, _SENTENCE_END.finditer(text)))  # where each sentence ends
+        ends = list(map(Match.end, SENTENCE_END.finditer(text)))  # where each sentence ends
         for m in chain((first,), hits):
             k = bisect_right(ends, m.start())
             if names_self(text[ends[k - 1] if k else 0 : ends[k] if k < len(ends) else len(text)]):
                 return True
+        return False
+
+    def may_open(self, start: str) -> bool:
+        """Whether a sentence beginning with ``start`` (its first part, e.g. the unfinished end
+        of a wrapped line) may be a declaration, told from ``start`` alone: True unless, with or
+        without a decoration, a bracket and a label taken off its front as :meth:`_sentence`
+        does, at least :data:`OPEN_WINDOW` characters remain and they open with no listed
+        subject (:data:`_SUBJECT`) and no free subject a copula follows (``本次培训…``)."""
+        s = start.strip()
+        for x in (s, _DECOR.sub("", s)) if _decorated(s) else (s,):
+            if x[:1] in "【[［":
+                x = _LABEL.sub("", x)
+            for y in (x, x[1:].strip()) if x[:1] in _OPEN else (x,):
+                if y[:1] not in "本此以上":  # no label starts with a subject's first character
+                    y = _LABEL.sub("", y)
+                if len(y) < OPEN_WINDOW or _SUBJECT.match(y):
+                    return True
+                m = _FREE_NP.match(y)
+                # a copula starting by the phrase's end is found within 5 characters after it
+                copula = _COPULA.search(y, 2, m.end() + 5) if m is not None else None
+                if copula is not None and copula.start() <= m.end():  # type: ignore[union-attr]
+                    return True
         return False
 
     # -- one sentence ---------------------------------------------------------------------------

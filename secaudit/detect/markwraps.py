@@ -104,6 +104,26 @@ class WrappedLines:
         facts.named = named | wrapped
         return facts
 
+    def _run_reads_nothing(self, lines: list[Line], i: int, facts: LineFacts) -> bool:
+        """Line ``i`` ends in an unfinished sentence, yet reading it with the next line can find
+        nothing: neither line holds a sentence naming the document and a level on its own
+        (``facts.declaring``), the next line ends the run (it ends a sentence and its last one
+        names no 本/此), and the sentence across the join cannot open as a declaration
+        (:meth:`.declarations.Declarations.may_open` on its part in line ``i``)."""
+        if facts.declaring is None or facts.running is None:
+            return False
+        j = i + 1
+        if i in facts.declaring or j in facts.declaring or j in facts.running:
+            return False
+        after = lines[j].text
+        if not ("。" in after or "；" in after or ";" in after or "！" in after or "!" in after):
+            return False  # the sentence may run on into the line after
+        text = lines[i].text.rstrip()
+        start = max(map(text.rfind, _DECLARATION_SPLIT)) + 1
+        while start and text[start : start + 1] in _CLOSERS:  # no end: a closing bracket follows
+            start = max(text.rfind(c, 0, start - 1) for c in _DECLARATION_SPLIT) + 1
+        return not self.declarations.may_open(text[start:])
+
     def _joins_at(self, last: str, first: str) -> bool:
         """A level word can run across a line end between these two characters: each is a
         character of a word (an ASCII word: any ASCII character, and the four others Python's
@@ -139,6 +159,8 @@ class WrappedLines:
             _CLOSE_BRACKETS.findall(text)
         )
         if not opened and not ((facts is None or facts.may_run_on(i, text)) and _unfinished(text)):
+            return found
+        if not opened and facts is not None and self._run_reads_nothing(lines, i, facts):
             return found
         run = text.rstrip()
         for j in range(i + 1, min(i + 1 + _WRAP_LINES, len(lines))):
@@ -205,6 +227,7 @@ _WRAP_LINES = 2
 _ENDS = re.compile("[。！!？?；;]")
 """A sentence's end (a question too)."""
 _DECLARATION_SPLIT = "。！!；;"
+_CLOSERS = frozenset("）)】]〕］")
 """Where :mod:`.declarations` ends a sentence."""
 _DECLARATION_START = re.compile(
     r"[\s>#*_~—\-※◆■●▲]*(?:[（(【〔［\[]\s*)?(?:[^\s，,。；;：:（(【〔［\[]{1,8}[：:】\]］]\s*)?"

@@ -377,13 +377,29 @@ def test_native_line_facts_change_no_finding() -> None:
         "本次会议纪要为内部资料", "，仅限本行员工阅知。", "（此件为机密，不得对外提供）",
         "正文内容如下", "本手册为内部资料，仅限本行员工学习使用。请妥善保管。", "以上内容为机密",
         "发生额 12345678", "此件属核心商密 严禁外传", "（注：本件为普通商密，阅后收回）",
+        # runs read across a line end: subjects, labels, brackets and decoration at a tail's front
+        "本文件为内部资料。本次", "会议不得外传。", "**本次培训围绕柜面业务操作规范展开参训人员须",
+        "注：本件", "【保密提示】本邮件及其附件属于", "普通商密，请勿转发。", "（本资料属于本行",
+        "本季度信贷资产质量检查工作安排如下各支行应于", "本制度汇编为", "核心商密。", "此",
+        "本行员工学习使用，不得外传。", "本次培训教材为本行内部资料", "会议研究了贷款定价。",
+        "会议研究了贷款定价。本次培训围绕柜面业务操作规范展开参训人员须按时签到并",
+        "各部门要加强内部控制。", "会议研究了贷款定价。本培训教", "材为核心商密，不得外传。",
+        "（本件为内部资料。）本次培训围绕柜面业务操作规范展开参训", "（注：本件。）本培训教",
     ]  # fmt: skip
     rng = random.Random("facts")
     native = MarkingDetector(Vocabulary.default())
+    skipped: list[bool] = []
+    reads_nothing = native.wraps._run_reads_nothing
+
+    def counting(*args: object) -> bool:
+        skipped.append(reads_nothing(*args))  # type: ignore[arg-type]
+        return skipped[-1]
+
+    native.wraps._run_reads_nothing = counting  # type: ignore[method-assign]
     plain = MarkingDetector(Vocabulary.default())
     plain.wraps._hits = None
     found = 0
-    for _ in range(1500):
+    for _ in range(3000):
         body = "\n".join(
             "".join(rng.choice(fragments) for _ in range(rng.randint(1, 3)))
             for _ in range(rng.randint(6, 14))
@@ -393,6 +409,7 @@ def test_native_line_facts_change_no_finding() -> None:
         assert got == list(plain.analyze(chunks)), body
         found += bool(got)
     assert found > 300
+    assert sum(skipped) > 80 and not all(skipped)  # runs skipped, and runs read
 
 
 def _free_subject_reference(d: decl.Declarations, s: str) -> object:
@@ -429,3 +446,36 @@ def test_free_subject_starts_at_the_first_copula() -> None:
         seen.add(expected is None)
         assert d._free_subject(s) == expected, s
     assert seen == {True, False}
+
+
+def test_a_short_unfinished_tail_is_read_across_the_line_end() -> None:
+    """``Declarations.may_open`` decides nothing on fewer characters than a subject and its
+    copula take: ``本培训教`` / ``材为核心商密，不得外传。`` is still read as one declaration."""
+    prose = "各部门要加强岗位分离和授权管理，做好节假日期间的安全保卫工作。"
+    body = "\n".join([prose] * 6 + ["本培训教", "材为核心商密，不得外传。", prose])
+    chunks = [TextChunk(body, Location.BODY)]
+    native = list(DETECTOR.analyze(chunks))
+    assert [(f.level.value, f.text) for f in native] == [
+        ("core_commercial", "本培训教材为核心商密，不得外传。")
+    ]
+    plain = MarkingDetector(Vocabulary.default())
+    plain.wraps._hits = None
+    assert list(plain.analyze(chunks)) == native
+    assert (
+        DETECTOR.declarations.may_open("本次培训围绕柜面业务操作规范展开参训人员须按时签到并")
+        is False
+    )
+
+
+def test_the_opening_window_covers_a_subject_and_its_copula() -> None:
+    """``declarations.OPEN_WINDOW`` is at least the widest listed subject, and the widest free
+    subject plus the longest fixed copula a phrase end can be followed by."""
+    try:
+        from re import _parser as sre  # type: ignore[attr-defined]
+    except ImportError:  # pragma: no cover - Python < 3.11
+        import sre_parse as sre  # type: ignore[no-redef]
+    widest_copula = max(
+        len(a) for a in ("已被确定为", "被确定为", "已确定为", "已被列为", "仅限于")
+    )
+    assert sre.parse(decl._SUBJECT.pattern).getwidth()[1] <= decl.OPEN_WINDOW
+    assert sre.parse(decl._FREE_NP.pattern).getwidth()[1] + widest_copula <= decl.OPEN_WINDOW
