@@ -94,7 +94,7 @@ class BodyMarks:
                         raw[i] = raw_marks
                 elif len(text) > HANDLING_MAX and i < last_but_one:
                     # a sentence too long for a handling line: a declaration, or prose
-                    if may_declare(ln.text) and (
+                    if may_declare(ln.text, i, facts) and (
                         declared := self.wraps.declared(lines, i, joined, facts)
                     ):
                         raw[i] = declared

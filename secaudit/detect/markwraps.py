@@ -136,9 +136,14 @@ class WrappedLines:
         )
 
     @staticmethod
-    def may_declare(text: str) -> bool:
+    def may_declare(text: str, i: int = -1, facts: LineFacts | None = None) -> bool:
         """:meth:`declared` can find something on a line only when it names the document
-        (本/此/以上/上述: a declaration, an unfinished one) or opens a bracket (a note)."""
+        (本/此/以上/上述: a declaration, an unfinished one) or opens a bracket (a note); with
+        ``facts`` (line ``i``), only when a sentence names the document and a level or its last
+        sentence names 本/此, or it opens a bracket."""
+        if facts is not None and facts.declaring is not None and facts.running is not None:
+            if i not in facts.declaring and i not in facts.running:
+                return OPEN_BRACKETS.search(text) is not None
         return names_self(text) or OPEN_BRACKETS.search(text) is not None
 
     def declared(
