@@ -131,6 +131,8 @@ class BodyMarks:
                     raw[i] = marks
         for i, marks in (self._ticked_runs(lines, hit_lines) if boxes else {}).items():
             raw.setdefault(i, marks)
+        if not raw:
+            return  # most bodies: no line holds a mark, nothing for the guards to weigh
         header_at: int | None = -1  # -1: not looked for yet
         texts = list(map(attrgetter("text"), lines))
         levels = {i: {m.level for m in marks} for i, marks in raw.items()}
