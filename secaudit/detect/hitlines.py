@@ -8,7 +8,10 @@ the pattern is the grammar's own hit pattern, which never spans a line feed, so 
 Hyperscan reports lies on the line of a match ``re.finditer`` finds, and the other way round.
 Only for vocabularies without cased letters (Hyperscan folds ASCII case only, Python's
 ``IGNORECASE`` folds more: ``K`` U+212A, full-width ``Ｓ``), which the caller checks; otherwise,
-or without the ``hyperscan`` wheel, the caller uses ``re``.
+or without the ``hyperscan`` wheel, the caller uses ``re``. Extra patterns compiled beside the
+hit pattern report their lines from the same pass (the marking detector's supersets of the lines
+a declaration could be read on: :class:`.markwraps.LineFacts`); the database is kept between
+starts (:mod:`.hsdb`).
 """
 
 from __future__ import annotations
