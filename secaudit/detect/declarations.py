@@ -77,7 +77,9 @@ _LABEL_WORDS = (
 _LABEL = re.compile(rf"^(?:{_LABEL_WORDS}\s*[:：]|[【\[［]\s*{_LABEL_WORDS}\s*[】\]］])\s*")
 """A label before the sentence: ``声明：``, or bracketed (``【保密提示】``, a mail disclaimer)."""
 _DECOR = re.compile(r"^[\s>#*_~—\-※◆■●▲]+|[\s*_~—\-※◆■●▲]+$")
-SENTENCE_END = re.compile(r"[。！!；;](?![）)】\]〕］])")
+SENTENCE_ENDS = "。！!；;"
+CLOSERS = "）)】]〕］"
+SENTENCE_END = re.compile(f"[{SENTENCE_ENDS}](?![{re.escape(CLOSERS)}])")
 """Where a sentence ends: its closing mark, unless a closing bracket follows (the note goes on)."""
 _DECOR_EDGE = frozenset(">#*_~—-※◆■●▲")
 
@@ -118,7 +120,7 @@ _OWNER = (
 _KIND = r"(?:(?:内部)?(?:学习|培训|参考|工作|传阅|管理)?(?:文件|资料|材料|信息|事项|数据))?件?"
 _COPULA = re.compile(_IS)
 _DESCRIBE = re.compile(r"(?:为|是|系|涉及|包含|含有|载有|记载|列示)[^，,；;]{1,20}")
-_OPEN, _CLOSE = "（(【[〔［", "）)】]〕］"
+_OPEN, _CLOSE = "（(【[〔［", CLOSERS
 PERIOD_CLAUSE = (
     r"保密期限\s*(?:为|是|[:：])?\s*"
     r"(?:[0-9０-９一二三四五六七八九十两]{1,3}\s*(?:年|个月|個月)|长期|永久)"

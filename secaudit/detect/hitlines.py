@@ -51,10 +51,6 @@ class HitLines:
         self._count = len(exprs)
         self._local = threading.local()
 
-    def lines(self, text: str) -> set[int]:
-        """Indices of the ``\\n``-separated lines of ``text`` holding a hit."""
-        return self.scan(text)[0]
-
     def scan(self, text: str) -> list[set[int]]:
         """For the hit pattern and each extra pattern, the indices of the ``\\n``-separated
         lines of ``text`` where a match ends (an extra pattern must not span a line feed)."""

@@ -5,7 +5,7 @@ workers' fork server before the first file of every scan. :func:`compiled` keeps
 serialised, in ``<sys.prefix>/var/cache/secaudit/hyperscan`` (the installation's own folder:
 the virtual environment ``install.sh`` makes, written by whoever installed it), keyed by a hash
 of the Hyperscan version, the expressions, ids and flags, and loads it from there the next
-time (~1 ms). Suricata keeps its Hyperscan databases between starts for the same reason.
+time (~1 ms).
 
 Nothing there is trusted blindly: the folder is used only when it is a real folder (no link on
 the way is followed for the file) owned by this user and writable by no one else; a file is

@@ -20,7 +20,7 @@ from itertools import accumulate, repeat
 from operator import add, attrgetter, itemgetter
 from re import Match
 
-from secaudit.detect.declarations import Declarations, names_self
+from secaudit.detect.declarations import CLOSERS, SENTENCE_ENDS, Declarations, names_self
 from secaudit.detect.hitlines import hit_lines_for
 from secaudit.detect.infokeywords import IGNORECASE_FOLDS
 from secaudit.detect.markforms import MarkGrammar, MarkMatch
@@ -119,9 +119,9 @@ class WrappedLines:
         if not ("。" in after or "；" in after or ";" in after or "！" in after or "!" in after):
             return False  # the sentence may run on into the line after
         text = lines[i].text.rstrip()
-        start = max(map(text.rfind, _DECLARATION_SPLIT)) + 1
+        start = max(map(text.rfind, SENTENCE_ENDS)) + 1
         while start and text[start : start + 1] in _CLOSERS:  # no end: a closing bracket follows
-            start = max(text.rfind(c, 0, start - 1) for c in _DECLARATION_SPLIT) + 1
+            start = max(text.rfind(c, 0, start - 1) for c in SENTENCE_ENDS) + 1
         return not self.declarations.may_open(text[start:])
 
     def _joins_at(self, last: str, first: str) -> bool:
@@ -200,13 +200,11 @@ class LineFacts:
         return i in self.running
 
 
-_ENDS_CLASS = "[。！!；;]"
-_CLOSERS_CLASS = "[）)】\\]〕］]"
 _SELF = "(?:本|此|以上|上述)"
-_IN_SENTENCE = f"(?:[^。！!；;\\n]|{_ENDS_CLASS}{_CLOSERS_CLASS})"
+_IN_SENTENCE = f"(?:[^{SENTENCE_ENDS}\\n]|[{SENTENCE_ENDS}][{re.escape(CLOSERS)}])"
 """A character of a sentence as :mod:`.declarations` cuts them: no sentence end, unless a
 closing bracket follows it."""
-_RUNS_ON = "(?:本|此)[^。！!；;\\n]*$"
+_RUNS_ON = f"(?:本|此)[^{SENTENCE_ENDS}\\n]*$"
 """A line whose last sentence names 本/此 (multi-line ``$``): every line :func:`_unfinished`
 holds for matches it."""
 
@@ -231,9 +229,7 @@ _WRAP_LINES = 2
 """Most lines after its first a wrapped declaration sentence is read across."""
 _ENDS = re.compile("[。！!？?；;]")
 """A sentence's end (a question too)."""
-_DECLARATION_SPLIT = "。！!；;"
-_CLOSERS = frozenset("）)】]〕］")
-"""Where :mod:`.declarations` ends a sentence."""
+_CLOSERS = frozenset(CLOSERS)
 _DECLARATION_START = re.compile(
     r"[\s>#*_~—\-※◆■●▲]*(?:[（(【〔［\[]\s*)?(?:[^\s，,。；;：:（(【〔［\[]{1,8}[：:】\]］]\s*)?"
     r"(?:[（(【〔［\[]\s*)?(?:本|此)"
@@ -252,5 +248,5 @@ def _unfinished(text: str) -> bool:
         return False
     # the declaration reader's last sentence must open as a declaration does (decoration, a
     # label, a bracket, then its subject): wrapped prose naming 本 mid-sentence is not joined
-    start = max(map(t.rfind, _DECLARATION_SPLIT)) + 1
+    start = max(map(t.rfind, SENTENCE_ENDS)) + 1
     return _DECLARATION_START.match(t, start) is not None

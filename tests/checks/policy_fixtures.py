@@ -91,7 +91,7 @@ def intranet_pc(root: Path) -> None:
         ("https://www.baidu.com/s?wd=x", "2026-11-20T01:00:00+00:00"),
         ("https://www.baidu.com/", "2026-11-25T08:30:00+00:00"),
         ("http://oa.rcb.example/index", "2026-11-26T02:00:00+00:00"),
-        ("http://10.8.1.20/core", "2026-11-26T03:00:00+00:00"),
+        ("http://10.8.1.20/core", "2026-11-26T03:00:00+00:00"),  # data only, never dialled
     ])
     write(root, "/home/u/.local/share/recently-used.xbel",
           _xbel([MARKED_DOC, "/home/u/文档/通知.docx"]))
